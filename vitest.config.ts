@@ -1,0 +1,60 @@
+/**
+ * Three test projects: the Worker inside workerd (real D1/KV), Node-side crypto and locale
+ * checks, and end-to-end runs of real Chromium against real `wrangler dev`.
+ */
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(here('./migrations'));
+  return {
+    test: {
+      projects: [
+        {
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: './wrangler.toml' },
+              miniflare: {
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  POW_SECRET: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8',
+                  POW_BITS: '4',
+                  EMAIL_DOMAIN: 'buzon.test',
+                  PUBLIC_ORIGIN: 'https://buzon.test',
+                },
+              },
+            }),
+          ],
+          resolve: { alias: [{ find: /^libsodium$/, replacement: here('./src/lib/libsodium-workerd.ts') }] },
+          test: {
+            name: 'worker',
+            include: ['tests/worker/**/*.test.{ts,tsx}'],
+            setupFiles: ['./tests/worker/apply-migrations.ts'],
+          },
+        },
+        {
+          test: {
+            name: 'node',
+            include: ['tests/node/**/*.test.ts'],
+            environment: 'node',
+            testTimeout: 30_000,
+          },
+        },
+        {
+          test: {
+            name: 'e2e',
+            include: ['tests/e2e/**/*.test.ts'],
+            environment: 'node',
+            globalSetup: ['./tests/e2e/global-setup.ts'],
+            testTimeout: 90_000,
+            hookTimeout: 120_000,
+            fileParallelism: false,
+          },
+        },
+      ],
+    },
+  };
+});
