@@ -1,0 +1,78 @@
+/**
+ * @module The Hono app: privacy middleware, language, the surfaces, and error handling that
+ * never leaks a stack trace, a request body or a 500 for bad input.
+ */
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { languageDetector } from 'hono/language';
+import { LANGUAGES } from './domain/report';
+import { translator } from './i18n';
+import { apiError, lang, page, privacyHeaders, type AppEnv } from './lib/http';
+import { api } from './routes/api';
+import { attachmentsApi } from './routes/attachments-api';
+import { consoleApi } from './routes/console-api';
+import { mailboxApi } from './routes/mailbox-api';
+import { posterPages } from './routes/poster-pages';
+import { readerPages } from './routes/reader-pages';
+import { reportPage } from './routes/report-page';
+import { transparencyPages } from './routes/transparency';
+import { trendsApi } from './routes/trends-api';
+import { Layout } from './views/layout';
+import { NotFound } from './views/not-found';
+import { STYLESHEET } from './views/styles';
+
+export const app = new Hono<AppEnv>();
+
+app.use(privacyHeaders(STYLESHEET));
+app.use(
+  languageDetector({
+    order: ['querystring', 'header'],
+    lookupQueryString: 'lang',
+    supportedLanguages: [...LANGUAGES],
+    fallbackLanguage: 'es',
+    caches: false,
+  }),
+);
+
+/** Liveness, and the trivial route the intake benchmark compares against. */
+app.get('/healthz', (c) => c.text('ok'));
+
+app.route('/api/mailbox', mailboxApi);
+app.route('/api', attachmentsApi);
+app.route('/api', api);
+app.route('/console/api/trends', trendsApi);
+app.route('/console/api', consoleApi);
+app.route('/', reportPage);
+app.route('/', readerPages);
+app.route('/', posterPages);
+app.route('/', transparencyPages);
+
+/** Static files (the browser bundles) go through the Worker so they get the same headers. */
+app.get('/assets/*', async (c, next) => {
+  if (!c.env.ASSETS) return next();
+  const res = await c.env.ASSETS.fetch(c.req.raw);
+  return res.status === 404 ? next() : res;
+});
+
+app.notFound(async (c) => {
+  if (c.req.path.startsWith('/api/')) return apiError(c, 404, 'not_found');
+  const language = lang(c);
+  const t = translator(language);
+  const res = await page(
+    c,
+    <Layout t={t} lang={language} otherLanguageHref={`?lang=${language === 'es' ? 'en' : 'es'}`} quickExitUrl={c.env.QUICK_EXIT_URL}>
+      <NotFound t={t} lang={language} />
+    </Layout>,
+  );
+  return new Response(res.body, { status: 404, headers: res.headers });
+});
+
+app.onError((error, c) => {
+  if (error instanceof HTTPException) {
+    // Hono raises these for unreadable JSON and the like: always the client's fault.
+    return apiError(c, error.status >= 500 ? 400 : (error.status as 400), error.status === 413 ? 'too_large' : 'malformed');
+  }
+  // No request details are logged: only that something failed, and its kind.
+  console.error(`unhandled ${error instanceof Error ? error.name : typeof error}`);
+  return apiError(c, 503, 'unavailable');
+});

@@ -1,0 +1,391 @@
+/**
+ * @module The readers' console. The passphrase becomes keys here (Argon2id), the keys sign the
+ * sign-in challenge, and every report and message is decrypted here. Private keys and the
+ * session token live only in this page's memory; decrypted text is only ever set as text.
+ */
+import sodium from 'libsodium-wrappers-sumo';
+import {
+  attachmentOpener,
+  concat,
+  deriveRecipientKeys,
+  fromB64,
+  fromUtf8,
+  openEnvelope,
+  sealEnvelope,
+  signinMessage,
+  signProof,
+  toB64,
+  utf8,
+  type RecipientKeys,
+  type Sodium,
+} from '../crypto';
+import { chunkAdditionalData, type SealedAttachment } from '../domain/attachment';
+import { addDays, CLOCK, daysBetween, TRANSITIONS, type Status } from '../domain/case';
+import { $, ApiProblem, el, leaveTo, msg, requestJson, showErrors } from './page';
+import { startTrends } from './trends';
+
+interface Reader {
+  keyId: string;
+  role: 'monitor' | 'official';
+  label: string;
+}
+interface CaseSummary {
+  id: string;
+  facilityId: string;
+  facilityName: string;
+  channel: 'web' | 'email';
+  sendTo: string;
+  receivedDay: string;
+  status: Status;
+  severity: string | null;
+  assignee: string | null;
+  firstReplyDay: string | null;
+  categories: string[];
+  tags: string[];
+  sealed: string | null;
+}
+interface CaseDetail {
+  case: CaseSummary;
+  body: string | null;
+  messages: Array<{ id: string; seq: number; kind: string; authorRole: string; day: string; body: string | null; sealed: string | null }>;
+  monitors: Array<{ keyId: string; label: string }>;
+  sealTo: { reply: Array<{ keyId: string; boxPk: string }>; note: Array<{ keyId: string; boxPk: string }> };
+}
+type Plain = Record<string, unknown>;
+
+const PAGE_SIZE = 200;
+const root = document.querySelector<HTMLElement>('.console')!;
+const lang = root.dataset.lang === 'en' ? 'en' : 'es';
+const signinForm = $<HTMLFormElement>('signin');
+const signinButton = $<HTMLButtonElement>('signin-button');
+
+let s: Sodium;
+let keys: RecipientKeys | undefined;
+let token = '';
+let reader: Reader | undefined;
+let today = '';
+let shown = 0;
+let openCaseId: string | undefined;
+let openDetail: CaseDetail | undefined;
+
+start().catch(() => showErrors($('signin-errors'), [msg('errors.unavailable')]));
+
+async function start() {
+  await sodium.ready;
+  s = sodium as unknown as Sodium;
+  signinButton.disabled = false;
+  signinButton.textContent = msg('console.signin');
+  signinForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void signIn();
+  });
+  $('signout').addEventListener('click', () => void signOut());
+  $<HTMLFormElement>('filters').addEventListener('submit', (e) => {
+    e.preventDefault();
+    void loadList(true);
+  });
+  $('more').addEventListener('click', () => void loadList(false));
+  $('back').addEventListener('click', showList);
+  $<HTMLFormElement>('triage').addEventListener('submit', (e) => {
+    e.preventDefault();
+    void saveTriage();
+  });
+  $('send-reply').addEventListener('click', () => void sendMessage('reply'));
+  $('add-note').addEventListener('click', () => void sendMessage('note'));
+}
+
+const api = <T>(path: string, body?: unknown) => requestJson<T>(`/console/api${path}${path.includes('?') ? '&' : '?'}lang=${lang}`, { body, token });
+
+async function signIn() {
+  const box = $('signin-errors');
+  const keyId = $<HTMLInputElement>('key-id').value.trim().toLowerCase();
+  const passField = $<HTMLInputElement>('passphrase');
+  showErrors(box, []);
+  signinButton.disabled = true;
+  $('signin-status').textContent = msg('console.signing_in');
+  try {
+    const { challenge, kdf } = await requestJson<{ challenge: string; kdf: { salt: string; ops: number; mem: number } }>(
+      `/console/api/signin/challenge?lang=${lang}`,
+      { body: { keyId } },
+    );
+    const derived = deriveRecipientKeys(s, passField.value, { salt: fromB64(s, kdf.salt), opsLimit: kdf.ops, memLimit: kdf.mem });
+    if (derived.keyId !== keyId) {
+      showErrors(box, [msg('console.wrong_passphrase')]);
+      return;
+    }
+    const signature = signProof(s, signinMessage(location.origin, challenge), derived.sign.privateKey);
+    const res = await requestJson<{ token: string; reader: Reader }>(`/console/api/signin?lang=${lang}`, {
+      body: { keyId, challenge, signature: toB64(s, signature) },
+    });
+    keys = derived;
+    token = res.token;
+    reader = res.reader;
+    passField.value = '';
+    signinForm.hidden = true;
+    $('app').hidden = false;
+    $('signed-in-as').textContent = msg('console.signed_in_as', { label: reader.label, role: msg(`console.role_${reader.role}`) });
+    if (reader.role !== 'monitor') $('triage').hidden = true;
+    if (reader.role === 'official') startTrends({ lang, token: () => token });
+    const session = await api<{ facilities: Array<{ id: string; name: string }>; today: string }>('/session');
+    today = session.today;
+    const select = $<HTMLSelectElement>('filter-facility');
+    for (const f of session.facilities) select.append(el('option', f.name, { value: f.id }));
+    await loadList(true);
+  } catch (error) {
+    showErrors(box, [error instanceof ApiProblem ? error.message : msg('errors.network')]);
+  } finally {
+    signinButton.disabled = false;
+    $('signin-status').textContent = '';
+  }
+}
+
+async function signOut() {
+  try {
+    await api('/signout', {});
+  } finally {
+    if (keys) {
+      s.memzero(keys.box.privateKey);
+      s.memzero(keys.sign.privateKey);
+    }
+    keys = undefined;
+    token = '';
+    leaveTo(`/console?lang=${lang}`);
+  }
+}
+
+/** Opens a report body or message sealed to this reader's key; null if it cannot. */
+function open(body: string | null, sealed: string | null, ctx: { kind: 'report' | 'message'; reportId: string; messageId: string; facilityId: string }): Plain | null {
+  if (!body || !sealed || !keys) return null;
+  try {
+    return JSON.parse(fromUtf8(openEnvelope(s, fromB64(s, body), fromB64(s, sealed), keys.box, ctx))) as Plain;
+  } catch {
+    return null;
+  }
+}
+
+const summaryOf = (p: Plain | null) => {
+  if (!p) return msg('console.cannot_open');
+  const text = String(p.description ?? p.subject ?? p.text ?? '');
+  return text.length > 140 ? `${text.slice(0, 140)}…` : text;
+};
+
+async function loadList(reset: boolean) {
+  if (reset) {
+    shown = 0;
+    $('cases').querySelector('tbody')!.replaceChildren();
+  }
+  const params = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(shown) });
+  const status = $<HTMLSelectElement>('filter-status').value;
+  const category = $<HTMLSelectElement>('filter-category').value;
+  const facility = $<HTMLSelectElement>('filter-facility').value;
+  if (status) params.set('status', status);
+  if (category) params.set('category', category);
+  if (facility) params.set('facility', facility);
+  if ($<HTMLInputElement>('filter-overdue').checked) params.set('overdue', '1');
+  try {
+    const { cases, total } = await api<{ cases: CaseSummary[]; total: number }>(`/cases?${params}`);
+    const readable = cases.filter((c) => c.sealed).map((c) => c.id);
+    const { bodies } = readable.length ? await api<{ bodies: Record<string, string | null> }>('/bodies', { ids: readable }) : { bodies: {} };
+    const rows = document.createDocumentFragment();
+    for (const c of cases) {
+      const plain = open(bodies[c.id] ?? null, c.sealed, { kind: 'report', reportId: c.id, messageId: c.id, facilityId: c.facilityId });
+      rows.append(caseRow(c, plain));
+    }
+    $('cases').querySelector('tbody')!.append(rows);
+    shown += cases.length;
+    $('list-count').textContent = total ? msg('console.count', { shown, total }) : msg('console.none');
+    $('more').hidden = shown >= total;
+  } catch (error) {
+    $('list-count').textContent = error instanceof ApiProblem ? error.message : msg('errors.network');
+  }
+}
+
+function caseRow(c: CaseSummary, plain: Plain | null): HTMLTableRowElement {
+  const overdue = c.firstReplyDay === null && daysBetween(c.receivedDay, today) > CLOCK.acknowledge;
+  const row = el('tr', null, { 'data-id': c.id, class: overdue ? 'overdue' : '' });
+  row.append(
+    el('td', c.receivedDay),
+    el('td', c.facilityName),
+    el('td', c.categories.map((k) => msg(`categories.${k}.label`)).join(', ') || msg(`console.channel_${c.channel}`)),
+    el('td', msg(`status.${c.status}`)),
+    el('td', String(daysBetween(c.receivedDay, today))),
+    el('td', c.firstReplyDay ? '✓' : `${addDays(c.receivedDay, CLOCK.acknowledge)}${overdue ? ` · ${msg('console.overdue')}` : ''}`),
+  );
+  const summary = el('td', null, { class: 'summary' });
+  const button = el('button', summaryOf(plain), { type: 'button', 'aria-label': `${msg('console.open_case')}: ${c.id.slice(0, 8)}` });
+  button.addEventListener('click', () => void showCase(c.id));
+  summary.append(button);
+  row.append(summary);
+  return row;
+}
+
+function showList() {
+  $('case-view').hidden = true;
+  $('list-view').hidden = false;
+  openCaseId = undefined;
+  void loadList(true);
+}
+
+async function showCase(id: string) {
+  openCaseId = id;
+  const detail = await api<CaseDetail>(`/cases/${id}`);
+  openDetail = detail;
+  const c = detail.case;
+  $('list-view').hidden = true;
+  $('case-view').hidden = false;
+  $('case-heading').textContent = msg('console.case_heading', { ref: c.id.slice(0, 8) });
+
+  const facts = $('case-facts');
+  facts.replaceChildren(
+    el('li', `${c.facilityName} · ${msg(`console.channel_${c.channel}`)} · ${c.receivedDay}`),
+    el('li', msg('console.days_since', { days: daysBetween(c.receivedDay, today) })),
+    el('li', c.firstReplyDay ? msg('console.acknowledged_on', { day: c.firstReplyDay }) : msg('console.ack_deadline', { day: addDays(c.receivedDay, CLOCK.acknowledge) })),
+    el('li', msg('console.sent_to', { who: msg(`send_to.${c.sendTo}.label`) })),
+  );
+
+  const plain = open(detail.body, c.sealed, { kind: 'report', reportId: c.id, messageId: c.id, facilityId: c.facilityId });
+  const fields = $('report-fields');
+  fields.replaceChildren();
+  const field = (label: string, value: unknown) => {
+    if (value === undefined || value === null || value === '') return;
+    fields.append(el('dt', msg(label)), el('dd', String(value)));
+  };
+  if (!plain) fields.append(el('dd', msg('console.cannot_open')));
+  else {
+    field('console.field_when', plain.when ? msg(`when.${plain.when}`) : undefined);
+    field('console.field_where', plain.where);
+    field('console.field_who', plain.who);
+    field('console.field_subject', plain.subject);
+    field('console.field_description', plain.description ?? plain.text);
+  }
+  const files = [...((plain?.attachments as AttachmentRef[] | undefined) ?? [])];
+  // Mail that did not parse cleanly carries its raw bytes (sender headers stripped at the edge).
+  if (typeof plain?.raw === 'string') files.push({ name: 'original.eml', type: 'message/rfc822', size: Math.floor((plain.raw.length * 3) / 4), data: plain.raw });
+  renderAttachments(c, files);
+
+  const statusSelect = $<HTMLSelectElement>('triage-status');
+  statusSelect.replaceChildren(...[c.status, ...TRANSITIONS[c.status]].map((st) => el('option', msg(`status.${st}`), { value: st })));
+  $<HTMLSelectElement>('triage-severity').value = c.severity ?? '';
+  $<HTMLInputElement>('triage-tags').value = c.tags.join(', ');
+  const assignee = $<HTMLSelectElement>('triage-assignee');
+  assignee.replaceChildren(el('option', msg('console.nobody'), { value: '' }), ...detail.monitors.map((m) => el('option', m.label, { value: m.keyId })));
+  assignee.value = c.assignee ?? '';
+
+  const thread = $('case-thread');
+  thread.replaceChildren();
+  for (const m of detail.messages) {
+    const item = el('li');
+    item.append(el('span', `${msg(`console.kind_${m.kind}`)} · ${m.day}`, { class: 'who' }));
+    const p = open(m.body, m.sealed, { kind: 'message', reportId: c.id, messageId: m.id, facilityId: c.facilityId });
+    item.append(el('p', p ? String(p.text ?? '') : msg('console.cannot_open'), { class: 'text' }));
+    thread.append(item);
+  }
+  $('case-view').focus();
+}
+
+/** Sends only the fields the monitor changed, so the record holds real events. */
+const SAFE_IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
+
+type AttachmentRef = Partial<SealedAttachment> & { name: string; type: string; size: number; data?: string };
+
+/** Lists a report's files; each opens on demand: chunks fetched one by one, decrypted here, shown or offered for download. */
+function renderAttachments(c: CaseSummary, attachments: AttachmentRef[]) {
+  const list = $('case-attachments');
+  list.replaceChildren();
+  for (const a of attachments) {
+    const item = el('li', null, { class: 'attachment' });
+    item.append(el('span', `${a.name} · ${a.type} · ${Math.ceil(a.size / 1024)} KB`, { class: 'name' }));
+    if (a.cleaned !== undefined) item.append(el('span', msg(a.cleaned ? 'console.attachment_cleaned' : 'console.attachment_not_cleaned'), { class: 'note' }));
+    const button = el('button', msg('console.open_attachment'), { type: 'button', class: 'secondary' });
+    const progress = el('progress', null, { max: '100', value: '0', hidden: '', 'aria-label': a.name });
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      progress.hidden = false;
+      try {
+        const bytes = a.data ? fromB64(s, a.data) : await fetchAttachment(c, a as SealedAttachment, (p) => (progress.value = p));
+        // Only raster images are shown; everything else is offered as opaque bytes, so a file
+        // claiming to be HTML or SVG can never run in the console's origin.
+        const image = SAFE_IMAGE_TYPES.includes(a.type);
+        const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: image ? a.type : 'application/octet-stream' }));
+        if (image) item.append(el('img', null, { src: url, alt: a.name }));
+        item.append(el('a', msg('console.download'), { href: url, download: a.name }));
+        button.remove();
+      } catch {
+        item.append(el('span', msg('console.decrypt_failed'), { class: 'warning' }));
+        button.disabled = false;
+      }
+      progress.hidden = true;
+    });
+    item.append(button, progress);
+    list.append(item);
+  }
+}
+
+async function fetchAttachment(c: CaseSummary, a: SealedAttachment, onProgress: (percent: number) => void): Promise<Uint8Array> {
+  const opener = attachmentOpener(s, fromB64(s, a.key), fromB64(s, a.header), chunkAdditionalData(c.id, a.id));
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i < a.chunks; i++) {
+    const res = await fetch(`/console/api/cases/${c.id}/attachments/${a.id}/chunks/${i}`, {
+      headers: { authorization: `Bearer ${token}` },
+      cache: 'no-store',
+      credentials: 'omit',
+    });
+    if (!res.ok) throw new Error('chunk');
+    parts.push(opener.next(new Uint8Array(await res.arrayBuffer()), i === a.chunks - 1));
+    onProgress(Math.round(((i + 1) / a.chunks) * 100));
+  }
+  return concat(...parts);
+}
+
+async function saveTriage() {
+  if (!openCaseId || !openDetail) return;
+  const c = openDetail.case;
+  const tags = $<HTMLInputElement>('triage-tags').value.split(',').map((t) => t.trim()).filter(Boolean);
+  const status = $<HTMLSelectElement>('triage-status').value;
+  const severity = $<HTMLSelectElement>('triage-severity').value || null;
+  const assignee = $<HTMLSelectElement>('triage-assignee').value || null;
+  const change: Record<string, unknown> = {};
+  if (status !== c.status) change.status = status;
+  if (severity !== c.severity) change.severity = severity;
+  if (assignee !== c.assignee) change.assignee = assignee;
+  if (tags.join(',') !== c.tags.join(',')) change.tags = tags;
+  if (!Object.keys(change).length) {
+    $('triage-status-msg').textContent = msg('console.saved');
+    return;
+  }
+  try {
+    await api(`/cases/${openCaseId}/triage`, change);
+    await showCase(openCaseId);
+    $('triage-status-msg').textContent = msg('console.saved');
+  } catch (error) {
+    $('triage-status-msg').textContent = error instanceof ApiProblem ? error.message : msg('errors.network');
+  }
+}
+
+/** Seals a reply (to the worker's mailbox and the case's readers) or a note (to readers of my role). */
+async function sendMessage(kind: 'reply' | 'note') {
+  if (!openCaseId || !openDetail) return;
+  const field = $<HTMLTextAreaElement>(kind === 'reply' ? 'reply' : 'note');
+  const text = field.value.trim();
+  const status = $('message-status');
+  if (!text) {
+    status.textContent = msg('console.empty_text');
+    return;
+  }
+  const c = openDetail.case;
+  const id = s.to_hex(s.randombytes_buf(16));
+  const recipients = openDetail.sealTo[kind].map((r) => ({ keyId: r.keyId, boxPublicKey: fromB64(s, r.boxPk) }));
+  const envelope = sealEnvelope(s, utf8(JSON.stringify({ v: 1, text, lang })), { kind: 'message', reportId: c.id, messageId: id, facilityId: c.facilityId }, recipients);
+  try {
+    await api(`/cases/${c.id}/messages`, {
+      id,
+      kind,
+      envelope: { body: toB64(s, envelope.body), keys: envelope.keys.map((k) => ({ keyId: k.keyId, sealed: toB64(s, k.sealed) })) },
+    });
+    field.value = '';
+    await showCase(c.id);
+    status.textContent = msg('console.sent');
+  } catch (error) {
+    status.textContent = error instanceof ApiProblem ? error.message : msg('errors.network');
+  }
+}

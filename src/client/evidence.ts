@@ -1,0 +1,105 @@
+/**
+ * @module Evidence files on the report page: checks them, removes the hidden data from photos by
+ * drawing them again (no EXIF, GPS, maker notes or thumbnails survive a canvas), shows exactly
+ * what will be sent, and keeps everything in page memory only.
+ */
+import { ATTACHMENT_LIMITS, attachmentKind } from '../domain/attachment';
+import { el, msg } from './page';
+
+export interface Evidence {
+  id: string;
+  name: string;
+  type: string;
+  bytes: Uint8Array;
+  /** True when re-encoded here, so its hidden data is gone. */
+  cleaned: boolean;
+  previewUrl?: string;
+}
+
+/** Longest side of a re-encoded photo: plenty to read a notice, much smaller to send. */
+const MAX_SIDE = 2560;
+
+/** Draws an image on a canvas and encodes it again: only the pixels survive. */
+async function cleanImage(file: File): Promise<{ bytes: Uint8Array; type: string }> {
+  const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+  const scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.round(bitmap.width * scale);
+  canvas.height = Math.round(bitmap.height * scale);
+  canvas.getContext('2d')!.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  bitmap.close();
+  const type = file.type === 'image/png' ? 'image/png' : 'image/jpeg';
+  const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, type, 0.85));
+  if (!blob) throw new Error('encode failed');
+  return { bytes: new Uint8Array(await blob.arrayBuffer()), type };
+}
+
+const baseName = (name: string, type: string) => {
+  const stem = name.replace(/\.[^.]*$/, '').slice(0, 80) || 'archivo';
+  return type === 'image/jpeg' ? `${stem}.jpg` : type === 'image/png' ? `${stem}.png` : name.slice(0, 100);
+};
+
+export function evidencePicker(opts: { input: HTMLInputElement; list: HTMLElement; problems: (list: string[]) => void; newId: () => string }) {
+  const items: Evidence[] = [];
+
+  function render() {
+    opts.list.replaceChildren();
+    for (const item of items) {
+      const li = el('li', null, { class: 'attachment' });
+      if (item.previewUrl) li.append(el('img', null, { src: item.previewUrl, alt: msg('form.evidence_preview_alt', { name: item.name }) }));
+      li.append(el('span', `${item.name} · ${Math.ceil(item.bytes.length / 1024)} KB`, { class: 'name' }));
+      li.append(el('span', item.cleaned ? msg('form.evidence_cleaned') : msg('form.evidence_warning'), { class: item.cleaned ? 'note' : 'warning' }));
+      const remove = el('button', msg('form.evidence_remove'), { type: 'button', class: 'secondary', 'aria-label': `${msg('form.evidence_remove')}: ${item.name}` });
+      remove.addEventListener('click', () => {
+        if (item.previewUrl) URL.revokeObjectURL(item.previewUrl);
+        items.splice(items.indexOf(item), 1);
+        render();
+        opts.input.focus();
+      });
+      li.append(remove);
+      opts.list.append(li);
+    }
+  }
+
+  opts.input.addEventListener('change', async () => {
+    const problems: string[] = [];
+    for (const file of [...(opts.input.files ?? [])]) {
+      const kind = attachmentKind(file.type);
+      if (items.length >= ATTACHMENT_LIMITS.files) {
+        problems.push(msg('form.evidence_too_many', { count: ATTACHMENT_LIMITS.files }));
+        break;
+      }
+      if (!kind) {
+        problems.push(msg('form.evidence_bad_type', { name: file.name }));
+        continue;
+      }
+      if (file.size > ATTACHMENT_LIMITS.bytesPerFile) {
+        problems.push(msg('form.evidence_too_big', { name: file.name }));
+        continue;
+      }
+      try {
+        if (kind === 'image') {
+          const { bytes, type } = await cleanImage(file);
+          const previewUrl = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
+          items.push({ id: opts.newId(), name: baseName(file.name, type), type, bytes, cleaned: true, previewUrl });
+        } else {
+          items.push({ id: opts.newId(), name: baseName(file.name, file.type), type: file.type, bytes: new Uint8Array(await file.arrayBuffer()), cleaned: false });
+        }
+      } catch {
+        problems.push(msg('form.evidence_unreadable', { name: file.name }));
+      }
+    }
+    opts.input.value = ''; // the file stays only in page memory, not in the input
+    render();
+    opts.problems(problems);
+  });
+
+  return {
+    items,
+    clear() {
+      for (const item of items) if (item.previewUrl) URL.revokeObjectURL(item.previewUrl);
+      items.length = 0;
+      render();
+    },
+  };
+}

@@ -1,0 +1,176 @@
+/**
+ * @module The worker's follow-up page: derives the case mailbox from the receipt code, proves
+ * it by signing, decrypts the answers in page memory and seals the worker's reply.
+ * The code and the keys live only in this page's memory; closing or leaving forgets them.
+ */
+import sodium from 'libsodium-wrappers';
+import {
+  deriveMailbox,
+  fromB64,
+  fromUtf8,
+  mailboxMessage,
+  normalizeReceiptCode,
+  openEnvelope,
+  sealEnvelope,
+  signProof,
+  toB64,
+  utf8,
+  type MailboxKeys,
+  type Sodium,
+} from '../crypto';
+import { $, ApiProblem, el, leaveTo, msg, requestJson, showErrors } from './page';
+
+interface ThreadMessage {
+  id: string;
+  seq: number;
+  kind: 'reply' | 'answer' | 'note';
+  authorRole: 'worker' | 'monitor' | 'official';
+  day: string;
+  body: string | null;
+  sealed: string | null;
+}
+interface Thread {
+  case: { id: string; facilityId: string; status: string; receivedDay: string };
+  messages: ThreadMessage[];
+  sealTo: Array<{ keyId: string; boxPk: string }>;
+}
+
+const form = $<HTMLFormElement>('open-case');
+const openButton = $<HTMLButtonElement>('open');
+const codeField = $<HTMLInputElement>('receipt-code');
+const errors = $('errors');
+const status = $('status');
+const lang = form.dataset.lang === 'en' ? 'en' : 'es';
+
+let s: Sodium;
+let mailbox: MailboxKeys | undefined;
+let current: Thread | undefined;
+
+start().catch(() => showErrors(errors, [msg('errors.crypto_unavailable')]));
+
+async function start() {
+  await sodium.ready;
+  s = sodium as unknown as Sodium;
+  openButton.disabled = false;
+  openButton.textContent = msg('followup.open');
+  openButton.addEventListener('click', () => void openCase());
+  codeField.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      void openCase();
+    }
+  });
+  form.addEventListener('submit', (e) => e.preventDefault());
+  $('send-answer').addEventListener('click', () => void sendAnswer());
+  $('close-case').addEventListener('click', (e) => {
+    e.preventDefault();
+    forget();
+    leaveTo((e.currentTarget as HTMLAnchorElement).href);
+  });
+}
+
+/** Signs one action on the mailbox with a fresh server challenge. */
+async function proof(action: string) {
+  const { challenge } = await requestJson<{ challenge: string }>(`/api/mailbox/challenge?lang=${lang}`);
+  const signature = signProof(s, mailboxMessage(challenge, mailbox!.mailboxId, action), mailbox!.sign.privateKey);
+  return { mailboxId: mailbox!.mailboxId, challenge, signature: toB64(s, signature) };
+}
+
+async function openCase() {
+  const code = normalizeReceiptCode(codeField.value);
+  if (!code) {
+    codeField.setAttribute('aria-invalid', 'true');
+    showErrors(errors, [msg('followup.code_invalid')]);
+    return;
+  }
+  codeField.removeAttribute('aria-invalid');
+  showErrors(errors, []);
+  openButton.disabled = true;
+  status.textContent = msg('followup.opening');
+  try {
+    mailbox = deriveMailbox(s, code);
+    codeField.value = '';
+    await loadThread();
+    form.hidden = true;
+    $('case').hidden = false;
+    $('case').focus();
+  } catch (error) {
+    forget();
+    showErrors(errors, [error instanceof ApiProblem ? error.message : msg('errors.network')]);
+  } finally {
+    status.textContent = '';
+    openButton.disabled = false;
+  }
+}
+
+async function loadThread() {
+  current = await requestJson<Thread>(`/api/mailbox/thread?lang=${lang}`, { body: await proof('thread') });
+  $('case-status').textContent = msg(`status.${current.case.status}`);
+  $('case-received').textContent = msg('followup.received', { day: current.case.receivedDay });
+  renderThread(current);
+}
+
+function renderThread(thread: Thread) {
+  const list = $('thread');
+  list.replaceChildren();
+  const visible = thread.messages.filter((m) => m.body && m.sealed);
+  if (!visible.length) list.append(el('li', msg('followup.no_messages')));
+  for (const m of visible) {
+    const item = el('li');
+    item.append(el('span', `${msg(`followup.from_${m.authorRole}`)} · ${m.day}`, { class: 'who' }));
+    let text: string;
+    try {
+      const plain = openEnvelope(s, fromB64(s, m.body!), fromB64(s, m.sealed!), mailbox!.box, {
+        kind: 'message',
+        reportId: thread.case.id,
+        messageId: m.id,
+        facilityId: thread.case.facilityId,
+      });
+      text = (JSON.parse(fromUtf8(plain)) as { text: string }).text;
+    } catch {
+      text = msg('errors.unavailable');
+    }
+    item.append(el('p', text, { class: 'text' }));
+    list.append(item);
+  }
+}
+
+/** Seals the answer to the case mailbox and the case's readers, then sends it once (retries reuse the id). */
+async function sendAnswer() {
+  const field = $<HTMLTextAreaElement>('answer');
+  const box = $('answer-errors');
+  const text = field.value.trim();
+  if (!text) {
+    showErrors(box, [msg('followup.answer_required')]);
+    return;
+  }
+  if (!current || !mailbox) return;
+  showErrors(box, []);
+  const button = $<HTMLButtonElement>('send-answer');
+  button.disabled = true;
+  $('answer-status').textContent = msg('followup.sending');
+  try {
+    const id = s.to_hex(s.randombytes_buf(16));
+    const recipients = [{ keyId: 'mailbox', boxPublicKey: mailbox.box.publicKey }, ...current.sealTo.map((r) => ({ keyId: r.keyId, boxPublicKey: fromB64(s, r.boxPk) }))];
+    const envelope = sealEnvelope(s, utf8(JSON.stringify({ v: 1, text, lang })), { kind: 'message', reportId: current.case.id, messageId: id, facilityId: current.case.facilityId }, recipients);
+    const message = { id, envelope: { body: toB64(s, envelope.body), keys: envelope.keys.map((k) => ({ keyId: k.keyId, sealed: toB64(s, k.sealed) })) } };
+    await requestJson(`/api/mailbox/messages?lang=${lang}`, { body: { ...(await proof(`answer:${id}`)), message } });
+    field.value = '';
+    $('answer-status').textContent = msg('followup.answer_sent');
+    await loadThread();
+  } catch (error) {
+    $('answer-status').textContent = '';
+    showErrors(box, [error instanceof ApiProblem ? error.message : msg('errors.network')]);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function forget() {
+  if (mailbox) {
+    s.memzero(mailbox.box.privateKey);
+    s.memzero(mailbox.sign.privateKey);
+  }
+  mailbox = undefined;
+  current = undefined;
+}

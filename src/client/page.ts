@@ -1,0 +1,68 @@
+/**
+ * @module What every page script shares: finding elements, the translated messages the server
+ * rendered, error boxes, and JSON requests that carry no cookie and leave nothing in a cache.
+ * Text always goes in as text (textContent), never as HTML.
+ */
+
+export const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+
+const messages = new Map<string, string>();
+document.querySelectorAll<HTMLElement>('#messages [data-key]').forEach((el) => messages.set(el.dataset.key!, el.textContent ?? ''));
+
+/** A message rendered by the server from locales/, with {{placeholders}} filled in. */
+export function msg(key: string, values: Record<string, string | number> = {}): string {
+  return (messages.get(key) ?? key).replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(values[name] ?? ''));
+}
+
+/** Makes an element with text content and attributes. */
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string | null, attrs: Record<string, string> = {}): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (text != null) node.textContent = text;
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  return node;
+}
+
+/** Fills an alert box with a list of problems and moves focus to it; an empty list hides it. */
+export function showErrors(box: HTMLElement, list: string[], heading?: string) {
+  box.replaceChildren();
+  box.hidden = list.length === 0;
+  if (!list.length) return;
+  if (heading) box.append(el('p', heading));
+  const ul = el('ul');
+  for (const text of list) ul.append(el('li', text));
+  box.append(ul);
+  box.focus();
+}
+
+/** An error the server explained, in the page's language. */
+export class ApiProblem extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** JSON request to this origin; throws ApiProblem with the server's translated message on a 4xx/5xx. */
+export async function requestJson<T>(path: string, init: { method?: string; body?: unknown; rawBody?: string; token?: string } = {}): Promise<T> {
+  const headers: Record<string, string> = {};
+  const body = init.rawBody ?? (init.body === undefined ? undefined : JSON.stringify(init.body));
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (init.token) headers.authorization = `Bearer ${init.token}`;
+  const res = await fetch(path, {
+    method: init.method ?? (body === undefined ? 'GET' : 'POST'),
+    headers,
+    body,
+    cache: 'no-store',
+    credentials: 'omit',
+  });
+  if (res.status === 204) return undefined as T;
+  const data = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+  if (!res.ok) throw new ApiProblem(data.error?.message ?? msg('errors.unavailable'), res.status, data.error?.code);
+  return data as T;
+}
+
+/** Leaves the page without adding a history entry. */
+export const leaveTo = (url: string) => window.location.replace(url);

@@ -1,0 +1,328 @@
+/**
+ * @module The report form's script: encrypts the report on the phone and sends only ciphertext.
+ *
+ * Everything lives in page memory: no cookie, no Web Storage, no IndexedDB, no history entries.
+ * A retry resends the exact same encrypted payload with the same report id, so it is stored once.
+ */
+import sodium from 'libsodium-wrappers';
+import {
+  deriveMailbox,
+  encryptAttachment,
+  fromB64,
+  newReceiptCode,
+  sealEnvelope,
+  solveWorkInSlices,
+  toB64,
+  utf8,
+  type Sodium,
+} from './report-crypto';
+import { LIMITS, rolesFor, type Category, type ReportPlaintext, type SendTo, type When } from '../domain/report';
+import { ATTACHMENT_LIMITS, chunkAdditionalData, type SealedAttachment } from '../domain/attachment';
+import { evidencePicker } from './evidence';
+import { $, ApiProblem, leaveTo, msg, requestJson, showErrors } from './page';
+
+interface RecipientKeys {
+  monitor: Array<{ keyId: string; boxPk: string }>;
+  official: Array<{ keyId: string; boxPk: string }>;
+}
+interface Challenge {
+  challenge: string;
+  bits: number;
+  counter?: Promise<number>;
+}
+
+const form = $<HTMLFormElement>('report');
+const sendButton = $<HTMLButtonElement>('send');
+const status = $<HTMLParagraphElement>('status');
+const errorBox = $<HTMLDivElement>('errors');
+const lang = form.dataset.lang === 'en' ? 'en' : 'es';
+
+const email = form.dataset.email ?? '';
+
+quickExit();
+neutralTitle();
+
+let s: Sodium;
+let reportId: string;
+let receiptCode: string;
+let challenge: Challenge | undefined;
+/** The encrypted report once built: a retry sends these same bytes and the same chunks. */
+let sealed: SealedReport | undefined;
+let evidence: ReturnType<typeof evidencePicker>;
+
+interface PendingUpload {
+  id: string;
+  chunks: Uint8Array[];
+  /** Chunk indices the server has confirmed: a retry sends only the others. */
+  done: Set<number>;
+}
+interface SealedReport {
+  /** What it was built from: any change means sealing again (same report id). */
+  source: string;
+  json: string;
+  uploads: PendingUpload[];
+}
+
+start().catch(() => showProblems([msg('errors.crypto_unavailable', { email })]));
+
+async function start() {
+  await sodium.ready;
+  s = sodium as unknown as Sodium;
+  reportId = s.to_hex(s.randombytes_buf(16));
+  receiptCode = newReceiptCode(s);
+  const facilityField = $<HTMLInputElement | HTMLSelectElement>('facility');
+  const prefetch = () => facilityField.value && recipientsFor(facilityField.value).catch(() => undefined);
+  facilityField.addEventListener('change', prefetch);
+  prefetch();
+  evidence = evidencePicker({
+    input: $<HTMLInputElement>('files'),
+    list: $('attachment-list'),
+    problems: (list) => showProblems(list, list.length ? ['files'] : []),
+    newId: () => s.to_hex(s.randombytes_buf(16)),
+  });
+  challenge = await fetchChallenge();
+  sendButton.disabled = false;
+  sendButton.textContent = msg('form.send');
+  sendButton.addEventListener('click', () => void send());
+  form.addEventListener('submit', (e) => e.preventDefault());
+}
+
+async function fetchChallenge(): Promise<Challenge> {
+  const c = await requestJson<Challenge>(`/api/challenge?lang=${lang}`);
+  // The work needs only the challenge and the report id, so it runs while the worker writes.
+  c.counter = solveWorkInSlices(s, c.challenge, reportId, c.bits);
+  return c;
+}
+
+function value(id: string): string {
+  return ($<HTMLInputElement>(id).value ?? '').trim();
+}
+
+function checked(name: string): string[] {
+  return [...form.querySelectorAll<HTMLInputElement>(`input[name="${name}"]:checked`)].map((i) => i.value);
+}
+
+/** Reads and checks the form; returns the problems in the order the fields appear. */
+function readForm(): { report?: ReportPlaintext; problems: Array<[string, string]> } {
+  const problems: Array<[string, string]> = [];
+  const facility = value('facility');
+  const categories = checked('category') as Category[];
+  const when = checked('when')[0] as When | undefined;
+  const sendTo = checked('send_to')[0] as SendTo | undefined;
+  const description = value('description');
+  const where = value('where');
+  const who = value('who');
+  if (!facility) problems.push(['facility', msg('errors.facility_required')]);
+  if (categories.length === 0) problems.push(['categories', msg('errors.category_required')]);
+  if (!when) problems.push(['when', msg('errors.when_required')]);
+  if (!description) problems.push(['description', msg('errors.description_required')]);
+  if (description.length > LIMITS.description || where.length > LIMITS.where || who.length > LIMITS.who) {
+    problems.push(['description', msg('errors.too_long')]);
+  }
+  if (!sendTo) problems.push(['send-to', msg('errors.send_to_required')]);
+  if (problems.length) return { problems };
+  return {
+    problems,
+    report: { v: 1, channel: 'web', lang, facility, categories, when: when!, where, who, description, sendTo: sendTo! },
+  };
+}
+
+/** Lists the problems in the alert box and marks the fields they belong to. */
+function showProblems(list: string[], fields: string[] = []) {
+  form.querySelectorAll('[aria-invalid]').forEach((node) => node.removeAttribute('aria-invalid'));
+  for (const id of fields) $(id)?.setAttribute('aria-invalid', 'true');
+  showErrors(errorBox, list, msg('errors.heading'));
+}
+
+/** Recipient keys by facility, fetched as soon as the facility is known so sending needs one round trip. */
+const recipientCache = new Map<string, Promise<RecipientKeys>>();
+
+function recipientsFor(facility: string): Promise<RecipientKeys> {
+  let keys = recipientCache.get(facility);
+  if (!keys) {
+    keys = fetchRecipients(facility);
+    keys.catch(() => recipientCache.delete(facility));
+    recipientCache.set(facility, keys);
+  }
+  return keys;
+}
+
+function fetchRecipients(facility: string): Promise<RecipientKeys> {
+  return requestJson<RecipientKeys>(`/api/facilities/${encodeURIComponent(facility)}/recipients?lang=${lang}`);
+}
+
+/** Encrypts the report and its evidence once; the same ciphertext is reused for every retry. */
+async function seal(report: ReportPlaintext, source: string): Promise<SealedReport> {
+  const keys = await recipientsFor(report.facility);
+  const recipients = rolesFor(report.sendTo).flatMap((role) => keys[role]);
+  const mailbox = deriveMailbox(s, receiptCode);
+  const uploads: PendingUpload[] = [];
+  const attachments: SealedAttachment[] = evidence.items.map((item) => {
+    const encrypted = encryptAttachment(s, item.bytes, ATTACHMENT_LIMITS.chunkBytes, chunkAdditionalData(reportId, item.id));
+    uploads.push({ id: item.id, chunks: encrypted.chunks, done: new Set() });
+    return {
+      id: item.id,
+      name: item.name,
+      type: item.type,
+      size: item.bytes.length,
+      chunks: encrypted.chunks.length,
+      header: toB64(s, encrypted.header),
+      key: toB64(s, encrypted.key),
+      cleaned: item.cleaned,
+    };
+  });
+  const plaintext = attachments.length ? { ...report, attachments } : report;
+  const envelope = sealEnvelope(
+    s,
+    utf8(JSON.stringify(plaintext)),
+    { kind: 'report', reportId, messageId: reportId, facilityId: report.facility },
+    recipients.map((r) => ({ keyId: r.keyId, boxPublicKey: fromB64(s, r.boxPk) })),
+  );
+  const json = JSON.stringify({
+    v: 1,
+    reportId,
+    facility: report.facility,
+    categories: report.categories,
+    sendTo: report.sendTo,
+    mailbox: { id: mailbox.mailboxId, boxPk: toB64(s, mailbox.box.publicKey), signPk: toB64(s, mailbox.sign.publicKey) },
+    envelope: { body: toB64(s, envelope.body), keys: envelope.keys.map((k) => ({ keyId: k.keyId, sealed: toB64(s, k.sealed) })) },
+    ...(uploads.length ? { attachments: uploads.map((u) => ({ id: u.id, chunks: u.chunks.length })) } : {}),
+  });
+  return { source, json, uploads };
+}
+
+let busy = false;
+async function send() {
+  if (busy) return;
+  const { report, problems } = readForm();
+  if (!report) {
+    showProblems(problems.map((p) => p[1]), problems.map((p) => p[0]));
+    return;
+  }
+  showProblems([]);
+  busy = true;
+  sendButton.disabled = true;
+  sendButton.textContent = msg('form.sending');
+  status.textContent = msg('form.sending');
+  try {
+    // Any change after a failed attempt makes a new ciphertext under the same report id.
+    const source = JSON.stringify([report, evidence.items.map((e) => e.id)]);
+    if (!sealed || sealed.source !== source) sealed = await seal(report, source);
+    await uploadEvidence(sealed.uploads);
+    await submit(sealed.json);
+    showReceipt();
+  } catch (error) {
+    status.textContent = '';
+    showProblems([error instanceof ApiProblem ? error.message : msg('errors.network')]);
+    sendButton.disabled = false;
+    sendButton.textContent = msg('form.send');
+  } finally {
+    busy = false;
+  }
+}
+
+/** Uploads every chunk not yet confirmed, one at a time, with a progress bar; a failed chunk is retried alone. */
+async function uploadEvidence(uploads: PendingUpload[]) {
+  const total = uploads.reduce((n, u) => n + u.chunks.length, 0);
+  if (!total) return;
+  const bar = $<HTMLProgressElement>('upload-progress');
+  const label = $('upload-label');
+  const done = () => uploads.reduce((n, u) => n + u.done.size, 0);
+  const show = () => {
+    bar.value = Math.round((done() / total) * 100);
+    label.textContent = msg('form.uploading', { percent: bar.value });
+  };
+  bar.hidden = false;
+  label.hidden = false;
+  show();
+  for (const upload of uploads) {
+    for (let index = 0; index < upload.chunks.length; index++) {
+      if (upload.done.has(index)) continue;
+      for (let attempt = 0; ; attempt++) {
+        if (!challenge) challenge = await fetchChallenge();
+        const counter = await challenge.counter!;
+        const query = new URLSearchParams({ challenge: challenge.challenge, counter: String(counter), lang });
+        try {
+          const res = await fetch(`/api/reports/${reportId}/attachments/${upload.id}/chunks/${index}?${query}`, {
+            method: 'PUT',
+            headers: { 'content-type': 'application/octet-stream' },
+            body: upload.chunks[index]! as Uint8Array<ArrayBuffer>,
+            cache: 'no-store',
+            credentials: 'omit',
+          });
+          if (res.ok) break;
+          const problem = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+          if (problem.error?.code?.startsWith('pow_')) challenge = undefined;
+          else if (res.status < 500) throw new ApiProblem(problem.error?.message ?? msg('errors.unavailable'), res.status, problem.error?.code);
+        } catch (error) {
+          if (error instanceof ApiProblem) throw error;
+        }
+        if (attempt >= 6) throw new Error('network');
+        await new Promise((r) => setTimeout(r, 700 * (attempt + 1)));
+      }
+      upload.done.add(index);
+      show();
+    }
+  }
+}
+
+/** Posts the payload, retrying network failures and refreshing a spent or expired challenge. */
+async function submit(body: string) {
+  for (let attempt = 0; attempt < 4; attempt++) {
+    if (!challenge) challenge = await fetchChallenge();
+    const counter = await challenge.counter!;
+    const withWork = `${body.slice(0, -1)},"pow":${JSON.stringify({ challenge: challenge.challenge, counter })}}`;
+    try {
+      await requestJson(`/api/reports?lang=${lang}`, { rawBody: withWork });
+      return;
+    } catch (error) {
+      if (error instanceof ApiProblem && error.code?.startsWith('pow_')) {
+        challenge = undefined; // spent or stale: solve a fresh one and send the same report again
+        continue;
+      }
+      if (error instanceof ApiProblem && error.status < 500) throw error;
+      await new Promise((r) => setTimeout(r, 800 * (attempt + 1))); // offline or a server hiccup
+    }
+  }
+  throw new Error('network');
+}
+
+function showReceipt() {
+  const receipt = $<HTMLElement>('receipt');
+  $<HTMLElement>('receipt-code').textContent = receiptCode;
+  form.reset();
+  form.hidden = true;
+  document.querySelector('.promises')?.setAttribute('hidden', '');
+  receipt.hidden = false;
+  receipt.focus();
+  window.scrollTo(0, 0);
+  sealed = undefined;
+  evidence.clear();
+  $('upload-progress').hidden = true;
+  $('upload-label').hidden = true;
+}
+
+/** Leaves for a neutral site without adding a history entry; Escape twice does the same. */
+function quickExit() {
+  const link = $<HTMLAnchorElement>('quick-exit');
+  const leave = (e?: Event) => {
+    e?.preventDefault();
+    document.body.replaceChildren();
+    leaveTo(link.href);
+  };
+  link.addEventListener('click', leave);
+  let last = 0;
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape') return;
+    const now = performance.now();
+    if (now - last < 600) leave();
+    last = now;
+  });
+}
+
+/** Swaps the tab title for an ordinary one while the page is open; nothing is remembered. */
+function neutralTitle() {
+  const box = $<HTMLInputElement>('neutral-title');
+  const original = document.title;
+  box.addEventListener('change', () => (document.title = box.checked ? box.dataset.title ?? original : original));
+}

@@ -1,0 +1,11 @@
+/**
+ * @module The one crypto module shared by the browser bundles, the Worker and the Node CLI.
+ */
+export * from './attachment';
+export * from './encoding';
+export * from './envelope';
+export * from './proof-of-work';
+export * from './proofs';
+export * from './receipt';
+export * from './recipient-keys';
+export type { Sodium } from './sodium';

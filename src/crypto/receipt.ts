@@ -1,0 +1,68 @@
+/**
+ * @module Receipt codes and the case mailbox keys derived from them.
+ *
+ * A receipt code is 20 Crockford base32 symbols: 100 random bits. Anyone holding a stolen
+ * database can test guesses against every stored mailbox at once, so the budget is
+ * 2^100 / (number of cases) ≥ 2^80 for up to a million cases, with a fast KDF (docs/crypto.md).
+ */
+import { utf8 } from './encoding';
+import type { Sodium } from './sodium';
+
+/** Crockford's base32 alphabet: no I, L, O or U, so nothing is read two ways. */
+export const RECEIPT_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+export const RECEIPT_SYMBOLS = 20;
+const GROUP = 4;
+/** 16-byte BLAKE2b key that separates receipt hashing from every other use. */
+const RECEIPT_HASH_KEY = 'buzon.receipt.v1';
+const MAILBOX_CONTEXT = 'bzmailbx';
+
+export interface MailboxKeys {
+  /** Lookup id of the case mailbox (16 bytes, hex); stored so the worker can find the case. */
+  mailboxId: string;
+  /** X25519 pair that replies are sealed to (crypto_box_seed_keypair). */
+  box: { publicKey: Uint8Array; privateKey: Uint8Array };
+  /** Ed25519 pair that proves ownership of the case (crypto_sign_seed_keypair). */
+  sign: { publicKey: Uint8Array; privateKey: Uint8Array };
+}
+
+/** Makes a fresh receipt code from randombytes_uniform, formatted in groups of four. */
+export function newReceiptCode(s: Sodium): string {
+  let raw = '';
+  for (let i = 0; i < RECEIPT_SYMBOLS; i++) raw += RECEIPT_ALPHABET[s.randombytes_uniform(32)];
+  return formatReceiptCode(raw);
+}
+
+/** "ABCDEFGH..." → "ABCD-EFGH-...". */
+export function formatReceiptCode(normalized: string): string {
+  return normalized.match(new RegExp(`.{1,${GROUP}}`, 'g'))!.join('-');
+}
+
+/**
+ * Normalizes what a person typed: case, spaces and dashes do not matter, and the look-alikes
+ * O→0 and I/L→1 are forgiven. Returns null when it cannot be a receipt code.
+ */
+export function normalizeReceiptCode(typed: string): string | null {
+  const s = typed.toUpperCase().replace(/[\s\-_.]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  if (s.length !== RECEIPT_SYMBOLS) return null;
+  for (const ch of s) if (!RECEIPT_ALPHABET.includes(ch)) return null;
+  return s;
+}
+
+/**
+ * Derives the case mailbox from a receipt code: BLAKE2b (crypto_generichash, keyed for domain
+ * separation) to a master key, then crypto_kdf_derive_from_key for each subkey.
+ */
+export function deriveMailbox(s: Sodium, code: string): MailboxKeys {
+  const normalized = normalizeReceiptCode(code);
+  if (!normalized) throw new Error('not a receipt code');
+  const master = s.crypto_generichash(32, utf8(normalized), utf8(RECEIPT_HASH_KEY));
+  const box = s.crypto_box_seed_keypair(s.crypto_kdf_derive_from_key(32, 1, MAILBOX_CONTEXT, master));
+  const sign = s.crypto_sign_seed_keypair(s.crypto_kdf_derive_from_key(32, 2, MAILBOX_CONTEXT, master));
+  const mailboxId = s.to_hex(s.crypto_kdf_derive_from_key(16, 3, MAILBOX_CONTEXT, master));
+  s.memzero(master);
+  return {
+    mailboxId,
+    box: { publicKey: box.publicKey, privateKey: box.privateKey },
+    sign: { publicKey: sign.publicKey, privateKey: sign.privateKey },
+  };
+}

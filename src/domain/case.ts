@@ -1,0 +1,41 @@
+/**
+ * @module How a case moves: statuses, legal transitions, severities, and the clocks.
+ * Shared by the Worker and the console bundle.
+ */
+
+export const STATUSES = ['new', 'acknowledged', 'investigating', 'resolved', 'referred', 'not_substantiated'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export const FINAL_STATUSES: readonly Status[] = ['resolved', 'referred', 'not_substantiated'];
+
+/** new → acknowledged → investigating → resolved | referred | not substantiated; a closed case can be reopened. */
+export const TRANSITIONS: Record<Status, readonly Status[]> = {
+  new: ['acknowledged'],
+  acknowledged: ['investigating', 'referred', 'not_substantiated'],
+  investigating: ['resolved', 'referred', 'not_substantiated'],
+  resolved: ['investigating'],
+  referred: ['investigating'],
+  not_substantiated: ['investigating'],
+};
+
+export const canMove = (from: Status, to: Status) => TRANSITIONS[from].includes(to);
+
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Default case-processing clock, in days from the day a report was received. */
+export const CLOCK = { acknowledge: 7, firstAnswer: 30, close: 90 } as const;
+
+const DAY_MS = 86_400_000;
+const toUtc = (day: string) => Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)));
+
+/** Whole days from one "YYYY-MM-DD" to another. */
+export const daysBetween = (from: string, to: string) => Math.round((toUtc(to) - toUtc(from)) / DAY_MS);
+
+/** "YYYY-MM-DD" plus n days. */
+export const addDays = (day: string, n: number) => new Date(toUtc(day) + n * DAY_MS).toISOString().slice(0, 10);
+
+/** Overdue for acknowledgement: only a reply actually sent to the worker stops this clock. */
+export function ackOverdue(c: { receivedDay: string; firstReplyDay: string | null }, today: string): boolean {
+  return c.firstReplyDay === null && daysBetween(c.receivedDay, today) > CLOCK.acknowledge;
+}

@@ -1,0 +1,68 @@
+/**
+ * @module The automatic acknowledgement: a bilingual reply (Spanish first) with the case reference,
+ * the receipt code, the follow-up link, what happens next and the deadlines. Never any of the
+ * report's content, not even its subject.
+ */
+import { createMimeMessage } from 'mimetext/browser';
+import { CLOCK } from '../domain/case';
+import type { Language } from '../domain/report';
+import { translator } from '../i18n';
+import { base64Body } from './mime';
+
+export interface Acknowledgement {
+  /** The facility's address: the reply comes from where the mail went. */
+  from: string;
+  /** The envelope sender, who gets the reply. */
+  to: string;
+  /** The incoming Message-ID and References, for threading (required by the platform for a reply). */
+  inReplyTo: string | null;
+  references: string | null;
+  messageId: string;
+  caseRef: string;
+  code: string;
+  origin: string;
+}
+
+/** The acknowledgement text in one language. */
+export function acknowledgementText(lang: Language, a: Pick<Acknowledgement, 'caseRef' | 'code' | 'origin'>): string {
+  const t = translator(lang);
+  const link = `${a.origin}/seguimiento${lang === 'en' ? '?lang=en' : ''}`;
+  return [
+    t('email.ack.received'),
+    '',
+    t('email.ack.case_ref', { ref: a.caseRef }),
+    t('email.ack.code', { code: a.code }),
+    '',
+    t('email.ack.follow_up', { link }),
+    t('email.ack.keep_code'),
+    t('email.ack.delete_mail'),
+    t('email.ack.no_address'),
+    '',
+    t('email.ack.next_heading'),
+    `- ${t('email.ack.deadline_ack', { days: CLOCK.acknowledge })}`,
+    `- ${t('email.ack.deadline_answer', { days: CLOCK.firstAnswer })}`,
+    `- ${t('email.ack.deadline_close', { days: CLOCK.close })}`,
+    t('email.ack.where_answers'),
+    '',
+    t('email.ack.new_mail'),
+    t('email.ack.automatic'),
+  ].join('\r\n');
+}
+
+/** The whole reply as raw MIME (RFC 5322), marked Auto-Submitted: auto-replied (RFC 3834). */
+export function acknowledgementMessage(a: Acknowledgement): string {
+  const msg = createMimeMessage();
+  msg.setSender({ name: 'Buzón', addr: a.from });
+  msg.setRecipient(a.to);
+  msg.setSubject(`${translator('es')('email.ack.subject')} / ${translator('en')('email.ack.subject')}`);
+  msg.setHeader('Message-ID', a.messageId);
+  if (a.inReplyTo) {
+    msg.setHeader('In-Reply-To', a.inReplyTo);
+    msg.setHeader('References', [a.references, a.inReplyTo].filter(Boolean).join(' '));
+  }
+  msg.setHeader('Auto-Submitted', 'auto-replied');
+  msg.setHeader('X-Auto-Response-Suppress', 'All');
+  const body = [acknowledgementText('es', a), '', '------', '', acknowledgementText('en', a), ''].join('\r\n');
+  msg.addMessage({ contentType: 'text/plain', charset: 'UTF-8', encoding: 'base64', data: base64Body(body) });
+  return msg.asRaw();
+}

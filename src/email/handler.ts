@@ -1,0 +1,139 @@
+/**
+ * @module The Worker's email() handler: a mail to a facility's address becomes a sealed report,
+ * stored once, and (unless a machine sent it) acknowledged with a receipt code. Flow and
+ * trade-offs: docs/email.md.
+ */
+import { EmailMessage } from 'cloudflare:email';
+import { deriveMailbox, fromB64, newReceiptCode, sealEnvelope, toB64, type Sodium } from '../crypto';
+import { rolesFor, type SendTo } from '../domain/report';
+import type { Env } from '../env';
+import { mexicoDay } from '../lib/clock';
+import { loadSodium } from '../lib/sodium';
+import { activeRecipientsStatement, type RecipientKey } from '../storage/recipients';
+import { findReport, storeReport } from '../storage/reports';
+import { acknowledgementMessage } from './acknowledgement';
+import { classifyMail } from './automatic';
+import { emailReportId, messageDigest, normalizeMessageId } from './derive';
+import { MAX_RAW_BYTES } from './limits';
+import { isPlainAddress, newMessageId } from './mime';
+import { parseMail } from './parse';
+import { emailPlaintext } from './plaintext';
+import { readRaw, withoutSenderHeaders } from './raw';
+import { rejectReason, type RejectCode } from './reject';
+import { facilityForAddress } from './routing';
+
+/** What happened to a mail; returned for tests, never logged with anything that could name the sender. */
+export type IntakeOutcome =
+  | { outcome: 'rejected'; reason: RejectCode }
+  | { outcome: 'duplicate'; reportId: string }
+  | { outcome: 'stored'; reportId: string; acknowledged: boolean; automatic: string | null };
+
+/** The Worker's email() export (Cloudflare Email Routing): an unexpected failure (D1 down) throws, so the mail is not accepted. */
+export async function email(message: ForwardableEmailMessage, env: Env, _ctx?: ExecutionContext): Promise<void> {
+  await receiveMail(message, env);
+}
+
+/** The whole intake; see the module comment. */
+export async function receiveMail(message: ForwardableEmailMessage, env: Env): Promise<IntakeOutcome> {
+  const reject = async (reason: RejectCode): Promise<IntakeOutcome> => {
+    // In production setReject returns nothing. On wrangler dev the message is an RPC stub and it
+    // returns a promise, which must settle before the handler does or the rejection is lost.
+    const settled: unknown = message.setReject(rejectReason(reason));
+    await settled;
+    return { outcome: 'rejected', reason };
+  };
+  if (message.rawSize > MAX_RAW_BYTES) return reject('too_large');
+  const facility = await facilityForAddress(env.DB, message.to, env.EMAIL_DOMAIN);
+  if (!facility) return reject('unknown_address');
+  const kind = classifyMail(message.from, message.headers, env.EMAIL_DOMAIN);
+  if (kind.kind === 'delivery_report') return reject('delivery_report');
+  const raw = await readRaw(message.raw, MAX_RAW_BYTES);
+  if (!raw) return reject('too_large');
+
+  const s = await loadSodium();
+  const messageId = normalizeMessageId(message.headers.get('message-id'));
+  const reportId = emailReportId(s, env.POW_SECRET, facility.id, messageId, messageDigest(s, raw));
+  const [existing, active] = await env.DB.batch([
+    env.DB.prepare('SELECT 1 AS found FROM reports WHERE id = ?1').bind(reportId),
+    activeRecipientsStatement(env.DB, facility.id),
+  ]);
+  if (existing!.results.length) return { outcome: 'duplicate', reportId };
+
+  const readers = readersFor(active!.results as unknown as RecipientKey[], facility.mailSendTo);
+  if (!readers) return reject('no_recipients');
+
+  const mail = await parseMail(raw);
+  const envelope = sealEnvelope(
+    s,
+    emailPlaintext(s, facility.id, mail, withoutSenderHeaders(raw)),
+    { kind: 'report', reportId, messageId: reportId, facilityId: facility.id },
+    readers.keys.map((k) => ({ keyId: k.keyId, boxPublicKey: fromB64(s, k.boxPk) })),
+  );
+
+  const code = newReceiptCode(s);
+  const mailbox = deriveMailbox(s, code);
+  try {
+    await storeReport(s, env.DB, env.BLOBS, {
+      id: reportId,
+      facilityId: facility.id,
+      channel: 'email',
+      sendTo: readers.sendTo,
+      categories: [],
+      receivedDay: mexicoDay(),
+      mailbox: { id: mailbox.mailboxId, boxPk: toB64(s, mailbox.box.publicKey), signPk: toB64(s, mailbox.sign.publicKey) },
+      body: envelope.body,
+      bodyDigest: toB64(s, s.crypto_generichash(32, envelope.body, null)),
+      keys: envelope.keys.map((k) => ({ keyId: k.keyId, sealed: toB64(s, k.sealed) })),
+    });
+  } catch (error) {
+    // A copy of the same mail stored first. Its body sits under its own content-named KV key, which
+    // this copy's blob did not touch, so the stored report still opens; this copy's blob is left for cleanup.
+    if (await findReport(env.DB, reportId)) return { outcome: 'duplicate', reportId };
+    throw error;
+  } finally {
+    s.memzero(mailbox.box.privateKey);
+    s.memzero(mailbox.sign.privateKey);
+  }
+
+  if (kind.kind === 'automatic') return { outcome: 'stored', reportId, acknowledged: false, automatic: kind.rule };
+  const acknowledged = await acknowledge(s, message, env, { from: facility.address, reportId, code });
+  return { outcome: 'stored', reportId, acknowledged, automatic: null };
+}
+
+/**
+ * The facility's active keys for the roles its mail goes to. A role without a key is left out (and
+ * out of send_to, so no reader sees a case they cannot open); no key at all means no report.
+ */
+function readersFor(active: RecipientKey[], mailSendTo: SendTo): { keys: RecipientKey[]; sendTo: SendTo } | null {
+  const keys = active.filter((k) => rolesFor(mailSendTo).includes(k.role));
+  const monitor = keys.some((k) => k.role === 'monitor');
+  const official = keys.some((k) => k.role === 'official');
+  if (!monitor && !official) return null;
+  return { keys, sendTo: monitor && official ? 'both' : monitor ? 'monitor' : 'authority' };
+}
+
+/**
+ * Replies with the receipt code, the only place it ever goes. The report is already stored: if the
+ * platform refuses the reply (the sender's domain fails DMARC, say), the report stays and the code is lost.
+ */
+async function acknowledge(s: Sodium, message: ForwardableEmailMessage, env: Env, a: { from: string; reportId: string; code: string }): Promise<boolean> {
+  const to = message.from.trim().replace(/^<|>$/g, '');
+  if (!isPlainAddress(to)) return false;
+  const raw = acknowledgementMessage({
+    from: a.from,
+    to,
+    inReplyTo: normalizeMessageId(message.headers.get('message-id')),
+    references: message.headers.get('references')?.trim() || null,
+    messageId: newMessageId(s, env.EMAIL_DOMAIN),
+    caseRef: a.reportId.slice(0, 8),
+    code: a.code,
+    origin: env.PUBLIC_ORIGIN,
+  });
+  try {
+    await message.reply(new EmailMessage(a.from, to, raw));
+    return true;
+  } catch (error) {
+    console.error(`email acknowledgement not sent: ${error instanceof Error ? error.name : typeof error}`);
+    return false;
+  }
+}

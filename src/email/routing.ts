@@ -1,0 +1,29 @@
+/**
+ * @module Routing: which facility an intake address belongs to, and who reads its mail.
+ */
+import { SEND_TO, type SendTo } from '../domain/report';
+
+export interface MailFacility {
+  id: string;
+  /** The facility's address, as the acknowledgement's sender. */
+  address: string;
+  /** Who reads the facility's email reports (facilities.mail_send_to). */
+  mailSendTo: SendTo;
+}
+
+/**
+ * The active facility whose intake address is `to` (`<email_local>@<domain>`, case-insensitive),
+ * or null for any other address.
+ */
+export async function facilityForAddress(db: D1Database, to: string, domain: string): Promise<MailFacility | null> {
+  const address = to.trim().replace(/^<|>$/g, '').toLowerCase();
+  const at = address.lastIndexOf('@');
+  if (at <= 0 || address.slice(at + 1) !== domain.toLowerCase()) return null;
+  const local = address.slice(0, at);
+  const row = await db
+    .prepare('SELECT id, mail_send_to AS mailSendTo FROM facilities WHERE lower(email_local) = ?1 AND active = 1')
+    .bind(local)
+    .first<{ id: string; mailSendTo: string }>();
+  if (!row || !(SEND_TO as readonly string[]).includes(row.mailSendTo)) return null;
+  return { id: row.id, address, mailSendTo: row.mailSendTo as SendTo };
+}

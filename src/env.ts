@@ -1,0 +1,23 @@
+/**
+ * @module The Worker's bindings and settings (wrangler.toml, .dev.vars, secrets).
+ */
+export interface Env {
+  DB: D1Database;
+  /** Ciphertext blobs: report bodies, messages, attachments. */
+  BLOBS: KVNamespace;
+  /** Short-lived state: sign-in challenges and sessions (monitor console). */
+  STATE: KVNamespace;
+  ASSETS?: Fetcher;
+  /** 32 random bytes, base64url: the key that signs proof-of-work challenges. */
+  POW_SECRET: string;
+  /** Leading zero bits the proof of work needs. */
+  POW_BITS: string;
+  /** Where the quick-exit control goes. */
+  QUICK_EXIT_URL: string;
+  /** Domain of the facilities' intake addresses, e.g. reportes.example.org. */
+  EMAIL_DOMAIN: string;
+  /** Origin of the public site (scheme, host, port), for links in mail, e.g. https://buzon.example.org. */
+  PUBLIC_ORIGIN: string;
+  /** Outgoing mail (send_email binding): the monitors' daily digest. */
+  MAILER: SendEmail;
+}

@@ -1,0 +1,57 @@
+/**
+ * @module The daily digest a monitor gets by mail: a count and a link, bilingual, Spanish first.
+ * Every digest to the same address has the same byte length whatever the count, so neither the
+ * mail provider nor anyone on the wire can tell a day with reports from a day without. It names
+ * no facility, no category, nothing a report says.
+ */
+import { createMimeMessage } from 'mimetext/browser';
+import type { Language } from '../domain/report';
+import { base64Body } from '../email/mime';
+import { translator } from '../i18n';
+
+/** The body, in UTF-8 bytes, before base64: every digest is padded to exactly this. */
+export const DIGEST_BODY_BYTES = 2048;
+
+export interface Digest {
+  from: string;
+  to: string;
+  /** New reports in the monitor's scope since the last digest. */
+  count: number;
+  origin: string;
+  /** Fixed width (mime.ts newMessageId), or the size would vary. */
+  messageId: string;
+}
+
+function digestText(lang: Language, count: number, origin: string): string {
+  const t = translator(lang);
+  return [
+    count === 0 ? t('email.digest.none') : t('email.digest.some', { count }),
+    '',
+    t('email.digest.where', { link: `${origin}/console${lang === 'en' ? '?lang=en' : ''}` }),
+    '',
+    t('email.digest.why'),
+    t('email.digest.automatic'),
+  ].join('\r\n');
+}
+
+/** The body padded with spaces to DIGEST_BODY_BYTES. */
+export function digestBody(count: number, origin: string): Uint8Array {
+  const text = new TextEncoder().encode([digestText('es', count, origin), '', '------', '', digestText('en', count, origin), ''].join('\r\n'));
+  if (text.length > DIGEST_BODY_BYTES) throw new Error('digest text longer than its padded size');
+  const padded = new Uint8Array(DIGEST_BODY_BYTES).fill(0x20);
+  padded.set(text);
+  return padded;
+}
+
+/** The raw message (RFC 5322), marked Auto-Submitted: auto-generated (RFC 3834). */
+export function digestMessage(d: Digest): string {
+  const msg = createMimeMessage();
+  msg.setSender({ name: 'Buzón', addr: d.from });
+  msg.setRecipient(d.to);
+  msg.setSubject(`${translator('es')('email.digest.subject')} / ${translator('en')('email.digest.subject')}`);
+  msg.setHeader('Message-ID', d.messageId);
+  msg.setHeader('Auto-Submitted', 'auto-generated');
+  msg.setHeader('X-Auto-Response-Suppress', 'All');
+  msg.addMessage({ contentType: 'text/plain', charset: 'UTF-8', encoding: 'base64', data: base64Body(digestBody(d.count, d.origin)) });
+  return msg.asRaw();
+}

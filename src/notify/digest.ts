@@ -1,0 +1,66 @@
+/**
+ * @module Sending the daily digest: each active monitor with a notification address gets one
+ * message a day through the send_email binding, with the number of new reports in their scope.
+ */
+import { EmailMessage } from 'cloudflare:email';
+import { addDays } from '../domain/case';
+import { isPlainAddress, newMessageId } from '../email/mime';
+import type { Env } from '../env';
+import { mexicoDay } from '../lib/clock';
+import { loadSodium } from '../lib/sodium';
+import { digestMessage } from './digest-message';
+
+/** The local part the digest comes from, at EMAIL_DOMAIN; no facility may use it. */
+export const DIGEST_SENDER = 'avisos';
+
+export interface DueDigest {
+  keyId: string;
+  address: string;
+  count: number;
+}
+
+/**
+ * Monitors not yet notified today, with the reports they may read received from their last digest
+ * day (or yesterday, the first time) up to yesterday. Reports arriving today count tomorrow.
+ */
+export async function dueDigests(db: D1Database, today: string): Promise<DueDigest[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT m.key_id AS keyId, m.notify_email AS address,
+              (SELECT count(*) FROM reports r
+                 JOIN recipient_facilities rf ON rf.facility_id = r.facility_id AND rf.key_id = m.key_id
+                WHERE r.send_to IN ('monitor', 'both')
+                  AND r.received_day >= coalesce(m.last_digest_day, ?2) AND r.received_day < ?1) AS count
+         FROM recipients m
+        WHERE m.role = 'monitor' AND m.status = 'active' AND m.notify_email IS NOT NULL
+          AND (m.last_digest_day IS NULL OR m.last_digest_day < ?1)
+        ORDER BY m.key_id`,
+    )
+    .bind(today, addDays(today, -1))
+    .all<DueDigest>();
+  return results;
+}
+
+/**
+ * Sends every due digest; one failure does not stop the others. Throws at the end if any failed,
+ * so the run shows as failed; running again sends only the ones still due.
+ */
+export async function sendDigests(env: Env, today = mexicoDay()): Promise<number> {
+  const due = await dueDigests(env.DB, today);
+  if (due.length === 0) return 0;
+  const s = await loadSodium();
+  const from = `${DIGEST_SENDER}@${env.EMAIL_DOMAIN}`;
+  let failed = 0;
+  for (const d of due) {
+    try {
+      if (!isPlainAddress(d.address)) throw new Error('not a plain address');
+      const raw = digestMessage({ from, to: d.address, count: d.count, origin: env.PUBLIC_ORIGIN, messageId: newMessageId(s, env.EMAIL_DOMAIN) });
+      await env.MAILER.send(new EmailMessage(from, d.address, raw));
+      await env.DB.prepare('UPDATE recipients SET last_digest_day = ?2 WHERE key_id = ?1').bind(d.keyId, today).run();
+    } catch {
+      failed++; // the error may name the address: not logged
+    }
+  }
+  if (failed) throw new Error(`${failed} of ${due.length} digests not sent`);
+  return due.length;
+}

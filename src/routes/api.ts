@@ -1,0 +1,128 @@
+/**
+ * @module The reporter API: a proof-of-work challenge, a facility's recipient keys, and the
+ * submission of an encrypted report.
+ */
+import { zValidator } from '@hono/zod-validator';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { checkWork, fromB64, isPlausibleBodyLength, toB64 } from '../crypto';
+import { rolesFor } from '../domain/report';
+import { issueChallenge, verifyChallenge } from '../lib/challenge';
+import { attachmentComplete } from './attachments-api';
+import { mexicoDay, nowSeconds } from '../lib/clock';
+import { apiError, type AppEnv } from '../lib/http';
+import { loadSodium } from '../lib/sodium';
+import { getFacility } from '../storage/facilities';
+import { activeRecipientsFor, sealedToExactly, type RecipientKey } from '../storage/recipients';
+import { findReport, intakeLookup, storeReport, type StoredReportRef } from '../storage/reports';
+import { MAX_SUBMISSION_BYTES, MAX_WEB_BODY_BYTES, submissionSchema, type Submission } from './schemas';
+
+export const api = new Hono<AppEnv>();
+
+const powBits = (env: AppEnv['Bindings']) => Math.max(0, Math.min(30, Number(env.POW_BITS) || 16));
+
+api.get('/challenge', async (c) => {
+  const s = await loadSodium();
+  const bits = powBits(c.env);
+  return c.json({ challenge: issueChallenge(s, c.env.POW_SECRET, bits, nowSeconds()), bits });
+});
+
+api.get('/facilities/:id/recipients', async (c) => {
+  const facility = await getFacility(c.env.DB, c.req.param('id'));
+  if (!facility) return apiError(c, 404, 'unknown_facility');
+  const keys = await activeRecipientsFor(c.env.DB, facility.id);
+  const pick = (role: string) => keys.filter((k) => k.role === role).map(({ keyId, boxPk }) => ({ keyId, boxPk }));
+  return c.json({ facility: { id: facility.id, name: facility.name }, monitor: pick('monitor'), official: pick('official') });
+});
+
+api.post(
+  '/reports',
+  bodyLimit({ maxSize: MAX_SUBMISSION_BYTES, onError: (c) => apiError(c, 413, 'too_large') }),
+  zValidator('json', submissionSchema, (result, c) => {
+    if (!result.success) {
+      const fields = [...new Set(result.error.issues.map((i) => i.path.join('.') || '(body)'))];
+      return apiError(c, 400, 'invalid', fields);
+    }
+  }),
+  async (c) => {
+    const sub = c.req.valid('json');
+    const s = await loadSodium();
+    const challenge = sub.pow ? verifyChallenge(s, c.env.POW_SECRET, sub.pow.challenge, nowSeconds()) : null;
+    const nonce = challenge?.ok ? challenge.claims.nonce : '';
+    const lookup = await intakeLookup(c.env.DB, { facilityId: sub.facility, reportId: sub.reportId, mailboxId: sub.mailbox.id, challengeNonce: nonce });
+    const { facility, existing } = lookup;
+    if (!facility) return apiError(c, 422, 'unknown_facility');
+
+    let body: Uint8Array;
+    try {
+      body = fromB64(s, sub.envelope.body);
+    } catch {
+      return apiError(c, 422, 'bad_envelope', ['envelope.body']);
+    }
+    const bodyDigest = toB64(s, s.crypto_generichash(32, body, null));
+
+    // A retry of a report already stored gets the same answer, before the single-use work is checked again.
+    if (existing) return answerRetry(c, existing, facility.id, bodyDigest);
+
+    if (!sub.pow || !challenge) return apiError(c, 403, 'pow_missing');
+    if (!challenge.ok) return apiError(c, 403, challenge.reason);
+    if (!checkWork(s, sub.pow.challenge, sub.reportId, sub.pow.counter, Math.max(challenge.claims.bits, powBits(c.env)))) {
+      return apiError(c, 403, 'pow_invalid');
+    }
+    if (lookup.challengeSpent) return apiError(c, 409, 'pow_replayed');
+
+    const envelopeProblem = checkEnvelope(lookup.recipients, sub, body);
+    if (envelopeProblem) return apiError(c, 422, envelopeProblem, envelopeProblem === 'bad_envelope' ? ['envelope'] : undefined);
+    if (lookup.mailboxTaken) return apiError(c, 409, 'conflict');
+    const attachments = sub.attachments ?? [];
+    for (const a of attachments) {
+      if (!(await attachmentComplete(c.env.BLOBS, sub.reportId, a.id, a.chunks))) return apiError(c, 422, 'attachment_incomplete');
+    }
+
+    const receivedDay = mexicoDay();
+    try {
+      await storeReport(s, c.env.DB, c.env.BLOBS, {
+        id: sub.reportId,
+        facilityId: facility.id,
+        channel: 'web',
+        sendTo: sub.sendTo,
+        categories: sub.categories,
+        receivedDay,
+        mailbox: sub.mailbox,
+        body,
+        bodyDigest,
+        keys: sub.envelope.keys,
+        spends: { nonce, expiresDay: mexicoDay(new Date(challenge.claims.expires * 1000)) },
+        attachments,
+      });
+    } catch (error) {
+      // A racing copy of this submission, or a racing replay of its challenge, fails the whole batch.
+      const raced = await findReport(c.env.DB, sub.reportId);
+      if (raced) return answerRetry(c, raced, facility.id, bodyDigest);
+      if ((await intakeLookup(c.env.DB, { facilityId: facility.id, reportId: sub.reportId, mailboxId: sub.mailbox.id, challengeNonce: nonce })).challengeSpent) {
+        return apiError(c, 409, 'pow_replayed');
+      }
+      throw error;
+    }
+    return c.json({ reportId: sub.reportId, receivedDay, duplicate: false }, 201);
+  },
+);
+
+/** The same answer as the first time for a true retry; a conflict for different bytes under a used id. */
+function answerRetry(c: Context<AppEnv>, stored: StoredReportRef, facilityId: string, bodyDigest: string) {
+  if (stored.bodyDigest !== bodyDigest || stored.facilityId !== facilityId) return apiError(c, 409, 'conflict');
+  return c.json({ reportId: stored.id, receivedDay: stored.receivedDay, duplicate: true }, 200);
+}
+
+/**
+ * The envelope must be sealed exactly to the facility's active keys for the roles the worker
+ * chose: no key missing, none extra, each 80 bytes, and a body length the envelope can produce.
+ */
+function checkEnvelope(active: RecipientKey[], sub: Submission, body: Uint8Array) {
+  const roles = rolesFor(sub.sendTo);
+  if (roles.some((role) => !active.some((k) => k.role === role))) return 'no_recipients' as const;
+  const expected = active.filter((k) => roles.includes(k.role)).map((k) => k.keyId);
+  if (!sealedToExactly(sub.envelope.keys, expected)) return 'bad_envelope' as const;
+  if (body.length > MAX_WEB_BODY_BYTES || !isPlausibleBodyLength(body.length)) return 'bad_envelope' as const;
+  return null;
+}

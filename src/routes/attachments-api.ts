@@ -1,0 +1,57 @@
+/**
+ * @module Encrypted attachment chunks, uploaded by the report page before the report itself.
+ *
+ * Each chunk is a PUT to its own address, so a retry overwrites instead of duplicating, and a
+ * failed chunk is resent alone. Uploads need the report's proof of work (checked, not spent), and
+ * stop once the report is stored. Chunks of reports never sent are removed by the daily cleanup.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import { checkWork } from '../crypto';
+import { ATTACHMENT_LIMITS, attachmentChunkKey, CHUNK_OVERHEAD, MAX_CHUNKS } from '../domain/attachment';
+import { verifyChallenge } from '../lib/challenge';
+import { mexicoDay, nowSeconds } from '../lib/clock';
+import { apiError, type AppEnv } from '../lib/http';
+import { loadSodium } from '../lib/sodium';
+import { findReport } from '../storage/reports';
+
+export const attachmentsApi = new Hono<AppEnv>();
+
+const MAX_CHUNK_BYTES = ATTACHMENT_LIMITS.chunkBytes + CHUNK_OVERHEAD;
+const params = z.object({
+  reportId: z.string().regex(/^[0-9a-f]{32}$/),
+  attachmentId: z.string().regex(/^[0-9a-f]{32}$/),
+  index: z.coerce.number().int().min(0).max(MAX_CHUNKS - 1),
+});
+
+attachmentsApi.put(
+  '/reports/:reportId/attachments/:attachmentId/chunks/:index',
+  bodyLimit({ maxSize: MAX_CHUNK_BYTES, onError: (c) => apiError(c, 413, 'too_large') }),
+  async (c) => {
+    const p = params.safeParse(c.req.param());
+    if (!p.success) return apiError(c, 400, 'invalid');
+    const { reportId, attachmentId, index } = p.data;
+    const challenge = c.req.query('challenge') ?? '';
+    const counter = Number(c.req.query('counter'));
+    if (!challenge || !Number.isSafeInteger(counter) || counter < 0) return apiError(c, 403, 'pow_missing');
+    const s = await loadSodium();
+    const check = verifyChallenge(s, c.env.POW_SECRET, challenge, nowSeconds());
+    if (!check.ok) return apiError(c, 403, check.reason);
+    if (!checkWork(s, challenge, reportId, counter, check.claims.bits)) return apiError(c, 403, 'pow_invalid');
+    if (await findReport(c.env.DB, reportId)) return apiError(c, 409, 'conflict');
+    const bytes = new Uint8Array(await c.req.arrayBuffer());
+    if (bytes.length <= CHUNK_OVERHEAD) return apiError(c, 400, 'invalid');
+    await c.env.BLOBS.put(attachmentChunkKey(reportId, attachmentId, index), bytes, { metadata: { day: mexicoDay() } });
+    return c.body(null, 204);
+  },
+);
+
+/** Whether every chunk 0..chunks-1 of an attachment is stored. */
+export async function attachmentComplete(blobs: KVNamespace, reportId: string, attachmentId: string, chunks: number): Promise<boolean> {
+  const prefix = attachmentChunkKey(reportId, attachmentId, 0).replace(/0$/, '');
+  const { keys } = await blobs.list({ prefix, limit: 1000 });
+  const have = new Set(keys.map((k) => k.name.slice(prefix.length)));
+  for (let i = 0; i < chunks; i++) if (!have.has(String(i))) return false;
+  return true;
+}

@@ -1,0 +1,282 @@
+/**
+ * @module The readers' console API: sign-in, case lists, bodies to decrypt in the browser,
+ * triage and sealed messages. Every action on a case goes to the audit log, refusals included.
+ */
+import { zValidator } from '@hono/zod-validator';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { fromB64, isPlausibleBodyLength, signinMessage, toB64, utf8, verifyProof } from '../crypto';
+import { attachmentChunkKey } from '../domain/attachment';
+import { canMove, FINAL_STATUSES, type Status } from '../domain/case';
+import { mexicoDay, nowSeconds } from '../lib/clock';
+import { apiError, type AppEnv, type ErrorCode } from '../lib/http';
+import {
+  clearSigninFailures,
+  createSession,
+  endSession,
+  issueSigninChallenge,
+  readSession,
+  recordSigninFailure,
+  signinBlockedFor,
+  takeSigninChallenge,
+  type ReaderSession,
+} from '../lib/session';
+import { loadSodium } from '../lib/sodium';
+import { appendAudit } from '../storage/audit';
+import { getSealedText, getSealedTexts } from '../storage/blobs';
+import { applyTriage, bodyKeysInScope, facilityMonitors, listCases, openCase, storeMessage, threadFor } from '../storage/cases';
+import { readersOf, sealedToExactly } from '../storage/recipients';
+import { bodiesSchema, caseFilterSchema, hexId, messageSchema, signinChallengeSchema, signinSchema, triageSchema } from './console-schemas';
+
+export type ConsoleEnv = AppEnv & { Variables: { reader: ReaderSession; token: string } };
+type ConsoleContext = Context<ConsoleEnv>;
+
+export const consoleApi = new Hono<ConsoleEnv>();
+
+const invalid = (result: { success: boolean }, c: Context) => (result.success ? undefined : apiError(c, 400, 'invalid'));
+
+/** Writes one audit entry for the signed-in reader. */
+async function audit(c: ConsoleContext, action: string, reportId: string | null, outcome: 'ok' | 'denied', detail: string | null = null) {
+  const reader = c.get('reader');
+  await appendAudit(c.env.DB, await loadSodium(), [{ day: mexicoDay(), actor: reader.keyId, role: reader.role, action, reportId, outcome, detail }]);
+}
+
+/** Refuses, and records the refusal without any personal data. */
+async function deny(c: ConsoleContext, status: 403 | 404 | 409 | 422, code: ErrorCode, action: string, reportId: string | null) {
+  await audit(c, action, reportId, 'denied', code);
+  return apiError(c, status, code);
+}
+
+// --- sign-in -------------------------------------------------------------------------------
+
+/** A salt that looks real for a key id nobody holds, so the answer does not tell which ids exist. */
+function decoySalt(c: ConsoleContext, s: Awaited<ReturnType<typeof loadSodium>>, keyId: string) {
+  return toB64(s, s.crypto_generichash(16, utf8(`decoy-salt:${keyId}`), fromB64(s, c.env.POW_SECRET)));
+}
+
+consoleApi.post('/signin/challenge', zValidator('json', signinChallengeSchema, invalid), async (c) => {
+  const { keyId } = c.req.valid('json');
+  const s = await loadSodium();
+  const row = await c.env.DB.prepare('SELECT kdf_salt AS salt, kdf_ops AS ops, kdf_mem AS mem FROM recipients WHERE key_id = ?1')
+    .bind(keyId)
+    .first<{ salt: string; ops: number; mem: number }>();
+  const kdf = row ?? { salt: decoySalt(c, s, keyId), ops: s.crypto_pwhash_OPSLIMIT_INTERACTIVE ?? 2, mem: 67_108_864 };
+  const challenge = await issueSigninChallenge(c.env.STATE, s, keyId);
+  return c.json({ challenge, kdf });
+});
+
+consoleApi.post('/signin', zValidator('json', signinSchema, invalid), async (c) => {
+  const { keyId, challenge, signature } = c.req.valid('json');
+  const s = await loadSodium();
+  const now = nowSeconds();
+  if ((await signinBlockedFor(c.env.STATE, keyId, now)) > 0) return apiError(c, 429, 'signin_wait');
+  const issuedTo = await takeSigninChallenge(c.env.STATE, challenge);
+  const reader = await c.env.DB.prepare('SELECT role, sign_pk AS signPk, scope_state AS scopeState, label, status FROM recipients WHERE key_id = ?1')
+    .bind(keyId)
+    .first<{ role: 'monitor' | 'official'; signPk: string; scopeState: string | null; label: string; status: string }>();
+  const origin = new URL(c.req.url).origin;
+  const valid =
+    issuedTo === keyId &&
+    reader !== null &&
+    verifyProof(s, fromB64(s, signature), signinMessage(origin, challenge), fromB64(s, reader.signPk));
+  if (!valid || !reader) {
+    await recordSigninFailure(c.env.STATE, keyId, now);
+    if (reader) await appendAudit(c.env.DB, s, [{ day: mexicoDay(), actor: keyId, role: reader.role, action: 'signin', reportId: null, outcome: 'denied', detail: null }]);
+    return apiError(c, 401, 'signin_failed');
+  }
+  await clearSigninFailures(c.env.STATE, keyId);
+  const { results } = await c.env.DB.prepare('SELECT facility_id AS id FROM recipient_facilities WHERE key_id = ?1').bind(keyId).all<{ id: string }>();
+  const session: ReaderSession = { keyId, role: reader.role, facilities: results.map((r) => r.id), scopeState: reader.scopeState };
+  const token = await createSession(c.env.STATE, s, session, now);
+  await appendAudit(c.env.DB, s, [{ day: mexicoDay(), actor: keyId, role: reader.role, action: 'signin', reportId: null, outcome: 'ok', detail: null }]);
+  return c.json({ token, reader: { ...session, label: reader.label } });
+});
+
+// --- everything below needs a session ------------------------------------------------------
+
+/**
+ * The bearer token lives in the console's page memory and is sent only by its own script; a
+ * state-changing request must also come from this origin.
+ */
+export const requireReader: MiddlewareHandler<ConsoleEnv> = async (c, next) => {
+  const header = c.req.header('authorization') ?? '';
+  const token = header.startsWith('Bearer ') ? header.slice(7) : '';
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return apiError(c, 401, 'unauthenticated');
+  const reader = await readSession(c.env.STATE, await loadSodium(), token, nowSeconds());
+  if (!reader) return apiError(c, 401, 'unauthenticated');
+  if (c.req.method !== 'GET') {
+    const origin = c.req.header('origin');
+    if (origin && origin !== new URL(c.req.url).origin) return apiError(c, 403, 'bad_origin');
+  }
+  c.set('reader', reader);
+  c.set('token', token);
+  await next();
+};
+
+consoleApi.use('/session', requireReader);
+consoleApi.use('/signout', requireReader);
+consoleApi.use('/cases', requireReader);
+consoleApi.use('/cases/*', requireReader);
+consoleApi.use('/bodies', requireReader);
+
+consoleApi.post('/signout', async (c) => {
+  await endSession(c.env.STATE, await loadSodium(), c.get('token'));
+  await audit(c, 'signout', null, 'ok');
+  return c.body(null, 204);
+});
+
+consoleApi.get('/session', async (c) => {
+  const reader = c.get('reader');
+  const { results } = await c.env.DB.prepare(
+    reader.role === 'monitor'
+      ? 'SELECT id, name FROM facilities WHERE id IN (SELECT facility_id FROM recipient_facilities WHERE key_id = ?1) ORDER BY name'
+      : 'SELECT id, name FROM facilities WHERE (SELECT scope_state FROM recipients WHERE key_id = ?1) IS NULL OR state = (SELECT scope_state FROM recipients WHERE key_id = ?1) ORDER BY name',
+  )
+    .bind(reader.keyId)
+    .all<{ id: string; name: string }>();
+  return c.json({ reader, facilities: results, today: mexicoDay() });
+});
+
+consoleApi.get('/cases', zValidator('query', caseFilterSchema, invalid), async (c) => {
+  const q = c.req.valid('query');
+  const today = mexicoDay();
+  const { cases, total } = await listCases(c.env.DB, c.get('reader'), {
+    status: q.status,
+    category: q.category,
+    facility: q.facility,
+    overdue: q.overdue === '1',
+    today,
+    limit: q.limit,
+    offset: q.offset,
+  });
+  return c.json({ cases, total, today });
+});
+
+/** Ciphertext bodies of several cases, to decrypt in the browser; each one is an audited view. */
+consoleApi.post('/bodies', bodyLimit({ maxSize: 16 * 1024, onError: (c) => apiError(c, 413, 'too_large') }), zValidator('json', bodiesSchema, invalid), async (c) => {
+  const reader = c.get('reader');
+  const ids = [...new Set(c.req.valid('json').ids)];
+  const inScope = await bodyKeysInScope(c.env.DB, reader, ids);
+  const refused = ids.find((id) => !inScope.has(id));
+  if (refused) return deny(c, 403, 'forbidden', 'view', refused);
+  const s = await loadSodium();
+  const texts = await getSealedTexts(c.env.BLOBS, ids.map((id) => inScope.get(id)!));
+  const bodies = ids.map((id) => [id, texts.get(inScope.get(id)!) ?? null] as const);
+  const day = mexicoDay();
+  await appendAudit(c.env.DB, s, ids.map((id) => ({ day, actor: reader.keyId, role: reader.role, action: 'view', reportId: id, outcome: 'ok' as const, detail: null })));
+  return c.json({ bodies: Object.fromEntries(bodies) });
+});
+
+/** One case: its report, its thread (bodies included), the keys to seal a reply or note to. */
+consoleApi.get('/cases/:id', async (c) => {
+  const id = c.req.param('id');
+  if (!hexId.safeParse(id).success) return apiError(c, 400, 'invalid');
+  const reader = c.get('reader');
+  const access = await openCase(c.env.DB, reader, id);
+  if (access === 'missing') return deny(c, 404, 'not_found', 'view', id);
+  if (access === 'forbidden') return deny(c, 403, 'forbidden', 'view', id);
+  const s = await loadSodium();
+  const [body, thread, readers, monitors, events, attachments] = await Promise.all([
+    getSealedText(c.env.BLOBS, access.bodyKey),
+    threadFor(c.env.DB, id, reader.keyId),
+    readersOf(c.env.DB, access.case.facilityId, access.case.sendTo),
+    facilityMonitors(c.env.DB, access.case.facilityId),
+    c.env.DB.prepare('SELECT seq, field, value, actor, day FROM triage_events WHERE report_id = ?1 ORDER BY seq').bind(id).all(),
+    c.env.DB.prepare('SELECT id, chunks FROM attachments WHERE report_id = ?1 ORDER BY id').bind(id).all<{ id: string; chunks: number }>(),
+  ]);
+  const texts = await getSealedTexts(c.env.BLOBS, thread.filter((m) => m.sealed).map((m) => m.bodyKey));
+  const messages = thread.map(({ bodyKey, ...m }) => ({ ...m, body: m.sealed ? (texts.get(bodyKey) ?? null) : null }));
+  await audit(c, 'view', id, 'ok');
+  const toKey = ({ keyId, boxPk }: { keyId: string; boxPk: string }) => ({ keyId, boxPk });
+  return c.json({
+    case: access.case,
+    body,
+    messages,
+    events: events.results,
+    attachments: attachments.results,
+    monitors,
+    sealTo: {
+      reply: [{ keyId: 'mailbox', boxPk: access.mailboxBoxPk }, ...readers.map(toKey)],
+      note: readers.filter((r) => r.role === reader.role).map(toKey),
+    },
+  });
+});
+
+/** One encrypted chunk of an attachment; the first chunk of each file is an audited download. */
+consoleApi.get('/cases/:id/attachments/:attachmentId/chunks/:index', async (c) => {
+  const { id, attachmentId, index } = c.req.param();
+  if (!hexId.safeParse(id).success || !hexId.safeParse(attachmentId).success || !/^\d{1,3}$/.test(index)) return apiError(c, 400, 'invalid');
+  const access = await openCase(c.env.DB, c.get('reader'), id);
+  if (access === 'missing') return deny(c, 404, 'not_found', 'download', id);
+  if (access === 'forbidden') return deny(c, 403, 'forbidden', 'download', id);
+  const known = await c.env.DB.prepare('SELECT chunks FROM attachments WHERE report_id = ?1 AND id = ?2').bind(id, attachmentId).first<{ chunks: number }>();
+  if (!known || Number(index) >= known.chunks) return apiError(c, 404, 'not_found');
+  const bytes = await c.env.BLOBS.get(attachmentChunkKey(id, attachmentId, Number(index)), 'arrayBuffer');
+  if (!bytes) return apiError(c, 404, 'not_found');
+  if (index === '0') await audit(c, 'download', id, 'ok', attachmentId);
+  return c.body(bytes, 200, { 'content-type': 'application/octet-stream' });
+});
+
+consoleApi.post('/cases/:id/triage', zValidator('json', triageSchema, invalid), async (c) => {
+  const id = c.req.param('id');
+  const reader = c.get('reader');
+  if (!hexId.safeParse(id).success) return apiError(c, 400, 'invalid');
+  const access = await openCase(c.env.DB, reader, id);
+  if (access === 'missing') return deny(c, 404, 'not_found', 'triage', id);
+  if (access === 'forbidden' || reader.role !== 'monitor') return deny(c, 403, 'forbidden', 'triage', id);
+  const change = c.req.valid('json');
+  const day = mexicoDay();
+  const from = access.case.status;
+  let status;
+  if (change.status && change.status !== from) {
+    if (!canMove(from, change.status)) return deny(c, 422, 'illegal_transition', 'triage', id);
+    status = { from, to: change.status as Status, closedDay: FINAL_STATUSES.includes(change.status) ? day : null };
+  }
+  if (change.assignee) {
+    const monitors = await facilityMonitors(c.env.DB, access.case.facilityId);
+    if (!monitors.some((m) => m.keyId === change.assignee)) return deny(c, 422, 'invalid', 'assign', id);
+  }
+  await applyTriage(c.env.DB, id, { status, severity: change.severity, tags: change.tags, assignee: change.assignee }, reader.keyId, day);
+  const fields = Object.keys(change).sort();
+  await audit(c, fields.includes('assignee') && fields.length === 1 ? 'assign' : 'triage', id, 'ok', fields.join(','));
+  return c.json({ ok: true, status: status?.to ?? from });
+});
+
+/** A reply to the worker (sealed to the case mailbox and the case's readers) or an internal note. */
+consoleApi.post(
+  '/cases/:id/messages',
+  bodyLimit({ maxSize: 128 * 1024, onError: (c) => apiError(c, 413, 'too_large') }),
+  zValidator('json', messageSchema, invalid),
+  async (c) => {
+    const id = c.req.param('id');
+    const reader = c.get('reader');
+    if (!hexId.safeParse(id).success) return apiError(c, 400, 'invalid');
+    const msg = c.req.valid('json');
+    const access = await openCase(c.env.DB, reader, id);
+    if (access === 'missing') return deny(c, 404, 'not_found', msg.kind, id);
+    if (access === 'forbidden') return deny(c, 403, 'forbidden', msg.kind, id);
+    const readers = await readersOf(c.env.DB, access.case.facilityId, access.case.sendTo);
+    const expected =
+      msg.kind === 'reply' ? ['mailbox', ...readers.map((r) => r.keyId)] : readers.filter((r) => r.role === reader.role).map((r) => r.keyId);
+    const s = await loadSodium();
+    let body: Uint8Array;
+    try {
+      body = fromB64(s, msg.envelope.body);
+    } catch {
+      return apiError(c, 422, 'bad_envelope');
+    }
+    if (!sealedToExactly(msg.envelope.keys, expected) || !isPlausibleBodyLength(body.length)) return apiError(c, 422, 'bad_envelope');
+    const outcome = await storeMessage(s, c.env.DB, c.env.BLOBS, {
+      reportId: id,
+      id: msg.id,
+      kind: msg.kind,
+      authorRole: reader.role,
+      authorKey: reader.keyId,
+      day: mexicoDay(),
+      body,
+      keys: msg.envelope.keys,
+    });
+    if (outcome === 'stored') await audit(c, msg.kind, id, 'ok');
+    return c.json({ id: msg.id, duplicate: outcome === 'duplicate' }, outcome === 'stored' ? 201 : 200);
+  },
+);

@@ -1,0 +1,45 @@
+/**
+ * @module Request schemas for the readers' console API.
+ */
+import { z } from 'zod';
+import { CATEGORIES } from '../domain/report';
+import { SEVERITIES, STATUSES } from '../domain/case';
+
+const b64url = (min: number, max: number) => z.string().min(min).max(max).regex(/^[A-Za-z0-9_-]+$/);
+export const keyIdSchema = z.string().regex(/^[0-9a-f]{16}$/);
+export const hexId = z.string().regex(/^[0-9a-f]{32}$/);
+
+export const signinChallengeSchema = z.strictObject({ keyId: keyIdSchema });
+export const signinSchema = z.strictObject({ keyId: keyIdSchema, challenge: b64url(43, 43), signature: b64url(86, 86) });
+
+export const caseFilterSchema = z.strictObject({
+  status: z.enum(STATUSES).optional(),
+  category: z.enum(CATEGORIES).optional(),
+  facility: z.string().max(64).regex(/^[a-z0-9-]+$/).optional(),
+  overdue: z.enum(['1', '0']).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  lang: z.enum(['es', 'en']).optional(),
+});
+
+export const bodiesSchema = z.strictObject({ ids: z.array(hexId).min(1).max(200) });
+
+export const triageSchema = z
+  .strictObject({
+    status: z.enum(STATUSES).optional(),
+    severity: z.enum(SEVERITIES).nullable().optional(),
+    tags: z.array(z.string().min(1).max(40).regex(/^[\p{L}\p{N} _-]+$/u)).max(20).optional(),
+    assignee: keyIdSchema.nullable().optional(),
+  })
+  .refine((t) => Object.keys(t).length > 0, 'empty change');
+
+/** A sealed message: body up to 64 KiB padded, keys to every reader it must reach. */
+export const envelopeSchema = z.strictObject({
+  body: b64url(1, Math.ceil(((65_536 + 40) * 4) / 3)),
+  keys: z
+    .array(z.strictObject({ keyId: z.union([keyIdSchema, z.literal('mailbox')]), sealed: b64url(107, 107) }))
+    .min(1)
+    .max(64),
+});
+
+export const messageSchema = z.strictObject({ id: hexId, kind: z.enum(['reply', 'note']), envelope: envelopeSchema });

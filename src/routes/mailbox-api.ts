@@ -1,0 +1,113 @@
+/**
+ * @module The worker's side of a case, reached only with the receipt code: the phone derives the
+ * case mailbox keys and signs each request. A wrong code and a case that does not exist get the
+ * same answer after the same work, so nothing tells whether a case exists.
+ */
+import { zValidator } from '@hono/zod-validator';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import { fromB64, isPlausibleBodyLength, mailboxMessage, toB64, verifyProof, type Sodium } from '../crypto';
+import { issueChallenge, verifyChallenge } from '../lib/challenge';
+import { mexicoDay, nowSeconds } from '../lib/clock';
+import { apiError, type AppEnv } from '../lib/http';
+import { loadSodium } from '../lib/sodium';
+import { getSealedText } from '../storage/blobs';
+import { storeMessage, threadFor } from '../storage/cases';
+import { readersOf, sealedToExactly } from '../storage/recipients';
+import { envelopeSchema, hexId } from './console-schemas';
+
+export const mailboxApi = new Hono<AppEnv>();
+
+const proof = {
+  mailboxId: hexId,
+  challenge: z.string().min(1).max(200),
+  signature: z.string().length(86).regex(/^[A-Za-z0-9_-]+$/),
+};
+const threadSchema = z.strictObject(proof);
+const answerSchema = z.strictObject({ ...proof, message: z.strictObject({ id: hexId, envelope: envelopeSchema }) });
+const invalid = (result: { success: boolean }, c: Parameters<typeof apiError>[0]) => (result.success ? undefined : apiError(c, 400, 'invalid'));
+
+/** A fixed Ed25519 key no one holds: checking against it costs what checking a real one does. */
+const DECOY_SIGN_PK = new Uint8Array(32).fill(7);
+
+interface MailboxCase {
+  id: string;
+  facilityId: string;
+  sendTo: 'monitor' | 'authority' | 'both';
+  status: string;
+  receivedDay: string;
+  signPk: string;
+}
+
+/** The case behind a signed request, or null: same queries and one signature check either way. */
+async function provenCase(env: AppEnv['Bindings'], s: Sodium, p: { mailboxId: string; challenge: string; signature: string }, action: string) {
+  const check = verifyChallenge(s, env.POW_SECRET, p.challenge, nowSeconds());
+  const row = await env.DB.prepare(
+    'SELECT id, facility_id AS facilityId, send_to AS sendTo, status, received_day AS receivedDay, mailbox_sign_pk AS signPk FROM reports WHERE mailbox_id = ?1',
+  )
+    .bind(p.mailboxId)
+    .first<MailboxCase>();
+  const signed = verifyProof(s, fromB64(s, p.signature), mailboxMessage(p.challenge, p.mailboxId, action), row ? fromB64(s, row.signPk) : DECOY_SIGN_PK);
+  return check.ok && signed && row ? row : null;
+}
+
+mailboxApi.get('/challenge', async (c) => {
+  const s = await loadSodium();
+  return c.json({ challenge: issueChallenge(s, c.env.POW_SECRET, 0, nowSeconds()) });
+});
+
+/** The case status and the messages the worker can read (replies and their own answers). */
+mailboxApi.post('/thread', zValidator('json', threadSchema, invalid), async (c) => {
+  const s = await loadSodium();
+  const p = c.req.valid('json');
+  const found = await provenCase(c.env, s, p, 'thread');
+  if (!found) return apiError(c, 404, 'case_not_found');
+  const [thread, readers] = await Promise.all([threadFor(c.env.DB, found.id, 'mailbox'), readersOf(c.env.DB, found.facilityId, found.sendTo)]);
+  const messages = await Promise.all(
+    thread
+      .filter((m) => m.sealed)
+      .map(async ({ bodyKey, authorKey: _authorKey, ...m }) => {
+        return { ...m, body: await getSealedText(c.env.BLOBS, bodyKey) };
+      }),
+  );
+  return c.json({
+    case: { id: found.id, facilityId: found.facilityId, status: found.status, receivedDay: found.receivedDay },
+    messages,
+    sealTo: readers.map(({ keyId, boxPk }) => ({ keyId, boxPk })),
+  });
+});
+
+/** The worker's answer, sealed to the mailbox (so they can read it back) and to the case's readers. */
+mailboxApi.post(
+  '/messages',
+  bodyLimit({ maxSize: 128 * 1024, onError: (c) => apiError(c, 413, 'too_large') }),
+  zValidator('json', answerSchema, invalid),
+  async (c) => {
+    const s = await loadSodium();
+    const p = c.req.valid('json');
+    const found = await provenCase(c.env, s, p, `answer:${p.message.id}`);
+    if (!found) return apiError(c, 404, 'case_not_found');
+    const readers = await readersOf(c.env.DB, found.facilityId, found.sendTo);
+    let body: Uint8Array;
+    try {
+      body = fromB64(s, p.message.envelope.body);
+    } catch {
+      return apiError(c, 422, 'bad_envelope');
+    }
+    if (!sealedToExactly(p.message.envelope.keys, ['mailbox', ...readers.map((r) => r.keyId)]) || !isPlausibleBodyLength(body.length)) {
+      return apiError(c, 422, 'bad_envelope');
+    }
+    const outcome = await storeMessage(s, c.env.DB, c.env.BLOBS, {
+      reportId: found.id,
+      id: p.message.id,
+      kind: 'answer',
+      authorRole: 'worker',
+      authorKey: null,
+      day: mexicoDay(),
+      body,
+      keys: p.message.envelope.keys,
+    });
+    return c.json({ id: p.message.id, duplicate: outcome === 'duplicate' }, outcome === 'stored' ? 201 : 200);
+  },
+);

@@ -1,0 +1,42 @@
+/**
+ * @module The facility poster (printable, with its QR code) and the "leave no trace" help page.
+ */
+import { Hono } from 'hono';
+import { renderSVG } from 'uqr';
+import { translator } from '../i18n';
+import { lang, page, type AppEnv } from '../lib/http';
+import { getFacilityByShortCode } from '../storage/facilities';
+import { Layout } from '../views/layout';
+import { NoTrace } from '../views/no-trace';
+import { Poster } from '../views/poster';
+
+export const posterPages = new Hono<AppEnv>();
+
+posterPages.get('/f/:code{[A-Za-z0-9-]{1,32}}/cartel', async (c) => {
+  const facility = await getFacilityByShortCode(c.env.DB, c.req.param('code'));
+  if (!facility) return c.notFound();
+  const origin = c.env.PUBLIC_ORIGIN || new URL(c.req.url).origin;
+  const link = `${origin}/f/${facility.shortCode}`;
+  const qr = `data:image/svg+xml;base64,${btoa(renderSVG(link, { border: 2, ecc: 'M' }))}`;
+  const email = facility.emailLocal && c.env.EMAIL_DOMAIN ? `${facility.emailLocal}@${c.env.EMAIL_DOMAIN}` : null;
+  const es = translator('es');
+  const paper = c.req.query('papel') === 'a4' ? 'a4' : 'letter';
+  return page(
+    c,
+    <Layout t={es} lang="es" title={`${es('poster.title')}: ${facility.name}`} otherLanguageHref={paper === 'a4' ? '?papel=carta' : '?papel=a4'} stylesheets={['/assets/poster.css', `/assets/poster-${paper}.css`]}>
+      <p class="print-note">{es('poster.print_note')}</p>
+      <Poster es={es} en={translator('en')} facilityName={facility.name} link={link} email={email} qr={qr} />
+    </Layout>,
+  );
+});
+
+posterPages.get('/sin-rastro', (c) => {
+  const language = lang(c);
+  const t = translator(language);
+  return page(
+    c,
+    <Layout t={t} lang={language} title={t('no_trace.title')} otherLanguageHref={`?lang=${language === 'es' ? 'en' : 'es'}`} quickExitUrl={c.env.QUICK_EXIT_URL}>
+      <NoTrace t={t} lang={language} />
+    </Layout>,
+  );
+});

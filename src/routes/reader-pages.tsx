@@ -1,0 +1,42 @@
+/**
+ * @module The follow-up page (workers) and the console page (readers): HTML frames whose
+ * scripts do the decrypting.
+ */
+import { Hono, type Context } from 'hono';
+import type { Child } from 'hono/jsx';
+import type { TFunction } from 'i18next';
+import { translator } from '../i18n';
+import { lang, page, type AppEnv } from '../lib/http';
+import { Console } from '../views/console';
+import { FollowUp } from '../views/follow-up';
+import { Layout } from '../views/layout';
+
+export const readerPages = new Hono<AppEnv>();
+
+/** A page whose script does the work: the frame, its title, its script, and optional stylesheets. */
+function scriptedPage(c: Context<AppEnv>, titleKey: string, script: string, body: (t: TFunction, language: string) => Child, opts: { quickExit?: boolean; stylesheets?: string[] } = {}) {
+  const language = lang(c);
+  const t = translator(language);
+  return page(
+    c,
+    <Layout
+      t={t}
+      lang={language}
+      title={t(titleKey)}
+      otherLanguageHref={`?lang=${language === 'es' ? 'en' : 'es'}`}
+      quickExitUrl={opts.quickExit ? c.env.QUICK_EXIT_URL : undefined}
+      scripts={[script]}
+      stylesheets={opts.stylesheets}
+    >
+      {body(t, language)}
+    </Layout>,
+  );
+}
+
+readerPages.get('/seguimiento', (c) =>
+  scriptedPage(c, 'followup.title', '/assets/follow-up.js', (t, language) => <FollowUp t={t} lang={language} />, { quickExit: true }),
+);
+
+readerPages.get('/console', (c) =>
+  scriptedPage(c, 'console.title', '/assets/console.js', (t, language) => <Console t={t} lang={language} />, { stylesheets: ['/assets/console.css'] }),
+);

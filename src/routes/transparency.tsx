@@ -1,0 +1,40 @@
+/**
+ * @module The public transparency page at /transparencia (Spanish; ?lang=en for English): no
+ * sign-in, no script, only suppressed aggregates of the last 12 months, one month at a time.
+ */
+import { Hono } from 'hono';
+import { translator } from '../i18n';
+import { mexicoDay } from '../lib/clock';
+import { lang, page, type AppEnv } from '../lib/http';
+import { loadPublicData } from '../trends/queries';
+import { buildTransparency } from '../trends/transparency';
+import { addMonths } from '../trends/weeks';
+import { Layout } from '../views/layout';
+import { Transparency } from '../views/transparency';
+
+export const transparencyPages = new Hono<AppEnv>();
+
+transparencyPages.get('/transparencia', async (c) => {
+  const language = lang(c);
+  const t = translator(language);
+  const today = mexicoDay();
+  const current = today.slice(0, 7);
+  const data = await loadPublicData(c.env.DB, current, today);
+  // The month on screen: the one asked for if it is one of the 12, else the last complete one.
+  const asked = c.req.query('mes');
+  const month = asked && data.months.includes(asked) ? asked : addMonths(current, -1);
+  const view = buildTransparency(data, month, t, language);
+  return page(
+    c,
+    <Layout
+      t={t}
+      lang={language}
+      title={t('transparency.page_title')}
+      otherLanguageHref={`?mes=${month}&lang=${language === 'es' ? 'en' : 'es'}`}
+      quickExitUrl={c.env.QUICK_EXIT_URL}
+      stylesheets={['/assets/trends.css']}
+    >
+      <Transparency t={t} lang={language} view={view} />
+    </Layout>,
+  );
+});

@@ -1,0 +1,26 @@
+/**
+ * @module Daily housekeeping (cron): forgets spent proof-of-work challenges once they have expired,
+ * removes blobs no report points to, and sends the monitors' content-free digests (src/notify/).
+ */
+import type { Env } from './env';
+import { addDays } from './domain/case';
+import { mexicoDay } from './lib/clock';
+import { forgetUnreferencedBlobs } from './storage/cleanup';
+import { sendDigests } from './notify/digest';
+
+/** Deletes spent challenges whose expiry day has passed; a challenge lives two hours at most. */
+export async function forgetExpiredChallenges(db: D1Database, today = mexicoDay()): Promise<number> {
+  const result = await db.prepare('DELETE FROM spent_challenges WHERE expires_day < ?1').bind(today).run();
+  return result.meta.changes ?? 0;
+}
+
+/** Runs every job even if one fails, then fails the run if any did. */
+export async function scheduled(_controller: ScheduledController, env: Env): Promise<void> {
+  const results = await Promise.allSettled([
+    forgetExpiredChallenges(env.DB),
+    forgetUnreferencedBlobs(env.DB, env.BLOBS, addDays(mexicoDay(), -1)),
+    sendDigests(env),
+  ]);
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
+}

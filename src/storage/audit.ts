@@ -1,0 +1,86 @@
+/**
+ * @module The append-only, hash-chained audit log of readers' actions on cases.
+ *
+ * hash(n) = hex BLAKE2b-256 (crypto_generichash) of hash(n-1) ‖ "\n" ‖ canonical(entry n), with
+ * 64 zeros before the first entry. Changing, removing or reordering any row breaks every later link.
+ */
+import { utf8, type Sodium } from '../crypto';
+
+export const GENESIS = '0'.repeat(64);
+
+export interface AuditEntry {
+  day: string;
+  actor: string;
+  role: string;
+  action: string;
+  reportId: string | null;
+  outcome: 'ok' | 'denied';
+  detail: string | null;
+}
+
+interface AuditRow {
+  seq: number;
+  day: string;
+  actor: string;
+  role: string;
+  action: string;
+  report_id: string | null;
+  outcome: 'ok' | 'denied';
+  detail: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+const canonical = (seq: number, e: AuditEntry) => JSON.stringify([seq, e.day, e.actor, e.role, e.action, e.reportId, e.outcome, e.detail]);
+
+export function auditHash(s: Sodium, prevHash: string, seq: number, e: AuditEntry): string {
+  return s.to_hex(s.crypto_generichash(32, utf8(`${prevHash}\n${canonical(seq, e)}`), null));
+}
+
+/** Appends entries in order, in one batch; retries if another writer took the next sequence number. */
+export async function appendAudit(db: D1Database, s: Sodium, entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  for (let attempt = 0; ; attempt++) {
+    const last = await db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').first<{ seq: number; hash: string }>();
+    let seq = last?.seq ?? 0;
+    let prev = last?.hash ?? GENESIS;
+    const statements = entries.map((e) => {
+      seq += 1;
+      const hash = auditHash(s, prev, seq, e);
+      const stmt = db
+        .prepare(
+          `INSERT INTO audit_log (seq, day, actor, role, action, report_id, outcome, detail, prev_hash, hash)
+           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)`,
+        )
+        .bind(seq, e.day, e.actor, e.role, e.action, e.reportId, e.outcome, e.detail, prev, hash);
+      prev = hash;
+      return stmt;
+    });
+    try {
+      await db.batch(statements);
+      return;
+    } catch (error) {
+      if (attempt >= 12) throw error;
+      // Another writer took the next number: wait a growing, random while so racers spread out.
+      await new Promise((r) => setTimeout(r, (5 + s.randombytes_uniform(20)) * (attempt + 1)));
+    }
+  }
+}
+
+export type ChainCheck = { ok: true; entries: number } | { ok: false; entries: number; brokenAt: number; reason: string };
+
+/** Walks the chain from the start; names the first entry whose link does not hold. */
+export async function verifyAuditChain(db: D1Database, s: Sodium): Promise<ChainCheck> {
+  const { results } = await db.prepare('SELECT * FROM audit_log ORDER BY seq').all<AuditRow>();
+  let prev = GENESIS;
+  let expectedSeq = 1;
+  for (const r of results) {
+    if (r.seq !== expectedSeq) return { ok: false, entries: results.length, brokenAt: expectedSeq, reason: `entry ${expectedSeq} is missing` };
+    if (r.prev_hash !== prev) return { ok: false, entries: results.length, brokenAt: r.seq, reason: 'does not follow the entry before it' };
+    const entry: AuditEntry = { day: r.day, actor: r.actor, role: r.role, action: r.action, reportId: r.report_id, outcome: r.outcome, detail: r.detail };
+    if (auditHash(s, prev, r.seq, entry) !== r.hash) return { ok: false, entries: results.length, brokenAt: r.seq, reason: 'its content was changed' };
+    prev = r.hash;
+    expectedSeq++;
+  }
+  return { ok: true, entries: results.length };
+}

@@ -1,0 +1,244 @@
+/**
+ * @module Cases as readers see them: scoped lists, one case, its thread, and triage writes.
+ *
+ * Scope is decided in SQL from the reader's key: a monitor sees the reports of the facilities
+ * they serve that the worker sent to the company's monitor; an official sees the reports a
+ * worker sent to the authority, in their jurisdiction. A report sent only to the authority does
+ * not exist for the company: not even its day or categories show in a monitor's list.
+ */
+import type { Sodium } from '../crypto';
+import { addDays, type Status } from '../domain/case';
+import { putSealed } from './blobs';
+import type { ReaderSession } from '../lib/session';
+import { countStatusChange, recordAnswerDay } from '../trends/counters';
+
+export interface CaseSummary {
+  id: string;
+  facilityId: string;
+  facilityName: string;
+  channel: 'web' | 'email';
+  sendTo: 'monitor' | 'authority' | 'both';
+  receivedDay: string;
+  status: Status;
+  severity: string | null;
+  assignee: string | null;
+  firstReplyDay: string | null;
+  closedDay: string | null;
+  categories: string[];
+  tags: string[];
+  /** The content key sealed to this reader's key, or null if the report was sealed to other keys. */
+  sealed: string | null;
+}
+
+interface CaseRow extends Omit<CaseSummary, 'categories' | 'tags'> {
+  categories: string | null;
+  tags: string | null;
+}
+
+const toSummary = (r: CaseRow): CaseSummary => ({
+  ...r,
+  categories: r.categories ? r.categories.split(',').sort() : [],
+  tags: r.tags ? r.tags.split(',').sort() : [],
+});
+
+/** Reports a reader may see. Parameters ?1 = role, ?2 = key id. */
+const IN_SCOPE = `(
+  (?1 = 'monitor' AND r.send_to IN ('monitor', 'both')
+      AND r.facility_id IN (SELECT rf.facility_id FROM recipient_facilities rf WHERE rf.key_id = ?2))
+  OR (?1 = 'official' AND r.send_to IN ('authority', 'both') AND EXISTS (
+      SELECT 1 FROM recipients x WHERE x.key_id = ?2 AND (x.scope_state IS NULL OR x.scope_state = f.state)))
+)`;
+
+const SELECT_CASE = `
+  SELECT r.id, r.facility_id AS facilityId, f.name AS facilityName, r.channel, r.send_to AS sendTo,
+         r.received_day AS receivedDay, r.status, r.severity, r.assignee, r.first_reply_day AS firstReplyDay,
+         r.closed_day AS closedDay,
+         (SELECT group_concat(category) FROM report_categories c WHERE c.report_id = r.id) AS categories,
+         (SELECT group_concat(tag) FROM report_tags t WHERE t.report_id = r.id) AS tags,
+         w.sealed
+    FROM reports r
+    JOIN facilities f ON f.id = r.facility_id
+    LEFT JOIN wrapped_keys w ON w.report_id = r.id AND w.message_id = r.id AND w.key_id = ?2`;
+
+export interface CaseFilter {
+  status?: Status;
+  category?: string;
+  facility?: string;
+  overdue?: boolean;
+  today: string;
+  limit: number;
+  offset: number;
+}
+
+/** Newest first; within a day the order is the random id, which says nothing about arrival. */
+export async function listCases(db: D1Database, reader: ReaderSession, f: CaseFilter): Promise<{ cases: CaseSummary[]; total: number }> {
+  const where = [IN_SCOPE];
+  const params: unknown[] = [reader.role, reader.keyId];
+  const param = (v: unknown) => {
+    params.push(v);
+    return `?${params.length}`;
+  };
+  if (f.status) where.push(`r.status = ${param(f.status)}`);
+  if (f.facility) where.push(`r.facility_id = ${param(f.facility)}`);
+  if (f.category) where.push(`EXISTS (SELECT 1 FROM report_categories c WHERE c.report_id = r.id AND c.category = ${param(f.category)})`);
+  if (f.overdue) where.push(`r.first_reply_day IS NULL AND r.received_day < ${param(addDays(f.today, -7))}`);
+  const clause = where.join(' AND ');
+  const [rows, count] = await db.batch([
+    db.prepare(`${SELECT_CASE} WHERE ${clause} ORDER BY r.received_day DESC, r.id LIMIT ${param(f.limit)} OFFSET ${param(f.offset)}`).bind(...params),
+    db.prepare(`SELECT count(*) AS n FROM reports r JOIN facilities f ON f.id = r.facility_id WHERE ${clause}`).bind(...params.slice(0, -2)),
+  ]);
+  return { cases: (rows!.results as unknown as CaseRow[]).map(toSummary), total: (count!.results[0] as { n: number }).n };
+}
+
+export type CaseAccess = { case: CaseSummary; bodyKey: string; mailboxBoxPk: string } | 'missing' | 'forbidden';
+
+/** One case if the reader may see it; tells a missing case from one outside their scope. */
+export async function openCase(db: D1Database, reader: ReaderSession, id: string): Promise<CaseAccess> {
+  const [inScope, exists] = await db.batch([
+    db.prepare(`${SELECT_CASE.replace('w.sealed', 'w.sealed, r.body_key AS bodyKey, r.mailbox_box_pk AS mailboxBoxPk')} WHERE r.id = ?3 AND ${IN_SCOPE}`).bind(reader.role, reader.keyId, id),
+    db.prepare('SELECT 1 AS n FROM reports WHERE id = ?1').bind(id),
+  ]);
+  const row = inScope!.results[0] as (CaseRow & { bodyKey: string; mailboxBoxPk: string }) | undefined;
+  if (row) {
+    const { bodyKey, mailboxBoxPk, ...rest } = row;
+    return { case: toSummary(rest), bodyKey, mailboxBoxPk };
+  }
+  return exists!.results.length ? 'forbidden' : 'missing';
+}
+
+/** D1 binds at most 100 parameters per statement. */
+const IDS_PER_STATEMENT = 90;
+
+/** The body keys of the cases, among ids, that the reader may see: one round trip for a whole page. */
+export async function bodyKeysInScope(db: D1Database, reader: ReaderSession, ids: string[]): Promise<Map<string, string>> {
+  const chunks: string[][] = [];
+  for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) chunks.push(ids.slice(i, i + IDS_PER_STATEMENT));
+  const results = await db.batch(
+    chunks.map((chunk) =>
+      db
+        .prepare(
+          `SELECT r.id, r.body_key AS bodyKey FROM reports r JOIN facilities f ON f.id = r.facility_id
+            WHERE r.id IN (${chunk.map((_, i) => `?${i + 3}`).join(', ')}) AND ${IN_SCOPE}`,
+        )
+        .bind(reader.role, reader.keyId, ...chunk),
+    ),
+  );
+  return new Map(results.flatMap((r) => (r.results as Array<{ id: string; bodyKey: string }>).map((row) => [row.id, row.bodyKey] as [string, string])));
+}
+
+export interface ThreadMessage {
+  id: string;
+  seq: number;
+  kind: 'reply' | 'answer' | 'note';
+  authorRole: 'worker' | 'monitor' | 'official';
+  authorKey: string | null;
+  day: string;
+  bodyKey: string;
+  sealed: string | null;
+}
+
+/** A case's messages with the content key sealed to the given key id (notes for others come back without one). */
+export async function threadFor(db: D1Database, reportId: string, keyId: string): Promise<ThreadMessage[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT m.id, m.seq, m.kind, m.author_role AS authorRole, m.author_key AS authorKey, m.day, m.body_key AS bodyKey, w.sealed
+         FROM messages m
+         LEFT JOIN wrapped_keys w ON w.report_id = m.report_id AND w.message_id = m.id AND w.key_id = ?2
+        WHERE m.report_id = ?1
+        ORDER BY m.seq`,
+    )
+    .bind(reportId, keyId)
+    .all<ThreadMessage>();
+  return results;
+}
+
+export const messageBodyKey = (reportId: string, messageId: string) => `report/${reportId}/message/${messageId}`;
+
+export interface NewMessage {
+  reportId: string;
+  id: string;
+  kind: 'reply' | 'answer' | 'note';
+  authorRole: 'worker' | 'monitor' | 'official';
+  authorKey: string | null;
+  day: string;
+  body: Uint8Array;
+  keys: Array<{ keyId: string; sealed: string }>;
+}
+
+/**
+ * Stores a thread message: blob first, then the message, its wrapped keys and (for the first
+ * reply to the worker) the acknowledgement day, or (for the second) the answer day, in one D1
+ * batch. A retry with the same id is a no-op.
+ */
+export async function storeMessage(s: Sodium, db: D1Database, blobs: KVNamespace, m: NewMessage): Promise<'stored' | 'duplicate'> {
+  const existing = await db.prepare('SELECT report_id FROM messages WHERE id = ?1').bind(m.id).first<{ report_id: string }>();
+  if (existing) return 'duplicate';
+  const bodyKey = messageBodyKey(m.reportId, m.id);
+  await putSealed(s, blobs, bodyKey, m.body, { day: m.day });
+  await db.batch([
+    db
+      .prepare(
+        `INSERT INTO messages (report_id, seq, id, kind, author_role, author_key, day, body_key)
+         SELECT ?1, coalesce(max(seq), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7 FROM messages WHERE report_id = ?1`,
+      )
+      .bind(m.reportId, m.id, m.kind, m.authorRole, m.authorKey, m.day, bodyKey),
+    ...m.keys.map((k) =>
+      db.prepare('INSERT INTO wrapped_keys (report_id, message_id, key_id, sealed) VALUES (?1, ?2, ?3, ?4)').bind(m.reportId, m.id, k.keyId, k.sealed),
+    ),
+    ...(m.kind === 'reply'
+      ? [
+          db.prepare('UPDATE reports SET first_reply_day = coalesce(first_reply_day, ?2) WHERE id = ?1').bind(m.reportId, m.day),
+          // The second reply is the first substantive answer, for the trends' clocks (src/trends/counters.ts).
+          recordAnswerDay(db, m.reportId, m.day),
+        ]
+      : []),
+  ]);
+  return 'stored';
+}
+
+export interface TriageChange {
+  status?: { from: Status; to: Status; closedDay: string | null };
+  severity?: string | null;
+  tags?: string[];
+  assignee?: string | null;
+}
+
+/** Applies a triage change and records each field in triage_events, in one batch. */
+export async function applyTriage(db: D1Database, reportId: string, change: TriageChange, actor: string, day: string): Promise<void> {
+  const statements: D1PreparedStatement[] = [];
+  const event = (field: string, value: string | null) =>
+    db
+      .prepare(
+        `INSERT INTO triage_events (report_id, seq, field, value, actor, day)
+         SELECT ?1, coalesce(max(seq), 0) + 1, ?2, ?3, ?4, ?5 FROM triage_events WHERE report_id = ?1`,
+      )
+      .bind(reportId, field, value, actor, day);
+  if (change.status) {
+    statements.push(
+      // Trend counters move with the status; they check the status themselves, so they go first.
+      ...countStatusChange(db, reportId, change.status.from, change.status.to),
+      db.prepare('UPDATE reports SET status = ?2, closed_day = ?3 WHERE id = ?1 AND status = ?4').bind(reportId, change.status.to, change.status.closedDay, change.status.from),
+      event('status', change.status.to),
+    );
+  }
+  if (change.severity !== undefined) statements.push(db.prepare('UPDATE reports SET severity = ?2 WHERE id = ?1').bind(reportId, change.severity), event('severity', change.severity));
+  if (change.assignee !== undefined) statements.push(db.prepare('UPDATE reports SET assignee = ?2 WHERE id = ?1').bind(reportId, change.assignee), event('assignee', change.assignee));
+  if (change.tags) {
+    statements.push(db.prepare('DELETE FROM report_tags WHERE report_id = ?1').bind(reportId));
+    for (const tag of change.tags) statements.push(db.prepare('INSERT INTO report_tags (report_id, tag) VALUES (?1, ?2)').bind(reportId, tag));
+    statements.push(event('tags', change.tags.join(',')));
+  }
+  if (statements.length) await db.batch(statements);
+}
+
+/** The monitors serving a facility (for assignment). */
+export async function facilityMonitors(db: D1Database, facilityId: string): Promise<Array<{ keyId: string; label: string }>> {
+  const { results } = await db
+    .prepare(
+      `SELECT r.key_id AS keyId, r.label FROM recipients r JOIN recipient_facilities rf ON rf.key_id = r.key_id
+        WHERE rf.facility_id = ?1 AND r.role = 'monitor' AND r.status = 'active' ORDER BY r.label`,
+    )
+    .bind(facilityId)
+    .all<{ keyId: string; label: string }>();
+  return results;
+}

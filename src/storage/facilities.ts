@@ -1,0 +1,47 @@
+/**
+ * @module Facilities in D1.
+ */
+export interface Facility {
+  id: string;
+  name: string;
+  shortCode: string;
+  emailLocal: string | null;
+}
+
+export interface FacilityRow {
+  id: string;
+  name: string;
+  short_code: string;
+  email_local: string | null;
+}
+
+export const toFacility = (r: FacilityRow): Facility => ({
+  id: r.id,
+  name: r.name,
+  shortCode: r.short_code,
+  emailLocal: r.email_local,
+});
+
+const COLUMNS = 'id, name, short_code, email_local';
+
+/** The statement behind getFacility, for callers that batch it with others; map rows with toFacility. */
+export const facilityStatement = (db: D1Database, id: string) =>
+  db.prepare(`SELECT ${COLUMNS} FROM facilities WHERE id = ?1 AND active = 1`).bind(id);
+
+export async function getFacility(db: D1Database, id: string): Promise<Facility | null> {
+  const row = await facilityStatement(db, id).first<FacilityRow>();
+  return row ? toFacility(row) : null;
+}
+
+export async function getFacilityByShortCode(db: D1Database, shortCode: string): Promise<Facility | null> {
+  const row = await db
+    .prepare(`SELECT ${COLUMNS} FROM facilities WHERE short_code = ?1 AND active = 1`)
+    .bind(shortCode.toLowerCase())
+    .first<FacilityRow>();
+  return row ? toFacility(row) : null;
+}
+
+export async function listFacilities(db: D1Database): Promise<Facility[]> {
+  const { results } = await db.prepare(`SELECT ${COLUMNS} FROM facilities WHERE active = 1 ORDER BY name`).all<FacilityRow>();
+  return results.map(toFacility);
+}

@@ -1,0 +1,108 @@
+/**
+ * @module Reports: the encrypted body in KV, the clear metadata and wrapped keys in D1.
+ *
+ * Order of writes: the blob first, then every D1 row in one batch. A report is visible only
+ * once its batch commits, so a crash leaves at most an unreferenced blob that a retry overwrites.
+ */
+import type { Sodium } from '../crypto';
+import type { Category, SendTo } from '../domain/report';
+import { putSealed } from './blobs';
+import { facilityStatement, toFacility, type Facility, type FacilityRow } from './facilities';
+import { activeRecipientsStatement, type RecipientKey } from './recipients';
+import { countNewReport } from '../trends/counters';
+
+export interface NewReport {
+  id: string;
+  facilityId: string;
+  channel: 'web' | 'email';
+  sendTo: SendTo;
+  categories: Category[];
+  receivedDay: string;
+  mailbox: { id: string; boxPk: string; signPk: string };
+  body: Uint8Array;
+  bodyDigest: string;
+  keys: Array<{ keyId: string; sealed: string }>;
+  /** The proof-of-work challenge this report spends, if any (email reports have none). */
+  spends?: { nonce: string; expiresDay: string };
+  /** Attachments whose chunks are already in KV. */
+  attachments?: Array<{ id: string; chunks: number }>;
+}
+
+/**
+ * Where a body lives in KV, named by its content: a retry of the same bytes lands on the same key,
+ * and two different ciphertexts racing under one report id can never overwrite each other.
+ */
+export const reportBodyKey = (id: string, bodyDigest: string) => `report/${id}/body/${bodyDigest.slice(0, 22)}`;
+
+export interface StoredReportRef {
+  id: string;
+  facilityId: string;
+  bodyDigest: string;
+  receivedDay: string;
+}
+
+const findReportStatement = (db: D1Database, id: string) =>
+  db.prepare('SELECT id, facility_id AS facilityId, body_digest AS bodyDigest, received_day AS receivedDay FROM reports WHERE id = ?1').bind(id);
+
+export async function findReport(db: D1Database, id: string): Promise<StoredReportRef | null> {
+  return findReportStatement(db, id).first<StoredReportRef>();
+}
+
+export interface IntakeLookup {
+  facility: Facility | null;
+  existing: StoredReportRef | null;
+  recipients: RecipientKey[];
+  mailboxTaken: boolean;
+  challengeSpent: boolean;
+}
+
+/** Everything a submission is checked against, read in one D1 round trip. */
+export async function intakeLookup(
+  db: D1Database,
+  q: { facilityId: string; reportId: string; mailboxId: string; challengeNonce: string },
+): Promise<IntakeLookup> {
+  const { facilityId, reportId, mailboxId, challengeNonce } = q;
+  const [facility, existing, recipients, mailbox, spent] = await db.batch([
+    facilityStatement(db, facilityId),
+    findReportStatement(db, reportId),
+    activeRecipientsStatement(db, facilityId),
+    db.prepare('SELECT 1 AS taken FROM reports WHERE mailbox_id = ?1').bind(mailboxId),
+    db.prepare('SELECT 1 AS spent FROM spent_challenges WHERE nonce = ?1').bind(challengeNonce),
+  ]);
+  const row = facility!.results[0] as FacilityRow | undefined;
+  return {
+    facility: row ? toFacility(row) : null,
+    existing: (existing!.results[0] as StoredReportRef | undefined) ?? null,
+    recipients: recipients!.results as RecipientKey[],
+    mailboxTaken: mailbox!.results.length > 0,
+    challengeSpent: spent!.results.length > 0,
+  };
+}
+
+/**
+ * Stores a report: blob to KV, then in one D1 batch the report, its categories, its wrapped keys,
+ * the spent challenge and its trend counts. If any row fails (a replayed challenge, a racing copy) none is written.
+ */
+export async function storeReport(s: Sodium, db: D1Database, blobs: KVNamespace, r: NewReport): Promise<void> {
+  const bodyKey = reportBodyKey(r.id, r.bodyDigest);
+  await putSealed(s, blobs, bodyKey, r.body, { day: r.receivedDay });
+  await db.batch([
+    db
+      .prepare(
+        `INSERT INTO reports (id, facility_id, channel, send_to, received_day, status,
+                              mailbox_id, mailbox_box_pk, mailbox_sign_pk, body_key, body_digest)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'new', ?6, ?7, ?8, ?9, ?10)`,
+      )
+      .bind(r.id, r.facilityId, r.channel, r.sendTo, r.receivedDay, r.mailbox.id, r.mailbox.boxPk, r.mailbox.signPk, bodyKey, r.bodyDigest),
+    ...r.categories.map((c) => db.prepare('INSERT INTO report_categories (report_id, category) VALUES (?1, ?2)').bind(r.id, c)),
+    ...r.keys.map((k) =>
+      db.prepare('INSERT INTO wrapped_keys (report_id, message_id, key_id, sealed) VALUES (?1, ?1, ?2, ?3)').bind(r.id, k.keyId, k.sealed),
+    ),
+    ...(r.attachments ?? []).map((a) =>
+      db.prepare('INSERT INTO attachments (report_id, id, chunks) VALUES (?1, ?2, ?3)').bind(r.id, a.id, a.chunks),
+    ),
+    ...(r.spends ? [db.prepare('INSERT INTO spent_challenges (nonce, expires_day) VALUES (?1, ?2)').bind(r.spends.nonce, r.spends.expiresDay)] : []),
+    // Trend counters (src/trends/counters.ts), in this batch so they commit or fail with the report.
+    ...countNewReport(db, r),
+  ]);
+}

@@ -1,0 +1,136 @@
+/**
+ * @module The public transparency page's numbers: per facility and month, the reports the
+ * company's channel received, how many were acknowledged in time, how cases ended, and the median
+ * days to close, all suppressed. Each month is suppressed on its own, the same way whichever month
+ * is on screen, so two pages never show one month two ways.
+ */
+import type { TFunction } from 'i18next';
+import { barChart, type SvgNode } from './chart';
+import { OUTCOMES, PUBLIC_ACK, type PublicData } from './queries';
+import { MIN_SHOWN, suppress, type Suppression } from './suppress';
+import { Counts, gridConstraints, median, type Axis, type Grid, type Table } from './tables';
+
+export interface TransparencyView {
+  month: string;
+  months: Array<{ month: string; label: string }>;
+  table: Table;
+  chart: { id: string; title: string; svg: SvgNode };
+  chartTable: Table;
+  notes: string[];
+}
+
+const NOT_SHOWN = '—';
+const percent = (part: number, whole: number) => `${Math.round((100 * part) / whole)}%`;
+
+/** "marzo de 2026" / "March 2026". */
+export function monthLabel(month: string, lang: string): string {
+  const date = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1, 15));
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-US' : 'es-MX', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(date);
+}
+
+interface MonthSystem {
+  counts: Counts;
+  s: Suppression;
+  ack: Grid;
+  outcome: Grid;
+}
+
+/** One month's cells, constraints and suppression. */
+function monthSystem(d: PublicData, month: string, facilities: Axis[]): MonthSystem {
+  const ackAxis: Axis[] = PUBLIC_ACK.map((a) => ({ id: a, label: a }));
+  const outcomeAxis: Axis[] = OUTCOMES.map((o) => ({ id: o, label: o }));
+  const ack: Grid = { id: 'ack', rows: facilities, cols: ackAxis, cell: (f, a) => `f:${f}|ack:${a}`, rowTotal: (f) => `f:${f}`, colTotal: (a) => `ack:${a}`, total: 'all' };
+  const outcome: Grid = { id: 'outcome', rows: facilities, cols: outcomeAxis, cell: (f, o) => `f:${f}|o:${o}`, rowTotal: (f) => `f:${f}`, colTotal: (o) => `o:${o}`, total: 'all' };
+  const counts = new Counts();
+  counts.cover(ack);
+  counts.cover(outcome);
+  const known = new Set(facilities.map((f) => f.id));
+  for (const c of d.cells) {
+    if (c.month !== month || !known.has(c.facilityId)) continue;
+    for (const k of [`f:${c.facilityId}|ack:${c.ack}`, `ack:${c.ack}`, `f:${c.facilityId}|o:${c.outcome}`, `o:${c.outcome}`, `f:${c.facilityId}`, 'all']) counts.add(k, c.n);
+  }
+  const s = suppress({ values: counts.values, constraints: [...gridConstraints(ack), ...gridConstraints(outcome)] });
+  return { counts, s, ack, outcome };
+}
+
+/** Builds the page for one month (which must be one of d.months). */
+export function buildTransparency(d: PublicData, month: string, t: TFunction, lang: string): TransparencyView {
+  const facilities: Axis[] = d.facilities.map((f) => ({ id: f.id, label: f.name }));
+  const systems = new Map(d.months.map((m) => [m, monthSystem(d, m, facilities)]));
+  const { counts, s, ack, outcome } = systems.get(month)!;
+
+  const share = (inTime: string, late: string) => {
+    if (!s.allShown(inTime, late)) return NOT_SHOWN;
+    const whole = counts.get(inTime) + counts.get(late);
+    return whole ? percent(counts.get(inTime), whole) : NOT_SHOWN;
+  };
+  const medianClose = (keys: string[], facilityId?: string) => {
+    if (!s.allShown(...keys) || keys.reduce((a, k) => a + counts.get(k), 0) < MIN_SHOWN) return NOT_SHOWN;
+    const h = new Map<number, number>();
+    for (const r of d.closeDays) if (r.month === month && (!facilityId || r.facilityId === facilityId)) h.set(r.days, (h.get(r.days) ?? 0) + r.n);
+    const m = median(h);
+    return m === null ? NOT_SHOWN : String(m);
+  };
+  const closed = ['resolved', 'referred', 'not_substantiated'];
+
+  const table: Table = {
+    id: 'transparency',
+    title: t('transparency.table_title', { month: monthLabel(month, lang) }),
+    caption: t('transparency.table_caption'),
+    rowHeader: t('transparency.facility'),
+    columns: [...PUBLIC_ACK.map((a) => t(`transparency.ack.${a}`)), ...OUTCOMES.map((o) => t(`transparency.outcome.${o}`))],
+    totalLabel: t('transparency.received'),
+    totalFirst: true,
+    extraColumns: [t('transparency.share_in_time'), t('transparency.median_days_close')],
+    rows: facilities.map((f) => ({
+      label: f.label,
+      cells: [...PUBLIC_ACK.map((a) => s.show(ack.cell(f.id, a))), ...OUTCOMES.map((o) => s.show(outcome.cell(f.id, o)))],
+      total: s.show(`f:${f.id}`),
+      extra: [
+        share(ack.cell(f.id, 'in_time'), ack.cell(f.id, 'late')),
+        medianClose(
+          closed.map((o) => outcome.cell(f.id, o)),
+          f.id,
+        ),
+      ],
+    })),
+    totals: {
+      label: t('transparency.all_facilities'),
+      cells: [...PUBLIC_ACK.map((a) => s.show(`ack:${a}`)), ...OUTCOMES.map((o) => s.show(`o:${o}`))],
+      total: s.show('all'),
+      extra: [share('ack:in_time', 'ack:late'), medianClose(closed.map((o) => `o:${o}`))],
+    },
+  };
+
+  const months = d.months.map((m) => ({ month: m, label: monthLabel(m, lang) }));
+  const series = months.map((m) => ({ label: m.label, value: systems.get(m.month)!.s.show('all') }));
+  const chartTitle = t('transparency.chart_title');
+  const chartTable: Table = {
+    id: 'months',
+    title: chartTitle,
+    caption: t('transparency.chart_caption'),
+    rowHeader: t('transparency.month'),
+    columns: [t('transparency.received')],
+    totalLabel: t('transparency.received'),
+    noTotalColumn: true,
+    // No total over the months: it is not a number suppression has seen.
+    rows: series.map((p) => ({ label: p.label, cells: [p.value], total: p.value })),
+  };
+  return {
+    month,
+    months,
+    table,
+    chart: {
+      id: 'chart-months',
+      title: chartTitle,
+      svg: barChart(series, {
+        id: 'chart-months',
+        title: chartTitle,
+        description: t('transparency.chart_see_table'),
+        suppressedLabel: t('transparency.suppressed_point'),
+      }),
+    },
+    chartTable,
+    notes: [t('transparency.notes.suppressed'), t('transparency.notes.not_shown'), t('transparency.notes.channel'), t('transparency.notes.clocks')],
+  };
+}

@@ -1,0 +1,19 @@
+/**
+ * @module The dashboard as it travels to the console: JSON with every count already suppressed.
+ * Types only, shared by the Worker and the console bundle.
+ */
+import type { SvgNode } from './chart';
+import type { Table } from './tables';
+
+export interface DashboardView {
+  /** ISO weeks shown, first and last ("2026-W01"). */
+  from: string;
+  to: string;
+  today: string;
+  facilityCount: number;
+  spikes: Array<{ facility: string; week: string }>;
+  /** Each chart names the table that carries its numbers. */
+  charts: Array<{ id: string; title: string; svg: SvgNode; table: string }>;
+  tables: Table[];
+  notes: string[];
+}

@@ -1,0 +1,151 @@
+/**
+ * @module The readers' console: sign-in, the case list and one case. The server renders the
+ * frame and every label; the script fills in only what it decrypts, always as text.
+ */
+import type { TFunction } from 'i18next';
+import { SEVERITIES, STATUSES } from '../domain/case';
+import { CATEGORIES, LIMITS, SEND_TO, WHEN } from '../domain/report';
+import { ClientMessages } from './client-messages';
+import { TRENDS_CLIENT_KEYS, TrendsView } from './trends';
+
+/** Labels the script needs at run time. */
+const CLIENT_KEYS = [
+  ...STATUSES.map((s) => `status.${s}`),
+  ...SEVERITIES.map((s) => `severity.${s}`),
+  ...CATEGORIES.map((c) => `categories.${c}.label`),
+  ...WHEN.map((w) => `when.${w}`),
+  ...SEND_TO.map((s) => `send_to.${s}.label`),
+  ...[
+    'signin', 'signing_in', 'signed_in_as', 'role_monitor', 'role_official', 'count', 'none', 'overdue', 'channel_email', 'channel_web',
+    'open_case', 'case_heading', 'days_since', 'ack_deadline', 'acknowledged_on', 'sent_to', 'field_when', 'field_where', 'field_who',
+    'field_description', 'field_subject', 'field_attachments', 'cannot_open', 'nobody', 'saved', 'kind_reply', 'kind_answer', 'kind_note',
+    'sent', 'empty_text', 'wrong_passphrase', 'decrypt_failed', 'loading', 'severity_none',
+    'open_attachment', 'attachment_cleaned', 'attachment_not_cleaned', 'download', 'attachments_heading',
+  ].map((k) => `console.${k}`),
+  'errors.network',
+  'errors.unavailable',
+  ...TRENDS_CLIENT_KEYS,
+];
+
+export function Console({ t, lang }: { t: TFunction; lang: string }) {
+  return (
+    <div class="console" data-lang={lang}>
+      <h1>{t('console.title')}</h1>
+
+      <form id="signin" novalidate>
+        <h2>{t('console.signin_heading')}</h2>
+        <label class="q" for="key-id">{t('console.key_id')}</label>
+        <input type="text" id="key-id" name="username" autocomplete="username" spellcheck={false} maxlength={16} />
+        <label class="q" for="passphrase">{t('console.passphrase')}</label>
+        <input type="password" id="passphrase" name="password" autocomplete="current-password" maxlength={200} />
+        <div id="signin-errors" class="errors" role="alert" tabindex={-1} hidden></div>
+        <button type="submit" id="signin-button" class="send" disabled>{t('form.preparing')}</button>
+        <p id="signin-status" class="status" role="status" aria-live="polite"></p>
+      </form>
+
+      <section id="app" hidden>
+        <p class="who-bar">
+          <span id="signed-in-as"></span> <button type="button" id="signout" class="secondary">{t('console.signout')}</button>
+        </p>
+        {/* Officials only: the trends dashboard (src/views/trends.tsx, src/client/trends.ts). */}
+        <TrendsView t={t} />
+
+        <section id="list-view" aria-labelledby="cases-heading">
+          <h2 id="cases-heading">{t('console.cases_heading')}</h2>
+          <form id="filters" class="filters" novalidate>
+            <label>
+              {t('console.filter_status')}
+              <select id="filter-status">
+                <option value="">{t('console.any')}</option>
+                {STATUSES.map((s) => <option value={s}>{t(`status.${s}`)}</option>)}
+              </select>
+            </label>
+            <label>
+              {t('console.filter_category')}
+              <select id="filter-category">
+                <option value="">{t('console.any')}</option>
+                {CATEGORIES.map((c) => <option value={c}>{t(`categories.${c}.label`)}</option>)}
+              </select>
+            </label>
+            <label>
+              {t('console.filter_facility')}
+              <select id="filter-facility">
+                <option value="">{t('console.any')}</option>
+              </select>
+            </label>
+            <label class="check">
+              <input type="checkbox" id="filter-overdue" /> {t('console.filter_overdue')}
+            </label>
+            <button type="submit" class="secondary">{t('console.apply')}</button>
+          </form>
+          <p id="list-count" role="status" aria-live="polite"></p>
+          <table id="cases" class="cases">
+            <thead>
+              <tr>
+                <th scope="col">{t('console.col_received')}</th>
+                <th scope="col">{t('console.col_facility')}</th>
+                <th scope="col">{t('console.col_categories')}</th>
+                <th scope="col">{t('console.col_status')}</th>
+                <th scope="col">{t('console.col_days')}</th>
+                <th scope="col">{t('console.col_deadline')}</th>
+                <th scope="col">{t('console.col_summary')}</th>
+              </tr>
+            </thead>
+            <tbody></tbody>
+          </table>
+          <button type="button" id="more" class="secondary" hidden>{t('console.more')}</button>
+        </section>
+
+        <section id="case-view" aria-labelledby="case-heading" tabindex={-1} hidden>
+          <button type="button" id="back" class="secondary">{t('console.back')}</button>
+          <h2 id="case-heading"></h2>
+          <ul id="case-facts" class="facts"></ul>
+          <h3>{t('console.report_heading')}</h3>
+          <dl id="report-fields" class="report"></dl>
+          <ul id="case-attachments" class="attachments" aria-label={t('console.attachments_heading')}></ul>
+
+          <h3>{t('console.triage_heading')}</h3>
+          <form id="triage" class="filters" novalidate>
+            <label>
+              {t('console.status')}
+              <select id="triage-status"></select>
+            </label>
+            <label>
+              {t('console.severity')}
+              <select id="triage-severity">
+                <option value="">{t('console.severity_none')}</option>
+                {SEVERITIES.map((s) => <option value={s}>{t(`severity.${s}`)}</option>)}
+              </select>
+            </label>
+            <label>
+              {t('console.tags')}
+              <input type="text" id="triage-tags" maxlength={400} />
+            </label>
+            <label>
+              {t('console.assignee')}
+              <select id="triage-assignee"></select>
+            </label>
+            <button type="submit" class="secondary">{t('console.save')}</button>
+          </form>
+          <p id="triage-status-msg" role="status" aria-live="polite"></p>
+
+          <h3>{t('console.thread_heading')}</h3>
+          <ol id="case-thread" class="thread"></ol>
+
+          <label class="q" for="reply">{t('console.reply_label')}</label>
+          <p class="hint" id="reply-hint">{t('console.reply_hint')}</p>
+          <textarea id="reply" rows={4} maxlength={LIMITS.description} aria-describedby="reply-hint"></textarea>
+          <button type="button" id="send-reply" class="send">{t('console.send_reply')}</button>
+
+          <label class="q" for="note">{t('console.note_label')}</label>
+          <p class="hint" id="note-hint">{t('console.note_hint')}</p>
+          <textarea id="note" rows={3} maxlength={LIMITS.description} aria-describedby="note-hint"></textarea>
+          <button type="button" id="add-note" class="secondary">{t('console.add_note')}</button>
+          <p id="message-status" role="status" aria-live="polite"></p>
+        </section>
+      </section>
+
+      <ClientMessages t={t} keys={CLIENT_KEYS} />
+    </div>
+  );
+}

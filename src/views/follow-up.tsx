@@ -1,0 +1,88 @@
+/**
+ * @module The worker's follow-up page: type the receipt code, read the answers, write back.
+ * The code is typed into a field without a name and never goes in a URL.
+ */
+import type { TFunction } from 'i18next';
+import { LIMITS } from '../domain/report';
+import { ClientMessages } from './client-messages';
+
+const CLIENT_MESSAGES = [
+  'followup.open',
+  'followup.opening',
+  'followup.code_invalid',
+  'followup.received',
+  'followup.no_messages',
+  'followup.from_monitor',
+  'followup.from_official',
+  'followup.from_worker',
+  'followup.send_answer',
+  'followup.sending',
+  'followup.answer_sent',
+  'followup.answer_required',
+  'status.new',
+  'status.acknowledged',
+  'status.investigating',
+  'status.resolved',
+  'status.referred',
+  'status.not_substantiated',
+  'errors.network',
+  'errors.crypto_unavailable',
+  'errors.unavailable',
+];
+
+export function FollowUp({ t, lang }: { t: TFunction; lang: string }) {
+  return (
+    <>
+      <h1>{t('followup.heading')}</h1>
+      <noscript>
+        <p class="notice">{t('followup.noscript')}</p>
+      </noscript>
+      <form id="open-case" novalidate data-lang={lang}>
+        <p>{t('followup.lead')}</p>
+        <label class="q" for="receipt-code">
+          {t('followup.code_label')}
+        </label>
+        <p class="hint" id="receipt-code-hint">{t('followup.code_hint')}</p>
+        <input
+          type="text"
+          id="receipt-code"
+          autocomplete="off"
+          autocapitalize="characters"
+          spellcheck={false}
+          maxlength={40}
+          aria-describedby="receipt-code-hint"
+        />
+        <div id="errors" class="errors" role="alert" tabindex={-1} hidden></div>
+        <button type="button" id="open" class="send" disabled>
+          {t('form.preparing')}
+        </button>
+        <p id="status" class="status" role="status" aria-live="polite"></p>
+      </form>
+
+      <section id="case" tabindex={-1} aria-labelledby="case-status-label" hidden>
+        <p id="case-status-label">{t('followup.status_label')}</p>
+        <p id="case-status" class="fixed"></p>
+        <p id="case-received"></p>
+        <h2>{t('followup.messages_heading')}</h2>
+        <ol id="thread" class="thread"></ol>
+        <label class="q" for="answer">
+          {t('followup.answer_label')}
+        </label>
+        <p class="hint" id="answer-hint">{t('followup.answer_hint')}</p>
+        <textarea id="answer" rows={5} maxlength={LIMITS.description} autocomplete="off" aria-describedby="answer-hint"></textarea>
+        <div id="answer-errors" class="errors" role="alert" tabindex={-1} hidden></div>
+        <button type="button" id="send-answer" class="send">
+          {t('followup.send_answer')}
+        </button>
+        <p id="answer-status" class="status" role="status" aria-live="polite"></p>
+        <p>
+          <a class="secondary" href={`/seguimiento?lang=${lang}`} id="close-case">
+            {t('followup.close')}
+          </a>
+        </p>
+      </section>
+
+      <ClientMessages t={t} keys={CLIENT_MESSAGES} />
+    </>
+  );
+}

@@ -1,0 +1,196 @@
+/**
+ * @module The report form and its receipt panel. Renders and can be filled in before any script
+ * runs; free-text fields carry no `name`, so nothing typed can ever leave the phone unencrypted.
+ */
+import type { TFunction } from 'i18next';
+import { CATEGORIES, LIMITS, SEND_TO, WHEN } from '../domain/report';
+import type { Facility } from '../storage/facilities';
+import { ClientMessages } from './client-messages';
+
+export interface ReportFormProps {
+  t: TFunction;
+  lang: string;
+  /** Set when the worker came through the facility's own link. */
+  facility: Facility | null;
+  facilities: Facility[];
+  facilityEmail: string | null;
+}
+
+/** Messages the script shows; rendered here so every string still comes from locales/. */
+const CLIENT_MESSAGES = [
+  'form.send',
+  'form.sending',
+  'form.preparing',
+  'errors.heading',
+  'errors.facility_required',
+  'errors.category_required',
+  'errors.when_required',
+  'errors.send_to_required',
+  'errors.description_required',
+  'errors.too_long',
+  'errors.network',
+  'errors.crypto_unavailable',
+  'errors.unavailable',
+  'form.evidence_preview_alt',
+  'form.evidence_cleaned',
+  'form.evidence_warning',
+  'form.evidence_remove',
+  'form.evidence_too_many',
+  'form.evidence_too_big',
+  'form.evidence_bad_type',
+  'form.evidence_unreadable',
+  'form.uploading',
+];
+
+export function ReportForm({ t, lang, facility, facilities, facilityEmail }: ReportFormProps) {
+  const required = <span class="req"> {t('form.required')}</span>;
+  return (
+    <>
+      <h1>{t('intro.heading')}</h1>
+      <p>{t('intro.lead')}</p>
+      <ul class="promises">
+        <li>{t('intro.promise_anonymous')}</li>
+        <li>{t('intro.promise_encrypted')}</li>
+        <li>{t('intro.promise_choose')}</li>
+      </ul>
+      <p>
+        <a href={`/seguimiento?lang=${lang}`}>{t('followup.link')}</a>
+        <br />
+        <a href={`/sin-rastro?lang=${lang}`}>{t('no_trace.link')}</a>
+      </p>
+      <p class="choice-inline">
+        <input type="checkbox" id="neutral-title" data-title={t('meta.neutral_title')} />{' '}
+        <label for="neutral-title">{t('no_trace.neutral_title')}</label>
+      </p>
+      <noscript>
+        <p class="notice">
+          {facilityEmail ? t('form.noscript', { email: facilityEmail }) : t('form.noscript_generic')}
+        </p>
+      </noscript>
+
+      <form id="report" novalidate data-lang={lang} data-email={facilityEmail ?? ''}>
+        <div id="errors" class="errors" role="alert" tabindex={-1} hidden></div>
+
+        {facility ? (
+          <>
+            <p class="fixed">{t('form.facility_fixed', { name: facility.name })}</p>
+            <input type="hidden" id="facility" value={facility.id} />
+          </>
+        ) : (
+          <>
+            <label class="q" for="facility">
+              {t('form.facility')}
+              {required}
+            </label>
+            <select id="facility" required>
+              <option value="">{t('form.facility_choose')}</option>
+              {facilities.map((f) => (
+                <option value={f.id}>{f.name}</option>
+              ))}
+            </select>
+          </>
+        )}
+
+        <fieldset id="categories" aria-describedby="categories-hint">
+          <legend>
+            {t('form.what')}
+            {required}
+          </legend>
+          <p class="hint" id="categories-hint">{t('form.what_hint')}</p>
+          {CATEGORIES.map((code) => (
+            <div class="choice">
+              <input type="checkbox" id={`cat-${code}`} name="category" value={code} aria-describedby={`cat-${code}-help`} />
+              <label for={`cat-${code}`}>
+                {t(`categories.${code}.label`)}
+                <span class="help" id={`cat-${code}-help`}>{t(`categories.${code}.help`)}</span>
+              </label>
+            </div>
+          ))}
+        </fieldset>
+
+        <fieldset id="when">
+          <legend>
+            {t('form.when')}
+            {required}
+          </legend>
+          {WHEN.map((code) => (
+            <div class="choice">
+              <input type="radio" id={`when-${code}`} name="when" value={code} />
+              <label for={`when-${code}`}>{t(`when.${code}`)}</label>
+            </div>
+          ))}
+        </fieldset>
+
+        <label class="q" for="where">{t('form.where')}</label>
+        <p class="hint" id="where-hint">{t('form.where_hint')}</p>
+        <input type="text" id="where" maxlength={LIMITS.where} autocomplete="off" aria-describedby="where-hint" />
+
+        <label class="q" for="who">{t('form.who')}</label>
+        <p class="hint" id="who-hint">{t('form.who_hint')}</p>
+        <textarea id="who" rows={2} maxlength={LIMITS.who} autocomplete="off" aria-describedby="who-hint"></textarea>
+
+        <label class="q" for="description">
+          {t('form.description')}
+          {required}
+        </label>
+        <p class="hint" id="description-hint">{t('form.description_hint')}</p>
+        <textarea id="description" rows={7} maxlength={LIMITS.description} required autocomplete="off" aria-describedby="description-hint"></textarea>
+
+        <fieldset id="evidence" aria-describedby="evidence-hint">
+          <legend>{t('form.evidence')}</legend>
+          <p class="hint" id="evidence-hint">{t('form.evidence_hint')}</p>
+          <label class="filepick" for="files">{t('form.evidence_add')}</label>
+          <input type="file" id="files" multiple accept="image/*,audio/*,application/pdf" />
+          <ul id="attachment-list" class="attachments" aria-live="polite"></ul>
+        </fieldset>
+
+        <fieldset id="send-to">
+          <legend>
+            {t('form.send_to')}
+            {required}
+          </legend>
+          {SEND_TO.map((code) => (
+            <div class="choice">
+              <input type="radio" id={`send-to-${code}`} name="send_to" value={code} aria-describedby={`send-to-${code}-help`} />
+              <label for={`send-to-${code}`}>
+                {t(`send_to.${code}.label`)}
+                <span class="help" id={`send-to-${code}-help`}>{t(`send_to.${code}.help`)}</span>
+              </label>
+            </div>
+          ))}
+        </fieldset>
+
+        <button type="button" id="send" class="send" disabled>
+          {t('form.preparing')}
+        </button>
+        <p id="upload-label" class="status" hidden></p>
+        <progress id="upload-progress" max={100} value={0} aria-labelledby="upload-label" hidden></progress>
+        <p id="status" class="status" role="status" aria-live="polite"></p>
+      </form>
+
+      <section id="receipt" class="receipt" tabindex={-1} aria-labelledby="receipt-heading" hidden>
+        <h2 id="receipt-heading">{t('receipt.heading')}</h2>
+        <p id="receipt-code-label">{t('receipt.code_label')}</p>
+        <p id="receipt-code" class="code" aria-labelledby="receipt-code-label"></p>
+        <p>
+          <strong>{t('receipt.only_way')}</strong>
+        </p>
+        <h3>{t('receipt.save_heading')}</h3>
+        <ul>
+          <li>{t('receipt.save_contact')}</li>
+          <li>{t('receipt.save_paper')}</li>
+          <li>{t('receipt.dont_share')}</li>
+        </ul>
+        <p>{t('receipt.next')}</p>
+        <p>
+          <a href={`/seguimiento?lang=${lang}`}>{t('followup.link')}</a>
+        </p>
+        <p>
+          <a href={`?lang=${lang}`}>{t('receipt.new_report')}</a>
+        </p>
+      </section>
+
+      <ClientMessages t={t} keys={CLIENT_MESSAGES} />
+    </>
+  );
+}

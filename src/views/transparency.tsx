@@ -1,0 +1,39 @@
+/**
+ * @module The public transparency page: per facility and month, what the channel received, how
+ * fast it acknowledged, how cases ended. Every count is already suppressed. HTML only.
+ */
+import type { TFunction } from 'i18next';
+import type { TransparencyView } from '../trends/transparency';
+import { CountsTable, Svg } from './trends-table';
+
+export function Transparency({ t, lang, view }: { t: TFunction; lang: string; view: TransparencyView }) {
+  return (
+    <div class="transparency">
+      <h1>{t('transparency.title')}</h1>
+      <p>{t('transparency.intro')}</p>
+      <nav aria-label={t('transparency.months_nav')}>
+        <ul class="months">
+          {view.months.map((m) => (
+            <li>
+              <a href={`?mes=${m.month}&lang=${lang}`} aria-current={m.month === view.month ? 'page' : undefined}>
+                {m.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <CountsTable table={view.table} />
+      <figure class="chart-figure" aria-labelledby={`${view.chart.id}-caption`}>
+        <figcaption id={`${view.chart.id}-caption`}>{view.chart.title}</figcaption>
+        <Svg node={view.chart.svg} />
+      </figure>
+      <CountsTable table={view.chartTable} />
+      <h2>{t('transparency.notes_heading')}</h2>
+      <ul class="notes">
+        {view.notes.map((n) => (
+          <li>{n}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
