@@ -1,0 +1,54 @@
+// Build step: extracts libsodium's wasm for workerd and bundles the browser entry points.
+// Outputs are generated (build/, public/assets/) and git-ignored.
+import { build } from 'esbuild';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * workerd will not compile wasm from bytes at run time, so the wasm that libsodium's ESM build
+ * embeds is captured once here (by watching WebAssembly.instantiate) and imported as a module.
+ */
+async function extractWasm(modulePath, outFile) {
+  let bytes;
+  const original = WebAssembly.instantiate;
+  WebAssembly.instantiate = (source, imports) => {
+    bytes ??= new Uint8Array(source instanceof ArrayBuffer ? source : source.buffer ?? source);
+    return original(source, imports);
+  };
+  try {
+    const factory = (await import(modulePath)).default;
+    await factory({});
+  } finally {
+    WebAssembly.instantiate = original;
+  }
+  if (!bytes) throw new Error(`no wasm captured from ${modulePath}`);
+  await writeFile(outFile, bytes);
+  return bytes.length;
+}
+
+await mkdir(`${root}build`, { recursive: true });
+await mkdir(`${root}public/assets`, { recursive: true });
+const wasmBytes = await extractWasm(`${root}node_modules/libsodium/dist/modules-esm/libsodium.mjs`, `${root}build/libsodium.wasm`);
+
+const result = await build({
+  entryPoints: {
+    report: `${root}src/client/report.ts`,
+    'follow-up': `${root}src/client/follow-up.ts`,
+    console: `${root}src/client/console.ts`,
+  },
+  outdir: `${root}public/assets`,
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  target: ['es2020', 'chrome80', 'safari14', 'firefox80'],
+  legalComments: 'none',
+  metafile: true,
+  logLevel: 'warning',
+});
+for (const css of ['console.css', 'poster.css', 'poster-letter.css', 'poster-a4.css', 'trends.css']) {
+  await copyFile(`${root}src/client/${css}`, `${root}public/assets/${css}`);
+}
+const outputs = Object.entries(result.metafile.outputs).map(([f, o]) => `${f.replace(root, '')} ${o.bytes} B`);
+console.log(`build: libsodium.wasm ${wasmBytes} B; ${outputs.join('; ')}`);

@@ -1,0 +1,131 @@
+/**
+ * Admin CLI for facilities and readers' keys. Private keys and passphrases never leave the
+ * machine this runs on; only public keys and KDF parameters are written to D1.
+ *
+ *   npm run keys -- keygen --role monitor|official --label "Name" [--out card.json]
+ *   npm run keys -- register --card card.json (--facility ID[,ID] | --state STATE | --national) [--remote]
+ *   npm run keys -- retire --key KEY_ID [--remote]
+ *   npm run keys -- facility --id ID --name NAME --short CODE --email LOCAL --state S --municipality M --sector SECTOR [--remote]
+ *   npm run keys -- list [--remote]
+ *
+ * Local commands use .wrangler/state (or --persist-to DIR); --remote goes through wrangler.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { SECTORS } from '../src/domain/facility';
+import { defaultKdfParams, deriveRecipientKeys, newPassphrase, toB64 } from '../src/crypto';
+import { openTarget, type Statement } from './lib/d1-target';
+import { option } from './lib/local-platform';
+import { loadNodeSodium } from './lib/node-sodium';
+
+
+interface Card {
+  keyId: string;
+  role: 'monitor' | 'official';
+  label: string;
+  boxPk: string;
+  signPk: string;
+  kdf: { salt: string; ops: number; mem: number };
+}
+
+const command = process.argv[2];
+const flag = (name: string) => process.argv.includes(`--${name}`);
+const need = (name: string): string => {
+  const v = option(name);
+  if (!v) fail(`missing --${name}`);
+  return v!;
+};
+function fail(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
+
+async function keygen() {
+  const s = await loadNodeSodium();
+  const role = need('role');
+  if (role !== 'monitor' && role !== 'official') fail('--role must be monitor or official');
+  const label = need('label');
+  const passphrase = newPassphrase(s);
+  const kdf = defaultKdfParams(s);
+  const keys = deriveRecipientKeys(s, passphrase, kdf);
+  const card: Card = {
+    keyId: keys.keyId,
+    role,
+    label,
+    boxPk: toB64(s, keys.box.publicKey),
+    signPk: toB64(s, keys.sign.publicKey),
+    kdf: { salt: toB64(s, kdf.salt), ops: kdf.opsLimit, mem: kdf.memLimit },
+  };
+  console.error(`Passphrase for ${label} (shown once, 100 bits; write it down, it cannot be recovered):\n\n    ${passphrase}\n`);
+  console.error(`Sign-in name: ${keys.keyId}`);
+  const out = option('out');
+  if (out) {
+    writeFileSync(out, `${JSON.stringify(card, null, 2)}\n`);
+    console.error(`Public card (no secrets) written to ${out}; register it with: npm run keys -- register --card ${out} ...`);
+  } else console.log(JSON.stringify(card, null, 2));
+}
+
+function registerStatements(card: Card): Statement[] {
+  const facilities = option('facility')?.split(',').filter(Boolean) ?? [];
+  const state = option('state') ?? null;
+  if (card.role === 'monitor' && facilities.length === 0) fail('a monitor needs --facility ID[,ID]');
+  if (card.role === 'official' && !state && !flag('national')) fail('an official needs --state STATE or --national');
+  return [
+    {
+      sql: `INSERT INTO recipients (key_id, role, label, box_pk, sign_pk, kdf_salt, kdf_ops, kdf_mem, scope_state, status)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'active')
+            ON CONFLICT (key_id) DO UPDATE SET label = ?3, scope_state = ?9, status = 'active'`,
+      params: [card.keyId, card.role, card.label, card.boxPk, card.signPk, card.kdf.salt, card.kdf.ops, card.kdf.mem, card.role === 'official' ? state : null],
+    },
+    ...facilities.map((f) => ({ sql: 'INSERT OR IGNORE INTO recipient_facilities (key_id, facility_id) VALUES (?1, ?2)', params: [card.keyId, f] })),
+  ];
+}
+
+async function main() {
+  if (command === 'keygen') return keygen();
+  const target = await openTarget({ remote: flag('remote'), persistTo: option('persist-to') });
+  try {
+    switch (command) {
+      case 'register': {
+        const card = JSON.parse(readFileSync(need('card'), 'utf8')) as Card;
+        await target.run(registerStatements(card));
+        console.log(`registered ${card.role} ${card.label} (${card.keyId})`);
+        break;
+      }
+      case 'retire': {
+        const key = need('key');
+        await target.run([{ sql: "UPDATE recipients SET status = 'retired' WHERE key_id = ?1", params: [key] }]);
+        console.log(`retired ${key}: new reports are no longer sealed to it; what was sealed to it still opens with it`);
+        break;
+      }
+      case 'facility': {
+        const sector = need('sector');
+        if (!(SECTORS as readonly string[]).includes(sector)) fail(`--sector must be one of ${SECTORS.join(', ')}`);
+        const id = need('id');
+        if (!/^[a-z0-9-]{1,64}$/.test(id)) fail('--id must be lowercase letters, digits and dashes');
+        await target.run([
+          {
+            sql: `INSERT INTO facilities (id, name, short_code, email_local, state, municipality, sector) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                  ON CONFLICT (id) DO UPDATE SET name = ?2, short_code = ?3, email_local = ?4, state = ?5, municipality = ?6, sector = ?7`,
+            params: [id, need('name'), need('short').toLowerCase(), need('email').toLowerCase(), need('state'), need('municipality'), sector],
+          },
+        ]);
+        console.log(`facility ${id} saved`);
+        break;
+      }
+      case 'list': {
+        const rows = await target.query<Record<string, unknown>>(
+          `SELECT r.key_id, r.role, r.label, r.status, r.scope_state, group_concat(rf.facility_id) AS facilities
+             FROM recipients r LEFT JOIN recipient_facilities rf ON rf.key_id = r.key_id GROUP BY r.key_id ORDER BY r.role, r.label`,
+        );
+        console.table(rows);
+        break;
+      }
+      default:
+        fail('usage: npm run keys -- keygen|register|retire|facility|list ... (see scripts/keys.ts)');
+    }
+  } finally {
+    await target.close();
+  }
+}
+
+await main();

@@ -1,0 +1,58 @@
+/**
+ * Seeds local D1 with a demo facility, a demo monitor and a demo labor official, for local
+ * development only. Passphrases are generated once, printed, and kept in git-ignored files
+ * (.demo-monitor.txt, .demo-official.txt: passphrase, then KDF salt and limits, then the sign-in
+ * name), so re-running keeps the same keys.
+ *
+ *   tsx scripts/seed-demo.ts [--persist-to DIR]
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { defaultKdfParams, deriveRecipientKeys, fromB64, newPassphrase, toB64, type KdfParams } from '../src/crypto';
+import { openLocalPlatform, option } from './lib/local-platform';
+import { loadNodeSodium } from './lib/node-sodium';
+import { registerRecipient, upsertFacility } from './lib/provision';
+
+export const DEMO_FACILITY = {
+  id: 'demo-silao',
+  name: 'Planta Demo Silao',
+  shortCode: 'demo',
+  emailLocal: 'demo',
+  state: 'Guanajuato',
+  municipality: 'Silao',
+  sector: 'automotive',
+};
+
+const s = await loadNodeSodium();
+const persistTo = option('persist-to');
+const dir = option('secrets-dir') ?? '.';
+const platform = await openLocalPlatform(persistTo);
+try {
+  await upsertFacility(platform.env.DB, DEMO_FACILITY);
+  for (const [role, file, label] of [
+    ['monitor', `${dir}/.demo-monitor.txt`, 'Demo monitor'],
+    ['official', `${dir}/.demo-official.txt`, 'Demo labor official'],
+  ] as const) {
+    const { passphrase, kdf, fresh } = loadOrCreate(file);
+    const keys = deriveRecipientKeys(s, passphrase, kdf);
+    writeFileSync(file, `${passphrase}\n${toB64(s, kdf.salt)} ${kdf.opsLimit} ${kdf.memLimit}\n${keys.keyId}\n`, { mode: 0o600 });
+    await registerRecipient(s, platform.env.DB, {
+      role,
+      label,
+      keys,
+      kdf,
+      facilities: role === 'monitor' ? [DEMO_FACILITY.id] : undefined,
+    });
+    console.log(`${label}: sign-in name ${keys.keyId}, passphrase ${passphrase} (${fresh ? 'new, ' : ''}in ${file}; local dev only)`);
+  }
+  console.log(`Demo facility: ${DEMO_FACILITY.name}, form at /f/${DEMO_FACILITY.shortCode}`);
+} finally {
+  await platform.dispose();
+}
+
+function loadOrCreate(file: string): { passphrase: string; kdf: KdfParams; fresh: boolean } {
+  if (existsSync(file)) {
+    const [passphrase, salt, ops, mem] = readFileSync(file, 'utf8').trim().split(/\s+/);
+    return { passphrase: passphrase!, kdf: { salt: fromB64(s, salt!), opsLimit: Number(ops), memLimit: Number(mem) }, fresh: false };
+  }
+  return { passphrase: newPassphrase(s), kdf: defaultKdfParams(s), fresh: true };
+}
