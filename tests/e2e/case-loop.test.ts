@@ -1,0 +1,133 @@
+/**
+ * The whole loop in real Chromium on real wrangler dev: a worker reports in Spanish, a monitor
+ * signs in, decrypts, acknowledges and replies, the worker reads the reply with the receipt code
+ * and answers, and the monitor sees the answer. The report carries an HTML/script canary that
+ * must stay inert text in the console.
+ */
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchChromium, phoneContext } from '../../scripts/lib/browser';
+
+const run = promisify(execFile);
+const base = inject('baseUrl');
+const stateDir = inject('stateDir');
+const CANARY_HTML = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><b>negrita</b>';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => browser?.close());
+
+async function readerCredentials(file: string) {
+  const [passphrase, , keyId] = (await readFile(join(stateDir, file), 'utf8')).trim().split('\n');
+  return { passphrase: passphrase!.trim(), keyId: keyId!.trim() };
+}
+
+async function signInConsole(page: Page, file: string) {
+  const { passphrase, keyId } = await readerCredentials(file);
+  await page.goto(`${base}/console`);
+  await page.waitForFunction(() => !(document.getElementById('signin-button') as HTMLButtonElement).disabled);
+  await page.fill('#key-id', keyId);
+  await page.fill('#passphrase', passphrase);
+  await page.click('#signin-button');
+  await page.waitForSelector('#app:not([hidden])', { timeout: 30_000 });
+}
+
+async function openCaseWith(page: Page, marker: string) {
+  await page.waitForSelector('#cases tbody tr');
+  await page.locator('#cases tbody tr', { hasText: marker }).locator('button').click();
+  await page.waitForSelector('#case-view:not([hidden])');
+}
+
+describe('report → triage → reply → worker reads and answers → monitor sees it', () => {
+  it('should run the full loop with everything decrypted only in the browsers', async () => {
+    const marker = `Marca${Date.now().toString(36)}`;
+
+    // 1. A worker submits in Spanish on a phone.
+    const phone = await phoneContext(browser);
+    const worker = await phone.newPage();
+    await worker.goto(`${base}/f/demo`);
+    await worker.waitForFunction(() => !(document.getElementById('send') as HTMLButtonElement).disabled, null, { timeout: 30_000 });
+    await worker.check('#cat-intimidation');
+    await worker.check('#when-this_week');
+    await worker.fill('#where', CANARY_HTML);
+    await worker.fill('#description', `${marker} ${CANARY_HTML}`);
+    await worker.check('#send-to-monitor');
+    await worker.tap('#send');
+    await worker.waitForSelector('#receipt:not([hidden])', { timeout: 30_000 });
+    const code = (await worker.textContent('#receipt-code'))!.trim();
+
+    // 2. The monitor signs in, decrypts, acknowledges and replies.
+    const laptop = await browser.newContext({ locale: 'es-MX', viewport: { width: 1280, height: 900 } });
+    const monitor = await laptop.newPage();
+    const dialogs: string[] = [];
+    monitor.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await signInConsole(monitor, '.demo-monitor.txt');
+    await openCaseWith(monitor, marker);
+    const fields = await monitor.textContent('#report-fields');
+    expect(fields).toContain(CANARY_HTML); // shown as the literal text the worker typed
+    expect(await monitor.locator('#report-fields img, #report-fields script, #report-fields b').count()).toBe(0);
+    expect(await monitor.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    const axe = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+    await monitor.evaluate(axe);
+    const a11y = await monitor.evaluate(async () => (window as any).axe.run(document, { resultTypes: ['violations'] }));
+    expect(a11y.violations.map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target).join(' ')}`)).toEqual([]);
+    await monitor.selectOption('#triage-status', 'acknowledged');
+    await monitor.click('#triage button[type=submit]');
+    await monitor.waitForFunction(() => document.getElementById('triage-status-msg')!.textContent !== '');
+    await monitor.fill('#reply', 'Leímos tu reporte. ¿En qué turno pasó?');
+    await monitor.click('#send-reply');
+    await monitor.waitForFunction(() => document.getElementById('case-thread')!.textContent!.includes('¿En qué turno pasó?'));
+
+    // 3. The worker opens the follow-up page with the receipt, reads the reply and answers.
+    const followUp = await phone.newPage();
+    await followUp.goto(`${base}/seguimiento`);
+    await followUp.waitForFunction(() => !(document.getElementById('open') as HTMLButtonElement).disabled);
+    await followUp.fill('#receipt-code', code.toLowerCase().replace(/-/g, ' '));
+    await followUp.tap('#open');
+    await followUp.waitForSelector('#case:not([hidden])', { timeout: 30_000 });
+    expect(await followUp.textContent('#case-status')).toBe('Leído');
+    expect(await followUp.textContent('#thread')).toContain('Leímos tu reporte. ¿En qué turno pasó?');
+    expect(followUp.url()).not.toContain(code.slice(0, 4));
+    await followUp.fill('#answer', 'En el turno de noche, el martes.');
+    await followUp.tap('#send-answer');
+    await followUp.waitForFunction(() => document.getElementById('thread')!.textContent!.includes('turno de noche'));
+    expect(await phone.storageState()).toEqual({ cookies: [], origins: [] });
+
+    // 4. The monitor sees the answer.
+    await monitor.click('#back');
+    await openCaseWith(monitor, marker);
+    await monitor.waitForFunction(() => document.getElementById('case-thread')!.textContent!.includes('turno de noche'));
+    expect(dialogs).toEqual([]);
+    expect((await laptop.storageState()).cookies).toEqual([]);
+
+    // The audit chain holds, and names the monitor's view, triage and reply.
+    const { stdout } = await run('npx', ['tsx', 'scripts/audit-verify.ts', '--persist-to', stateDir]);
+    expect(stdout).toMatch(/audit log intact: \d+ entries/);
+    await phone.close();
+    await laptop.close();
+  });
+
+  it('should give the same answer to a wrong receipt code as to a case that does not exist', async () => {
+    const phone = await phoneContext(browser);
+    const page = await phone.newPage();
+    await page.goto(`${base}/seguimiento`);
+    await page.waitForFunction(() => !(document.getElementById('open') as HTMLButtonElement).disabled);
+    await page.fill('#receipt-code', '0000-0000-0000-0000-0000');
+    await page.tap('#open');
+    await page.waitForSelector('#errors:not([hidden])');
+    expect(await page.textContent('#errors')).toContain('No encontramos un caso con ese código');
+    await page.fill('#receipt-code', 'abc');
+    await page.tap('#open');
+    await page.waitForFunction(() => document.getElementById('errors')!.textContent!.includes('20 letras'));
+    await phone.close();
+  });
+});

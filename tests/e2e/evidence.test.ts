@@ -1,0 +1,209 @@
+/**
+ * Evidence on a phone, in real Chromium against real wrangler dev: photos lose their hidden data
+ * before encryption, files round-trip byte for byte, an interrupted upload resumes, the progress
+ * bar shows on a slow line, and the poster's QR code reads back to the facility's link.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import exifr from 'exifr';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchChromium, phoneContext } from '../../scripts/lib/browser';
+import { openLocalPlatform } from '../../scripts/lib/local-platform';
+
+const base = inject('baseUrl');
+const stateDir = inject('stateDir');
+const PHOTO = 'tests/fixtures/photo-with-gps.jpg';
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+
+/** A short mono WAV of a tone: big enough (≈600 KB) to need three upload chunks. */
+function wav(seconds = 6.8, rate = 44_100): Buffer {
+  const samples = Math.floor(seconds * rate);
+  const b = Buffer.alloc(44 + samples * 2);
+  b.write('RIFF', 0);
+  b.writeUInt32LE(36 + samples * 2, 4);
+  b.write('WAVEfmt ', 8);
+  b.writeUInt32LE(16, 16);
+  b.writeUInt16LE(1, 20);
+  b.writeUInt16LE(1, 22);
+  b.writeUInt32LE(rate, 24);
+  b.writeUInt32LE(rate * 2, 28);
+  b.writeUInt16LE(2, 32);
+  b.writeUInt16LE(16, 34);
+  b.write('data', 36);
+  b.writeUInt32LE(samples * 2, 40);
+  for (let i = 0; i < samples; i++) b.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), 44 + i * 2);
+  return b;
+}
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => browser?.close());
+
+async function fillReport(page: Page, marker: string, files: Array<{ name: string; mimeType: string; buffer: Buffer }>) {
+  await page.goto(`${base}/f/demo`);
+  await page.waitForFunction(() => !(document.getElementById('send') as HTMLButtonElement).disabled, null, { timeout: 30_000 });
+  await page.setInputFiles('#files', files);
+  await page.waitForFunction((n) => document.querySelectorAll('#attachment-list li').length === n, files.length, { timeout: 30_000 });
+  await page.check('#cat-intimidation');
+  await page.check('#when-this_week');
+  await page.fill('#description', marker);
+  await page.check('#send-to-monitor');
+}
+
+async function monitorOpens(context: BrowserContext, marker: string): Promise<Page> {
+  const [passphrase, , keyId] = (await readFile(join(stateDir, '.demo-monitor.txt'), 'utf8')).trim().split('\n');
+  const page = await context.newPage();
+  await page.goto(`${base}/console`);
+  await page.waitForFunction(() => !(document.getElementById('signin-button') as HTMLButtonElement).disabled);
+  await page.fill('#key-id', keyId!.trim());
+  await page.fill('#passphrase', passphrase!.trim());
+  await page.click('#signin-button');
+  await page.waitForSelector('#cases tbody tr');
+  await page.locator('#cases tbody tr', { hasText: marker }).locator('button').click();
+  await page.waitForSelector('#case-attachments li');
+  return page;
+}
+
+/** Opens one attachment in the console and saves what the monitor would download. */
+async function download(page: Page, index: number): Promise<Buffer> {
+  const item = page.locator('#case-attachments li').nth(index);
+  await item.locator('button').click();
+  const link = item.locator('a[download]');
+  await link.waitFor();
+  const [file] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  return readFile((await file.path())!);
+}
+
+describe('evidence attachments', () => {
+  it('should strip EXIF and GPS from a photo before it leaves the phone, and round-trip PDF and audio byte for byte', async () => {
+    const original = await readFile(PHOTO);
+    expect((await exifr.gps(original))?.latitude).toBeCloseTo(20.94, 1); // the fixture really has GPS
+    const audio = wav();
+    const marker = `Evidencia${Date.now().toString(36)}`;
+    const phone = await phoneContext(browser);
+    const page = await phone.newPage();
+    await fillReport(page, marker, [
+      { name: 'aviso.jpg', mimeType: 'image/jpeg', buffer: original },
+      { name: 'reglamento.pdf', mimeType: 'application/pdf', buffer: PDF },
+      { name: 'junta.wav', mimeType: 'audio/wav', buffer: audio },
+    ]);
+    // The preview is exactly what will be sent: a re-encoded image, without the hidden data.
+    const preview = await page.locator('#attachment-list img').evaluate((img: HTMLImageElement) => ({ w: img.naturalWidth, alt: img.alt }));
+    expect(preview.w).toBe(640);
+    expect(await page.textContent('#attachment-list')).toContain('No podemos quitar los datos escondidos');
+    await page.tap('#send');
+    await page.waitForSelector('#receipt:not([hidden])', { timeout: 60_000 });
+
+    const laptop = await browser.newContext({ acceptDownloads: true, locale: 'es-MX' });
+    const console_ = await monitorOpens(laptop, marker);
+    const photo = await download(console_, 0);
+    expect(photo.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    expect(await exifr.parse(photo, { tiff: true, gps: true, exif: true, xmp: true, iptc: true })).toBeUndefined();
+    expect(photo.includes('FX-1000')).toBe(false);
+    expect(photo.includes('Exif')).toBe(false);
+    expect(await console_.locator('#case-attachments li img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(640);
+    expect((await download(console_, 1)).equals(PDF)).toBe(true);
+    expect((await download(console_, 2)).equals(audio)).toBe(true);
+    await phone.close();
+    await laptop.close();
+  });
+
+  it('should resume an interrupted upload without starting over or storing a chunk twice', async () => {
+    const marker = `Reanuda${Date.now().toString(36)}`;
+    const phone = await phoneContext(browser);
+    const page = await phone.newPage();
+    const puts: string[] = [];
+    let failed = false;
+    await page.route('**/attachments/*/chunks/1?*', async (route) => {
+      if (!failed) {
+        failed = true;
+        return route.abort('connectionreset');
+      }
+      return route.continue();
+    });
+    page.on('request', (r) => r.method() === 'PUT' && puts.push(new URL(r.url()).pathname));
+    await fillReport(page, marker, [{ name: 'junta.wav', mimeType: 'audio/wav', buffer: wav() }]);
+    await page.tap('#send');
+    await page.waitForSelector('#receipt:not([hidden])', { timeout: 60_000 });
+    expect(failed).toBe(true);
+    const count = (n: number) => puts.filter((p) => p.endsWith(`/chunks/${n}`)).length;
+    expect([count(0), count(1), count(2)]).toEqual([1, 2, 1]);
+
+    const reportId = puts[0]!.split('/')[3]!;
+    const platform = await openLocalPlatform(stateDir);
+    try {
+      const { keys } = await platform.env.BLOBS.list({ prefix: `report/${reportId}/att/` });
+      expect(keys).toHaveLength(3);
+      const row = await platform.env.DB.prepare('SELECT chunks FROM attachments WHERE report_id = ?1').bind(reportId).first<{ chunks: number }>();
+      expect(row?.chunks).toBe(3);
+    } finally {
+      await platform.dispose();
+    }
+    await phone.close();
+  });
+
+  it('should show upload progress on a slow phone connection', async () => {
+    const phone = await phoneContext(browser);
+    const page = await phone.newPage();
+    const cdp = await phone.newCDPSession(page);
+    await fillReport(page, `Lento${Date.now().toString(36)}`, [{ name: 'junta.wav', mimeType: 'audio/wav', buffer: wav() }]);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 562.5, downloadThroughput: 188_000, uploadThroughput: 84_000 });
+    await page.tap('#send');
+    await page.waitForFunction(() => {
+      const bar = document.getElementById('upload-progress') as HTMLProgressElement;
+      return !bar.hidden && bar.value > 0 && bar.value < 100;
+    }, null, { timeout: 60_000 });
+    expect(await page.textContent('#upload-label')).toMatch(/Subiendo archivos: \d+%/);
+    await page.waitForSelector('#receipt:not([hidden])', { timeout: 90_000 });
+    await phone.close();
+  });
+});
+
+describe('posters and a phone that keeps no trace', () => {
+  it('should print a poster whose QR code reads back to the facility link', async () => {
+    const page = await browser.newPage({ viewport: { width: 816, height: 1056 }, deviceScaleFactor: 2 });
+    await page.goto(`${base}/f/demo/cartel`);
+    const link = (await page.locator('.poster-es .poster-link strong').first().textContent())!;
+    expect(link).toMatch(/\/f\/demo$/);
+    expect(await page.textContent('.poster-es')).toContain('demo@');
+    expect(await page.textContent('.poster-en')).toContain('Were you threatened');
+    const png = PNG.sync.read(await page.locator('img.qr').screenshot());
+    const code = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+    expect(code?.data).toBe(link);
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('.bar').isVisible()).toBe(false);
+    await page.close();
+  });
+
+  it('should add no history entry, keep the code out of the URL, and offer a discreet title and the no-trace help', async () => {
+    const phone = await phoneContext(browser);
+    const page = await phone.newPage();
+    await page.goto(`${base}/f/demo`);
+    await page.waitForFunction(() => !(document.getElementById('send') as HTMLButtonElement).disabled, null, { timeout: 30_000 });
+    const start = await page.evaluate(() => history.length);
+    await page.check('#neutral-title');
+    expect(await page.title()).toBe('Clima de hoy');
+    await page.uncheck('#neutral-title');
+    expect(await page.title()).toContain('Buzón');
+    await page.check('#cat-other');
+    await page.check('#when-earlier');
+    await page.fill('#description', 'sin rastro');
+    await page.check('#send-to-monitor');
+    await page.tap('#send');
+    await page.waitForSelector('#receipt:not([hidden])', { timeout: 30_000 });
+    expect(await page.evaluate(() => history.length)).toBe(start);
+    expect(page.url()).toBe(`${base}/f/demo`);
+    for (const lang of ['es', 'en']) {
+      await page.goto(`${base}/sin-rastro?lang=${lang}`);
+      expect(await page.locator('ol.tips li').count()).toBe(8);
+      expect(await page.locator('#quick-exit').count()).toBe(1);
+    }
+    await phone.close();
+  });
+});

@@ -1,0 +1,206 @@
+/**
+ * The report form in real Chromium on a phone-sized screen, against real wrangler dev.
+ */
+import { execFile } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchChromium, phoneContext } from '../../scripts/lib/browser';
+import { openLocalPlatform } from '../../scripts/lib/local-platform';
+
+const run = promisify(execFile);
+const base = inject('baseUrl');
+const stateDir = inject('stateDir');
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => browser?.close());
+
+async function readyForm(page: Page) {
+  await page.waitForFunction(() => !(document.getElementById('send') as HTMLButtonElement).disabled, null, { timeout: 30_000 });
+}
+
+/** Every file under a directory, recursively. */
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const nested = await Promise.all(entries.map((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)])));
+  return nested.flat();
+}
+
+describe('report form on a phone', () => {
+  it('should send a Spanish report that only its recipients can read, leaving no trace', async () => {
+    const context = await phoneContext(browser);
+    const page = await context.newPage();
+    const requests: string[] = [];
+    const cookies: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    page.on('response', async (r) => {
+      const header = await r.headerValue('set-cookie');
+      if (header) cookies.push(header);
+    });
+
+    await page.goto(`${base}/`);
+    expect(await page.getAttribute('html', 'lang')).toBe('es-MX');
+    await expect(page.textContent('h1')).resolves.toContain('Reporta sin dar tu nombre');
+    await readyForm(page);
+
+    const canary = `CANARIO${Date.now().toString(36).toUpperCase()}`;
+    await page.selectOption('#facility', 'demo-silao');
+    await page.check('#cat-intimidation');
+    await page.check('#cat-vote_irregularities');
+    await page.check('#when-this_month');
+    await page.fill('#where', `Comedor ${canary}-where`);
+    await page.fill('#who', `Gerente ${canary}-who`);
+    await page.fill('#description', `Nos dijeron cómo votar. ${canary}-description`);
+    await page.check('#send-to-both');
+    const historyBefore = await page.evaluate(() => history.length);
+    await page.tap('#send');
+    await page.waitForSelector('#receipt:not([hidden])', { timeout: 30_000 });
+
+    const code = (await page.textContent('#receipt-code'))!.trim();
+    expect(code).toMatch(/^([0-9A-HJKMNP-TV-Z]{4}-){4}[0-9A-HJKMNP-TV-Z]{4}$/);
+    expect(page.url()).not.toContain(code.slice(0, 4));
+    expect(await page.evaluate(() => history.length)).toBe(historyBefore);
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('receipt');
+
+    // No storage of any kind, and no cookie set or sent.
+    const state = await context.storageState();
+    expect(state.cookies).toEqual([]);
+    expect(state.origins).toEqual([]);
+    expect(await page.evaluate(async () => ({
+      local: localStorage.length,
+      session: sessionStorage.length,
+      cookie: document.cookie,
+      idb: (await indexedDB.databases()).length,
+      caches: (await caches.keys()).length,
+    }))).toEqual({ local: 0, session: 0, cookie: '', idb: 0, caches: 0 });
+    expect(cookies).toEqual([]);
+
+    // Every request went to this origin.
+    const origins = new Set(requests.map((u) => new URL(u).origin));
+    expect([...origins]).toEqual([base]);
+
+    // The canary is nowhere in the stored state: not in D1 rows, not in KV values, not in any file.
+    const platform = await openLocalPlatform(stateDir);
+    try {
+      const tables = await platform.env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'").all<{ name: string }>();
+      expect(tables.results.map((t) => t.name)).toContain('reports');
+      for (const { name } of tables.results) {
+        const rows = await platform.env.DB.prepare(`SELECT * FROM "${name}"`).all();
+        expect(JSON.stringify(rows.results)).not.toContain(canary);
+      }
+      for (const ns of [platform.env.BLOBS, platform.env.STATE]) {
+        for (const { name } of (await ns.list()).keys) {
+          const value = Buffer.from((await ns.get(name, 'arrayBuffer'))!);
+          expect(value.includes(canary)).toBe(false);
+        }
+      }
+    } finally {
+      await platform.dispose();
+    }
+    for (const file of await filesUnder(stateDir)) {
+      expect((await readFile(file)).includes(canary), file).toBe(false);
+    }
+
+    // The monitor's decrypt script, and the official's, recover every field.
+    for (const who of ['.demo-monitor.txt', '.demo-official.txt']) {
+      const { stdout } = await run('npx', ['tsx', 'scripts/decrypt-reports.ts', '--passphrase-file', join(stateDir, who), '--persist-to', stateDir]);
+      const reports = stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+      const mine = reports.find((r) => r.report.description.includes(canary));
+      expect(mine).toBeDefined();
+      expect(mine.report).toEqual({
+        v: 1,
+        channel: 'web',
+        lang: 'es',
+        facility: 'demo-silao',
+        categories: ['intimidation', 'vote_irregularities'],
+        when: 'this_month',
+        where: `Comedor ${canary}-where`,
+        who: `Gerente ${canary}-who`,
+        description: `Nos dijeron cómo votar. ${canary}-description`,
+        sendTo: 'both',
+      });
+    }
+    await context.close();
+  });
+
+  it('should explain in plain words what is missing, and send nothing', async () => {
+    const context = await phoneContext(browser);
+    const page = await context.newPage();
+    const posts: string[] = [];
+    page.on('request', (r) => r.method() === 'POST' && posts.push(r.url()));
+    await page.goto(`${base}/f/demo`);
+    await readyForm(page);
+    await page.tap('#send');
+    await page.waitForSelector('#errors:not([hidden])');
+    const text = await page.textContent('#errors');
+    expect(text).toContain('Marca al menos una opción');
+    expect(text).toContain('Cuéntanos lo que pasó');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('errors');
+    expect(await page.getAttribute('#description', 'aria-invalid')).toBe('true');
+    expect(posts).toEqual([]);
+    await context.close();
+  });
+
+  it('should work completely in English', async () => {
+    const context = await phoneContext(browser, { locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(`${base}/f/demo?lang=en`);
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    await readyForm(page);
+    expect(await page.textContent('#send')).toBe('Send report');
+    await page.check('#cat-other');
+    await page.check('#when-earlier');
+    await page.fill('#description', 'They watched who went to the union meeting.');
+    await page.check('#send-to-monitor');
+    await page.tap('#send');
+    await page.waitForSelector('#receipt:not([hidden])', { timeout: 30_000 });
+    expect(await page.textContent('#receipt')).toContain('This code is the only way back to your case');
+    await context.close();
+  });
+
+  it('should render and be fillable with JavaScript off, offering the email address instead', async () => {
+    const context = await phoneContext(browser, { javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${base}/f/demo`);
+    await page.fill('#description', 'se puede escribir');
+    await page.check('#cat-coercion');
+    expect(await page.isDisabled('#send')).toBe(true);
+    expect(await page.content()).toContain('demo@buzon.example.org');
+    await context.close();
+  });
+
+  it('should leave for a neutral site on quick exit, with no way back', async () => {
+    const context = await phoneContext(browser);
+    await context.route('https://www.google.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<title>clima</title>' }));
+    const page = await context.newPage();
+    await page.goto(`${base}/f/demo`);
+    await readyForm(page);
+    await page.fill('#description', 'algo privado');
+    await page.tap('#quick-exit');
+    await page.waitForURL(/google\.com/);
+    await page.goBack().catch(() => null);
+    expect(page.url()).not.toContain(base);
+    await context.close();
+  });
+
+  it('should have no accessibility violations (axe-core) on the form, the follow-up page and the console, in both languages', async () => {
+    const axe = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+    for (const path of ['/f/demo', '/', '/seguimiento', '/console']) {
+      for (const lang of ['es', 'en']) {
+        const context = await phoneContext(browser);
+        const page = await context.newPage();
+        await page.goto(`${base}${path}?lang=${lang}`);
+        await page.waitForLoadState('networkidle');
+        await page.evaluate(axe);
+        const result = await page.evaluate(async () => (window as any).axe.run(document, { resultTypes: ['violations'] }));
+        expect(result.violations.map((v: any) => `${path} ${lang} ${v.id}: ${v.nodes.map((n: any) => n.target).join(' ')}`)).toEqual([]);
+        await context.close();
+      }
+    }
+  });
+});

@@ -1,0 +1,198 @@
+/**
+ * The officials' dashboard in real Chromium on real wrangler dev, in Spanish: sign in as the demo
+ * labor official, open the trends, find no accessibility violations (axe-core), and download a CSV
+ * that parses back to the numbers on screen. Then the public transparency page, without sign-in.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchChromium } from '../../scripts/lib/browser';
+import { openLocalPlatform } from '../../scripts/lib/local-platform';
+import { addDays } from '../../src/domain/case';
+import { rebuildTrendCounters } from '../../src/trends/counters';
+
+const base = inject('baseUrl');
+const stateDir = inject('stateDir');
+const SUPPRESSED = '<5';
+
+let browser: Browser;
+const plants: Array<{ id: string; name: string }> = [];
+
+/** Three plants with a few months of backdated reports, written straight into the server's D1. */
+async function seedPlants() {
+  const platform = await openLocalPlatform(stateDir);
+  try {
+    const db = platform.env.DB;
+    const day = new Date().toISOString().slice(0, 10);
+    const statements: Array<ReturnType<D1Database['prepare']>> = [];
+    const suffix = randomBytes(3).toString('hex');
+    const specs = [
+      { state: 'Guanajuato', sector: 'automotive', weekly: [9, 7, 12, 6, 8, 30, 10, 7, 9, 11, 6, 8, 9] },
+      { state: 'Jalisco', sector: 'electronics', weekly: [5, 6, 0, 7, 5, 5, 9, 6, 5, 7, 5, 6, 8] },
+      { state: 'Coahuila', sector: 'mining', weekly: [1, 0, 2, 0, 0, 3, 0, 1, 0, 0, 2, 0, 1] },
+    ];
+    for (const [i, spec] of specs.entries()) {
+      const id = `e2e-${suffix}-${i}`;
+      const name = `Planta Prueba ${suffix} ${i}`;
+      plants.push({ id, name });
+      statements.push(
+        db
+          .prepare(`INSERT INTO facilities (id, name, short_code, email_local, state, municipality, sector) VALUES (?1, ?2, ?1, ?1, ?3, 'Centro', ?4)`)
+          .bind(id, name, spec.state, spec.sector),
+      );
+      spec.weekly.forEach((n, w) => {
+        for (let k = 0; k < n; k++) {
+          const reportId = randomBytes(16).toString('hex');
+          const received = addDays(day, -7 * (12 - w) - (k % 5));
+          const sendTo = (['monitor', 'both', 'authority'] as const)[k % 3];
+          const acked = k % 4 === 0 ? null : addDays(received, 1 + (k % 9));
+          const closed = k % 3 === 0 && acked ? addDays(received, 20 + k) : null;
+          const status = closed ? 'resolved' : acked ? 'investigating' : 'new';
+          statements.push(
+            db
+              .prepare(
+                `INSERT INTO reports (id, facility_id, channel, send_to, received_day, status, mailbox_id, mailbox_box_pk, mailbox_sign_pk, body_key, body_digest, first_reply_day, closed_day)
+                 VALUES (?1, ?2, 'web', ?3, ?4, ?5, ?1, 'pk', 'pk', 'none', 'digest', ?6, ?7)`,
+              )
+              .bind(reportId, id, sendTo, received, status, acked, closed),
+            db.prepare('INSERT INTO report_categories (report_id, category) VALUES (?1, ?2)').bind(reportId, ['intimidation', 'coercion', 'dismissal'][k % 3]!),
+          );
+        }
+      });
+    }
+    for (let i = 0; i < statements.length; i += 100) await db.batch(statements.slice(i, i + 100));
+    await rebuildTrendCounters(db);
+  } finally {
+    await platform.dispose();
+  }
+}
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  await seedPlants();
+});
+afterAll(async () => browser?.close());
+
+async function signInAsOfficial(page: Page) {
+  const [passphrase, , keyId] = (await readFile(join(stateDir, '.demo-official.txt'), 'utf8')).trim().split('\n');
+  await page.goto(`${base}/console`);
+  await page.waitForFunction(() => !(document.getElementById('signin-button') as HTMLButtonElement).disabled);
+  await page.fill('#key-id', keyId!.trim());
+  await page.fill('#passphrase', passphrase!.trim());
+  await page.click('#signin-button');
+  await page.waitForSelector('#app:not([hidden])', { timeout: 30_000 });
+}
+
+async function axeViolations(page: Page) {
+  await page.evaluate(await readFile(require.resolve('axe-core/axe.min.js'), 'utf8'));
+  const result = await page.evaluate(async () => (window as any).axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations.map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target).join(' ')}`);
+}
+
+/** Every table on screen: its title, and each row's cells as text. */
+async function tablesOnScreen(page: Page) {
+  return page.$$eval('#trends-results table.counts', (tables) =>
+    tables.map((t) => ({
+      title: t.querySelector('caption span')!.textContent,
+      rows: [...t.querySelectorAll('tbody tr, tfoot tr')].map((tr) => [...tr.children].map((c) => c.textContent)),
+      counts: [...t.querySelectorAll('td:not(.extra)')].map((c) => c.textContent),
+    })),
+  );
+}
+
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') row.push(field), (field = '');
+    else if (ch === '\n') row.push(field.replace(/\r$/, '')), rows.push(row), (row = []), (field = '');
+    else field += ch;
+  }
+  return rows;
+}
+
+describe('officials: trends dashboard', () => {
+  it('should show suppressed trends in Spanish, pass axe-core, and export a CSV with the same numbers', async () => {
+    const context = await browser.newContext({ locale: 'es-MX', viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const page = await context.newPage();
+    await signInAsOfficial(page);
+    await page.waitForSelector('#views-nav:not([hidden])');
+    await page.click('#show-trends');
+    await page.waitForSelector('#trends-results table.counts');
+    expect(await page.textContent('#trends-heading')).toBe('Tendencias');
+    expect(await page.getAttribute('#show-trends', 'aria-pressed')).toBe('true');
+    expect(await page.isHidden('#list-view')).toBe(true);
+
+    // The plants seeded above are in the filters, and in the tables.
+    const facilityOptions = await page.$$eval('#trends-facility option', (os) => os.map((o) => o.textContent));
+    for (const p of plants) expect(facilityOptions).toContain(p.name);
+    const tables = await tablesOnScreen(page);
+    expect(tables.map((t) => t.title)).toContain('Reportes por semana, según a quién los envió el trabajador');
+    const byPlant = tables.find((t) => t.title === 'Reportes por planta, según a quién los envió el trabajador')!;
+    expect(byPlant.rows.some((r) => r[0] === plants[0]!.name && r.slice(1).some((v) => /^\d+$/.test(v!) && Number(v) >= 5))).toBe(true);
+    // No count from 1 to 4 anywhere on screen, and the small plant's counts are hidden.
+    for (const t of tables) for (const v of t.counts) expect(/^[1-4]$/.test(v!), `${t.title}: ${v}`).toBe(false);
+    expect(byPlant.rows.find((r) => r[0] === plants[2]!.name)!.slice(1, 4)).toContain(SUPPRESSED);
+    // The charts are SVG with a title, announced as images, next to their tables.
+    expect(await page.locator('#trends-results svg[role=img] > title').count()).toBe(2);
+    // The spike in the first plant's sixth week is flagged.
+    expect(await page.textContent('#trends-spikes')).toContain(plants[0]!.name);
+
+    expect(await axeViolations(page)).toEqual([]);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#trends-csv')]);
+    expect(download.suggestedFilename()).toMatch(/^buzon-tendencias-\d{4}-W\d{2}-\d{4}-W\d{2}\.csv$/);
+    const bytes = await readFile((await download.path())!);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const csv = parseCsv(bytes.subarray(3).toString('utf8'));
+    // Each table is a block: its title, the header, then the rows exactly as on screen.
+    for (const t of tables) {
+      const at = csv.findIndex((r) => r.length === 1 && r[0] === t.title);
+      expect(at, t.title!).toBeGreaterThan(-1);
+      expect(csv.slice(at + 2, at + 2 + t.rows.length)).toEqual(t.rows);
+    }
+    expect(await page.textContent('#trends-status')).toContain('CSV');
+    await context.close();
+  });
+
+  it('should narrow to one state, and keep the filters accessible', async () => {
+    const context = await browser.newContext({ locale: 'es-MX', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await signInAsOfficial(page);
+    await page.click('#show-trends');
+    await page.waitForSelector('#trends-results table.counts');
+    await page.selectOption('#trends-state', 'Jalisco');
+    expect(await page.$$eval('#trends-facility option', (os) => os.map((o) => o.textContent))).toEqual(['Todas las plantas', plants[1]!.name]);
+    await page.click('#trends-filters button[type=submit]');
+    await page.waitForFunction(() => document.getElementById('trends-status')!.textContent!.startsWith('Plantas: 1.'));
+    const byPlant = (await tablesOnScreen(page)).find((t) => t.title === 'Reportes por planta, según a quién los envió el trabajador')!;
+    expect(byPlant.rows.map((r) => r[0])).toEqual([plants[1]!.name, 'Total']);
+    await context.close();
+  });
+});
+
+describe('public transparency page', () => {
+  for (const [query, heading] of [['', 'Transparencia'], ['?lang=en', 'Transparency']] as const) {
+    it(`should load without sign-in and pass axe-core (${heading})`, async () => {
+      const context = await browser.newContext({ locale: 'es-MX', viewport: { width: 390, height: 844 } });
+      const page = await context.newPage();
+      const res = await page.goto(`${base}/transparencia${query}`);
+      expect(res!.status()).toBe(200);
+      expect(await page.textContent('h1')).toBe(heading);
+      expect(await page.locator('table#transparency tbody tr').count()).toBeGreaterThanOrEqual(4);
+      expect(await axeViolations(page)).toEqual([]);
+      expect((await context.storageState()).cookies).toEqual([]);
+      await context.close();
+    });
+  }
+});

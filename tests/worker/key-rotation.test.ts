@@ -1,0 +1,39 @@
+import { env } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { recipientKeysFromSeed, toB64 } from '../../src/crypto';
+import { buildSubmission, makeFacility, post, sampleReport, sodium } from './helpers';
+import { api, signIn } from './console-helpers';
+
+describe('key rotation', () => {
+  it('should seal new reports to the new key only, while the retired key still opens what was sealed to it', async () => {
+    const s = await sodium();
+    const f = await makeFacility(s);
+    const before = await buildSubmission(s, f, sampleReport(f.id, 'monitor'));
+    expect((await post(before.body)).status).toBe(201);
+
+    // Rotation: register a new key for the same facility, retire the old one.
+    const fresh = recipientKeysFromSeed(s, s.randombytes_buf(32));
+    await env.DB.batch([
+      env.DB.prepare(
+        `INSERT INTO recipients (key_id, role, label, box_pk, sign_pk, kdf_salt, kdf_ops, kdf_mem) VALUES (?1, 'monitor', 'nueva', ?2, ?3, 'c2FsdA', 2, 67108864)`,
+      ).bind(fresh.keyId, toB64(s, fresh.box.publicKey), toB64(s, fresh.sign.publicKey)),
+      env.DB.prepare('INSERT INTO recipient_facilities (key_id, facility_id) VALUES (?1, ?2)').bind(fresh.keyId, f.id),
+      env.DB.prepare("UPDATE recipients SET status = 'retired' WHERE key_id = ?1").bind(f.monitor.keyId),
+    ]);
+    const listed = (await (await api(`/api/facilities/${f.id}/recipients`)).json()) as { monitor: Array<{ keyId: string }> };
+    expect(listed.monitor.map((k) => k.keyId)).toEqual([fresh.keyId]);
+
+    const after = await buildSubmission(s, f, sampleReport(f.id, 'monitor'));
+    expect((await post(after.body)).status).toBe(201);
+    // The page, reading the listed keys, now seals to the new key only.
+    expect(after.body.envelope.keys.map((k: { keyId: string }) => k.keyId)).toEqual([fresh.keyId]);
+
+    const oldToken = await signIn(s, f.monitor);
+    const oldList = ((await (await api('/console/api/cases?limit=200', { token: oldToken })).json()) as { cases: Array<{ id: string; sealed: string | null }> }).cases;
+    expect(oldList.find((c) => c.id === before.body.reportId)?.sealed).not.toBeNull();
+    expect(oldList.find((c) => c.id === after.body.reportId)?.sealed).toBeNull();
+    const newToken = await signIn(s, fresh);
+    const newList = ((await (await api('/console/api/cases?limit=200', { token: newToken })).json()) as { cases: Array<{ id: string; sealed: string | null }> }).cases;
+    expect(newList.find((c) => c.id === after.body.reportId)?.sealed).not.toBeNull();
+  });
+});

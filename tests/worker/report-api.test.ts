@@ -1,0 +1,161 @@
+import { SELF, env } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { checkWork, fromB64, fromUtf8, openEnvelope, toB64, utf8 } from '../../src/crypto';
+import { getSealed } from '../../src/storage/blobs';
+import { forgetExpiredChallenges } from '../../src/scheduled';
+import { buildSubmission, makeFacility, post, sampleReport, sodium, storedTrace } from './helpers';
+
+describe('report submission', () => {
+  it('should store a valid report once: blob in KV, report, categories and wrapped keys in D1', async () => {
+    const s = await sodium();
+    const f = await makeFacility(s);
+    const { body } = await buildSubmission(s, f);
+    const res = await post(body);
+    expect(res.status).toBe(201);
+    expect(res.headers.get('set-cookie')).toBeNull();
+    const json = (await res.json()) as { reportId: string; receivedDay: string; duplicate: boolean };
+    expect(json).toMatchObject({ reportId: body.reportId, duplicate: false });
+    expect(json.receivedDay).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(await storedTrace(body.reportId)).toEqual({ reports: 1, categories: 2, keys: 2, blob: 1 });
+
+    const row = await env.DB.prepare('SELECT * FROM reports WHERE id = ?1').bind(body.reportId).first<Record<string, unknown>>();
+    expect(row).toMatchObject({ facility_id: f.id, channel: 'web', send_to: 'both', status: 'new', mailbox_id: body.mailbox.id });
+    expect(Object.keys(row!).sort()).toEqual(
+      ['assignee', 'body_digest', 'body_key', 'channel', 'closed_day', 'facility_id', 'first_reply_day', 'id', 'mailbox_box_pk', 'mailbox_id', 'mailbox_sign_pk', 'received_day', 'send_to', 'severity', 'status'].sort(),
+    );
+  });
+
+  it('should let each chosen recipient, and only them, open the stored report', async () => {
+    const s = await sodium();
+    const f = await makeFacility(s);
+    const report = sampleReport(f.id, 'monitor', 'Texto del canario 🐤');
+    const { body } = await buildSubmission(s, f, report);
+    expect((await post(body)).status).toBe(201);
+    const { bodyKey } = (await env.DB.prepare('SELECT body_key AS bodyKey FROM reports WHERE id = ?1').bind(body.reportId).first<{ bodyKey: string }>())!;
+    expect(bodyKey).toMatch(new RegExp(`^report/${body.reportId}/body/[A-Za-z0-9_-]{22}$`));
+    const blob = (await getSealed(s, env.BLOBS, bodyKey))!;
+    const { results } = await env.DB.prepare('SELECT key_id, sealed FROM wrapped_keys WHERE report_id = ?1').bind(body.reportId).all<{ key_id: string; sealed: string }>();
+    expect(results.map((r) => r.key_id)).toEqual([f.monitor.keyId]);
+    const ctx = { kind: 'report' as const, reportId: body.reportId, messageId: body.reportId, facilityId: f.id };
+    const plain = openEnvelope(s, blob, fromB64(s, results[0]!.sealed), f.monitor.box, ctx);
+    expect(JSON.parse(fromUtf8(plain))).toEqual(report);
+    expect(() => openEnvelope(s, blob, fromB64(s, results[0]!.sealed), f.official.box, ctx)).toThrow();
+  });
+
+  it('should store a retry with the same id once and answer it the same way', async () => {
+    const s = await sodium();
+    const f = await makeFacility(s);
+    const { body } = await buildSubmission(s, f);
+    expect((await post(body)).status).toBe(201);
+    const again = await post(body);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ reportId: body.reportId, duplicate: true });
+    expect(await storedTrace(body.reportId)).toEqual({ reports: 1, categories: 2, keys: 2, blob: 1 });
+  });
+
+  it('should store concurrent copies of one submission exactly once', async () => {
+    const s = await sodium();
+    const f = await makeFacility(s);
+    const { body } = await buildSubmission(s, f);
+    const statuses = (await Promise.all(Array.from({ length: 6 }, () => post(body)))).map((r) => r.status).sort();
+    expect(statuses.filter((x) => x === 201)).toHaveLength(1);
+    expect(statuses.every((x) => x === 200 || x === 201)).toBe(true);
+    expect(await storedTrace(body.reportId)).toEqual({ reports: 1, categories: 2, keys: 2, blob: 1 });
+  });
+
+  it('should refuse a different report under an id already used, and keep the first', async () => {
+    const s = await sodium();
+    const f = await makeFacility(s);
+    const first = await buildSubmission(s, f);
+    expect((await post(first.body)).status).toBe(201);
+    const second = await buildSubmission(s, f);
+    const res = await post({ ...second.body, reportId: first.body.reportId });
+    expect(res.status).toBe(409);
+    const digest = await env.DB.prepare('SELECT body_digest AS d FROM reports WHERE id = ?1').bind(first.body.reportId).first<{ d: string }>();
+    expect(digest!.d).toBe(toB64(s, s.crypto_generichash(32, fromB64(s, first.body.envelope.body), null)));
+  });
+
+  it('should keep no plaintext of the report in any D1 row or KV value', async () => {
+    const s = await sodium();
+    const f = await makeFacility(s);
+    const canary = 'CANARIO-b7f3e1';
+    const report = { ...sampleReport(f.id, 'both', `Descripción ${canary}`), where: `Lugar ${canary}`, who: `Persona ${canary}` };
+    const { body } = await buildSubmission(s, f, report);
+    expect((await post(body)).status).toBe(201);
+    const tables = ['facilities', 'recipients', 'recipient_facilities', 'reports', 'report_categories', 'wrapped_keys', 'spent_challenges'];
+    for (const table of tables) {
+      const { results } = await env.DB.prepare(`SELECT * FROM ${table}`).all();
+      expect(JSON.stringify(results)).not.toContain(canary);
+    }
+    for (const ns of [env.BLOBS, env.STATE]) {
+      const { keys } = await ns.list();
+      for (const { name } of keys) {
+        const value = new Uint8Array((await ns.get(name, 'arrayBuffer'))!);
+        expect(containsBytes(value, utf8(canary))).toBe(false);
+        expect(name).not.toContain(canary);
+      }
+    }
+  });
+});
+
+describe('recipient keys and challenges', () => {
+  it('should give the public keys of a facility by role', async () => {
+    const s = await sodium();
+    const f = await makeFacility(s);
+    const res = await SELF.fetch(`https://buzon.test/api/facilities/${f.id}/recipients`);
+    expect(res.status).toBe(200);
+    const json = (await res.json()) as { monitor: Array<{ keyId: string; boxPk: string }>; official: Array<{ keyId: string; boxPk: string }> };
+    expect(json.monitor).toEqual([{ keyId: f.monitor.keyId, boxPk: toB64(s, f.monitor.box.publicKey) }]);
+    expect(json.official).toContainEqual({ keyId: f.official.keyId, boxPk: toB64(s, f.official.box.publicKey) });
+  });
+
+  it('should answer an unknown facility with a translated 404', async () => {
+    const es = await SELF.fetch('https://buzon.test/api/facilities/nope/recipients');
+    const en = await SELF.fetch('https://buzon.test/api/facilities/nope/recipients?lang=en');
+    expect(es.status).toBe(404);
+    expect(((await es.json()) as any).error.message).toBe('No encontramos esa planta.');
+    expect(((await en.json()) as any).error.message).toBe('We could not find that plant.');
+  });
+
+  it('should issue a signed challenge that stores nothing', async () => {
+    const spent = async () => (await env.DB.prepare('SELECT count(*) AS n FROM spent_challenges').first<{ n: number }>())!.n;
+    const before = { kv: (await env.STATE.list()).keys.length, spent: await spent() };
+    const res = await SELF.fetch('https://buzon.test/api/challenge');
+    const json = (await res.json()) as { challenge: string; bits: number };
+    expect(json.challenge.split('.')).toHaveLength(5);
+    expect(json.bits).toBe(4);
+    expect({ kv: (await env.STATE.list()).keys.length, spent: await spent() }).toEqual(before);
+  });
+
+  it('should let only one of two reports racing with the same challenge through', async () => {
+    const s = await sodium();
+    const f = await makeFacility(s);
+    const a = await buildSubmission(s, f);
+    const b = await buildSubmission(s, f);
+    const challenge = a.body.pow.challenge;
+    let counter = 0;
+    while (!checkWork(s, challenge, b.body.reportId, counter, 4)) counter++;
+    const [ra, rb] = await Promise.all([post(a.body), post({ ...b.body, pow: { challenge, counter } })]);
+    expect([ra.status, rb.status].sort()).toEqual([201, 409]);
+    const stored = (await storedTrace(a.body.reportId)).reports + (await storedTrace(b.body.reportId)).reports;
+    expect(stored).toBe(1);
+  });
+
+  it('should forget spent challenges after their expiry day, and keep the others', async () => {
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO spent_challenges (nonce, expires_day) VALUES ('old-one', '2020-01-01')"),
+      env.DB.prepare("INSERT INTO spent_challenges (nonce, expires_day) VALUES ('fresh-one', '2999-01-01')"),
+    ]);
+    expect(await forgetExpiredChallenges(env.DB)).toBeGreaterThanOrEqual(1);
+    const { results } = await env.DB.prepare("SELECT nonce FROM spent_challenges WHERE nonce IN ('old-one', 'fresh-one')").all<{ nonce: string }>();
+    expect(results.map((r) => r.nonce)).toEqual(['fresh-one']);
+  });
+});
+
+function containsBytes(haystack: Uint8Array, needle: Uint8Array): boolean {
+  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return true;
+  }
+  return false;
+}

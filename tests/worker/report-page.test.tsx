@@ -1,0 +1,86 @@
+import { SELF } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { CATEGORIES } from '../../src/domain/report';
+import { makeFacility, sodium } from './helpers';
+
+const get = (path: string, headers: Record<string, string> = {}) => SELF.fetch(`https://buzon.test${path}`, { headers });
+
+describe('report page', () => {
+  it('should be Spanish by default, and English from the link or from Accept-Language', async () => {
+    expect(await (await get('/')).text()).toContain('<html lang="es-MX">');
+    expect(await (await get('/', { 'accept-language': 'fr-FR,fr;q=0.9' })).text()).toContain('<html lang="es-MX">');
+    expect(await (await get('/?lang=en')).text()).toContain('<html lang="en">');
+    expect(await (await get('/', { 'accept-language': 'en-US,en;q=0.9' })).text()).toContain('<html lang="en">');
+    expect(await (await get('/?lang=es', { 'accept-language': 'en-US' })).text()).toContain('<html lang="es-MX">');
+  });
+
+  it('should list every category with its one-line explanation in both languages', async () => {
+    for (const lang of ['es', 'en']) {
+      const html = await (await get(`/?lang=${lang}`)).text();
+      for (const code of CATEGORIES) {
+        expect(html).toContain(`id="cat-${code}"`);
+        expect(html).toContain(`id="cat-${code}-help"`);
+      }
+    }
+  });
+
+  it('should preselect the facility from its short link and offer its email without JavaScript', async () => {
+    const s = await sodium();
+    const f = await makeFacility(s);
+    const { results } = await (await import('cloudflare:test')).env.DB.prepare('SELECT short_code, email_local FROM facilities WHERE id = ?1').bind(f.id).all<{ short_code: string; email_local: string }>();
+    const html = await (await get(`/f/${results[0]!.short_code}`)).text();
+    expect(html).toContain(`value="${f.id}"`);
+    expect(html).toContain(`${results[0]!.email_local}@buzon.test`);
+    expect((await get('/f/no-such-code')).status).toBe(404);
+  });
+
+  it('should give free-text fields no name, so a native form post could never carry them', async () => {
+    const html = await (await get('/')).text();
+    for (const id of ['where', 'who', 'description']) {
+      const tag = html.match(new RegExp(`<(input|textarea)[^>]*id="${id}"[^>]*>`))![0];
+      expect(tag).not.toMatch(/\sname=/);
+    }
+    expect(html).not.toMatch(/<form[^>]*action=/);
+    expect(html).not.toMatch(/type="submit"/);
+  });
+
+  it('should send the privacy headers, no cookie, and a CSP whose style hash matches the inline stylesheet', async () => {
+    for (const path of ['/', '/?lang=en', '/api/challenge', '/nothing-here']) {
+      const res = await get(path);
+      expect(res.headers.get('set-cookie')).toBeNull();
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      const csp = res.headers.get('content-security-policy')!;
+      expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toContain('unsafe-inline');
+    }
+    const res = await get('/');
+    const html = await res.text();
+    const style = html.match(/<style>([\s\S]*?)<\/style>/)![1]!;
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(style)));
+    expect(res.headers.get('content-security-policy')).toContain(`'sha256-${btoa(String.fromCharCode(...digest))}'`);
+    expect(html).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
+    expect(html).not.toMatch(/\son[a-z]+=/i);
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\/(?!www\.google\.com\/search)/);
+  });
+
+  it('should start with a doctype and stay small enough to arrive in one round trip', async () => {
+    const html = await (await get('/')).text();
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    const compressed = await new Response(new Blob([html]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer();
+    expect(compressed.byteLength).toBeLessThan(14 * 1024);
+  });
+});
+
+describe('unknown addresses', () => {
+  it('should answer pages with a translated HTML 404 and the API with JSON', async () => {
+    const page = await get('/nope?lang=en');
+    expect(page.status).toBe(404);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain('This page does not exist.');
+    const api = await get('/api/nope');
+    expect(api.status).toBe(404);
+    expect(((await api.json()) as any).error.message).toBe('Esta página no existe.');
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * The public transparency page: no sign-in, Spanish and English, only suppressed monthly
+ * aggregates of the company's channel, nothing finer than a month, nothing about one report.
+ */
+import { SELF } from 'cloudflare:test';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../../src/domain/case';
+import { MIN_SHOWN, SUPPRESSED } from '../../src/trends/suppress';
+import { makeFacility, sodium, type TestFacility } from './helpers';
+import { insertReports, today } from './trends-helpers';
+
+let U: TestFacility;
+let T: TestFacility;
+let V: TestFacility;
+let W: TestFacility;
+let ids: string[];
+/** The page shows data up to yesterday: fixtures arrive yesterday, in yesterday's month. */
+const month = () => addDays(today(), -1).slice(0, 7);
+
+beforeAll(async () => {
+  const s = await sodium();
+  [U, T, V, W] = await Promise.all([makeFacility(s), makeFacility(s), makeFacility(s), makeFacility(s)]);
+  ids = await insertReports(s, [
+    { facilityId: U.id, ago: 1, times: 5, status: 'resolved', ackAfter: 0, closedAfter: 0 },
+    { facilityId: U.id, ago: 1, times: 7 },
+    { facilityId: T.id, ago: 1, times: 3 },
+    { facilityId: V.id, ago: 1, times: 7, sendTo: 'authority' },
+    { facilityId: W.id, ago: 1, times: 6, sendTo: 'both' },
+  ]);
+});
+
+const page = (query = '') => SELF.fetch(`https://buzon.test/transparencia${query}`);
+
+/** The main table's rows: facility name → the text of each cell. */
+async function rows(query: string) {
+  const html = await (await page(query)).text();
+  const table = html.slice(html.indexOf('<table class="counts" id="transparency"'), html.indexOf('</table>') + 8);
+  const out = new Map<string, string[]>();
+  for (const [, row] of table.matchAll(/<tr>(.*?)<\/tr>/gs)) {
+    const head = /<th scope="row">(.*?)<\/th>/.exec(row!)?.[1];
+    if (head) out.set(head, [...row!.matchAll(/<td class="num[^"]*">(.*?)<\/td>/g)].map((m) => m[1]!.replace('&lt;', '<')));
+  }
+  return { html, out };
+}
+
+describe('transparency page', () => {
+  it('should need no sign-in, be Spanish by default and English on request, with the privacy headers', async () => {
+    const es = await page();
+    expect(es.status).toBe(200);
+    const html = await es.text();
+    expect(html).toMatch(/^<!doctype html><html lang="es-MX">/);
+    expect(html).toContain('<h1>Transparencia</h1>');
+    expect(html).not.toContain('<script');
+    expect(es.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(es.headers.get('set-cookie')).toBeNull();
+    const en = await (await page('?lang=en')).text();
+    expect(en).toContain('<h1>Transparency</h1>');
+    expect(en).toContain('Reports received');
+  });
+
+  it('should show, per facility and month, what was received, acknowledged in time, and how cases ended', async () => {
+    const { out } = await rows(`?mes=${month()}`);
+    // Received, then in time / late / pending, then resolved / referred / not substantiated / open, then share and median.
+    expect(out.get(`Planta ${U.id}`)).toEqual(['12', '5', '0', '7', '5', '0', '0', '7', '100%', '0']);
+  });
+
+  it('should hide small counts and whatever would give them away', async () => {
+    const { out } = await rows(`?mes=${month()}`);
+    expect(out.get(`Planta ${T.id}`)![0]).toBe(SUPPRESSED);
+    expect(out.get(`Planta ${W.id}`)![0]).toBe(SUPPRESSED); // 6, hidden so that T's 3 cannot be worked out
+    for (const [name, cells] of out) {
+      for (const v of cells.slice(0, 8)) expect(v === SUPPRESSED || v === '0' || Number(v) >= MIN_SHOWN, `${name}: ${v}`).toBe(true);
+    }
+  });
+
+  it('should count nothing received today: a number moving during the day would tell when a report arrived', async () => {
+    const s = await sodium();
+    const Z = await makeFacility(s);
+    await insertReports(s, [{ facilityId: Z.id, ago: 0, times: 9 }]);
+    for (const q of [`?mes=${today().slice(0, 7)}`, `?mes=${month()}`]) expect((await rows(q)).out.get(`Planta ${Z.id}`)![0]).toBe('0');
+  });
+
+  it('should not publish per facility what a worker sent only to the authority', async () => {
+    const { out } = await rows(`?mes=${month()}`);
+    expect(out.get(`Planta ${V.id}`)![0]).toBe('0');
+  });
+
+  it('should show nothing finer than a month and nothing about a single report', async () => {
+    const { html } = await rows(`?mes=${month()}`);
+    expect(html).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    for (const id of ids) expect(html).not.toContain(id.slice(0, 12));
+    expect(html.match(/<a href="\?mes=\d{4}-\d{2}&amp;lang=es"/g)).toHaveLength(12);
+  });
+
+  it('should show last month by default, and ignore a month it does not offer', async () => {
+    const last = addDays(`${today().slice(0, 7)}-01`, -1).slice(0, 7);
+    for (const q of ['', '?mes=1999-01', '?mes=nada']) {
+      const html = await (await page(q)).text();
+      expect(html).toContain(`href="?mes=${last}&amp;lang=es" aria-current="page"`);
+    }
+  });
+});
