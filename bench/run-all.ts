@@ -1,0 +1,43 @@
+/**
+ * Runs the benchmarks against fresh `wrangler dev` servers and prints the figures.
+ *   npm run bench [-- bytes|phone|intake|concurrency|console|trends]
+ * Benchmarks, not tests: this machine is shared and noisy, so nothing here asserts a time.
+ */
+import { prepareState, startDevServer } from '../scripts/lib/dev-server';
+import { loadNodeSodium } from '../scripts/lib/node-sodium';
+import { consoleBench } from './console';
+import { concurrentSubmissions, intakeThroughput } from './intake';
+import { pageBytes } from './page-bytes';
+import { phoneTimings } from './phone-timings';
+import { trendsBench } from './trends';
+
+const s = await loadNodeSodium();
+const only = process.argv[2];
+const wanted = (name: string) => !only || only === name;
+
+/** Runs a section against its own server with its own state. */
+async function withServer(vars: Record<string, string>, section: (url: string, stateDir: string) => Promise<void>) {
+  const stateDir = await prepareState();
+  const server = await startDevServer({ stateDir, vars });
+  try {
+    await section(server.url, stateDir);
+  } finally {
+    await server.stop();
+  }
+}
+
+console.log(`# Buzón benchmarks, ${new Date().toISOString().slice(0, 10)}, on wrangler dev (workerd, local D1/KV)`);
+// The real proof-of-work difficulty (wrangler.toml) wherever a phone or the intake is measured.
+await withServer({}, async (url, stateDir) => {
+  if (wanted('bytes')) await pageBytes(url);
+  if (wanted('phone')) {
+    await phoneTimings(url, 3, 0);
+    await phoneTimings(url, 3, 3000);
+  }
+  if (wanted('intake')) for (const concurrency of [4, 16]) await intakeThroughput(s, url, 300, concurrency);
+  if (wanted('concurrency')) await concurrentSubmissions(s, url, stateDir);
+});
+// The console needs 1,000 stored reports: a light proof of work fills the server fast.
+if (wanted('console')) await withServer({ POW_BITS: '4' }, (url, stateDir) => consoleBench(s, url, stateDir));
+// Trends: 100,000 reports written straight into a local D1 of their own; no server needed.
+if (wanted('trends')) await trendsBench();
