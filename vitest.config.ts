@@ -32,7 +32,10 @@ export default defineConfig(async () => {
           test: {
             name: 'worker',
             include: ['tests/worker/**/*.test.{ts,tsx}'],
-            setupFiles: ['./tests/worker/apply-migrations.ts'],
+            setupFiles: ['./tests/worker/apply-migrations.ts', './tests/fast-check-seed.ts'],
+            // Some tests post hundreds of requests; the shared 2-core CI machine also runs Chromium meanwhile.
+            testTimeout: 30_000,
+            hookTimeout: 60_000,
           },
         },
         {
@@ -40,6 +43,7 @@ export default defineConfig(async () => {
             name: 'node',
             include: ['tests/node/**/*.test.ts'],
             environment: 'node',
+            setupFiles: ['./tests/fast-check-seed.ts'],
             testTimeout: 30_000,
           },
         },
@@ -49,8 +53,8 @@ export default defineConfig(async () => {
             include: ['tests/e2e/**/*.test.ts'],
             environment: 'node',
             globalSetup: ['./tests/e2e/global-setup.ts'],
-            testTimeout: 90_000,
-            hookTimeout: 120_000,
+            testTimeout: 300_000,
+            hookTimeout: 180_000,
             fileParallelism: false,
           },
         },

@@ -5,11 +5,31 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
+/**
+ * Debian's Chromium, headless. `actionTimeoutMs` sets every context's and page's default wait,
+ * for tests on a shared, loaded machine where Argon2id and proof of work run slower.
+ */
+export async function launchChromium(opts: { actionTimeoutMs?: number } = {}): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  const ms = opts.actionTimeoutMs;
+  if (ms) {
+    const newContext = browser.newContext.bind(browser);
+    browser.newContext = async (options) => {
+      const context = await newContext(options);
+      context.setDefaultTimeout(ms);
+      return context;
+    };
+    const newPage = browser.newPage.bind(browser);
+    browser.newPage = async (options) => {
+      const page = await newPage(options);
+      page.setDefaultTimeout(ms);
+      return page;
+    };
+  }
+  return browser;
 }
 
 /** A small Android-sized screen with touch, in Mexican Spanish unless told otherwise. */

@@ -6,7 +6,7 @@
  * run_worker_first assets.)
  */
 import { execFile } from 'node:child_process';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,18 +16,24 @@ import { prepareState, startDevServer, type DevServer } from '../../scripts/lib/
 import { openLocalPlatform } from '../../scripts/lib/local-platform';
 import { loadNodeSodium } from '../../scripts/lib/node-sodium';
 import { deriveMailbox } from '../../src/crypto';
+import { stateFiles } from './state-files';
 
 const run = promisify(execFile);
 let server: DevServer;
 let base: string;
 let stateDir: string;
+let serverTmp: string; // wrangler dev keeps the mail it sends here; a directory of its own, so no other run's mail is seen
 
 beforeAll(async () => {
   stateDir = await prepareState();
-  server = await startDevServer({ stateDir });
+  serverTmp = await mkdtemp(join(tmpdir(), 'buzon-mail-'));
+  server = await startDevServer({ stateDir, env: { TMPDIR: serverTmp } });
   base = server.url;
 });
-afterAll(async () => server?.stop());
+afterAll(async () => {
+  await server?.stop();
+  await rm(serverTmp, { recursive: true, force: true });
+});
 
 /** The demo facility's intake address: email_local "demo" at wrangler.toml's EMAIL_DOMAIN. */
 async function demoAddress(): Promise<string> {
@@ -46,8 +52,8 @@ async function decryptAs(who: '.demo-monitor.txt' | '.demo-official.txt') {
  */
 async function acknowledgementsOf(messageId: string, since: number): Promise<Email[]> {
   const found: Email[] = [];
-  for (const dir of (await readdir(tmpdir())).filter((d) => d.startsWith('miniflare-'))) {
-    const emails = join(tmpdir(), dir, 'files', 'email');
+  for (const dir of (await readdir(serverTmp)).filter((d) => d.startsWith('miniflare-'))) {
+    const emails = join(serverTmp, dir, 'files', 'email');
     const names = await readdir(emails).catch(() => [] as string[]);
     for (const name of names.filter((n) => n.endsWith('.eml'))) {
       if ((await stat(join(emails, name))).mtimeMs < since) continue;
@@ -59,11 +65,6 @@ async function acknowledgementsOf(messageId: string, since: number): Promise<Ema
 }
 
 const CODE = /\b[0-9A-HJKMNP-TV-Z]{4}(?:-[0-9A-HJKMNP-TV-Z]{4}){4}\b/;
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  return (await Promise.all(entries.map((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)])))).flat();
-}
 
 describe('email intake on wrangler dev', () => {
   for (const fixture of ['mailparser-nodemailer.eml', 'postal-mime-mimetorture.eml']) {
@@ -104,8 +105,7 @@ describe('email intake on wrangler dev', () => {
 
       // Neither the sender nor a line of the text is in any file of the server's state.
       const needles = [sender, ...parsed.text!.split('\n').map((l) => l.trim()).filter((l) => l.length >= 12)];
-      for (const file of await filesUnder(stateDir)) {
-        const content = await readFile(file);
+      for (const { file, content } of await stateFiles(stateDir)) {
         for (const n of needles) expect(content.includes(n), `${file}: ${n}`).toBe(false);
       }
     });

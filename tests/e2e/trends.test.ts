@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { mexicoDay } from '../../src/lib/clock';
 import { launchChromium } from '../../scripts/lib/browser';
 import { openLocalPlatform } from '../../scripts/lib/local-platform';
 import { addDays } from '../../src/domain/case';
@@ -25,7 +26,7 @@ async function seedPlants() {
   const platform = await openLocalPlatform(stateDir);
   try {
     const db = platform.env.DB;
-    const day = new Date().toISOString().slice(0, 10);
+    const day = mexicoDay(); // the server's today, not UTC's
     const statements: Array<ReturnType<D1Database['prepare']>> = [];
     const suffix = randomBytes(3).toString('hex');
     const specs = [
@@ -70,7 +71,7 @@ async function seedPlants() {
 }
 
 beforeAll(async () => {
-  browser = await launchChromium();
+  browser = await launchChromium({ actionTimeoutMs: 60_000 });
   await seedPlants();
 });
 afterAll(async () => browser?.close());
@@ -82,7 +83,7 @@ async function signInAsOfficial(page: Page) {
   await page.fill('#key-id', keyId!.trim());
   await page.fill('#passphrase', passphrase!.trim());
   await page.click('#signin-button');
-  await page.waitForSelector('#app:not([hidden])', { timeout: 30_000 });
+  await page.waitForSelector('#app:not([hidden])', { timeout: 60_000 });
 }
 
 async function axeViolations(page: Page) {
