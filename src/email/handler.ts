@@ -13,7 +13,7 @@ import { activeRecipientsStatement, type RecipientKey } from '../storage/recipie
 import { findReport, storeReport } from '../storage/reports';
 import { acknowledgementMessage } from './acknowledgement';
 import { classifyMail } from './automatic';
-import { emailReportId, messageDigest, normalizeMessageId } from './derive';
+import { emailReportId, normalizeMessageId } from './derive';
 import { MAX_RAW_BYTES } from './limits';
 import { isPlainAddress, newMessageId } from './mime';
 import { parseMail } from './parse';
@@ -52,7 +52,7 @@ export async function receiveMail(message: ForwardableEmailMessage, env: Env): P
 
   const s = await loadSodium();
   const messageId = normalizeMessageId(message.headers.get('message-id'));
-  const reportId = emailReportId(s, env.POW_SECRET, facility.id, messageId, messageDigest(s, raw));
+  const reportId = emailReportId(s, env.POW_SECRET, facility.id, messageId, raw);
   const [existing, active] = await env.DB.batch([
     env.DB.prepare('SELECT 1 AS found FROM reports WHERE id = ?1').bind(reportId),
     activeRecipientsStatement(env.DB, facility.id),

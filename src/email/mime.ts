@@ -16,5 +16,5 @@ export function base64Body(text: string | Uint8Array): string {
 /** "<32 hex digits@domain>": random, and always the same length. */
 export const newMessageId = (s: Sodium, domain: string) => `<${s.to_hex(s.randombytes_buf(16))}@${domain}>`;
 
-/** Whether an address is safe to write into a header: one mailbox, no spaces, brackets or line breaks. */
-export const isPlainAddress = (address: string) => /^[^\s<>()",;:\\@]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/.test(address);
+/** Whether an address is safe to write into a header: one mailbox, no spaces, brackets or line breaks (an IDN top-level domain in its xn-- form). */
+export const isPlainAddress = (address: string) => /^[^\s<>()",;:\\@]+@[A-Za-z0-9.-]+\.(?:[A-Za-z]{2,}|xn--[A-Za-z0-9-]+)$/.test(address);

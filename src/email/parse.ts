@@ -4,6 +4,7 @@
  */
 import PostalMime, { type Email } from 'postal-mime';
 import { htmlToText } from './html-text';
+import { looksMisdecoded, repairMisdecoded } from './misdecoded';
 import { MAX_MIME_DEPTH } from './limits';
 
 export interface ParsedAttachment {
@@ -20,22 +21,62 @@ export interface ParsedMail {
   complete: boolean;
 }
 
+/** The parts of postal-mime's parser (4.0.0, pinned) that ReportParser changes; its types mark them internal. */
+interface MimePart {
+  contentType: { parsed: { value: string; params: Record<string, string | undefined> } };
+  contentDisposition: { parsed: { value: string; params: Record<string, string | undefined> } };
+}
+type TextItem = { type: 'text'; value: string } | { type: 'subMessage'; value: unknown };
+interface ParserInternals {
+  textMap: Map<unknown, { plain?: TextItem[]; html?: TextItem[] }>;
+  isInlineTextNode(node: MimePart): boolean;
+  renderTextContent(): void;
+}
+const upstream = PostalMime.prototype as unknown as ParserInternals;
+
+/**
+ * postal-mime with two decisions of our own (tests/worker/email-parse.test.ts holds them):
+ * - a text or HTML part with a file name is a file the sender attached, kept byte for byte, not
+ *   body text (Apple Mail attaches .txt and .html files "inline");
+ * - an HTML part in a message that also has plain text becomes text through our htmlToText, which
+ *   drops styles and keeps table cells apart (postal-mime's own conversion keeps CSS as text).
+ */
+class ReportParser extends PostalMime {
+  isInlineTextNode(node: MimePart): boolean {
+    if (node.contentDisposition.parsed.params.filename || node.contentType.parsed.params.name) return false;
+    return upstream.isInlineTextNode.call(this, node);
+  }
+
+  renderTextContent(): void {
+    for (const entry of (this as unknown as ParserInternals).textMap.values()) {
+      if (entry.html && !entry.plain) {
+        entry.plain = entry.html.map((item) => (item.type === 'text' ? { type: 'text', value: htmlToText(item.value) } : item));
+      }
+    }
+    upstream.renderTextContent.call(this);
+  }
+}
+
 /** Subject, text and attachments of a message; never throws (a failed parse gives empty parts, incomplete). */
 export async function parseMail(raw: Uint8Array): Promise<ParsedMail> {
   let mail: Email;
   try {
-    mail = await PostalMime.parse(raw, { maxNestingDepth: MAX_MIME_DEPTH, attachmentEncoding: 'arraybuffer' });
+    mail = await new ReportParser({ maxNestingDepth: MAX_MIME_DEPTH, attachmentEncoding: 'arraybuffer' }).parse(raw);
   } catch {
     return { subject: '', text: '', attachments: [], complete: false };
   }
-  const subject = mail.subject ?? '';
-  const text = mail.text?.trim() ? mail.text : mail.html ? htmlToText(mail.html) : (mail.text ?? '');
+  const rawSubject = mail.subject ?? '';
+  const rawText = mail.text?.trim() ? mail.text : mail.html ? htmlToText(mail.html) : (mail.text ?? '');
+  const subject = repairMisdecoded(rawSubject) ?? rawSubject;
+  const text = repairMisdecoded(rawText) ?? rawText;
   const attachments = mail.attachments.map((a) => ({
     name: a.filename ?? '',
     type: a.mimeType,
     content: new Uint8Array(a.content as ArrayBuffer),
   }));
-  return { subject, text, attachments, complete: looksComplete(raw, mail, text) };
+  // A repaired text was a guess: the raw message is kept too.
+  const guessed = [rawSubject, rawText].some(looksMisdecoded);
+  return { subject, text, attachments, complete: !guessed && looksComplete(raw, mail, text) };
 }
 
 /**
