@@ -37,6 +37,7 @@ const result = await build({
     report: `${root}src/client/report.ts`,
     'follow-up': `${root}src/client/follow-up.ts`,
     console: `${root}src/client/console.ts`,
+    'no-trace': `${root}src/client/no-trace.ts`,
   },
   outdir: `${root}public/assets`,
   bundle: true,

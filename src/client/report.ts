@@ -19,7 +19,7 @@ import {
 import { LIMITS, rolesFor, type Category, type ReportPlaintext, type SendTo, type When } from '../domain/report';
 import { ATTACHMENT_LIMITS, chunkAdditionalData, type SealedAttachment } from '../domain/attachment';
 import { evidencePicker } from './evidence';
-import { $, ApiProblem, leaveTo, msg, requestJson, showErrors } from './page';
+import { $, ApiProblem, msg, requestJson, showErrors } from './page';
 
 interface RecipientKeys {
   monitor: Array<{ keyId: string; boxPk: string }>;
@@ -39,7 +39,6 @@ const lang = form.dataset.lang === 'en' ? 'en' : 'es';
 
 const email = form.dataset.email ?? '';
 
-quickExit();
 neutralTitle();
 
 let s: Sodium;
@@ -300,24 +299,6 @@ function showReceipt() {
   evidence.clear();
   $('upload-progress').hidden = true;
   $('upload-label').hidden = true;
-}
-
-/** Leaves for a neutral site without adding a history entry; Escape twice does the same. */
-function quickExit() {
-  const link = $<HTMLAnchorElement>('quick-exit');
-  const leave = (e?: Event) => {
-    e?.preventDefault();
-    document.body.replaceChildren();
-    leaveTo(link.href);
-  };
-  link.addEventListener('click', leave);
-  let last = 0;
-  document.addEventListener('keydown', (e) => {
-    if (e.key !== 'Escape') return;
-    const now = performance.now();
-    if (now - last < 600) leave();
-    last = now;
-  });
 }
 
 /** Swaps the tab title for an ordinary one while the page is open; nothing is remembered. */

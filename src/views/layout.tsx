@@ -1,5 +1,5 @@
 /**
- * @module The reporter pages' shell: language, quick exit, the inline stylesheet. HTML only.
+ * @module The reporter pages' shell: language, quick exit (with src/client/no-trace.ts), the inline stylesheet.
  */
 import type { Child } from 'hono/jsx';
 import type { TFunction } from 'i18next';
@@ -35,13 +35,13 @@ export function Layout({ t, lang, otherLanguageHref, quickExitUrl, children, scr
         {stylesheets.map((href) => (
           <link rel="stylesheet" href={href} />
         ))}
-        {scripts.map((src) => (
+        {[...(quickExitUrl ? ['/assets/no-trace.js'] : []), ...scripts].map((src) => (
           <script type="module" src={src} />
         ))}
       </head>
       <body>
         <nav class="bar">
-          <a class="lang" href={otherLanguageHref} hreflang={other} lang={other}>
+          <a class="lang" href={otherLanguageHref} hreflang={other} lang={other} data-confirm={t('nav.language_confirm')}>
             {t('nav.other_language')}
           </a>
           {quickExitUrl && (

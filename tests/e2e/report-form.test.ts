@@ -183,6 +183,54 @@ describe('report form on a phone', () => {
     await context.close();
   });
 
+  it('should keep one Buzón entry in the history, so quick exit from any reporter page has no way back', async () => {
+    const context = await phoneContext(browser);
+    await context.route('https://www.google.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<title>clima</title>' }));
+    const page = await context.newPage();
+    await page.goto(`${base}/f/demo`);
+    const entries = await page.evaluate(() => history.length);
+    await page.tap('nav .lang'); // to English: replaces this entry
+    await page.waitForURL(/lang=en/);
+    expect(await page.evaluate(() => history.length)).toBe(entries);
+    await page.tap('#quick-exit');
+    await page.waitForURL(/google\.com/);
+    await page.goBack().catch(() => null);
+    expect(page.url()).not.toContain(base);
+
+    for (const path of ['/seguimiento', '/sin-rastro', '/transparencia', '/no-existe']) {
+      const other = await context.newPage();
+      await other.goto(`${base}${path}`);
+      if (path === '/seguimiento') {
+        await other.keyboard.press('Escape');
+        await other.keyboard.press('Escape');
+      } else {
+        await other.tap('#quick-exit');
+      }
+      await other.waitForURL(/google\.com/);
+      await other.goBack().catch(() => null);
+      expect(other.url(), path).not.toContain(base);
+    }
+    await context.close();
+  });
+
+  it('should ask before a language change erases what was written, and keep it if the worker says no', async () => {
+    const context = await phoneContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${base}/f/demo`);
+    await readyForm(page);
+    await page.fill('#description', 'Nos dijeron por quién votar.');
+    const asked: string[] = [];
+    page.once('dialog', (d) => (asked.push(d.message()), void d.dismiss()));
+    await page.tap('nav .lang');
+    await expect.poll(() => asked).toEqual(['Si cambias el idioma, se borra lo que escribiste aquí. ¿Cambiar de todos modos?']);
+    expect(page.url()).not.toContain('lang=en');
+    expect(await page.inputValue('#description')).toBe('Nos dijeron por quién votar.');
+    page.once('dialog', (d) => void d.accept());
+    await page.tap('nav .lang');
+    await page.waitForURL(/lang=en/);
+    await context.close();
+  });
+
   it('should have no accessibility violations (axe-core) on the form, the follow-up page and the console, in both languages', async () => {
     const axe = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
     for (const path of ['/f/demo', '/', '/seguimiento', '/console']) {
