@@ -20,7 +20,7 @@ import {
   type Sodium,
 } from '../crypto';
 import { chunkAdditionalData, type SealedAttachment } from '../domain/attachment';
-import { addDays, CLOCK, daysBetween, TRANSITIONS, type Status } from '../domain/case';
+import { addDays, CLOCK, daysBetween, isValidTag, MAX_TAG_LENGTH, MAX_TAGS, TRANSITIONS, type Status } from '../domain/case';
 import { $, ApiProblem, el, leaveTo, msg, requestJson, showErrors } from './page';
 import { startTrends } from './trends';
 
@@ -98,9 +98,14 @@ const api = <T>(path: string, body?: unknown) => requestJson<T>(`/console/api${p
 
 async function signIn() {
   const box = $('signin-errors');
-  const keyId = $<HTMLInputElement>('key-id').value.trim().toLowerCase();
+  // A pasted name may carry spaces or capitals; anything else that is not a name gets the one answer for a failed sign-in.
+  const keyId = $<HTMLInputElement>('key-id').value.replace(/\s+/g, '').toLowerCase();
   const passField = $<HTMLInputElement>('passphrase');
   showErrors(box, []);
+  if (!/^[0-9a-f]{16}$/.test(keyId)) {
+    showErrors(box, [msg('console.wrong_passphrase')]);
+    return;
+  }
   signinButton.disabled = true;
   $('signin-status').textContent = msg('console.signing_in');
   try {
@@ -349,6 +354,11 @@ async function saveTriage() {
   if (severity !== c.severity) change.severity = severity;
   if (assignee !== c.assignee) change.assignee = assignee;
   if (tags.join(',') !== c.tags.join(',')) change.tags = tags;
+  if (tags.length > MAX_TAGS || tags.some((tag) => !isValidTag(tag))) {
+    $('triage-status-msg').textContent = msg('console.tags_invalid', { max: MAX_TAGS, length: MAX_TAG_LENGTH });
+    $('triage-tags').focus();
+    return;
+  }
   if (!Object.keys(change).length) {
     $('triage-status-msg').textContent = msg('console.saved');
     return;
@@ -362,9 +372,14 @@ async function saveTriage() {
   }
 }
 
+/** A reply or note on its way: a double tap sends nothing more, a retry of the same text resends the same id. */
+let sending = false;
+let pendingMessage: { caseId: string; kind: string; text: string; body: unknown } | undefined;
+
 /** Seals a reply (to the worker's mailbox and the case's readers) or a note (to readers of my role). */
+
 async function sendMessage(kind: 'reply' | 'note') {
-  if (!openCaseId || !openDetail) return;
+  if (!openCaseId || !openDetail || sending) return;
   const field = $<HTMLTextAreaElement>(kind === 'reply' ? 'reply' : 'note');
   const text = field.value.trim();
   const status = $('message-status');
@@ -373,19 +388,26 @@ async function sendMessage(kind: 'reply' | 'note') {
     return;
   }
   const c = openDetail.case;
-  const id = s.to_hex(s.randombytes_buf(16));
-  const recipients = openDetail.sealTo[kind].map((r) => ({ keyId: r.keyId, boxPublicKey: fromB64(s, r.boxPk) }));
-  const envelope = sealEnvelope(s, utf8(JSON.stringify({ v: 1, text, lang })), { kind: 'message', reportId: c.id, messageId: id, facilityId: c.facilityId }, recipients);
+  if (!pendingMessage || pendingMessage.caseId !== c.id || pendingMessage.kind !== kind || pendingMessage.text !== text) {
+    const id = s.to_hex(s.randombytes_buf(16));
+    const recipients = openDetail.sealTo[kind].map((r) => ({ keyId: r.keyId, boxPublicKey: fromB64(s, r.boxPk) }));
+    const envelope = sealEnvelope(s, utf8(JSON.stringify({ v: 1, text, lang })), { kind: 'message', reportId: c.id, messageId: id, facilityId: c.facilityId }, recipients);
+    const body = { id, kind, envelope: { body: toB64(s, envelope.body), keys: envelope.keys.map((k) => ({ keyId: k.keyId, sealed: toB64(s, k.sealed) })) } };
+    pendingMessage = { caseId: c.id, kind, text, body };
+  }
+  const buttons = [$<HTMLButtonElement>('send-reply'), $<HTMLButtonElement>('add-note')];
+  sending = true;
+  buttons.forEach((b) => (b.disabled = true));
   try {
-    await api(`/cases/${c.id}/messages`, {
-      id,
-      kind,
-      envelope: { body: toB64(s, envelope.body), keys: envelope.keys.map((k) => ({ keyId: k.keyId, sealed: toB64(s, k.sealed) })) },
-    });
+    await api(`/cases/${c.id}/messages`, pendingMessage.body);
+    pendingMessage = undefined;
     field.value = '';
     await showCase(c.id);
     status.textContent = msg('console.sent');
   } catch (error) {
     status.textContent = error instanceof ApiProblem ? error.message : msg('errors.network');
+  } finally {
+    sending = false;
+    buttons.forEach((b) => (b.disabled = false));
   }
 }

@@ -89,14 +89,14 @@ async function openCase() {
   status.textContent = msg('followup.opening');
   try {
     mailbox = deriveMailbox(s, code);
-    codeField.value = '';
     await loadThread();
+    codeField.value = ''; // only once the case is open: a typo is fixed, not typed again
     form.hidden = true;
     $('case').hidden = false;
     $('case').focus();
   } catch (error) {
     forget();
-    showErrors(errors, [error instanceof ApiProblem ? error.message : msg('errors.network')]);
+    showErrors(errors, [error instanceof ApiProblem ? error.message : msg('followup.network')]);
   } finally {
     status.textContent = '';
     openButton.disabled = false;
@@ -105,7 +105,10 @@ async function openCase() {
 
 async function loadThread() {
   current = await requestJson<Thread>(`/api/mailbox/thread?lang=${lang}`, { body: await proof('thread') });
-  $('case-status').textContent = msg(`status.${current.case.status}`);
+  // A case the monitor has answered has been read, whatever its triage status says yet.
+  const answered = current.messages.some((m) => m.authorRole !== 'worker' && m.kind === 'reply');
+  const shown = current.case.status === 'new' && answered ? 'acknowledged' : current.case.status;
+  $('case-status').textContent = msg(`status.${shown}`);
   $('case-received').textContent = msg('followup.received', { day: current.case.receivedDay });
   renderThread(current);
 }
@@ -135,6 +138,9 @@ function renderThread(thread: Thread) {
   }
 }
 
+/** The answer being sent: a retry of the same text resends these same bytes under the same id. */
+let pending: { text: string; id: string; message: unknown } | undefined;
+
 /** Seals the answer to the case mailbox and the case's readers, then sends it once (retries reuse the id). */
 async function sendAnswer() {
   const field = $<HTMLTextAreaElement>('answer');
@@ -150,17 +156,21 @@ async function sendAnswer() {
   button.disabled = true;
   $('answer-status').textContent = msg('followup.sending');
   try {
-    const id = s.to_hex(s.randombytes_buf(16));
-    const recipients = [{ keyId: 'mailbox', boxPublicKey: mailbox.box.publicKey }, ...current.sealTo.map((r) => ({ keyId: r.keyId, boxPublicKey: fromB64(s, r.boxPk) }))];
-    const envelope = sealEnvelope(s, utf8(JSON.stringify({ v: 1, text, lang })), { kind: 'message', reportId: current.case.id, messageId: id, facilityId: current.case.facilityId }, recipients);
-    const message = { id, envelope: { body: toB64(s, envelope.body), keys: envelope.keys.map((k) => ({ keyId: k.keyId, sealed: toB64(s, k.sealed) })) } };
+    if (pending?.text !== text) {
+      const id = s.to_hex(s.randombytes_buf(16));
+      const recipients = [{ keyId: 'mailbox', boxPublicKey: mailbox.box.publicKey }, ...current.sealTo.map((r) => ({ keyId: r.keyId, boxPublicKey: fromB64(s, r.boxPk) }))];
+      const envelope = sealEnvelope(s, utf8(JSON.stringify({ v: 1, text, lang })), { kind: 'message', reportId: current.case.id, messageId: id, facilityId: current.case.facilityId }, recipients);
+      pending = { text, id, message: { id, envelope: { body: toB64(s, envelope.body), keys: envelope.keys.map((k) => ({ keyId: k.keyId, sealed: toB64(s, k.sealed) })) } } };
+    }
+    const { id, message } = pending;
     await requestJson(`/api/mailbox/messages?lang=${lang}`, { body: { ...(await proof(`answer:${id}`)), message } });
+    pending = undefined;
     field.value = '';
     $('answer-status').textContent = msg('followup.answer_sent');
     await loadThread();
   } catch (error) {
     $('answer-status').textContent = '';
-    showErrors(box, [error instanceof ApiProblem ? error.message : msg('errors.network')]);
+    showErrors(box, [error instanceof ApiProblem ? error.message : msg('followup.network_answer')]);
   } finally {
     button.disabled = false;
   }
@@ -173,4 +183,5 @@ function forget() {
   }
   mailbox = undefined;
   current = undefined;
+  pending = undefined;
 }

@@ -93,8 +93,10 @@ async function fetchChallenge(): Promise<Challenge> {
   return c;
 }
 
+/** A field's text, trimmed; text of nothing but invisible characters counts as empty. */
 function value(id: string): string {
-  return ($<HTMLInputElement>(id).value ?? '').trim();
+  const text = ($<HTMLInputElement>(id).value ?? '').trim();
+  return text.replace(/[\s\u200b-\u200d\u2060\ufeff\u00ad]/g, '') ? text : '';
 }
 
 function checked(name: string): string[] {

@@ -39,3 +39,9 @@ export const addDays = (day: string, n: number) => new Date(toUtc(day) + n * DAY
 export function ackOverdue(c: { receivedDay: string; firstReplyDay: string | null }, today: string): boolean {
   return c.firstReplyDay === null && daysBetween(c.receivedDay, today) > CLOCK.acknowledge;
 }
+
+/** Triage tags: plain words, numbers and everyday punctuation, but no comma (it separates them in the console). */
+export const MAX_TAGS = 20;
+export const MAX_TAG_LENGTH = 40;
+export const TAG_PATTERN = /^[\p{L}\p{N} _.\/#()&+:'-]+$/u;
+export const isValidTag = (tag: string) => tag.length >= 1 && tag.length <= MAX_TAG_LENGTH && TAG_PATTERN.test(tag);

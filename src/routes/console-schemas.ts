@@ -3,7 +3,7 @@
  */
 import { z } from 'zod';
 import { CATEGORIES } from '../domain/report';
-import { SEVERITIES, STATUSES } from '../domain/case';
+import { MAX_TAG_LENGTH, MAX_TAGS, SEVERITIES, STATUSES, TAG_PATTERN } from '../domain/case';
 
 const b64url = (min: number, max: number) => z.string().min(min).max(max).regex(/^[A-Za-z0-9_-]+$/);
 export const keyIdSchema = z.string().regex(/^[0-9a-f]{16}$/);
@@ -28,7 +28,7 @@ export const triageSchema = z
   .strictObject({
     status: z.enum(STATUSES).optional(),
     severity: z.enum(SEVERITIES).nullable().optional(),
-    tags: z.array(z.string().min(1).max(40).regex(/^[\p{L}\p{N} _-]+$/u)).max(20).optional(),
+    tags: z.array(z.string().min(1).max(MAX_TAG_LENGTH).regex(TAG_PATTERN)).max(MAX_TAGS).optional(),
     assignee: keyIdSchema.nullable().optional(),
   })
   .refine((t) => Object.keys(t).length > 0, 'empty change');

@@ -23,8 +23,10 @@ posterPages.get('/f/:code{[A-Za-z0-9-]{1,32}}/cartel', async (c) => {
   const paper = c.req.query('papel') === 'a4' ? 'a4' : 'letter';
   return page(
     c,
-    <Layout t={es} lang="es" title={`${es('poster.title')}: ${facility.name}`} otherLanguageHref={paper === 'a4' ? '?papel=carta' : '?papel=a4'} stylesheets={['/assets/poster.css', `/assets/poster-${paper}.css`]}>
-      <p class="print-note">{es('poster.print_note')}</p>
+    <Layout t={es} lang="es" title={`${es('poster.title')}: ${facility.name}`} stylesheets={['/assets/poster.css', `/assets/poster-${paper}.css`]}>
+      <p class="print-note">
+        {es('poster.print_note')} <a href={paper === 'a4' ? '?papel=carta' : '?papel=a4'}>{es(paper === 'a4' ? 'poster.paper_letter' : 'poster.paper_a4')}</a>
+      </p>
       <Poster es={es} en={translator('en')} facilityName={facility.name} link={link} email={email} qr={qr} />
     </Layout>,
   );

@@ -20,7 +20,7 @@ const CLIENT_KEYS = [
     'open_case', 'case_heading', 'days_since', 'ack_deadline', 'acknowledged_on', 'sent_to', 'field_when', 'field_where', 'field_who',
     'field_description', 'field_subject', 'field_attachments', 'cannot_open', 'nobody', 'saved', 'kind_reply', 'kind_answer', 'kind_note',
     'sent', 'empty_text', 'wrong_passphrase', 'decrypt_failed', 'loading', 'severity_none',
-    'open_attachment', 'attachment_cleaned', 'attachment_not_cleaned', 'download', 'attachments_heading',
+    'tags_invalid', 'open_attachment', 'attachment_cleaned', 'attachment_not_cleaned', 'download', 'attachments_heading',
   ].map((k) => `console.${k}`),
   'errors.network',
   'errors.unavailable',
@@ -35,7 +35,7 @@ export function Console({ t, lang }: { t: TFunction; lang: string }) {
       <form id="signin" novalidate>
         <h2>{t('console.signin_heading')}</h2>
         <label class="q" for="key-id">{t('console.key_id')}</label>
-        <input type="text" id="key-id" name="username" autocomplete="username" spellcheck={false} maxlength={16} />
+        <input type="text" id="key-id" name="username" autocomplete="username" spellcheck={false} autocapitalize="off" maxlength={40} />
         <label class="q" for="passphrase">{t('console.passphrase')}</label>
         <input type="password" id="passphrase" name="password" autocomplete="current-password" maxlength={200} />
         <div id="signin-errors" class="errors" role="alert" tabindex={-1} hidden></div>
@@ -79,6 +79,7 @@ export function Console({ t, lang }: { t: TFunction; lang: string }) {
             <button type="submit" class="secondary">{t('console.apply')}</button>
           </form>
           <p id="list-count" role="status" aria-live="polite"></p>
+          <div class="cases-scroll">
           <table id="cases" class="cases">
             <thead>
               <tr>
@@ -93,6 +94,7 @@ export function Console({ t, lang }: { t: TFunction; lang: string }) {
             </thead>
             <tbody></tbody>
           </table>
+          </div>
           <button type="button" id="more" class="secondary" hidden>{t('console.more')}</button>
         </section>
 

@@ -19,13 +19,14 @@ const CLIENT_MESSAGES = [
   'followup.sending',
   'followup.answer_sent',
   'followup.answer_required',
+  'followup.network',
+  'followup.network_answer',
   'status.new',
   'status.acknowledged',
   'status.investigating',
   'status.resolved',
   'status.referred',
   'status.not_substantiated',
-  'errors.network',
   'errors.crypto_unavailable',
   'errors.unavailable',
 ];
@@ -54,7 +55,7 @@ export function FollowUp({ t, lang }: { t: TFunction; lang: string }) {
         />
         <div id="errors" class="errors" role="alert" tabindex={-1} hidden></div>
         <button type="button" id="open" class="send" disabled>
-          {t('form.preparing')}
+          {t('followup.preparing')}
         </button>
         <p id="status" class="status" role="status" aria-live="polite"></p>
       </form>

@@ -9,8 +9,8 @@ import { STYLESHEET } from './styles';
 export interface LayoutProps {
   t: TFunction;
   lang: Language;
-  /** Link to the same page in the other language. */
-  otherLanguageHref: string;
+  /** Link to the same page in the other language; none on a page that has both (the poster). */
+  otherLanguageHref?: string;
   /** Reporter pages have a quick exit; readers' pages do not. */
   quickExitUrl?: string;
   children: Child;
@@ -40,16 +40,20 @@ export function Layout({ t, lang, otherLanguageHref, quickExitUrl, children, scr
         ))}
       </head>
       <body>
-        <nav class="bar">
-          <a class="lang" href={otherLanguageHref} hreflang={other} lang={other} data-confirm={t('nav.language_confirm')}>
-            {t('nav.other_language')}
-          </a>
-          {quickExitUrl && (
-            <a id="quick-exit" class="exit" href={quickExitUrl} rel="noreferrer" aria-label={t('nav.quick_exit_label')}>
-              {t('nav.quick_exit')}
-            </a>
-          )}
-        </nav>
+        {(otherLanguageHref || quickExitUrl) && (
+          <nav class="bar">
+            {otherLanguageHref && (
+              <a class="lang" href={otherLanguageHref} hreflang={other} lang={other} data-confirm={t('nav.language_confirm')}>
+                {t('nav.other_language')}
+              </a>
+            )}
+            {quickExitUrl && (
+              <a id="quick-exit" class="exit" href={quickExitUrl} rel="noreferrer" aria-label={t('nav.quick_exit_label')}>
+                {t('nav.quick_exit')}
+              </a>
+            )}
+          </nav>
+        )}
         <main>{children}</main>
       </body>
     </html>

@@ -17,7 +17,7 @@ export function NoTrace({ t, lang }: { t: TFunction; lang: string }) {
           </li>
         ))}
       </ol>
-      <p>
+      <p class="links">
         <a href={`/?lang=${lang}`}>{t('no_trace.back')}</a>
       </p>
     </>

@@ -53,15 +53,14 @@ export function ReportForm({ t, lang, facility, facilities, facilityEmail }: Rep
         <li>{t('intro.promise_encrypted')}</li>
         <li>{t('intro.promise_choose')}</li>
       </ul>
-      <p>
+      <p class="links">
         <a href={`/seguimiento?lang=${lang}`}>{t('followup.link')}</a>
-        <br />
         <a href={`/sin-rastro?lang=${lang}`}>{t('no_trace.link')}</a>
       </p>
-      <p class="choice-inline">
-        <input type="checkbox" id="neutral-title" data-title={t('meta.neutral_title')} />{' '}
+      <div class="choice">
+        <input type="checkbox" id="neutral-title" data-title={t('meta.neutral_title')} />
         <label for="neutral-title">{t('no_trace.neutral_title')}</label>
-      </p>
+      </div>
       <noscript>
         <p class="notice">
           {facilityEmail ? t('form.noscript', { email: facilityEmail }) : t('form.noscript_generic')}

@@ -27,7 +27,7 @@ fieldset legend{margin-top:0}
 .choice input:checked+label{border-color:#0b4f9c;background:#eaf2fc}
 .choice input:focus-visible+label{outline:3px solid #0b4f9c;outline-offset:2px}
 .choice .help{display:block;font-size:.95rem;color:#444}
-select,input[type=text],textarea{display:block;width:100%;min-height:48px;padding:.6rem;font:inherit;border:2px solid #666;border-radius:.5rem;background:#fff;color:inherit}
+select,input[type=text],input[type=password],textarea{display:block;width:100%;min-height:48px;padding:.6rem;font:inherit;border:2px solid #666;border-radius:.5rem;background:#fff;color:inherit}
 textarea{resize:vertical}
 select:focus,input:focus,textarea:focus{outline:3px solid #0b4f9c;outline-offset:1px}
 [aria-invalid=true]{border-color:#b00020}
@@ -40,6 +40,7 @@ select:focus,input:focus,textarea:focus{outline:3px solid #0b4f9c;outline-offset
 .receipt{padding:1rem;border:3px solid #1b7a3a;border-radius:.75rem;background:#eef8f1}
 .code{font:700 1.6rem/1.3 ui-monospace,Roboto Mono,Menlo,monospace;letter-spacing:.05em;word-spacing:.2em;padding:.75rem;background:#fff;border:2px dashed #1b7a3a;border-radius:.5rem;text-align:center;user-select:all}
 .fixed{font-weight:700}
+.links a{display:flex;align-items:center;min-height:48px;padding:.25rem 0}
 .thread{list-style:none;padding:0}
 .thread li{margin:.75rem 0;padding:.75rem;border:1px solid #bbb;border-radius:.5rem;background:#fafafa}
 .thread .who{display:block;font-weight:700;font-size:.95rem;color:#333}

@@ -126,9 +126,60 @@ describe('report → triage → reply → worker reads and answers → monitor s
     await page.tap('#open');
     await page.waitForSelector('#errors:not([hidden])');
     expect(await page.textContent('#errors')).toContain('No encontramos un caso con ese código');
+    expect(await page.inputValue('#receipt-code')).toBe('0000-0000-0000-0000-0000'); // kept, to fix a typo
     await page.fill('#receipt-code', 'abc');
     await page.tap('#open');
     await page.waitForFunction(() => document.getElementById('errors')!.textContent!.includes('20 letras'));
     await phone.close();
+  });
+
+  it('should send a double-tapped reply once, show the worker it was read, and explain a bad tag', async () => {
+    const marker = `Doble${Date.now().toString(36)}`;
+    const phone = await phoneContext(browser);
+    const worker = await phone.newPage();
+    await worker.goto(`${base}/f/demo`);
+    await worker.waitForFunction(() => !(document.getElementById('send') as HTMLButtonElement).disabled, null, { timeout: 60_000 });
+    await worker.check('#cat-coercion');
+    await worker.check('#when-this_week');
+    await worker.fill('#description', `${marker} nos obligaron a firmar.`);
+    await worker.check('#send-to-monitor');
+    await worker.tap('#send');
+    await worker.waitForSelector('#receipt:not([hidden])', { timeout: 60_000 });
+    const code = (await worker.textContent('#receipt-code'))!.trim();
+
+    // The monitor on a phone: the list fits the screen (it scrolls inside its own box).
+    const monitorPhone = await phoneContext(browser);
+    const monitor = await monitorPhone.newPage();
+    await signInConsole(monitor, '.demo-monitor.txt');
+    await openCaseWith(monitor, marker);
+    await monitor.click('#back');
+    expect(await monitor.evaluate(() => document.scrollingElement!.scrollWidth <= window.innerWidth)).toBe(true);
+    await openCaseWith(monitor, marker);
+
+    // A tag with a comma-free but unusual sign is explained, and nothing (not even the status) is half-saved.
+    await monitor.selectOption('#triage-status', 'acknowledged');
+    await monitor.fill('#triage-tags', 'turno 2/noche, <script>');
+    await monitor.click('#triage button[type=submit]');
+    await monitor.waitForFunction(() => document.getElementById('triage-status-msg')!.textContent!.includes('etiquetas'));
+    await monitor.fill('#triage-tags', 'turno 2/noche, horas extra.');
+    await monitor.selectOption('#triage-status', 'new');
+
+    // A reply to a case still "new", tapped twice: stored once, and the worker sees the case was read.
+    await monitor.fill('#reply', 'Recibimos tu reporte, lo estamos leyendo.');
+    await monitor.dblclick('#send-reply');
+    await monitor.waitForFunction(() => document.getElementById('case-thread')!.textContent!.includes('lo estamos leyendo'));
+    await monitor.waitForFunction(() => !(document.getElementById('send-reply') as HTMLButtonElement).disabled);
+    expect(await monitor.locator('#case-thread li', { hasText: 'lo estamos leyendo' }).count()).toBe(1);
+
+    const followUp = await phone.newPage();
+    await followUp.goto(`${base}/seguimiento`);
+    await followUp.waitForFunction(() => !(document.getElementById('open') as HTMLButtonElement).disabled);
+    await followUp.fill('#receipt-code', code);
+    await followUp.tap('#open');
+    await followUp.waitForSelector('#case:not([hidden])', { timeout: 60_000 });
+    expect(await followUp.textContent('#case-status')).toBe('Leído');
+    expect(await followUp.locator('#thread li', { hasText: 'lo estamos leyendo' }).count()).toBe(1);
+    await phone.close();
+    await monitorPhone.close();
   });
 });

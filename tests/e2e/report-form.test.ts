@@ -213,6 +213,21 @@ describe('report form on a phone', () => {
     await context.close();
   });
 
+  it('should give every control outside the running text a thumb-sized target (44 px or more)', async () => {
+    for (const path of ['/f/demo', '/sin-rastro']) {
+      const context = await phoneContext(browser);
+      const page = await context.newPage();
+      await page.goto(`${base}${path}`);
+      const small = await page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('nav a, .links a, .choice label, button, select, textarea, input[type=text]')]
+          .filter((e) => e.offsetParent !== null && e.getBoundingClientRect().height < 44)
+          .map((e) => `${e.tagName} ${e.id || e.textContent?.trim().slice(0, 30)}: ${Math.round(e.getBoundingClientRect().height)} px`),
+      );
+      expect(small, path).toEqual([]);
+      await context.close();
+    }
+  });
+
   it('should ask before a language change erases what was written, and keep it if the worker says no', async () => {
     const context = await phoneContext(browser);
     const page = await context.newPage();

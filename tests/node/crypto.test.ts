@@ -93,6 +93,15 @@ describe('receipt codes', () => {
     }
   });
 
+  it('should forgive the dashes and invisible characters phones put in pasted text', () => {
+    const v = vectors.mailbox[0]!;
+    const groups = v.normalized.match(/.{4}/g)!;
+    for (const separator of ['\u2013', '\u2014', '\u2011', '\u2212', '\u200b', ' \u2060']) {
+      expect(normalizeReceiptCode(groups.join(separator)), JSON.stringify(separator)).toBe(v.normalized);
+    }
+    expect(normalizeReceiptCode(`\ufeff${groups.join('-')}\u200d`)).toBe(v.normalized);
+  });
+
   it('should reject a code of the wrong length', () => {
     expect(normalizeReceiptCode('K0TR-1PMX-7Q4D-N1B0-W8Z')).toBeNull();
     expect(normalizeReceiptCode('K0TR-1PMX-7Q4D-N1B0-W8ZE0')).toBeNull();
