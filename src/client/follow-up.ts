@@ -18,7 +18,7 @@ import {
   type MailboxKeys,
   type Sodium,
 } from '../crypto';
-import { $, ApiProblem, el, leaveTo, msg, requestJson, showErrors } from './page';
+import { $, ApiProblem, el, formatDay, leaveTo, msg, requestJson, showErrors } from './page';
 
 interface ThreadMessage {
   id: string;
@@ -109,7 +109,7 @@ async function loadThread() {
   const answered = current.messages.some((m) => m.authorRole !== 'worker' && m.kind === 'reply');
   const shown = current.case.status === 'new' && answered ? 'acknowledged' : current.case.status;
   $('case-status').textContent = msg(`status.${shown}`);
-  $('case-received').textContent = msg('followup.received', { day: current.case.receivedDay });
+  $('case-received').textContent = msg('followup.received', { day: formatDay(current.case.receivedDay, lang) });
   renderThread(current);
 }
 
@@ -120,7 +120,7 @@ function renderThread(thread: Thread) {
   if (!visible.length) list.append(el('li', msg('followup.no_messages')));
   for (const m of visible) {
     const item = el('li');
-    item.append(el('span', `${msg(`followup.from_${m.authorRole}`)} · ${m.day}`, { class: 'who' }));
+    item.append(el('span', `${msg(`followup.from_${m.authorRole}`)} · ${formatDay(m.day, lang)}`, { class: 'who' }));
     let text: string;
     try {
       const plain = openEnvelope(s, fromB64(s, m.body!), fromB64(s, m.sealed!), mailbox!.box, {

@@ -66,3 +66,10 @@ export async function requestJson<T>(path: string, init: { method?: string; body
 
 /** Leaves the page without adding a history entry. */
 export const leaveTo = (url: string) => window.location.replace(url);
+
+/** A day ("2026-11-23") as people write it: "23 de noviembre de 2026", "November 23, 2026". */
+export function formatDay(day: string, lang: 'es' | 'en'): string {
+  const date = new Date(`${day}T12:00:00Z`);
+  if (Number.isNaN(date.getTime())) return day;
+  return new Intl.DateTimeFormat(lang === 'es' ? 'es-MX' : 'en-US', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(date);
+}

@@ -40,6 +40,7 @@ const lang = form.dataset.lang === 'en' ? 'en' : 'es';
 const email = form.dataset.email ?? '';
 
 neutralTitle();
+charactersLeft();
 
 let s: Sodium;
 let reportId: string;
@@ -301,6 +302,16 @@ function showReceipt() {
   evidence.clear();
   $('upload-progress').hidden = true;
   $('upload-label').hidden = true;
+}
+
+/** Near the length limit, says how much room is left (a longer paste is cut by the field itself). */
+function charactersLeft() {
+  const field = $<HTMLTextAreaElement>('description');
+  const left = $('description-left');
+  field.addEventListener('input', () => {
+    const remaining = field.maxLength - field.value.length;
+    left.textContent = remaining <= 1000 ? msg('form.chars_left', { count: remaining }) : '';
+  });
 }
 
 /** Swaps the tab title for an ordinary one while the page is open; nothing is remembered. */

@@ -17,6 +17,7 @@ export const lang = (c: AppContext): Language => (c.get('language') === 'en' ? '
 export type ErrorCode =
   | 'malformed'
   | 'invalid'
+  | 'bad_range'
   | 'too_large'
   | 'unknown_facility'
   | 'no_recipients'

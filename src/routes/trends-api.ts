@@ -90,7 +90,8 @@ async function resolve(c: Context<TrendsEnv>, q: TrendsQuery): Promise<{ sel: Se
   const current = mondayOf(mexicoDay());
   const to = q.to ? mondayOfIsoWeek(q.to) : current;
   const from = q.from ? mondayOfIsoWeek(q.from) : to && addDays(to, -7 * (DEFAULT_WEEKS - 1));
-  if (!from || !to || from > to || to > current || weeksBetween(from, to) >= MAX_WEEKS) return { status: 400, code: 'invalid' };
+  if (!from || !to) return { status: 400, code: 'invalid' };
+  if (from > to || to > current || weeksBetween(from, to) >= MAX_WEEKS) return { status: 400, code: 'bad_range' };
   if (q.state && scopeState !== null && q.state !== scopeState) return { status: 403, code: 'forbidden' };
   if (q.facility) {
     const f = await c.env.DB.prepare('SELECT state FROM facilities WHERE id = ?1').bind(q.facility).first<{ state: string | null }>();

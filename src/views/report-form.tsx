@@ -28,6 +28,7 @@ const CLIENT_MESSAGES = [
   'errors.send_to_required',
   'errors.description_required',
   'errors.too_long',
+  'form.chars_left',
   'errors.network',
   'errors.crypto_unavailable',
   'errors.unavailable',
@@ -133,7 +134,8 @@ export function ReportForm({ t, lang, facility, facilities, facilityEmail }: Rep
           {required}
         </label>
         <p class="hint" id="description-hint">{t('form.description_hint')}</p>
-        <textarea id="description" rows={7} maxlength={LIMITS.description} required autocomplete="off" aria-describedby="description-hint"></textarea>
+        <textarea id="description" rows={7} maxlength={LIMITS.description} required autocomplete="off" aria-describedby="description-hint description-left"></textarea>
+        <p class="hint" id="description-left" aria-live="polite"></p>
 
         <fieldset id="evidence" aria-describedby="evidence-hint">
           <legend>{t('form.evidence')}</legend>

@@ -4,7 +4,7 @@
  */
 export const STYLESHEET = `
 *{box-sizing:border-box}
-html{-webkit-text-size-adjust:100%}
+html{-webkit-text-size-adjust:100%;scroll-padding-top:5rem}
 body{margin:0;font:1.125rem/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1a1a1a;background:#fff}
 .bar{position:sticky;top:0;z-index:2;display:flex;justify-content:space-between;align-items:center;gap:.5rem;padding:.5rem .75rem;background:#f2f2f2;border-bottom:1px solid #ccc}
 .bar a{display:inline-block;min-height:48px;padding:.7rem .9rem;border-radius:.5rem;font-weight:600;text-decoration:none}

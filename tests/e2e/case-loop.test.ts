@@ -179,6 +179,9 @@ describe('report → triage → reply → worker reads and answers → monitor s
     await followUp.waitForSelector('#case:not([hidden])', { timeout: 60_000 });
     expect(await followUp.textContent('#case-status')).toBe('Leído');
     expect(await followUp.locator('#thread li', { hasText: 'lo estamos leyendo' }).count()).toBe(1);
+    // Days as people write them, not 2026-11-23.
+    expect(await followUp.textContent('#case-received')).toMatch(/\d{1,2} de (enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre) de \d{4}/);
+    expect(await followUp.textContent('#thread')).not.toMatch(/\d{4}-\d{2}-\d{2}/);
     await phone.close();
     await monitorPhone.close();
   });

@@ -78,9 +78,14 @@ describe('trends: who may see them', () => {
     expect(y).toMatchObject({ 'Solo empresa': SUPPRESSED, 'Solo autoridad': 9, 'Empresa y autoridad': SUPPRESSED, Total: 17 });
   });
 
-  it('should refuse bad ranges', async () => {
+  it('should refuse bad ranges, saying what is wrong with the weeks when that is the problem', async () => {
     for (const q of ['from=2026-W99', 'from=2020-W01&to=2026-W01', 'from=2026-W10&to=2026-W02', 'to=2999-W01', 'sector=textiles', 'x=1']) {
-      expect((await api(`/console/api/trends?${q}`, { token: tokens.national })).status, q).toBe(400);
+      const res = await api(`/console/api/trends?${q}`, { token: tokens.national });
+      expect(res.status, q).toBe(400);
+      const { error } = (await res.json()) as { error: { code: string; message: string } };
+      const weeksProblem = ['from=2020-W01&to=2026-W01', 'from=2026-W10&to=2026-W02', 'to=2999-W01'].includes(q);
+      expect(error.code, q).toBe(weeksProblem ? 'bad_range' : 'invalid');
+      if (weeksProblem) expect(error.message, q).toContain('semanas');
     }
   });
 });
