@@ -345,7 +345,7 @@ async function fetchAttachment(c: CaseSummary, a: SealedAttachment, onProgress: 
 async function saveTriage() {
   if (!openCaseId || !openDetail) return;
   const c = openDetail.case;
-  const tags = $<HTMLInputElement>('triage-tags').value.split(',').map((t) => t.trim()).filter(Boolean);
+  const tags = [...new Set($<HTMLInputElement>('triage-tags').value.split(',').map((t) => t.trim()).filter(Boolean))];
   const status = $<HTMLSelectElement>('triage-status').value;
   const severity = $<HTMLSelectElement>('triage-severity').value || null;
   const assignee = $<HTMLSelectElement>('triage-assignee').value || null;

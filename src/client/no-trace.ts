@@ -21,13 +21,13 @@ function quickExit(e?: Event) {
 if (exitLink) {
   let typed = false;
   document.addEventListener('input', (e) => {
-    if ((e.target as Element | null)?.closest('form')) typed = true;
+    if ((e.target as Element | null)?.closest('input, textarea, select')) typed = true;
   });
 
   document.addEventListener('click', (e) => {
     if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     const link = (e.target as Element | null)?.closest('a');
-    if (!link || link.hasAttribute('download') || (link.target && link.target !== '_self')) return;
+    if (!link || !link.hasAttribute('href') || link.hasAttribute('download') || (link.target && link.target !== '_self')) return;
     if (link === exitLink) return quickExit(e);
     const url = new URL(link.href, window.location.href);
     if (url.origin !== window.location.origin || (url.pathname === window.location.pathname && url.search === window.location.search && url.hash)) return;

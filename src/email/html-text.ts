@@ -3,7 +3,7 @@
  * (scripts and styles with their content), blocks become line breaks, entities are decoded once.
  * The result is only ever shown as text, never as HTML.
  */
-import { decodeHTML } from 'entities';
+import { decodeHTML, decodeHTMLAttribute } from 'entities';
 
 const DROPPED_WITH_CONTENT = /<(script|style|head|title|template|noscript|object|iframe|svg)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
 const LINE_BREAK = /<br\b[^>]*>|<\/?(p|div|h[1-6]|tr|table|blockquote|pre|ul|ol|dl|dt|dd|section|article|header|footer|hr)\b[^>]*>/gi;
@@ -17,7 +17,9 @@ export function htmlToText(html: string): string {
     .replace(/<!--[\s\S]*?-->/g, '')
     .replace(DROPPED_WITH_CONTENT, '')
     .replace(/<a\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>([\s\S]*?)<\/a\s*>/gi, (_m, d, s, b, inner: string) => {
-      const href = (d ?? s ?? b ?? '').trim();
+      // Decoded as a browser reads an attribute ("&para=2" stays), then escaped again so the
+      // decoding of the whole text below leaves it as it is.
+      const href = decodeHTMLAttribute((d ?? s ?? b ?? '').trim()).replace(/&/g, '&amp;');
       return href && !href.startsWith('#') && !inner.includes(href) ? `${inner} (${href})` : inner;
     })
     .replace(/\s+/g, ' ')

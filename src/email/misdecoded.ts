@@ -3,8 +3,12 @@
  * as happens when a phone writes UTF-8 under a "us-ascii" or "iso-8859-1" label.
  */
 
-/** A UTF-8 lead byte (Ã, Â, …) followed by what a continuation byte becomes in windows-1252. */
-const SIGNATURE = /[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]/;
+/**
+ * Â or Ã (the lead bytes of U+0080–U+00FF, where every Spanish letter lives) followed by what a
+ * continuation byte becomes in windows-1252. Real words hardly ever have them side by side;
+ * «sí» or "Déjà…" do have other accented letters before such characters, hence only these two.
+ */
+const SIGNATURE = /[\u00c2\u00c3][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]/;
 
 let cp1252High: Map<string, number> | undefined;
 

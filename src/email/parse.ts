@@ -4,7 +4,7 @@
  */
 import PostalMime, { type Email } from 'postal-mime';
 import { htmlToText } from './html-text';
-import { looksMisdecoded, repairMisdecoded } from './misdecoded';
+import { repairMisdecoded } from './misdecoded';
 import { MAX_MIME_DEPTH } from './limits';
 
 export interface ParsedAttachment {
@@ -35,9 +35,10 @@ interface ParserInternals {
 const upstream = PostalMime.prototype as unknown as ParserInternals;
 
 /**
- * postal-mime with two decisions of our own (tests/worker/email-parse.test.ts holds them):
+ * postal-mime with two decisions of our own (tests/worker/email-unseen.test.ts holds them):
  * - a text or HTML part with a file name is a file the sender attached, kept byte for byte, not
- *   body text (Apple Mail attaches .txt and .html files "inline");
+ *   body text (Apple Mail attaches .txt and .html files "inline"); only at the top level: postal-mime
+ *   parses a forwarded message with its own parser;
  * - an HTML part in a message that also has plain text becomes text through our htmlToText, which
  *   drops styles and keeps table cells apart (postal-mime's own conversion keeps CSS as text).
  */
@@ -65,17 +66,23 @@ export async function parseMail(raw: Uint8Array): Promise<ParsedMail> {
   } catch {
     return { subject: '', text: '', attachments: [], complete: false };
   }
-  const rawSubject = mail.subject ?? '';
-  const rawText = mail.text?.trim() ? mail.text : mail.html ? htmlToText(mail.html) : (mail.text ?? '');
-  const subject = repairMisdecoded(rawSubject) ?? rawSubject;
-  const text = repairMisdecoded(rawText) ?? rawText;
   const attachments = mail.attachments.map((a) => ({
     name: a.filename ?? '',
     type: a.mimeType,
     content: new Uint8Array(a.content as ArrayBuffer),
   }));
+  const rawSubject = mail.subject ?? '';
+  let rawText = mail.text?.trim() ? mail.text : mail.html ? htmlToText(mail.html) : (mail.text ?? '');
+  // Gateways (SMS/MMS to mail) send the only words as a named inline part ("text_0.txt"): it
+  // stays a file, and is the text too.
+  if (!rawText.trim()) {
+    const words = mail.attachments.filter((a) => a.mimeType === 'text/plain' && a.disposition !== 'attachment');
+    rawText = words.map((a) => new TextDecoder().decode(a.content as ArrayBuffer)).join('\n');
+  }
+  const subject = repairMisdecoded(rawSubject) ?? rawSubject;
+  const text = repairMisdecoded(rawText) ?? rawText;
   // A repaired text was a guess: the raw message is kept too.
-  const guessed = [rawSubject, rawText].some(looksMisdecoded);
+  const guessed = subject !== rawSubject || text !== rawText;
   return { subject, text, attachments, complete: !guessed && looksComplete(raw, mail, text) };
 }
 

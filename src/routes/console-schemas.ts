@@ -28,7 +28,11 @@ export const triageSchema = z
   .strictObject({
     status: z.enum(STATUSES).optional(),
     severity: z.enum(SEVERITIES).nullable().optional(),
-    tags: z.array(z.string().min(1).max(MAX_TAG_LENGTH).regex(TAG_PATTERN)).max(MAX_TAGS).optional(),
+    tags: z
+      .array(z.string().min(1).max(MAX_TAG_LENGTH).regex(TAG_PATTERN))
+      .max(MAX_TAGS)
+      .transform((tags) => [...new Set(tags)]) // a tag typed twice is one tag
+      .optional(),
     assignee: keyIdSchema.nullable().optional(),
   })
   .refine((t) => Object.keys(t).length > 0, 'empty change');

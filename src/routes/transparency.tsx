@@ -1,6 +1,6 @@
 /**
  * @module The public transparency page at /transparencia (Spanish; ?lang=en for English): no
- * sign-in, no script, only suppressed aggregates of the last 12 months, one month at a time.
+ * sign-in, figures in the HTML (no script but the shared quick exit), only suppressed aggregates of the last 12 months, one month at a time.
  */
 import { Hono } from 'hono';
 import { translator } from '../i18n';

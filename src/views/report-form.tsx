@@ -55,8 +55,8 @@ export function ReportForm({ t, lang, facility, facilities, facilityEmail }: Rep
         <li>{t('intro.promise_choose')}</li>
       </ul>
       <p class="links">
-        <a href={`/seguimiento?lang=${lang}`}>{t('followup.link')}</a>
-        <a href={`/sin-rastro?lang=${lang}`}>{t('no_trace.link')}</a>
+        <a href={`/seguimiento?lang=${lang}`} data-confirm={t('nav.leave_confirm')}>{t('followup.link')}</a>
+        <a href={`/sin-rastro?lang=${lang}`} data-confirm={t('nav.leave_confirm')}>{t('no_trace.link')}</a>
       </p>
       <div class="choice">
         <input type="checkbox" id="neutral-title" data-title={t('meta.neutral_title')} />

@@ -191,6 +191,8 @@ describe('report form on a phone', () => {
     const entries = await page.evaluate(() => history.length);
     await page.tap('nav .lang'); // to English: replaces this entry
     await page.waitForURL(/lang=en/);
+    await page.tap('.links a[href*="sin-rastro"]'); // to the no-trace help: replaces it again
+    await page.waitForURL(/sin-rastro/);
     expect(await page.evaluate(() => history.length)).toBe(entries);
     await page.tap('#quick-exit');
     await page.waitForURL(/google\.com/);

@@ -131,4 +131,18 @@ describe('triage input', () => {
     expect((await triage({ assignee: 'ffffffffffffffff' })).status).toBe(422);
     expect((await triage({})).status).toBe(400);
   });
+
+  it('should take a tag typed twice as one, and everyday signs in tags', async () => {
+    const s = await sodium();
+    const f = await makeFacility(s);
+    const token = await signIn(s, f.monitor);
+    const { body } = await buildSubmission(s, f);
+    await post(body);
+    const triage = (change: unknown) => api(`/console/api/cases/${body.reportId}/triage`, { token, body: change });
+    expect((await triage({ tags: ['acoso', 'turno 2/noche', 'acoso', "horas extra."] })).status).toBe(200);
+    const { results } = await env.DB.prepare('SELECT tag FROM report_tags WHERE report_id = ?1 ORDER BY tag').bind(body.reportId).all<{ tag: string }>();
+    expect(results.map((r) => r.tag)).toEqual(['acoso', 'horas extra.', 'turno 2/noche']);
+    expect((await triage({ tags: ['a,b'] })).status).toBe(400);
+    expect((await triage({ tags: ['<b>'] })).status).toBe(400);
+  });
 });

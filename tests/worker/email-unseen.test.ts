@@ -135,6 +135,37 @@ describe('email intake: turning mail into text', () => {
   });
 });
 
+describe('email intake: text that must be left as it is', () => {
+  it('should not take accented words beside quotes or dashes for misread UTF-8', async () => {
+    const t = await setup();
+    const words = 'Me dijo «sí». Está—dijo—prohibido. Déjà… café\u00a0!';
+    const raw = message(t.sender, 'Message-ID: <acentos@telefono.example>\r\nContent-Type: text/plain; charset=utf-8\r\n', `${words}\r\n`);
+    const [report] = (await deliverAll(t, [raw])).opened;
+    expect(report!.text.trim()).toBe(words);
+    expect(report!.raw).toBeUndefined();
+  });
+
+  it("should keep a link's address as the browser reads it", async () => {
+    const t = await setup();
+    const html = '<p>Ver <a href="https://ejemplo.org/aviso?a=1&para=2&amp;b=3">el aviso</a></p>';
+    const raw = message(t.sender, 'Message-ID: <enlace@telefono.example>\r\nContent-Type: text/html; charset=utf-8\r\n', html);
+    const [report] = (await deliverAll(t, [raw])).opened;
+    expect(report!.text).toBe('Ver el aviso (https://ejemplo.org/aviso?a=1&para=2&b=3)');
+  });
+
+  it('should use the words a text-message gateway sends as a named part as the text, and keep the file', async () => {
+    const t = await setup();
+    const raw = message(
+      t.sender,
+      'Message-ID: <mms@gateway.example>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="m1"\r\n',
+      '--m1\r\nContent-Type: text/plain; charset=utf-8; name="text_0.txt"\r\nContent-Disposition: inline; filename="text_0.txt"\r\n\r\nNos amenazaron en la junta.\r\n--m1--\r\n',
+    );
+    const [report] = (await deliverAll(t, [raw])).opened;
+    expect(report!.text.trim()).toBe('Nos amenazaron en la junta.');
+    expect(report!.attachments.map((a) => a.name)).toEqual(['text_0.txt']);
+  });
+});
+
 describe('email intake: acknowledgements', () => {
   it('should answer a sender on an internationalized top-level domain', async () => {
     const t = await setup();
