@@ -136,6 +136,7 @@ async function signIn() {
     const select = $<HTMLSelectElement>('filter-facility');
     for (const f of session.facilities) select.append(el('option', f.name, { value: f.id }));
     await loadList(true);
+    $('cases-heading').focus(); // the sign-in form that had focus is gone
   } catch (error) {
     showErrors(box, [error instanceof ApiProblem ? error.message : msg('errors.network')]);
   } finally {
@@ -217,7 +218,8 @@ function caseRow(c: CaseSummary, plain: Plain | null): HTMLTableRowElement {
     el('td', c.firstReplyDay ? '✓' : `${addDays(c.receivedDay, CLOCK.acknowledge)}${overdue ? ` · ${msg('console.overdue')}` : ''}`),
   );
   const summary = el('td', null, { class: 'summary' });
-  const button = el('button', summaryOf(plain), { type: 'button', 'aria-label': `${msg('console.open_case')}: ${c.id.slice(0, 8)}` });
+  // The visible summary is the name; the case number is read after it.
+  const button = el('button', summaryOf(plain), { type: 'button', title: `${msg('console.open_case')}: ${c.id.slice(0, 8)}` });
   button.addEventListener('click', () => void showCase(c.id));
   summary.append(button);
   row.append(summary);
@@ -228,10 +230,12 @@ function showList() {
   $('case-view').hidden = true;
   $('list-view').hidden = false;
   openCaseId = undefined;
+  $('cases-heading').focus(); // the back button that had focus is gone
   void loadList(true);
 }
 
-async function showCase(id: string) {
+/** Shows a case; `focus` false re-renders it in place (after saving), leaving focus where the reader is. */
+async function showCase(id: string, focus = true) {
   openCaseId = id;
   const detail = await api<CaseDetail>(`/cases/${id}`);
   openDetail = detail;
@@ -285,7 +289,7 @@ async function showCase(id: string) {
     item.append(el('p', p ? String(p.text ?? '') : msg('console.cannot_open'), { class: 'text' }));
     thread.append(item);
   }
-  $('case-view').focus();
+  if (focus) $('case-view').focus();
 }
 
 /** Sends only the fields the monitor changed, so the record holds real events. */
@@ -365,7 +369,7 @@ async function saveTriage() {
   }
   try {
     await api(`/cases/${openCaseId}/triage`, change);
-    await showCase(openCaseId);
+    await showCase(openCaseId, false);
     $('triage-status-msg').textContent = msg('console.saved');
   } catch (error) {
     $('triage-status-msg').textContent = error instanceof ApiProblem ? error.message : msg('errors.network');
@@ -402,12 +406,13 @@ async function sendMessage(kind: 'reply' | 'note') {
     await api(`/cases/${c.id}/messages`, pendingMessage.body);
     pendingMessage = undefined;
     field.value = '';
-    await showCase(c.id);
+    await showCase(c.id, false);
     status.textContent = msg('console.sent');
   } catch (error) {
     status.textContent = error instanceof ApiProblem ? error.message : msg('errors.network');
   } finally {
     sending = false;
     buttons.forEach((b) => (b.disabled = false));
+    field.focus(); // a disabled button loses focus; the text box is where the reader goes on
   }
 }

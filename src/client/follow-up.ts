@@ -122,6 +122,7 @@ function renderThread(thread: Thread) {
     const item = el('li');
     item.append(el('span', `${msg(`followup.from_${m.authorRole}`)} · ${formatDay(m.day, lang)}`, { class: 'who' }));
     let text: string;
+    let written: string | undefined;
     try {
       const plain = openEnvelope(s, fromB64(s, m.body!), fromB64(s, m.sealed!), mailbox!.box, {
         kind: 'message',
@@ -129,11 +130,14 @@ function renderThread(thread: Thread) {
         messageId: m.id,
         facilityId: thread.case.facilityId,
       });
-      text = (JSON.parse(fromUtf8(plain)) as { text: string }).text;
+      const message = JSON.parse(fromUtf8(plain)) as { text: string; lang?: string };
+      text = message.text;
+      written = message.lang === 'en' ? 'en' : message.lang === 'es' ? 'es-MX' : undefined;
     } catch {
       text = msg('errors.unavailable');
     }
-    item.append(el('p', text, { class: 'text' }));
+    // Read aloud in the language it was written in, which may not be the page's.
+    item.append(el('p', text, { class: 'text', ...(written ? { lang: written } : {}) }));
     list.append(item);
   }
 }
@@ -168,6 +172,7 @@ async function sendAnswer() {
     field.value = '';
     $('answer-status').textContent = msg('followup.answer_sent');
     await loadThread();
+    field.focus(); // the disabled button lost focus; the status line above announces the sending
   } catch (error) {
     $('answer-status').textContent = '';
     showErrors(box, [error instanceof ApiProblem ? error.message : msg('followup.network_answer')]);

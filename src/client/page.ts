@@ -22,14 +22,29 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string 
   return node;
 }
 
-/** Fills an alert box with a list of problems and moves focus to it; an empty list hides it. */
-export function showErrors(box: HTMLElement, list: string[], heading?: string) {
+/**
+ * Fills an alert box with a list of problems and moves focus to it; an empty list hides it.
+ * A problem with a target (the id of its field) is a link that takes focus to that field.
+ */
+export function showErrors(box: HTMLElement, list: string[], heading?: string, targets: string[] = []) {
   box.replaceChildren();
   box.hidden = list.length === 0;
   if (!list.length) return;
   if (heading) box.append(el('p', heading));
   const ul = el('ul');
-  for (const text of list) ul.append(el('li', text));
+  list.forEach((text, i) => {
+    const target = targets[i] ? document.getElementById(targets[i]!) : null;
+    if (!target) return ul.append(el('li', text));
+    const link = el('a', text, { href: `#${target.id}` });
+    link.addEventListener('click', (e) => {
+      e.preventDefault();
+      const field = target.matches('input, select, textarea') ? target : target.querySelector<HTMLElement>('input, select, textarea');
+      (field ?? target).focus();
+    });
+    const item = el('li');
+    item.append(link);
+    ul.append(item);
+  });
   box.append(ul);
   box.focus();
 }

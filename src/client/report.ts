@@ -130,11 +130,27 @@ function readForm(): { report?: ReportPlaintext; problems: Array<[string, string
 }
 
 /** Lists the problems in the alert box and marks the fields they belong to. */
+/** Lists the problems, each a link to its question, and marks the questions (and each choice in them) invalid. */
 function showProblems(list: string[], fields: string[] = []) {
   form.querySelectorAll('[aria-invalid]').forEach((node) => node.removeAttribute('aria-invalid'));
-  for (const id of fields) $(id)?.setAttribute('aria-invalid', 'true');
-  showErrors(errorBox, list, msg('errors.heading'));
+  for (const id of fields) markInvalid($(id), true);
+  showErrors(errorBox, list, msg('errors.heading'), fields);
 }
+
+function markInvalid(field: HTMLElement | null, invalid: boolean) {
+  if (!field) return;
+  for (const node of [field, ...field.querySelectorAll('input, select, textarea')]) {
+    if (invalid) node.setAttribute('aria-invalid', 'true');
+    else node.removeAttribute('aria-invalid');
+  }
+}
+
+// An answered question is no longer marked wrong.
+form.addEventListener('change', (e) => markInvalid((e.target as HTMLElement).closest('fieldset') ?? (e.target as HTMLElement), false));
+form.addEventListener('input', (e) => {
+  const target = e.target as HTMLElement;
+  if (target.matches('textarea, input[type=text]')) markInvalid(target, false);
+});
 
 /** Recipient keys by facility, fetched as soon as the facility is known so sending needs one round trip. */
 const recipientCache = new Map<string, Promise<RecipientKeys>>();

@@ -51,7 +51,7 @@ export function Console({ t, lang }: { t: TFunction; lang: string }) {
         <TrendsView t={t} />
 
         <section id="list-view" aria-labelledby="cases-heading">
-          <h2 id="cases-heading">{t('console.cases_heading')}</h2>
+          <h2 id="cases-heading" tabindex={-1}>{t('console.cases_heading')}</h2>
           <form id="filters" class="filters" novalidate>
             <label>
               {t('console.filter_status')}
@@ -79,7 +79,7 @@ export function Console({ t, lang }: { t: TFunction; lang: string }) {
             <button type="submit" class="secondary">{t('console.apply')}</button>
           </form>
           <p id="list-count" role="status" aria-live="polite"></p>
-          <div class="cases-scroll">
+          <div class="cases-scroll" role="region" aria-labelledby="cases-heading" tabindex={0}>
           <table id="cases" class="cases">
             <thead>
               <tr>

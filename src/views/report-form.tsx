@@ -99,7 +99,7 @@ export function ReportForm({ t, lang, facility, facilities, facilityEmail }: Rep
           <p class="hint" id="categories-hint">{t('form.what_hint')}</p>
           {CATEGORIES.map((code) => (
             <div class="choice">
-              <input type="checkbox" id={`cat-${code}`} name="category" value={code} aria-describedby={`cat-${code}-help`} />
+              <input type="checkbox" id={`cat-${code}`} name="category" value={code} />
               <label for={`cat-${code}`}>
                 {t(`categories.${code}.label`)}
                 <span class="help" id={`cat-${code}-help`}>{t(`categories.${code}.help`)}</span>
@@ -152,7 +152,7 @@ export function ReportForm({ t, lang, facility, facilities, facilityEmail }: Rep
           </legend>
           {SEND_TO.map((code) => (
             <div class="choice">
-              <input type="radio" id={`send-to-${code}`} name="send_to" value={code} aria-describedby={`send-to-${code}-help`} />
+              <input type="radio" id={`send-to-${code}`} name="send_to" value={code} />
               <label for={`send-to-${code}`}>
                 {t(`send_to.${code}.label`)}
                 <span class="help" id={`send-to-${code}-help`}>{t(`send_to.${code}.help`)}</span>

@@ -6,31 +6,36 @@ export const STYLESHEET = `
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%;scroll-padding-top:5rem}
 body{margin:0;font:1.125rem/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1a1a1a;background:#fff}
-.bar{position:sticky;top:0;z-index:2;display:flex;justify-content:space-between;align-items:center;gap:.5rem;padding:.5rem .75rem;background:#f2f2f2;border-bottom:1px solid #ccc}
+.bar{position:sticky;top:0;z-index:2;display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;gap:.5rem;padding:.5rem .75rem;background:#f2f2f2;border-bottom:1px solid #ccc}
 .bar a{display:inline-block;min-height:48px;padding:.7rem .9rem;border-radius:.5rem;font-weight:600;text-decoration:none}
 .lang{color:#0b4f9c}
 .exit{background:#b00020;color:#fff}
 main{max-width:40rem;margin:0 auto;padding:1rem .9rem 6rem}
 h1{font-size:1.6rem;line-height:1.25;margin:.5rem 0}
+h1,h2,p,li,dd{overflow-wrap:break-word;hyphens:auto}
 h2{font-size:1.3rem}
 .promises{padding-left:1.2rem}
 .promises li{margin:.25rem 0}
 .notice{padding:.75rem;border:2px solid #b26a00;background:#fff6e5;border-radius:.5rem}
-fieldset{border:0;margin:1.5rem 0 0;padding:0}
+fieldset{border:0;margin:1.5rem 0 0;padding:0;min-width:0}
 legend,label.q{display:block;font-weight:700;font-size:1.15rem;margin:1.5rem 0 .25rem;padding:0}
 fieldset legend{margin-top:0}
 .req{font-weight:400;color:#555;font-size:.95rem}
 .hint{margin:.1rem 0 .5rem;color:#444;font-size:1rem}
 .choice{position:relative;margin:.4rem 0}
 .choice input{position:absolute;top:.95rem;left:.8rem;width:1.5rem;height:1.5rem;margin:0}
-.choice label{display:block;min-height:48px;padding:.7rem .8rem .7rem 3rem;border:2px solid #999;border-radius:.6rem;cursor:pointer}
+.choice label{display:block;overflow-wrap:anywhere;min-height:48px;padding:.7rem .8rem .7rem 3rem;border:2px solid #999;border-radius:.6rem;cursor:pointer}
 .choice input:checked+label{border-color:#0b4f9c;background:#eaf2fc}
 .choice input:focus-visible+label{outline:3px solid #0b4f9c;outline-offset:2px}
 .choice .help{display:block;font-size:.95rem;color:#444}
 select,input[type=text],input[type=password],textarea{display:block;width:100%;min-height:48px;padding:.6rem;font:inherit;border:2px solid #666;border-radius:.5rem;background:#fff;color:inherit}
 textarea{resize:vertical}
 select:focus,input:focus,textarea:focus{outline:3px solid #0b4f9c;outline-offset:1px}
+a:focus-visible,button:focus-visible,[tabindex]:focus-visible{outline:3px solid #0b4f9c;outline-offset:2px}
+.exit:focus-visible{outline-color:#1a1a1a}
 [aria-invalid=true]{border-color:#b00020}
+fieldset[aria-invalid=true]{border-left:4px solid #b00020;padding-left:.6rem}
+.choice [aria-invalid=true]+label{border-color:#b00020}
 .send{display:block;width:100%;min-height:56px;margin:1.5rem 0 .5rem;font:inherit;font-weight:700;font-size:1.2rem;color:#fff;background:#0b4f9c;border:0;border-radius:.6rem}
 .send:disabled{background:#777}
 .status{min-height:1.5rem;color:#333}

@@ -137,7 +137,32 @@ describe('report form on a phone', () => {
     expect(text).toContain('Cuéntanos lo que pasó');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('errors');
     expect(await page.getAttribute('#description', 'aria-invalid')).toBe('true');
+    // Each choice of a question left empty is marked, so a screen reader says so on that choice.
+    expect(await page.getAttribute('#cat-intimidation', 'aria-invalid')).toBe('true');
+    // Each problem is a link that takes focus to its question; answering it clears the mark.
+    await page.locator('#errors a', { hasText: 'Marca al menos una opción' }).tap();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('cat-intimidation');
+    await page.check('#cat-intimidation');
+    expect(await page.getAttribute('#cat-intimidation', 'aria-invalid')).toBeNull();
+    expect(await page.getAttribute('#categories', 'aria-invalid')).toBeNull();
     expect(posts).toEqual([]);
+    await context.close();
+  });
+
+  it('should reflow at 320 px with text at 200%, the quick exit fully on screen', async () => {
+    const context = await phoneContext(browser, { viewport: { width: 320, height: 640 } });
+    const page = await context.newPage();
+    for (const path of ['/f/demo', '/seguimiento', '/sin-rastro', '/transparencia']) {
+      await page.goto(`${base}${path}`);
+      await page.evaluate(() => (document.documentElement.style.fontSize = '200%'));
+      const fit = await page.evaluate(() => ({
+        scroll: document.scrollingElement!.scrollWidth,
+        width: document.documentElement.clientWidth,
+        exitRight: document.getElementById('quick-exit')!.getBoundingClientRect().right,
+      }));
+      expect(fit.scroll, path).toBeLessThanOrEqual(fit.width);
+      expect(fit.exitRight, path).toBeLessThanOrEqual(fit.width);
+    }
     await context.close();
   });
 
