@@ -1,11 +1,12 @@
 /**
  * Runs the benchmarks against fresh `wrangler dev` servers and prints the figures.
- *   npm run bench [-- bytes|phone|intake|concurrency|console|trends]
+ *   npm run bench [-- bytes|phone|intake|concurrency|console|trends|mail]
  * Benchmarks, not tests: this machine is shared and noisy, so nothing here asserts a time.
  */
 import { prepareState, startDevServer } from '../scripts/lib/dev-server';
 import { loadNodeSodium } from '../scripts/lib/node-sodium';
 import { consoleBench } from './console';
+import { mailHtmlBench } from './mail-html';
 import { concurrentSubmissions, intakeThroughput } from './intake';
 import { pageBytes } from './page-bytes';
 import { phoneTimings } from './phone-timings';
@@ -41,3 +42,5 @@ await withServer({}, async (url, stateDir) => {
 if (wanted('console')) await withServer({ POW_BITS: '4' }, (url, stateDir) => consoleBench(s, url, stateDir));
 // Trends: 100,000 reports written straight into a local D1 of their own; no server needed.
 if (wanted('trends')) await trendsBench();
+// Hostile HTML mail: no server needed.
+if (wanted('mail')) mailHtmlBench();

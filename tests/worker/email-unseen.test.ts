@@ -145,6 +145,20 @@ describe('email intake: text that must be left as it is', () => {
     expect(report!.raw).toBeUndefined();
   });
 
+  it('should read HTML full of unclosed comments, styles and tags without stalling, keeping the words before them', async () => {
+    const t = await setup();
+    const html = `<p>Antes del desorden.</p>${'<!--x'.repeat(20_000)}`;
+    const styles = `<p>Otra parte.</p>${'<p'.repeat(50_000)}${'<style>a'.repeat(20_000)}`;
+    const raw = message(
+      t.sender,
+      'Message-ID: <desorden@telefono.example>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="h1"\r\n',
+      `--h1\r\nContent-Type: text/html; charset=utf-8\r\n\r\n${html}\r\n--h1\r\nContent-Type: text/html; charset=utf-8\r\n\r\n${styles}\r\n--h1--\r\n`,
+    );
+    const [report] = (await deliverAll(t, [raw])).opened;
+    expect(report!.text).toContain('Antes del desorden.');
+    expect(report!.text).not.toContain('<!--');
+  });
+
   it("should keep a link's address as the browser reads it", async () => {
     const t = await setup();
     const html = '<p>Ver <a href="https://ejemplo.org/aviso?a=1&para=2&amp;b=3">el aviso</a></p>';
