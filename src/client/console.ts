@@ -169,6 +169,9 @@ function open(body: string | null, sealed: string | null, ctx: { kind: 'report' 
   }
 }
 
+/** The language a decrypted text was written in, as a lang attribute, so a screen reader reads it in that voice. */
+const writtenIn = (p: Plain | null): Record<string, string> => (p?.lang === 'en' ? { lang: 'en' } : p?.lang === 'es' ? { lang: 'es-MX' } : {});
+
 const summaryOf = (p: Plain | null) => {
   if (!p) return msg('console.cannot_open');
   const text = String(p.description ?? p.subject ?? p.text ?? '');
@@ -219,7 +222,7 @@ function caseRow(c: CaseSummary, plain: Plain | null): HTMLTableRowElement {
   );
   const summary = el('td', null, { class: 'summary' });
   // The visible summary is the name; the case number is read after it.
-  const button = el('button', summaryOf(plain), { type: 'button', title: `${msg('console.open_case')}: ${c.id.slice(0, 8)}` });
+  const button = el('button', summaryOf(plain), { type: 'button', title: `${msg('console.open_case')}: ${c.id.slice(0, 8)}`, ...writtenIn(plain) });
   button.addEventListener('click', () => void showCase(c.id));
   summary.append(button);
   row.append(summary);
@@ -255,13 +258,14 @@ async function showCase(id: string, focus = true) {
   const plain = open(detail.body, c.sealed, { kind: 'report', reportId: c.id, messageId: c.id, facilityId: c.facilityId });
   const fields = $('report-fields');
   fields.replaceChildren();
-  const field = (label: string, value: unknown) => {
+  /** A field of the report; `written` when it is the worker's own words rather than a label of ours. */
+  const field = (label: string, value: unknown, written = true) => {
     if (value === undefined || value === null || value === '') return;
-    fields.append(el('dt', msg(label)), el('dd', String(value)));
+    fields.append(el('dt', msg(label)), el('dd', String(value), written ? writtenIn(plain) : {}));
   };
   if (!plain) fields.append(el('dd', msg('console.cannot_open')));
   else {
-    field('console.field_when', plain.when ? msg(`when.${plain.when}`) : undefined);
+    field('console.field_when', plain.when ? msg(`when.${plain.when}`) : undefined, false);
     field('console.field_where', plain.where);
     field('console.field_who', plain.who);
     field('console.field_subject', plain.subject);
@@ -286,7 +290,7 @@ async function showCase(id: string, focus = true) {
     const item = el('li');
     item.append(el('span', `${msg(`console.kind_${m.kind}`)} · ${m.day}`, { class: 'who' }));
     const p = open(m.body, m.sealed, { kind: 'message', reportId: c.id, messageId: m.id, facilityId: c.facilityId });
-    item.append(el('p', p ? String(p.text ?? '') : msg('console.cannot_open'), { class: 'text' }));
+    item.append(el('p', p ? String(p.text ?? '') : msg('console.cannot_open'), { class: 'text', ...writtenIn(p) }));
     thread.append(item);
   }
   if (focus) $('case-view').focus();
