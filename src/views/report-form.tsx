@@ -140,8 +140,9 @@ export function ReportForm({ t, lang, facility, facilities, facilityEmail }: Rep
         <fieldset id="evidence" aria-describedby="evidence-hint">
           <legend>{t('form.evidence')}</legend>
           <p class="hint" id="evidence-hint">{t('form.evidence_hint')}</p>
+          {/* The native control is hidden (it says "no file chosen" in the phone's language): the label is the button. */}
+          <input type="file" id="files" class="filepicker" multiple accept="image/*,audio/*,application/pdf" />
           <label class="filepick" for="files">{t('form.evidence_add')}</label>
-          <input type="file" id="files" multiple accept="image/*,audio/*,application/pdf" />
           <ul id="attachment-list" class="attachments" aria-live="polite"></ul>
         </fieldset>
 

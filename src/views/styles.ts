@@ -57,8 +57,9 @@ fieldset[aria-invalid=true]{border-left:4px solid #b00020;padding-left:.6rem}
 .attachment .name{font-weight:600;overflow-wrap:anywhere}
 .attachment .note{color:#1b5e20;font-size:.95rem}
 .attachment .warning{color:#7a4b00;font-size:.95rem}
-.filepick{display:block;font-weight:600;margin:.5rem 0 .25rem}
-input[type=file]{display:block;width:100%;min-height:48px;padding:.5rem;font:inherit;border:2px dashed #666;border-radius:.5rem}
+.filepicker{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);border:0;opacity:0}
+.filepick{display:flex;align-items:center;justify-content:center;min-height:48px;margin:.5rem 0;padding:.6rem 1rem;font-weight:600;text-align:center;border:2px dashed #0b4f9c;border-radius:.6rem;color:#0b4f9c;background:#fff;cursor:pointer;overflow-wrap:anywhere}
+.filepicker:focus-visible+.filepick{outline:3px solid #0b4f9c;outline-offset:2px}
 progress{display:block;width:100%;height:1.5rem}
 [hidden]{display:none!important}
 @media (min-width:48rem){body{font-size:1.05rem}}
