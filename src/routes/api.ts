@@ -4,7 +4,6 @@
  */
 import { zValidator } from '@hono/zod-validator';
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { checkWork, fromB64, isPlausibleBodyLength, toB64 } from '../crypto';
 import { rolesFor } from '../domain/report';
 import { issueChallenge, verifyChallenge } from '../lib/challenge';
@@ -16,6 +15,7 @@ import { getFacility } from '../storage/facilities';
 import { activeRecipientsFor, sealedToExactly, type RecipientKey } from '../storage/recipients';
 import { findReport, intakeLookup, storeReport, type StoredReportRef } from '../storage/reports';
 import { MAX_SUBMISSION_BYTES, MAX_WEB_BODY_BYTES, submissionSchema, type Submission } from './schemas';
+import { limitBody } from '../lib/body-limit';
 
 export const api = new Hono<AppEnv>();
 
@@ -37,7 +37,7 @@ api.get('/facilities/:id/recipients', async (c) => {
 
 api.post(
   '/reports',
-  bodyLimit({ maxSize: MAX_SUBMISSION_BYTES, onError: (c) => apiError(c, 413, 'too_large') }),
+  limitBody(MAX_SUBMISSION_BYTES),
   zValidator('json', submissionSchema, (result, c) => {
     if (!result.success) {
       const fields = [...new Set(result.error.issues.map((i) => i.path.join('.') || '(body)'))];

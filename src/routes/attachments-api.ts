@@ -6,7 +6,6 @@
  * stop once the report is stored. Chunks of reports never sent are removed by the daily cleanup.
  */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { checkWork } from '../crypto';
 import { ATTACHMENT_LIMITS, attachmentChunkKey, CHUNK_OVERHEAD, MAX_CHUNKS } from '../domain/attachment';
@@ -15,6 +14,7 @@ import { mexicoDay, nowSeconds } from '../lib/clock';
 import { apiError, type AppEnv } from '../lib/http';
 import { loadSodium } from '../lib/sodium';
 import { findReport } from '../storage/reports';
+import { limitBody } from '../lib/body-limit';
 
 export const attachmentsApi = new Hono<AppEnv>();
 
@@ -27,7 +27,7 @@ const params = z.object({
 
 attachmentsApi.put(
   '/reports/:reportId/attachments/:attachmentId/chunks/:index',
-  bodyLimit({ maxSize: MAX_CHUNK_BYTES, onError: (c) => apiError(c, 413, 'too_large') }),
+  limitBody(MAX_CHUNK_BYTES),
   async (c) => {
     const p = params.safeParse(c.req.param());
     if (!p.success) return apiError(c, 400, 'invalid');

@@ -4,7 +4,6 @@
  */
 import { zValidator } from '@hono/zod-validator';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { fromB64, isPlausibleBodyLength, signinMessage, toB64, utf8, verifyProof } from '../crypto';
 import { attachmentChunkKey } from '../domain/attachment';
 import { canMove, FINAL_STATUSES, type Status } from '../domain/case';
@@ -27,6 +26,7 @@ import { getSealedText, getSealedTexts } from '../storage/blobs';
 import { applyTriage, bodyKeysInScope, facilityMonitors, listCases, openCase, storeMessage, threadFor } from '../storage/cases';
 import { readersOf, sealedToExactly } from '../storage/recipients';
 import { bodiesSchema, caseFilterSchema, hexId, messageSchema, signinChallengeSchema, signinSchema, triageSchema } from './console-schemas';
+import { limitBody } from '../lib/body-limit';
 
 export type ConsoleEnv = AppEnv & { Variables: { reader: ReaderSession; token: string } };
 type ConsoleContext = Context<ConsoleEnv>;
@@ -153,7 +153,7 @@ consoleApi.get('/cases', zValidator('query', caseFilterSchema, invalid), async (
 });
 
 /** Ciphertext bodies of several cases, to decrypt in the browser; each one is an audited view. */
-consoleApi.post('/bodies', bodyLimit({ maxSize: 16 * 1024, onError: (c) => apiError(c, 413, 'too_large') }), zValidator('json', bodiesSchema, invalid), async (c) => {
+consoleApi.post('/bodies', limitBody(16 * 1024), zValidator('json', bodiesSchema, invalid), async (c) => {
   const reader = c.get('reader');
   const ids = [...new Set(c.req.valid('json').ids)];
   const inScope = await bodyKeysInScope(c.env.DB, reader, ids);
@@ -245,7 +245,7 @@ consoleApi.post('/cases/:id/triage', zValidator('json', triageSchema, invalid), 
 /** A reply to the worker (sealed to the case mailbox and the case's readers) or an internal note. */
 consoleApi.post(
   '/cases/:id/messages',
-  bodyLimit({ maxSize: 128 * 1024, onError: (c) => apiError(c, 413, 'too_large') }),
+  limitBody(128 * 1024),
   zValidator('json', messageSchema, invalid),
   async (c) => {
     const id = c.req.param('id');

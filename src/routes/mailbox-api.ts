@@ -5,7 +5,6 @@
  */
 import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { fromB64, isPlausibleBodyLength, mailboxMessage, toB64, verifyProof, type Sodium } from '../crypto';
 import { issueChallenge, verifyChallenge } from '../lib/challenge';
@@ -16,6 +15,7 @@ import { getSealedText } from '../storage/blobs';
 import { storeMessage, threadFor } from '../storage/cases';
 import { readersOf, sealedToExactly } from '../storage/recipients';
 import { envelopeSchema, hexId } from './console-schemas';
+import { limitBody } from '../lib/body-limit';
 
 export const mailboxApi = new Hono<AppEnv>();
 
@@ -81,7 +81,7 @@ mailboxApi.post('/thread', zValidator('json', threadSchema, invalid), async (c) 
 /** The worker's answer, sealed to the mailbox (so they can read it back) and to the case's readers. */
 mailboxApi.post(
   '/messages',
-  bodyLimit({ maxSize: 128 * 1024, onError: (c) => apiError(c, 413, 'too_large') }),
+  limitBody(128 * 1024),
   zValidator('json', answerSchema, invalid),
   async (c) => {
     const s = await loadSodium();
