@@ -3,24 +3,10 @@
  * may be sealed when it has to be kept whole (its top-level sender, trace and date headers removed).
  */
 import { concat } from '../crypto';
+import { readCapped } from '../lib/read-capped';
 
 /** Reads the whole stream, or returns null as soon as it passes maxBytes (the rest is never read). */
-export async function readRaw(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array | null> {
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      return null;
-    }
-    chunks.push(value);
-  }
-  return chunks.length === 1 ? chunks[0]! : concat(...chunks);
-}
+export const readRaw = (stream: ReadableStream<Uint8Array>, maxBytes: number) => readCapped(stream, maxBytes);
 
 /**
  * Top-level headers kept when the raw message is sealed: those needed to parse it again. From,

@@ -7,6 +7,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { apiError } from './http';
+import { readCapped } from './read-capped';
 
 /** How much of an oversized streamed body is read and dropped; beyond it the stream is cancelled. */
 const DRAIN_BYTES = 32 * 1024 * 1024;
@@ -18,27 +19,8 @@ export function limitBody(maxSize: number): MiddlewareHandler {
     const body = c.req.raw.body;
     // With a Content-Length (and no streaming) the limit is checked before anything is read.
     if (!body || !c.req.raw.headers.has('transfer-encoding')) return limit(c, next);
-    const reader = body.getReader();
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.length;
-      if (size > maxSize) {
-        while (size <= DRAIN_BYTES) {
-          const rest = await reader.read();
-          if (rest.done) return tooLarge(c);
-          size += rest.value.length;
-        }
-        await reader.cancel();
-        return tooLarge(c);
-      }
-      chunks.push(value);
-    }
-    const whole = new Uint8Array(size);
-    let at = 0;
-    for (const chunk of chunks) whole.set(chunk, (at += chunk.length) - chunk.length);
+    const whole = await readCapped(body, maxSize, DRAIN_BYTES);
+    if (!whole) return tooLarge(c);
     c.req.raw = new Request(c.req.raw, { body: whole });
     return next();
   };
