@@ -13,9 +13,6 @@ const LINE_BREAK = new Set(['br', 'p', 'div', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6'
 const TAG_NAME = /^(\/?)([a-zA-Z][a-zA-Z0-9-]*)/;
 const HREF = /\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i;
 
-/** Decodes named and numeric character references once, as a browser would (entities' HTML rules). */
-export const decodeEntities = (text: string) => decodeHTML(text);
-
 /** Plain text of an HTML body: what a reader would see, with a link's address after its words. */
 export function htmlToText(html: string): string {
   let out = '';
@@ -73,7 +70,8 @@ export function htmlToText(html: string): string {
     }
   }
 
-  return decodeEntities(out)
+  // Character references decoded once, as a browser would (entities' HTML rules).
+  return decodeHTML(out)
     .split('\n')
     .map((line) => line.replace(/[ \t\u00a0]+/g, ' ').trim().replace(/^(?:\| ?)+|(?: ?\|)+$/g, '').trim())
     .join('\n')

@@ -27,7 +27,7 @@ function singleBytes(text: string): Uint8Array | null {
 }
 
 /** Whether the text looks like UTF-8 read in a single-byte charset. */
-export const looksMisdecoded = (text: string) => SIGNATURE.test(text);
+const looksMisdecoded = (text: string) => SIGNATURE.test(text);
 
 /** The text read again as UTF-8, when it is wholly UTF-8 that was read as single bytes; otherwise null. */
 export function repairMisdecoded(text: string): string | null {

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium, phoneContext } from '../../scripts/lib/browser';
 import { codeInUrl } from './state-files';
@@ -45,23 +45,39 @@ async function openCaseWith(page: Page, marker: string) {
   await page.waitForSelector('#case-view:not([hidden])');
 }
 
+/** A worker reports this week's events to the monitor from the phone; gives the receipt code. */
+async function reportFromPhone(phone: BrowserContext, r: { category: string; description: string; where?: string }): Promise<string> {
+  const worker = await phone.newPage();
+  await worker.goto(`${base}/f/demo`);
+  await worker.waitForFunction(() => !(document.getElementById('send') as HTMLButtonElement).disabled, null, { timeout: 60_000 });
+  await worker.check(`#cat-${r.category}`);
+  await worker.check('#when-this_week');
+  if (r.where) await worker.fill('#where', r.where);
+  await worker.fill('#description', r.description);
+  await worker.check('#send-to-monitor');
+  await worker.tap('#send');
+  await worker.waitForSelector('#receipt:not([hidden])', { timeout: 60_000 });
+  return (await worker.textContent('#receipt-code'))!.trim();
+}
+
+/** The worker opens the case on the follow-up page with the code as typed. */
+async function openFollowUp(phone: BrowserContext, typed: string): Promise<Page> {
+  const followUp = await phone.newPage();
+  await followUp.goto(`${base}/seguimiento`);
+  await followUp.waitForFunction(() => !(document.getElementById('open') as HTMLButtonElement).disabled);
+  await followUp.fill('#receipt-code', typed);
+  await followUp.tap('#open');
+  await followUp.waitForSelector('#case:not([hidden])', { timeout: 60_000 });
+  return followUp;
+}
+
 describe('report → triage → reply → worker reads and answers → monitor sees it', () => {
   it('should run the full loop with everything decrypted only in the browsers', async () => {
     const marker = `Marca${Date.now().toString(36)}`;
 
     // 1. A worker submits in Spanish on a phone.
     const phone = await phoneContext(browser);
-    const worker = await phone.newPage();
-    await worker.goto(`${base}/f/demo`);
-    await worker.waitForFunction(() => !(document.getElementById('send') as HTMLButtonElement).disabled, null, { timeout: 60_000 });
-    await worker.check('#cat-intimidation');
-    await worker.check('#when-this_week');
-    await worker.fill('#where', CANARY_HTML);
-    await worker.fill('#description', `${marker} ${CANARY_HTML}`);
-    await worker.check('#send-to-monitor');
-    await worker.tap('#send');
-    await worker.waitForSelector('#receipt:not([hidden])', { timeout: 60_000 });
-    const code = (await worker.textContent('#receipt-code'))!.trim();
+    const code = await reportFromPhone(phone, { category: 'intimidation', where: CANARY_HTML, description: `${marker} ${CANARY_HTML}` });
 
     // 2. The monitor signs in, decrypts, acknowledges and replies.
     const laptop = await browser.newContext({ locale: 'es-MX', viewport: { width: 1280, height: 900 } });
@@ -89,12 +105,7 @@ describe('report → triage → reply → worker reads and answers → monitor s
     await monitor.waitForFunction(() => document.getElementById('case-thread')!.textContent!.includes('¿En qué turno pasó?'));
 
     // 3. The worker opens the follow-up page with the receipt, reads the reply and answers.
-    const followUp = await phone.newPage();
-    await followUp.goto(`${base}/seguimiento`);
-    await followUp.waitForFunction(() => !(document.getElementById('open') as HTMLButtonElement).disabled);
-    await followUp.fill('#receipt-code', code.toLowerCase().replace(/-/g, ' '));
-    await followUp.tap('#open');
-    await followUp.waitForSelector('#case:not([hidden])', { timeout: 60_000 });
+    const followUp = await openFollowUp(phone, code.toLowerCase().replace(/-/g, ' '));
     expect(await followUp.textContent('#case-status')).toBe('Leído');
     expect(await followUp.textContent('#thread')).toContain('Leímos tu reporte. ¿En qué turno pasó?');
     expect(codeInUrl(followUp.url(), code)).toBe(false);
@@ -136,16 +147,7 @@ describe('report → triage → reply → worker reads and answers → monitor s
   it('should send a double-tapped reply once, show the worker it was read, and explain a bad tag', async () => {
     const marker = `Doble${Date.now().toString(36)}`;
     const phone = await phoneContext(browser);
-    const worker = await phone.newPage();
-    await worker.goto(`${base}/f/demo`);
-    await worker.waitForFunction(() => !(document.getElementById('send') as HTMLButtonElement).disabled, null, { timeout: 60_000 });
-    await worker.check('#cat-coercion');
-    await worker.check('#when-this_week');
-    await worker.fill('#description', `${marker} nos obligaron a firmar.`);
-    await worker.check('#send-to-monitor');
-    await worker.tap('#send');
-    await worker.waitForSelector('#receipt:not([hidden])', { timeout: 60_000 });
-    const code = (await worker.textContent('#receipt-code'))!.trim();
+    const code = await reportFromPhone(phone, { category: 'coercion', description: `${marker} nos obligaron a firmar.` });
 
     // The monitor on a phone: the list fits the screen (it scrolls inside its own box).
     const monitorPhone = await phoneContext(browser);
@@ -171,12 +173,7 @@ describe('report → triage → reply → worker reads and answers → monitor s
     await monitor.waitForFunction(() => !(document.getElementById('send-reply') as HTMLButtonElement).disabled);
     expect(await monitor.locator('#case-thread li', { hasText: 'lo estamos leyendo' }).count()).toBe(1);
 
-    const followUp = await phone.newPage();
-    await followUp.goto(`${base}/seguimiento`);
-    await followUp.waitForFunction(() => !(document.getElementById('open') as HTMLButtonElement).disabled);
-    await followUp.fill('#receipt-code', code);
-    await followUp.tap('#open');
-    await followUp.waitForSelector('#case:not([hidden])', { timeout: 60_000 });
+    const followUp = await openFollowUp(phone, code);
     expect(await followUp.textContent('#case-status')).toBe('Leído');
     expect(await followUp.locator('#thread li', { hasText: 'lo estamos leyendo' }).count()).toBe(1);
     // Days as people write them, not 2026-11-23.

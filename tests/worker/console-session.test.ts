@@ -114,13 +114,19 @@ describe('sessions', () => {
 });
 
 describe('triage input', () => {
-  it('should refuse an unknown status and an illegal transition, and apply a legal one', async () => {
+  /** A stored report, and triage of it by its facility's monitor. */
+  async function storedCase() {
     const s = await sodium();
     const f = await makeFacility(s);
     const token = await signIn(s, f.monitor);
     const { body } = await buildSubmission(s, f);
     await post(body);
     const triage = (change: unknown) => api(`/console/api/cases/${body.reportId}/triage`, { token, body: change });
+    return { f, body, triage };
+  }
+
+  it('should refuse an unknown status and an illegal transition, and apply a legal one', async () => {
+    const { f, body, triage } = await storedCase();
     expect((await triage({ status: 'closed-forever' })).status).toBe(400);
     const illegal = await triage({ status: 'resolved' });
     expect(illegal.status).toBe(422);
@@ -133,12 +139,7 @@ describe('triage input', () => {
   });
 
   it('should take a tag typed twice as one, and everyday signs in tags', async () => {
-    const s = await sodium();
-    const f = await makeFacility(s);
-    const token = await signIn(s, f.monitor);
-    const { body } = await buildSubmission(s, f);
-    await post(body);
-    const triage = (change: unknown) => api(`/console/api/cases/${body.reportId}/triage`, { token, body: change });
+    const { f, body, triage } = await storedCase();
     expect((await triage({ tags: ['acoso', 'turno 2/noche', 'acoso', "horas extra."] })).status).toBe(200);
     const { results } = await env.DB.prepare('SELECT tag FROM report_tags WHERE report_id = ?1 ORDER BY tag').bind(body.reportId).all<{ tag: string }>();
     expect(results.map((r) => r.tag)).toEqual(['acoso', 'horas extra.', 'turno 2/noche']);
