@@ -12,6 +12,8 @@ export interface Env {
   POW_SECRET: string;
   /** Leading zero bits the proof of work needs. */
   POW_BITS: string;
+  /** Release hours of the Mexico City day, e.g. "7,15" (src/domain/release.ts). */
+  RELEASE_HOURS?: string;
   /** Where the quick-exit control goes. */
   QUICK_EXIT_URL: string;
   /** Domain of the facilities' intake addresses, e.g. reportes.example.org. */

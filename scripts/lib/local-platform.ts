@@ -6,7 +6,7 @@ import { getPlatformProxy } from 'wrangler';
 import type { Env } from '../../src/env';
 
 export interface LocalPlatform {
-  env: Pick<Env, 'DB' | 'BLOBS' | 'STATE'>;
+  env: Pick<Env, 'DB' | 'BLOBS' | 'STATE' | 'RELEASE_HOURS'>;
   dispose: () => Promise<void>;
 }
 

@@ -227,8 +227,7 @@ async function send() {
     const source = JSON.stringify([report, evidence.items.map((e) => e.id)]);
     if (!sealed || sealed.source !== source) sealed = await seal(report, source);
     await uploadEvidence(sealed.uploads);
-    await submit(sealed.json);
-    showReceipt();
+    showReceipt(await submit(sealed.json));
   } catch (error) {
     status.textContent = '';
     showProblems([error instanceof ApiProblem ? error.message : msg('errors.network')]);
@@ -284,15 +283,19 @@ async function uploadEvidence(uploads: PendingUpload[]) {
   }
 }
 
+/** What the server answers once the report is stored: when its batch reaches the readers. */
+interface StoredAnswer {
+  release: { day: string; hour: number; relative: 'today' | 'tomorrow' };
+}
+
 /** Posts the payload, retrying network failures and refreshing a spent or expired challenge. */
-async function submit(body: string) {
+async function submit(body: string): Promise<StoredAnswer> {
   for (let attempt = 0; attempt < 4; attempt++) {
     if (!challenge) challenge = await fetchChallenge();
     const counter = await challenge.counter!;
     const withWork = `${body.slice(0, -1)},"pow":${JSON.stringify({ challenge: challenge.challenge, counter })}}`;
     try {
-      await requestJson(`/api/reports?lang=${lang}`, { rawBody: withWork });
-      return;
+      return await requestJson<StoredAnswer>(`/api/reports?lang=${lang}`, { rawBody: withWork });
     } catch (error) {
       if (error instanceof ApiProblem && error.code?.startsWith('pow_')) {
         challenge = undefined; // spent or stale: solve a fresh one and send the same report again
@@ -305,9 +308,16 @@ async function submit(body: string) {
   throw new Error('network');
 }
 
-function showReceipt() {
+/** "7 de la mañana", "3 de la tarde": the release hour on a 12-hour clock, in words. */
+function releaseTime(hour: number): string {
+  const part = hour < 12 ? 'morning' : hour < 19 ? 'afternoon' : 'night';
+  return msg(`receipt.time_${part}`, { hour: hour % 12 === 0 ? 12 : hour % 12 });
+}
+
+function showReceipt(stored: StoredAnswer) {
   const receipt = $<HTMLElement>('receipt');
   $<HTMLElement>('receipt-code').textContent = receiptCode;
+  $<HTMLElement>('receipt-release').textContent = msg(`receipt.read_${stored.release.relative}`, { time: releaseTime(stored.release.hour) });
   form.reset();
   form.hidden = true;
   document.querySelector('.promises')?.setAttribute('hidden', '');

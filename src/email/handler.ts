@@ -7,7 +7,8 @@ import { EmailMessage } from 'cloudflare:email';
 import { deriveMailbox, fromB64, newReceiptCode, sealEnvelope, toB64, type Sodium } from '../crypto';
 import { rolesFor, type SendTo } from '../domain/report';
 import type { Env } from '../env';
-import { mexicoDay } from '../lib/clock';
+import { releaseClock } from '../lib/clock';
+import { releaseDay } from '../domain/release';
 import { loadSodium } from '../lib/sodium';
 import { activeRecipientsStatement, type RecipientKey } from '../storage/recipients';
 import { findReport, storeReport } from '../storage/reports';
@@ -72,6 +73,7 @@ export async function receiveMail(message: ForwardableEmailMessage, env: Env): P
 
   const code = newReceiptCode(s);
   const mailbox = deriveMailbox(s, code);
+  const releaseAt = releaseClock(env.RELEASE_HOURS).next;
   try {
     await storeReport(s, env.DB, env.BLOBS, {
       id: reportId,
@@ -79,7 +81,8 @@ export async function receiveMail(message: ForwardableEmailMessage, env: Env): P
       channel: 'email',
       sendTo: readers.sendTo,
       categories: [],
-      receivedDay: mexicoDay(),
+      receivedDay: releaseDay(releaseAt),
+      releaseAt,
       mailbox: { id: mailbox.mailboxId, boxPk: toB64(s, mailbox.box.publicKey), signPk: toB64(s, mailbox.sign.publicKey) },
       body: envelope.body,
       bodyDigest: toB64(s, s.crypto_generichash(32, envelope.body, null)),

@@ -1,6 +1,9 @@
 /**
- * @module The only clock readings Buzón keeps: calendar days in Mexico City, never a time of day.
+ * @module The only clock readings Buzón keeps: calendar days in Mexico City and the fixed release
+ * hours of src/domain/release.ts, never the time something happened.
  */
+import { lastRelease, nextRelease, releaseHours } from '../domain/release';
+
 const dayFormat = new Intl.DateTimeFormat('en-CA', {
   timeZone: 'America/Mexico_City',
   year: 'numeric',
@@ -11,6 +14,12 @@ const dayFormat = new Intl.DateTimeFormat('en-CA', {
 /** "YYYY-MM-DD" for the given instant, in Mexico City. */
 export function mexicoDay(at: Date = new Date()): string {
   return dayFormat.format(at);
+}
+
+/** The releases around now: `last` is what readers may see up to, `next` is what arrives now is stamped with. */
+export function releaseClock(setting: string | undefined, at: Date = new Date()): { last: string; next: string } {
+  const hours = releaseHours(setting);
+  return { last: lastRelease(at, hours), next: nextRelease(at, hours) };
 }
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000);

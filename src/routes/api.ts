@@ -8,7 +8,8 @@ import { checkWork, fromB64, isPlausibleBodyLength, toB64 } from '../crypto';
 import { rolesFor } from '../domain/report';
 import { issueChallenge, verifyChallenge } from '../lib/challenge';
 import { attachmentComplete } from './attachments-api';
-import { mexicoDay, nowSeconds } from '../lib/clock';
+import { mexicoDay, nowSeconds, releaseClock } from '../lib/clock';
+import { releaseDay, releaseHour } from '../domain/release';
 import { apiError, type AppEnv } from '../lib/http';
 import { loadSodium } from '../lib/sodium';
 import { getFacility } from '../storage/facilities';
@@ -79,7 +80,9 @@ api.post(
       if (!(await attachmentComplete(c.env.BLOBS, sub.reportId, a.id, a.chunks))) return apiError(c, 422, 'attachment_incomplete');
     }
 
-    const receivedDay = mexicoDay();
+    // Stamped with the next release, not the hour it came in: readers get it with its whole batch.
+    const releaseAt = releaseClock(c.env.RELEASE_HOURS).next;
+    const receivedDay = releaseDay(releaseAt);
     try {
       await storeReport(s, c.env.DB, c.env.BLOBS, {
         id: sub.reportId,
@@ -88,6 +91,7 @@ api.post(
         sendTo: sub.sendTo,
         categories: sub.categories,
         receivedDay,
+        releaseAt,
         mailbox: sub.mailbox,
         body,
         bodyDigest,
@@ -104,14 +108,22 @@ api.post(
       }
       throw error;
     }
-    return c.json({ reportId: sub.reportId, receivedDay, duplicate: false }, 201);
+    return c.json({ reportId: sub.reportId, receivedDay, release: releaseInfo(releaseAt), duplicate: false }, 201);
   },
 );
+
+/** When readers get the report: its release day and hour, for the receipt screen. */
+const releaseInfo = (releaseAt: string) => ({
+  at: releaseAt,
+  day: releaseDay(releaseAt),
+  hour: releaseHour(releaseAt),
+  relative: releaseDay(releaseAt) === mexicoDay() ? ('today' as const) : ('tomorrow' as const),
+});
 
 /** The same answer as the first time for a true retry; a conflict for different bytes under a used id. */
 function answerRetry(c: Context<AppEnv>, stored: StoredReportRef, facilityId: string, bodyDigest: string) {
   if (stored.bodyDigest !== bodyDigest || stored.facilityId !== facilityId) return apiError(c, 409, 'conflict');
-  return c.json({ reportId: stored.id, receivedDay: stored.receivedDay, duplicate: true }, 200);
+  return c.json({ reportId: stored.id, receivedDay: stored.receivedDay, release: releaseInfo(stored.releaseAt), duplicate: true }, 200);
 }
 
 /**

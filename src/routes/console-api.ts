@@ -7,7 +7,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { fromB64, isPlausibleBodyLength, signinMessage, toB64, utf8, verifyProof } from '../crypto';
 import { attachmentChunkKey } from '../domain/attachment';
 import { canMove, FINAL_STATUSES, type Status } from '../domain/case';
-import { mexicoDay, nowSeconds } from '../lib/clock';
+import { mexicoDay, nowSeconds, releaseClock } from '../lib/clock';
 import { apiError, type AppEnv, type ErrorCode } from '../lib/http';
 import {
   clearSigninFailures,
@@ -40,6 +40,9 @@ async function audit(c: ConsoleContext, action: string, reportId: string | null,
   const reader = c.get('reader');
   await appendAudit(c.env.DB, await loadSodium(), [{ day: mexicoDay(), actor: reader.keyId, role: reader.role, action, reportId, outcome, detail }]);
 }
+
+/** The last release that has passed: readers see nothing stamped later (src/domain/release.ts). */
+const released = (c: ConsoleContext) => releaseClock(c.env.RELEASE_HOURS).last;
 
 /** Refuses, and records the refusal without any personal data. */
 async function deny(c: ConsoleContext, status: 403 | 404 | 409 | 422, code: ErrorCode, action: string, reportId: string | null) {
@@ -146,6 +149,7 @@ consoleApi.get('/cases', zValidator('query', caseFilterSchema, invalid), async (
     facility: q.facility,
     overdue: q.overdue === '1',
     today,
+    released: released(c),
     limit: q.limit,
     offset: q.offset,
   });
@@ -156,7 +160,7 @@ consoleApi.get('/cases', zValidator('query', caseFilterSchema, invalid), async (
 consoleApi.post('/bodies', limitBody(16 * 1024), zValidator('json', bodiesSchema, invalid), async (c) => {
   const reader = c.get('reader');
   const ids = [...new Set(c.req.valid('json').ids)];
-  const inScope = await bodyKeysInScope(c.env.DB, reader, ids);
+  const inScope = await bodyKeysInScope(c.env.DB, reader, ids, released(c));
   const refused = ids.find((id) => !inScope.has(id));
   if (refused) return deny(c, 403, 'forbidden', 'view', refused);
   const s = await loadSodium();
@@ -172,13 +176,12 @@ consoleApi.get('/cases/:id', async (c) => {
   const id = c.req.param('id');
   if (!hexId.safeParse(id).success) return apiError(c, 400, 'invalid');
   const reader = c.get('reader');
-  const access = await openCase(c.env.DB, reader, id);
+  const access = await openCase(c.env.DB, reader, id, released(c));
   if (access === 'missing') return deny(c, 404, 'not_found', 'view', id);
-  if (access === 'forbidden') return deny(c, 403, 'forbidden', 'view', id);
   const s = await loadSodium();
   const [body, thread, readers, monitors, events, attachments] = await Promise.all([
     getSealedText(c.env.BLOBS, access.bodyKey),
-    threadFor(c.env.DB, id, reader.keyId),
+    threadFor(c.env.DB, id, reader.keyId, released(c)),
     readersOf(c.env.DB, access.case.facilityId, access.case.sendTo),
     facilityMonitors(c.env.DB, access.case.facilityId),
     c.env.DB.prepare('SELECT seq, field, value, actor, day FROM triage_events WHERE report_id = ?1 ORDER BY seq').bind(id).all(),
@@ -206,9 +209,8 @@ consoleApi.get('/cases/:id', async (c) => {
 consoleApi.get('/cases/:id/attachments/:attachmentId/chunks/:index', async (c) => {
   const { id, attachmentId, index } = c.req.param();
   if (!hexId.safeParse(id).success || !hexId.safeParse(attachmentId).success || !/^\d{1,3}$/.test(index)) return apiError(c, 400, 'invalid');
-  const access = await openCase(c.env.DB, c.get('reader'), id);
+  const access = await openCase(c.env.DB, c.get('reader'), id, released(c));
   if (access === 'missing') return deny(c, 404, 'not_found', 'download', id);
-  if (access === 'forbidden') return deny(c, 403, 'forbidden', 'download', id);
   const known = await c.env.DB.prepare('SELECT chunks FROM attachments WHERE report_id = ?1 AND id = ?2').bind(id, attachmentId).first<{ chunks: number }>();
   if (!known || Number(index) >= known.chunks) return apiError(c, 404, 'not_found');
   const bytes = await c.env.BLOBS.get(attachmentChunkKey(id, attachmentId, Number(index)), 'arrayBuffer');
@@ -221,9 +223,9 @@ consoleApi.post('/cases/:id/triage', zValidator('json', triageSchema, invalid), 
   const id = c.req.param('id');
   const reader = c.get('reader');
   if (!hexId.safeParse(id).success) return apiError(c, 400, 'invalid');
-  const access = await openCase(c.env.DB, reader, id);
+  const access = await openCase(c.env.DB, reader, id, released(c));
   if (access === 'missing') return deny(c, 404, 'not_found', 'triage', id);
-  if (access === 'forbidden' || reader.role !== 'monitor') return deny(c, 403, 'forbidden', 'triage', id);
+  if (reader.role !== 'monitor') return deny(c, 403, 'forbidden', 'triage', id);
   const change = c.req.valid('json');
   const day = mexicoDay();
   const from = access.case.status;
@@ -252,9 +254,8 @@ consoleApi.post(
     const reader = c.get('reader');
     if (!hexId.safeParse(id).success) return apiError(c, 400, 'invalid');
     const msg = c.req.valid('json');
-    const access = await openCase(c.env.DB, reader, id);
+    const access = await openCase(c.env.DB, reader, id, released(c));
     if (access === 'missing') return deny(c, 404, 'not_found', msg.kind, id);
-    if (access === 'forbidden') return deny(c, 403, 'forbidden', msg.kind, id);
     const readers = await readersOf(c.env.DB, access.case.facilityId, access.case.sendTo);
     const expected =
       msg.kind === 'reply' ? ['mailbox', ...readers.map((r) => r.keyId)] : readers.filter((r) => r.role === reader.role).map((r) => r.keyId);
@@ -273,6 +274,7 @@ consoleApi.post(
       authorRole: reader.role,
       authorKey: reader.keyId,
       day: mexicoDay(),
+      releaseAt: released(c),
       body,
       keys: msg.envelope.keys,
     });

@@ -8,7 +8,8 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { fromB64, isPlausibleBodyLength, mailboxMessage, toB64, verifyProof, type Sodium } from '../crypto';
 import { issueChallenge, verifyChallenge } from '../lib/challenge';
-import { mexicoDay, nowSeconds } from '../lib/clock';
+import { nowSeconds, releaseClock } from '../lib/clock';
+import { releaseDay } from '../domain/release';
 import { apiError, type AppEnv } from '../lib/http';
 import { loadSodium } from '../lib/sodium';
 import { getSealedText } from '../storage/blobs';
@@ -63,7 +64,7 @@ mailboxApi.post('/thread', zValidator('json', threadSchema, invalid), async (c) 
   const p = c.req.valid('json');
   const found = await provenCase(c.env, s, p, 'thread');
   if (!found) return apiError(c, 404, 'case_not_found');
-  const [thread, readers] = await Promise.all([threadFor(c.env.DB, found.id, 'mailbox'), readersOf(c.env.DB, found.facilityId, found.sendTo)]);
+  const [thread, readers] = await Promise.all([threadFor(c.env.DB, found.id, 'mailbox', null), readersOf(c.env.DB, found.facilityId, found.sendTo)]);
   const messages = await Promise.all(
     thread
       .filter((m) => m.sealed)
@@ -98,13 +99,16 @@ mailboxApi.post(
     if (!sealedToExactly(p.message.envelope.keys, ['mailbox', ...readers.map((r) => r.keyId)]) || !isPlausibleBodyLength(body.length)) {
       return apiError(c, 422, 'bad_envelope');
     }
+    const releaseAt = releaseClock(c.env.RELEASE_HOURS).next;
     const outcome = await storeMessage(s, c.env.DB, c.env.BLOBS, {
       reportId: found.id,
       id: p.message.id,
       kind: 'answer',
       authorRole: 'worker',
       authorKey: null,
-      day: mexicoDay(),
+      // Readers get the answer with the next release, dated by it, like a report.
+      day: releaseDay(releaseAt),
+      releaseAt,
       body,
       keys: p.message.envelope.keys,
     });

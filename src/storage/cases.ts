@@ -5,6 +5,10 @@
  * they serve that the worker sent to the company's monitor; an official sees the reports a
  * worker sent to the authority, in their jurisdiction. A report sent only to the authority does
  * not exist for the company: not even its day or categories show in a monitor's list.
+ *
+ * Readers see only what has been released (src/domain/release.ts): every read below takes the last
+ * release that has passed, and a report or answer stamped with a later one does not exist for them,
+ * not even as a count. Inside a release the order is the random id, which says nothing about arrival.
  */
 import type { Sodium } from '../crypto';
 import { addDays, type Status } from '../domain/case';
@@ -66,11 +70,13 @@ export interface CaseFilter {
   facility?: string;
   overdue?: boolean;
   today: string;
+  /** The last release that has passed: nothing stamped later is listed or counted. */
+  released: string;
   limit: number;
   offset: number;
 }
 
-/** Newest first; within a day the order is the random id, which says nothing about arrival. */
+/** Newest release first; within a release the order is the random id, which says nothing about arrival. */
 export async function listCases(db: D1Database, reader: ReaderSession, f: CaseFilter): Promise<{ cases: CaseSummary[]; total: number }> {
   const where = [IN_SCOPE];
   const params: unknown[] = [reader.role, reader.keyId];
@@ -78,39 +84,41 @@ export async function listCases(db: D1Database, reader: ReaderSession, f: CaseFi
     params.push(v);
     return `?${params.length}`;
   };
+  where.push(`r.release_at <= ${param(f.released)}`);
   if (f.status) where.push(`r.status = ${param(f.status)}`);
   if (f.facility) where.push(`r.facility_id = ${param(f.facility)}`);
   if (f.category) where.push(`EXISTS (SELECT 1 FROM report_categories c WHERE c.report_id = r.id AND c.category = ${param(f.category)})`);
   if (f.overdue) where.push(`r.first_reply_day IS NULL AND r.received_day < ${param(addDays(f.today, -7))}`);
   const clause = where.join(' AND ');
   const [rows, count] = await db.batch([
-    db.prepare(`${SELECT_CASE} WHERE ${clause} ORDER BY r.received_day DESC, r.id LIMIT ${param(f.limit)} OFFSET ${param(f.offset)}`).bind(...params),
+    db.prepare(`${SELECT_CASE} WHERE ${clause} ORDER BY r.release_at DESC, r.id LIMIT ${param(f.limit)} OFFSET ${param(f.offset)}`).bind(...params),
     db.prepare(`SELECT count(*) AS n FROM reports r JOIN facilities f ON f.id = r.facility_id WHERE ${clause}`).bind(...params.slice(0, -2)),
   ]);
   return { cases: (rows!.results as unknown as CaseRow[]).map(toSummary), total: (count!.results[0] as { n: number }).n };
 }
 
-export type CaseAccess = { case: CaseSummary; bodyKey: string; mailboxBoxPk: string } | 'missing' | 'forbidden';
+export type CaseAccess = { case: CaseSummary; bodyKey: string; mailboxBoxPk: string } | 'missing';
 
-/** One case if the reader may see it; tells a missing case from one outside their scope. */
-export async function openCase(db: D1Database, reader: ReaderSession, id: string): Promise<CaseAccess> {
-  const [inScope, exists] = await db.batch([
-    db.prepare(`${SELECT_CASE.replace('w.sealed', 'w.sealed, r.body_key AS bodyKey, r.mailbox_box_pk AS mailboxBoxPk')} WHERE r.id = ?3 AND ${IN_SCOPE}`).bind(reader.role, reader.keyId, id),
-    db.prepare('SELECT 1 AS n FROM reports WHERE id = ?1').bind(id),
-  ]);
-  const row = inScope!.results[0] as (CaseRow & { bodyKey: string; mailboxBoxPk: string }) | undefined;
-  if (row) {
-    const { bodyKey, mailboxBoxPk, ...rest } = row;
-    return { case: toSummary(rest), bodyKey, mailboxBoxPk };
-  }
-  return exists!.results.length ? 'forbidden' : 'missing';
+/**
+ * One case if the reader may see it. A case outside their scope, or not released yet, is
+ * 'missing' exactly like one that never existed: a report sent only to the authority must not
+ * exist for the company, and one still waiting for its release must not exist for anyone.
+ */
+export async function openCase(db: D1Database, reader: ReaderSession, id: string, released: string): Promise<CaseAccess> {
+  const row = await db
+    .prepare(`${SELECT_CASE.replace('w.sealed', 'w.sealed, r.body_key AS bodyKey, r.mailbox_box_pk AS mailboxBoxPk')} WHERE r.id = ?3 AND r.release_at <= ?4 AND ${IN_SCOPE}`)
+    .bind(reader.role, reader.keyId, id, released)
+    .first<CaseRow & { bodyKey: string; mailboxBoxPk: string }>();
+  if (!row) return 'missing';
+  const { bodyKey, mailboxBoxPk, ...rest } = row;
+  return { case: toSummary(rest), bodyKey, mailboxBoxPk };
 }
 
 /** D1 binds at most 100 parameters per statement. */
 const IDS_PER_STATEMENT = 90;
 
-/** The body keys of the cases, among ids, that the reader may see: one round trip for a whole page. */
-export async function bodyKeysInScope(db: D1Database, reader: ReaderSession, ids: string[]): Promise<Map<string, string>> {
+/** The body keys of the released cases, among ids, that the reader may see: one round trip for a whole page. */
+export async function bodyKeysInScope(db: D1Database, reader: ReaderSession, ids: string[], released: string): Promise<Map<string, string>> {
   const chunks: string[][] = [];
   for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) chunks.push(ids.slice(i, i + IDS_PER_STATEMENT));
   const results = await db.batch(
@@ -118,9 +126,9 @@ export async function bodyKeysInScope(db: D1Database, reader: ReaderSession, ids
       db
         .prepare(
           `SELECT r.id, r.body_key AS bodyKey FROM reports r JOIN facilities f ON f.id = r.facility_id
-            WHERE r.id IN (${chunk.map((_, i) => `?${i + 3}`).join(', ')}) AND ${IN_SCOPE}`,
+            WHERE r.id IN (${chunk.map((_, i) => `?${i + 4}`).join(', ')}) AND r.release_at <= ?3 AND ${IN_SCOPE}`,
         )
-        .bind(reader.role, reader.keyId, ...chunk),
+        .bind(reader.role, reader.keyId, released, ...chunk),
     ),
   );
   return new Map(results.flatMap((r) => (r.results as Array<{ id: string; bodyKey: string }>).map((row) => [row.id, row.bodyKey] as [string, string])));
@@ -137,19 +145,25 @@ export interface ThreadMessage {
   sealed: string | null;
 }
 
-/** A case's messages with the content key sealed to the given key id (notes for others come back without one). */
-export async function threadFor(db: D1Database, reportId: string, keyId: string): Promise<ThreadMessage[]> {
+/**
+ * A case's messages with the content key sealed to the given key id (notes for others come back
+ * without one). The worker's mailbox (released = null) reads everything in the order written. A
+ * reader reads only what has been released, in release order, numbered by position: a worker's
+ * answer waiting for its release neither shows nor leaves a gap in the numbering, and once
+ * released it sorts after every reader message of the window it arrived in.
+ */
+export async function threadFor(db: D1Database, reportId: string, keyId: string, released: string | null): Promise<ThreadMessage[]> {
   const { results } = await db
     .prepare(
       `SELECT m.id, m.seq, m.kind, m.author_role AS authorRole, m.author_key AS authorKey, m.day, m.body_key AS bodyKey, w.sealed
          FROM messages m
          LEFT JOIN wrapped_keys w ON w.report_id = m.report_id AND w.message_id = m.id AND w.key_id = ?2
-        WHERE m.report_id = ?1
-        ORDER BY m.seq`,
+        WHERE m.report_id = ?1 AND (?3 IS NULL OR m.release_at <= ?3)
+        ORDER BY ${released === null ? 'm.seq' : 'm.release_at, m.seq'}`,
     )
-    .bind(reportId, keyId)
+    .bind(reportId, keyId, released)
     .all<ThreadMessage>();
-  return results;
+  return released === null ? results : results.map((m, i) => ({ ...m, seq: i + 1 }));
 }
 
 export const messageBodyKey = (reportId: string, messageId: string) => `report/${reportId}/message/${messageId}`;
@@ -161,6 +175,8 @@ export interface NewMessage {
   authorRole: 'worker' | 'monitor' | 'official';
   authorKey: string | null;
   day: string;
+  /** Readers' messages: the last release (they show at once); workers' answers: the next one. */
+  releaseAt: string;
   body: Uint8Array;
   keys: Array<{ keyId: string; sealed: string }>;
 }
@@ -178,10 +194,10 @@ export async function storeMessage(s: Sodium, db: D1Database, blobs: KVNamespace
   await db.batch([
     db
       .prepare(
-        `INSERT INTO messages (report_id, seq, id, kind, author_role, author_key, day, body_key)
-         SELECT ?1, coalesce(max(seq), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7 FROM messages WHERE report_id = ?1`,
+        `INSERT INTO messages (report_id, seq, id, kind, author_role, author_key, day, body_key, release_at)
+         SELECT ?1, coalesce(max(seq), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM messages WHERE report_id = ?1`,
       )
-      .bind(m.reportId, m.id, m.kind, m.authorRole, m.authorKey, m.day, bodyKey),
+      .bind(m.reportId, m.id, m.kind, m.authorRole, m.authorKey, m.day, bodyKey, m.releaseAt),
     ...m.keys.map((k) =>
       db.prepare('INSERT INTO wrapped_keys (report_id, message_id, key_id, sealed) VALUES (?1, ?2, ?3, ?4)').bind(m.reportId, m.id, k.keyId, k.sealed),
     ),

@@ -17,7 +17,10 @@ export interface NewReport {
   channel: 'web' | 'email';
   sendTo: SendTo;
   categories: Category[];
+  /** The day of its release batch (equal to releaseDay(releaseAt)). */
   receivedDay: string;
+  /** The release batch it reaches readers in, "YYYY-MM-DDTHH" (src/domain/release.ts). */
+  releaseAt: string;
   mailbox: { id: string; boxPk: string; signPk: string };
   body: Uint8Array;
   bodyDigest: string;
@@ -39,10 +42,11 @@ export interface StoredReportRef {
   facilityId: string;
   bodyDigest: string;
   receivedDay: string;
+  releaseAt: string;
 }
 
 const findReportStatement = (db: D1Database, id: string) =>
-  db.prepare('SELECT id, facility_id AS facilityId, body_digest AS bodyDigest, received_day AS receivedDay FROM reports WHERE id = ?1').bind(id);
+  db.prepare('SELECT id, facility_id AS facilityId, body_digest AS bodyDigest, received_day AS receivedDay, release_at AS releaseAt FROM reports WHERE id = ?1').bind(id);
 
 export async function findReport(db: D1Database, id: string): Promise<StoredReportRef | null> {
   return findReportStatement(db, id).first<StoredReportRef>();
@@ -89,11 +93,11 @@ export async function storeReport(s: Sodium, db: D1Database, blobs: KVNamespace,
   await db.batch([
     db
       .prepare(
-        `INSERT INTO reports (id, facility_id, channel, send_to, received_day, status,
+        `INSERT INTO reports (id, facility_id, channel, send_to, received_day, release_at, status,
                               mailbox_id, mailbox_box_pk, mailbox_sign_pk, body_key, body_digest)
-         VALUES (?1, ?2, ?3, ?4, ?5, 'new', ?6, ?7, ?8, ?9, ?10)`,
+         VALUES (?1, ?2, ?3, ?4, ?5, ?11, 'new', ?6, ?7, ?8, ?9, ?10)`,
       )
-      .bind(r.id, r.facilityId, r.channel, r.sendTo, r.receivedDay, r.mailbox.id, r.mailbox.boxPk, r.mailbox.signPk, bodyKey, r.bodyDigest),
+      .bind(r.id, r.facilityId, r.channel, r.sendTo, r.receivedDay, r.mailbox.id, r.mailbox.boxPk, r.mailbox.signPk, bodyKey, r.bodyDigest, r.releaseAt),
     ...r.categories.map((c) => db.prepare('INSERT INTO report_categories (report_id, category) VALUES (?1, ?2)').bind(r.id, c)),
     ...r.keys.map((k) =>
       db.prepare('INSERT INTO wrapped_keys (report_id, message_id, key_id, sealed) VALUES (?1, ?1, ?2, ?3)').bind(r.id, k.keyId, k.sealed),

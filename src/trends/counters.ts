@@ -86,12 +86,17 @@ export const RECOUNT_CATEGORIES = `
          r.send_to, r.channel, count(*) AS n
     FROM reports r LEFT JOIN report_categories c ON c.report_id = r.id GROUP BY 1, 2, 3, 4, 5`;
 
-/** Rebuilds every counter from the reports, in one batch (after a bulk import or a restore). */
-export async function rebuildTrendCounters(db: D1Database): Promise<void> {
-  await db.batch([
+/** The statements that rebuild every counter from the reports, for one batch. */
+export function rebuildTrendCounterStatements(db: D1Database): Statement[] {
+  return [
     db.prepare('DELETE FROM trend_reports'),
     db.prepare('DELETE FROM trend_categories'),
     db.prepare(`INSERT INTO trend_reports (facility_id, week, status, send_to, channel, n) ${RECOUNT_REPORTS}`),
     db.prepare(`INSERT INTO trend_categories (facility_id, week, category, send_to, channel, n) ${RECOUNT_CATEGORIES}`),
-  ]);
+  ];
+}
+
+/** Rebuilds every counter from the reports, in one batch (after a bulk import or a restore). */
+export async function rebuildTrendCounters(db: D1Database): Promise<void> {
+  await db.batch(rebuildTrendCounterStatements(db));
 }

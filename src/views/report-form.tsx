@@ -41,6 +41,11 @@ const CLIENT_MESSAGES = [
   'form.evidence_bad_type',
   'form.evidence_unreadable',
   'form.uploading',
+  'receipt.read_today',
+  'receipt.read_tomorrow',
+  'receipt.time_morning',
+  'receipt.time_afternoon',
+  'receipt.time_night',
 ];
 
 export function ReportForm({ t, lang, facility, facilities, facilityEmail }: ReportFormProps) {
@@ -54,6 +59,7 @@ export function ReportForm({ t, lang, facility, facilities, facilityEmail }: Rep
         <li>{t('intro.promise_encrypted')}</li>
         <li>{t('intro.promise_choose')}</li>
       </ul>
+      <p class="emergency">{t('intro.emergency')}</p>
       <p class="links">
         <a href={`/seguimiento?lang=${lang}`} data-confirm={t('nav.leave_confirm')}>{t('followup.link')}</a>
         <a href={`/sin-rastro?lang=${lang}`} data-confirm={t('nav.leave_confirm')}>{t('no_trace.link')}</a>
@@ -177,6 +183,10 @@ export function ReportForm({ t, lang, facility, facilities, facilityEmail }: Rep
         <p>
           <strong>{t('receipt.only_way')}</strong>
         </p>
+        <h3>{t('receipt.when_heading')}</h3>
+        <p>{t('receipt.batches')}</p>
+        <p id="receipt-release"></p>
+        <p class="emergency">{t('receipt.emergency')}</p>
         <h3>{t('receipt.save_heading')}</h3>
         <ul>
           <li>{t('receipt.save_contact')}</li>

@@ -16,6 +16,7 @@ h1,h2,p,li,dd{overflow-wrap:break-word;hyphens:auto}
 h2{font-size:1.3rem}
 .promises{padding-left:1.2rem}
 .promises li{margin:.25rem 0}
+.emergency{font-weight:600}
 .notice{padding:.75rem;border:2px solid #b26a00;background:#fff6e5;border-radius:.5rem}
 fieldset{border:0;margin:1.5rem 0 0;padding:0;min-width:0}
 legend,label.q{display:block;font-weight:700;font-size:1.15rem;margin:1.5rem 0 .25rem;padding:0}

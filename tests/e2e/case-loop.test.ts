@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium, phoneContext } from '../../scripts/lib/browser';
+import { releaseNow } from './release';
 import { codeInUrl } from './state-files';
 
 const run = promisify(execFile);
@@ -57,6 +58,9 @@ async function reportFromPhone(phone: BrowserContext, r: { category: string; des
   await worker.check('#send-to-monitor');
   await worker.tap('#send');
   await worker.waitForSelector('#receipt:not([hidden])', { timeout: 60_000 });
+  // Nobody reads in real time: the receipt says when the batch reaches the readers, and what to do in danger.
+  expect(await worker.textContent('#receipt-release')).toMatch(/^Lo pueden leer a partir de (hoy|mañana) a las \d{1,2} de la (mañana|tarde|noche)\.$/);
+  expect(await worker.textContent('#receipt')).toContain('911');
   return (await worker.textContent('#receipt-code'))!.trim();
 }
 
@@ -79,8 +83,16 @@ describe('report → triage → reply → worker reads and answers → monitor s
     const phone = await phoneContext(browser);
     const code = await reportFromPhone(phone, { category: 'intimidation', where: CANARY_HTML, description: `${marker} ${CANARY_HTML}` });
 
-    // 2. The monitor signs in, decrypts, acknowledges and replies.
+    // 2. Until its release the report exists for no reader: not in the list, not in the count.
     const laptop = await browser.newContext({ locale: 'es-MX', viewport: { width: 1280, height: 900 } });
+    const early = await laptop.newPage();
+    await signInConsole(early, '.demo-monitor.txt');
+    await early.waitForFunction(() => document.getElementById('list-count')!.textContent !== '');
+    expect(await early.locator('#cases tbody tr', { hasText: marker }).count()).toBe(0);
+    await early.close();
+    await releaseNow(stateDir);
+
+    // 3. After the release the monitor signs in, decrypts, acknowledges and replies.
     const monitor = await laptop.newPage();
     const dialogs: string[] = [];
     monitor.on('dialog', (d) => {
@@ -104,7 +116,7 @@ describe('report → triage → reply → worker reads and answers → monitor s
     await monitor.click('#send-reply');
     await monitor.waitForFunction(() => document.getElementById('case-thread')!.textContent!.includes('¿En qué turno pasó?'));
 
-    // 3. The worker opens the follow-up page with the receipt, reads the reply and answers.
+    // 4. The worker opens the follow-up page with the receipt, reads the reply and answers.
     const followUp = await openFollowUp(phone, code.toLowerCase().replace(/-/g, ' '));
     expect(await followUp.textContent('#case-status')).toBe('Leído');
     expect(await followUp.textContent('#thread')).toContain('Leímos tu reporte. ¿En qué turno pasó?');
@@ -114,7 +126,8 @@ describe('report → triage → reply → worker reads and answers → monitor s
     await followUp.waitForFunction(() => document.getElementById('thread')!.textContent!.includes('turno de noche'));
     expect(await phone.storageState()).toEqual({ cookies: [], origins: [] });
 
-    // 4. The monitor sees the answer.
+    // 5. The monitor sees the answer once it is released.
+    await releaseNow(stateDir);
     await monitor.click('#back');
     await openCaseWith(monitor, marker);
     await monitor.waitForFunction(() => document.getElementById('case-thread')!.textContent!.includes('turno de noche'));
@@ -148,6 +161,7 @@ describe('report → triage → reply → worker reads and answers → monitor s
     const marker = `Doble${Date.now().toString(36)}`;
     const phone = await phoneContext(browser);
     const code = await reportFromPhone(phone, { category: 'coercion', description: `${marker} nos obligaron a firmar.` });
+    await releaseNow(stateDir);
 
     // The monitor on a phone: the list fits the screen (it scrolls inside its own box).
     const monitorPhone = await phoneContext(browser);

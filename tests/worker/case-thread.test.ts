@@ -14,7 +14,7 @@ import {
   type Sodium,
 } from '../../src/crypto';
 import { verifyAuditChain } from '../../src/storage/audit';
-import { buildSubmission, makeFacility, post, sodium, type TestFacility } from './helpers';
+import { buildSubmission, makeFacility, post, releaseNow, sodium, type TestFacility } from './helpers';
 import { api, signIn } from './console-helpers';
 
 type Keyed = { keyId: string; boxPk: string };
@@ -35,6 +35,7 @@ async function mailboxProof(s: Sodium, code: string, action: (mailboxId: string)
 async function submitted(s: Sodium, f: TestFacility) {
   const sub = await buildSubmission(s, f);
   expect((await post(sub.body)).status).toBe(201);
+  await releaseNow();
   return { reportId: sub.body.reportId as string, code: sub.code };
 }
 
@@ -70,6 +71,10 @@ describe('replies and the worker follow-up', () => {
     expect((await api('/api/mailbox/messages', { body: { ...signed.proof, message: answer } })).status).toBe(201);
     const note = sealMessage(s, 'Nota interna: revisar cámaras', reportId, f.id, [{ keyId: f.monitor.keyId, boxPk: toB64(s, f.monitor.box.publicKey) }]);
     expect((await api(`/console/api/cases/${reportId}/messages`, { token, body: { ...note, kind: 'note' } })).status).toBe(201);
+    // The answer waits for its release: until then the monitor's thread has no trace of it.
+    const waiting = (await (await api(`/console/api/cases/${reportId}`, { token })).json()) as { messages: Array<{ kind: string; seq: number }> };
+    expect(waiting.messages.map((x) => [x.kind, x.seq])).toEqual([['reply', 1], ['note', 2]]);
+    await releaseNow();
     const after = (await (await api(`/console/api/cases/${reportId}`, { token })).json()) as { messages: Array<{ id: string; kind: string; body: string; sealed: string }> };
     expect(after.messages.map((x) => x.kind)).toEqual(['reply', 'answer', 'note']);
     const fromWorker = after.messages[1]!;

@@ -5,7 +5,7 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fromB64, sealEnvelope, toB64, utf8, type RecipientKeys, type Sodium } from '../../src/crypto';
-import { buildSubmission, makeFacility, post, sampleReport, sodium, type TestFacility } from './helpers';
+import { buildSubmission, makeFacility, post, releaseNow, sampleReport, sodium, type TestFacility } from './helpers';
 import { api, makeOfficial, signIn } from './console-helpers';
 
 type Reader = 'monitorA' | 'monitorB' | 'officialA' | 'officialB' | 'officialNational';
@@ -57,6 +57,7 @@ beforeAll(async () => {
   cases.A_both = await submit(A, 'both');
   cases.A_authorityOnly = await submit(A, 'authority');
   cases.B_both = await submit(B, 'both');
+  await releaseNow();
 });
 
 async function detailKeys(token: string, id: string) {
@@ -111,7 +112,7 @@ describe('authorization matrix', () => {
           const status = await perform(reader, c, action);
           const expectOk = allowed(reader, c, action);
           if (expectOk) expect([200, 201], `${reader} ${action} ${c}`).toContain(status);
-          else expect([403, 422], `${reader} ${action} ${c}`).toContain(status);
+          else expect([403, 404, 422], `${reader} ${action} ${c}`).toContain(status);
         }
       });
     }
@@ -119,12 +120,25 @@ describe('authorization matrix', () => {
 
   it('should log every refusal without any personal data', async () => {
     const before = (await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE outcome = 'denied'").first<{ n: number }>())!.n;
-    expect((await api(`/console/api/cases/${cases.B_both}`, { token: tokens.monitorA })).status).toBe(403);
+    expect((await api(`/console/api/cases/${cases.B_both}`, { token: tokens.monitorA })).status).toBe(404);
     const row = await env.DB.prepare("SELECT * FROM audit_log WHERE outcome = 'denied' ORDER BY seq DESC LIMIT 1").first<Record<string, unknown>>();
     expect((await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE outcome = 'denied'").first<{ n: number }>())!.n).toBe(before + 1);
-    expect(row).toMatchObject({ actor: A.monitor.keyId, role: 'monitor', action: 'view', report_id: cases.B_both, outcome: 'denied', detail: 'forbidden' });
+    expect(row).toMatchObject({ actor: A.monitor.keyId, role: 'monitor', action: 'view', report_id: cases.B_both, outcome: 'denied', detail: 'not_found' });
     expect(Object.keys(row!).sort()).toEqual(['action', 'actor', 'day', 'detail', 'hash', 'outcome', 'prev_hash', 'report_id', 'role', 'seq']);
     expect(String(row!.day)).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it('should answer the company monitor about a case sent only to the authority exactly as about one that never existed', async () => {
+    const never = s.to_hex(s.randombytes_buf(16));
+    const answer = async (path: string) => {
+      const res = await api(path, { token: tokens.monitorA });
+      return { status: res.status, body: await res.text() };
+    };
+    for (const suffix of ['', `/attachments/${never}/chunks/0`]) {
+      const hidden = await answer(`/console/api/cases/${cases.A_authorityOnly}${suffix}`);
+      expect(hidden.status).toBe(404);
+      expect(hidden).toEqual(await answer(`/console/api/cases/${never}${suffix}`));
+    }
   });
 
   it('should not even list, for the company monitor, a case sent only to the authority', async () => {

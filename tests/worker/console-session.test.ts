@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { recipientKeysFromSeed, signinMessage, signProof, toB64 } from '../../src/crypto';
-import { buildSubmission, makeFacility, post, sodium } from './helpers';
+import { buildSubmission, makeFacility, post, releaseNow, sodium } from './helpers';
 import { api, challengeFor, ORIGIN, signIn } from './console-helpers';
 
 async function attempt(keyId: string, challenge: string, signature: string) {
@@ -121,6 +121,7 @@ describe('triage input', () => {
     const token = await signIn(s, f.monitor);
     const { body } = await buildSubmission(s, f);
     await post(body);
+    await releaseNow();
     const triage = (change: unknown) => api(`/console/api/cases/${body.reportId}/triage`, { token, body: change });
     return { f, body, triage };
   }

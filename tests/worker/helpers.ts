@@ -16,7 +16,9 @@ import {
   type Sodium,
 } from '../../src/crypto';
 import { rolesFor, type ReportPlaintext, type SendTo } from '../../src/domain/report';
+import { releaseClock } from '../../src/lib/clock';
 import { loadSodium } from '../../src/lib/sodium';
+import { releaseWaitingStatements } from '../../src/storage/release';
 
 export const sodium = loadSodium;
 
@@ -124,4 +126,12 @@ export async function storedTrace(reportId: string) {
     keys: await one('SELECT count(*) AS n FROM wrapped_keys WHERE report_id = ?1'),
     blob: (await env.BLOBS.list({ prefix: `report/${reportId}/body` })).keys.length,
   };
+}
+
+/**
+ * Lets readers see every waiting report and answer now, as if their release hour had passed
+ * (the Worker itself only ever releases at the hour: src/domain/release.ts).
+ */
+export async function releaseNow() {
+  await env.DB.batch(releaseWaitingStatements(env.DB, releaseClock(env.RELEASE_HOURS).last));
 }

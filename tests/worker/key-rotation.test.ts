@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { recipientKeysFromSeed, toB64 } from '../../src/crypto';
-import { buildSubmission, makeFacility, post, sampleReport, sodium } from './helpers';
+import { buildSubmission, makeFacility, post, releaseNow, sampleReport, sodium } from './helpers';
 import { api, signIn } from './console-helpers';
 
 describe('key rotation', () => {
@@ -27,6 +27,7 @@ describe('key rotation', () => {
     expect((await post(after.body)).status).toBe(201);
     // The page, reading the listed keys, now seals to the new key only.
     expect(after.body.envelope.keys.map((k: { keyId: string }) => k.keyId)).toEqual([fresh.keyId]);
+    await releaseNow();
 
     const oldToken = await signIn(s, f.monitor);
     const oldList = ((await (await api('/console/api/cases?limit=200', { token: oldToken })).json()) as { cases: Array<{ id: string; sealed: string | null }> }).cases;

@@ -12,7 +12,7 @@ import { RECOUNT_CATEGORIES, RECOUNT_REPORTS, rebuildTrendCounters } from '../..
 import { mondayOf } from '../../src/trends/weeks';
 import { api, signIn } from './console-helpers';
 import { bytes, deliver, mail, randomSender } from './email-helpers';
-import { buildSubmission, makeFacility, post, sampleReport, sodium, type TestFacility } from './helpers';
+import { buildSubmission, makeFacility, post, releaseNow, sampleReport, sodium, type TestFacility } from './helpers';
 
 type Row = Record<string, string | number>;
 
@@ -41,6 +41,7 @@ async function submitMany(s: Awaited<ReturnType<typeof sodium>>, f: TestFacility
   // Every submission twice at once: a racing retry must not count twice.
   const statuses = await Promise.all(subs.flatMap(({ body }) => [post(body), post(body)]).map(async (r) => (await r).status));
   expect(statuses.filter((x) => x === 201)).toHaveLength(n);
+  await releaseNow();
   return subs.map(({ body }) => ({ id: body.reportId as string, sendTo: body.sendTo as SendTo }));
 }
 

@@ -1,0 +1,26 @@
+/**
+ * Lets readers see every waiting report and answer at once, on this machine only: for trying the
+ * console right after sending a demo report, and for the browser tests. A deployment has no such
+ * door; there a batch reaches readers at its release hour (src/domain/release.ts).
+ *
+ *   npm run release:now [-- --persist-to DIR]
+ */
+import { releaseClock } from '../src/lib/clock';
+import { releaseWaitingStatements } from '../src/storage/release';
+import { openLocalPlatform, option } from './lib/local-platform';
+
+if (process.argv.includes('--remote')) {
+  console.error('release:now works on local state only: a deployment releases at its release hours.');
+  process.exit(2);
+}
+const platform = await openLocalPlatform(option('persist-to'));
+try {
+  const db = platform.env.DB;
+  const upTo = releaseClock(platform.env.RELEASE_HOURS).last;
+  const waiting = 'SELECT (SELECT count(*) FROM reports WHERE release_at > ?1) + (SELECT count(*) FROM messages WHERE release_at > ?1) AS n';
+  const { n } = (await db.prepare(waiting).bind(upTo).first<{ n: number }>())!;
+  await db.batch(releaseWaitingStatements(db, upTo));
+  console.log(`released now: ${n} waiting report(s) and answer(s)`);
+} finally {
+  await platform.dispose();
+}

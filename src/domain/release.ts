@@ -1,0 +1,65 @@
+/**
+ * @module Release batches: reports and workers' answers reach readers only at fixed hours of the
+ * Mexico City day, so no reader (least of all the company's monitor) learns when one arrived.
+ *
+ * A release is written "YYYY-MM-DDTHH" (Mexico City day and hour), so releases compare as strings.
+ * What arrives is stamped with the next release; readers see what was stamped at or before the
+ * last release that has passed. The day of a report's release is its "received day" for readers,
+ * clocks and trends alike (docs/threat-model.md).
+ */
+
+/** Default release hours: the start of the morning and of the afternoon shift. */
+export const DEFAULT_RELEASE_HOURS: readonly number[] = [7, 15];
+
+/** Release hours from a deployment setting like "7,15"; the default when missing or malformed. */
+export function releaseHours(setting: string | undefined): number[] {
+  const hours = (setting ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter((h) => /^\d{1,2}$/.test(h))
+    .map(Number)
+    .filter((h) => h >= 0 && h <= 23);
+  const unique = [...new Set(hours)].sort((a, b) => a - b);
+  return unique.length ? unique : [...DEFAULT_RELEASE_HOURS];
+}
+
+const clockFormat = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'America/Mexico_City',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** Mexico City day and hour of an instant. */
+function mexicoDayHour(at: Date): { day: string; hour: number } {
+  const parts = Object.fromEntries(clockFormat.formatToParts(at).map((p) => [p.type, p.value]));
+  return { day: `${parts.year}-${parts.month}-${parts.day}`, hour: Number(parts.hour) };
+}
+
+const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+const previousDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+const release = (day: string, hour: number) => `${day}T${String(hour).padStart(2, '0')}`;
+
+/** The release that what arrives at this instant belongs to: the first release hour still to come. */
+export function nextRelease(at: Date, hours: readonly number[]): string {
+  const { day, hour } = mexicoDayHour(at);
+  const later = hours.find((h) => h > hour);
+  return later === undefined ? release(nextDay(day), hours[0]!) : release(day, later);
+}
+
+/** The last release that has passed at this instant: readers see everything stamped up to it. */
+export function lastRelease(at: Date, hours: readonly number[]): string {
+  const { day, hour } = mexicoDayHour(at);
+  const past = [...hours].reverse().find((h) => h <= hour);
+  return past === undefined ? release(previousDay(day), hours[hours.length - 1]!) : release(day, past);
+}
+
+/** The day part of a release: the report's received day as readers, clocks and trends know it. */
+export const releaseDay = (r: string) => r.slice(0, 10);
+
+/** The hour part of a release (0-23). */
+export const releaseHour = (r: string) => Number(r.slice(11, 13));
+
+export const RELEASE_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}$/;

@@ -1,0 +1,18 @@
+/**
+ * @module Releasing waiting reports and answers ahead of their batch: for demos and tests on a
+ * local machine only (`npm run release:now`). The Worker itself never calls this; in a deployment
+ * a batch reaches readers at its release hour and not before.
+ */
+import { rebuildTrendCounterStatements } from '../trends/counters';
+
+/**
+ * Statements (one batch) that move everything still waiting into the given, already passed,
+ * release: its day becomes their received day, and the trend counters follow.
+ */
+export function releaseWaitingStatements(db: D1Database, upTo: string): ReturnType<D1Database['prepare']>[] {
+  return [
+    db.prepare('UPDATE reports SET release_at = ?1, received_day = substr(?1, 1, 10) WHERE release_at > ?1').bind(upTo),
+    db.prepare("UPDATE messages SET release_at = ?1, day = CASE WHEN kind = 'answer' THEN substr(?1, 1, 10) ELSE day END WHERE release_at > ?1").bind(upTo),
+    ...rebuildTrendCounterStatements(db),
+  ];
+}
