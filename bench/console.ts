@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { launchChromium } from '../scripts/lib/browser';
+import { releaseNow } from '../scripts/lib/dev-server';
 import type { Sodium } from '../src/crypto';
 import { buildSubmission, fetchRecipients, postSubmission } from './submission';
 
@@ -12,6 +13,7 @@ export async function consoleBench(s: Sodium, base: string, stateDir: string, re
   const subs = [];
   for (let i = 0; i < reports; i++) subs.push(await buildSubmission(s, base, recipients, `Reporte ${i}: nos dijeron que no votáramos por el sindicato nuevo.`));
   for (let i = 0; i < subs.length; i += 25) await Promise.all(subs.slice(i, i + 25).map((sub) => postSubmission(base, sub.json).then((r) => r.arrayBuffer())));
+  await releaseNow(stateDir); // the console lists a batch only once it is released
 
   const [passphrase, , keyId] = readFileSync(`${stateDir}/.demo-monitor.txt`, 'utf8').trim().split('\n');
   const browser = await launchChromium();

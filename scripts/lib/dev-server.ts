@@ -47,6 +47,14 @@ export async function prepareState(stateDir?: string): Promise<string> {
   return dir;
 }
 
+/**
+ * Brings the release hour forward on a local state: readers see waiting reports and answers now,
+ * through the same local-only command a developer uses (`npm run release:now`).
+ */
+export async function releaseNow(stateDir: string): Promise<void> {
+  await run('npx', ['tsx', 'scripts/release-now.ts', '--persist-to', stateDir], { env: { ...process.env, ...QUIET_WRANGLER } });
+}
+
 /** Starts wrangler dev on a free port and waits until it answers; `env` adds to its environment. */
 export async function startDevServer(opts: { stateDir: string; vars?: Record<string, string>; env?: Record<string, string> }): Promise<DevServer> {
   const port = await freePort();

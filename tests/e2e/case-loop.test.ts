@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium, phoneContext } from '../../scripts/lib/browser';
-import { releaseNow } from './release';
+import { releaseNow } from '../../scripts/lib/dev-server';
 import { codeInUrl } from './state-files';
 
 const run = promisify(execFile);

@@ -11,6 +11,7 @@ import { PNG } from 'pngjs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium, phoneContext } from '../../scripts/lib/browser';
+import { releaseNow } from '../../scripts/lib/dev-server';
 import { openLocalPlatform } from '../../scripts/lib/local-platform';
 
 const base = inject('baseUrl');
@@ -56,6 +57,7 @@ async function fillReport(page: Page, marker: string, files: Array<{ name: strin
 }
 
 async function monitorOpens(context: BrowserContext, marker: string): Promise<Page> {
+  await releaseNow(stateDir); // readers see a report only once its batch is released
   const [passphrase, , keyId] = (await readFile(join(stateDir, '.demo-monitor.txt'), 'utf8')).trim().split('\n');
   const page = await context.newPage();
   await page.goto(`${base}/console`);
