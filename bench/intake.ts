@@ -58,7 +58,7 @@ export async function concurrentSubmissions(s: Sodium, base: string, stateDir: s
       )
         .bind(sub.id, keys.keyId)
         .first<{ sealed: string; bodyKey: string }>();
-      const body = sealed ? await getSealed(s, platform.env.BLOBS, sealed.bodyKey) : null;
+      const body = sealed ? await getSealed(s, platform.env.DB, platform.env.BLOBS, sealed.bodyKey) : null;
       if (!sealed || !body) continue;
       const plain = openEnvelope(s, body, fromB64(s, sealed.sealed), keys.box, { kind: 'report', reportId: sub.id, messageId: sub.id, facilityId: 'demo-silao' });
       if (JSON.parse(fromUtf8(plain)).description === `Concurrente ${subs.indexOf(sub)}`) opened++;

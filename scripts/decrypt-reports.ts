@@ -38,7 +38,7 @@ try {
     .all<{ id: string; facilityId: string; receivedDay: string; channel: string; bodyKey: string; sealed: string }>();
   let failures = 0;
   for (const row of results) {
-    const body = await getSealed(s, BLOBS, row.bodyKey);
+    const body = await getSealed(s, DB, BLOBS, row.bodyKey);
     try {
       if (!body) throw new Error('body missing');
       const plain = openEnvelope(s, body, fromB64(s, row.sealed), keys.box, {

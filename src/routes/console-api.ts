@@ -164,7 +164,7 @@ consoleApi.post('/bodies', limitBody(16 * 1024), zValidator('json', bodiesSchema
   const refused = ids.find((id) => !inScope.has(id));
   if (refused) return deny(c, 403, 'forbidden', 'view', refused);
   const s = await loadSodium();
-  const texts = await getSealedTexts(c.env.BLOBS, ids.map((id) => inScope.get(id)!));
+  const texts = await getSealedTexts(c.env.DB, c.env.BLOBS, ids.map((id) => inScope.get(id)!));
   const bodies = ids.map((id) => [id, texts.get(inScope.get(id)!) ?? null] as const);
   const day = mexicoDay();
   await appendAudit(c.env.DB, s, ids.map((id) => ({ day, actor: reader.keyId, role: reader.role, action: 'view', reportId: id, outcome: 'ok' as const, detail: null })));
@@ -180,14 +180,14 @@ consoleApi.get('/cases/:id', async (c) => {
   if (access === 'missing') return deny(c, 404, 'not_found', 'view', id);
   const s = await loadSodium();
   const [body, thread, readers, monitors, events, attachments] = await Promise.all([
-    getSealedText(c.env.BLOBS, access.bodyKey),
+    getSealedText(c.env.DB, c.env.BLOBS, access.bodyKey),
     threadFor(c.env.DB, id, reader.keyId, released(c)),
     readersOf(c.env.DB, access.case.facilityId, access.case.sendTo),
     facilityMonitors(c.env.DB, access.case.facilityId),
     c.env.DB.prepare('SELECT seq, field, value, actor, day FROM triage_events WHERE report_id = ?1 ORDER BY seq').bind(id).all(),
     c.env.DB.prepare('SELECT id, chunks FROM attachments WHERE report_id = ?1 ORDER BY id').bind(id).all<{ id: string; chunks: number }>(),
   ]);
-  const texts = await getSealedTexts(c.env.BLOBS, thread.filter((m) => m.sealed).map((m) => m.bodyKey));
+  const texts = await getSealedTexts(c.env.DB, c.env.BLOBS, thread.filter((m) => m.sealed).map((m) => m.bodyKey));
   const messages = thread.map(({ bodyKey, ...m }) => ({ ...m, body: m.sealed ? (texts.get(bodyKey) ?? null) : null }));
   await audit(c, 'view', id, 'ok');
   const toKey = ({ keyId, boxPk }: { keyId: string; boxPk: string }) => ({ keyId, boxPk });

@@ -69,7 +69,7 @@ mailboxApi.post('/thread', zValidator('json', threadSchema, invalid), async (c) 
     thread
       .filter((m) => m.sealed)
       .map(async ({ bodyKey, authorKey: _authorKey, ...m }) => {
-        return { ...m, body: await getSealedText(c.env.BLOBS, bodyKey) };
+        return { ...m, body: await getSealedText(c.env.DB, c.env.BLOBS, bodyKey) };
       }),
   );
   return c.json({

@@ -12,7 +12,7 @@
  */
 import type { Sodium } from '../crypto';
 import { addDays, type Status } from '../domain/case';
-import { putSealed } from './blobs';
+import { sealedBodyWrite } from './blobs';
 import type { ReaderSession } from '../lib/session';
 import { countStatusChange, recordAnswerDay } from '../trends/counters';
 
@@ -182,7 +182,7 @@ export interface NewMessage {
 }
 
 /**
- * Stores a thread message: blob first, then the message, its wrapped keys and (for the first
+ * Stores a thread message: its body, the message, its wrapped keys and (for the first
  * reply to the worker) the acknowledgement day, or (for the second) the answer day, in one D1
  * batch. A retry with the same id is a no-op.
  */
@@ -190,8 +190,9 @@ export async function storeMessage(s: Sodium, db: D1Database, blobs: KVNamespace
   const existing = await db.prepare('SELECT report_id FROM messages WHERE id = ?1').bind(m.id).first<{ report_id: string }>();
   if (existing) return 'duplicate';
   const bodyKey = messageBodyKey(m.reportId, m.id);
-  await putSealed(s, blobs, bodyKey, m.body, { day: m.day });
+  const body = await sealedBodyWrite(s, db, blobs, bodyKey, m.body, m.day);
   await db.batch([
+    ...body,
     db
       .prepare(
         `INSERT INTO messages (report_id, seq, id, kind, author_role, author_key, day, body_key, release_at)

@@ -1,12 +1,13 @@
 /**
- * @module Reports: the encrypted body in KV, the clear metadata and wrapped keys in D1.
+ * @module Reports: the sealed body, the clear metadata and the wrapped keys, all in one D1 batch.
  *
- * Order of writes: the blob first, then every D1 row in one batch. A report is visible only
- * once its batch commits, so a crash leaves at most an unreferenced blob that a retry overwrites.
+ * A report is visible only once its batch commits, and the batch holds its body too: no moment
+ * where a body exists without its report. (A mail report too large for a D1 row is the exception:
+ * its body goes to KV first, and a crash leaves at most an unreferenced blob that cleanup removes.)
  */
 import type { Sodium } from '../crypto';
 import type { Category, SendTo } from '../domain/report';
-import { putSealed } from './blobs';
+import { sealedBodyWrite } from './blobs';
 import { facilityStatement, toFacility, type Facility, type FacilityRow } from './facilities';
 import { activeRecipientsStatement, type RecipientKey } from './recipients';
 import { countNewReport } from '../trends/counters';
@@ -84,13 +85,14 @@ export async function intakeLookup(
 }
 
 /**
- * Stores a report: blob to KV, then in one D1 batch the report, its categories, its wrapped keys,
- * the spent challenge and its trend counts. If any row fails (a replayed challenge, a racing copy) none is written.
+ * Stores a report: in one D1 batch its body, the report, its categories, its wrapped keys, the
+ * spent challenge and its trend counts. If any row fails (a replayed challenge, a racing copy) none is written.
  */
 export async function storeReport(s: Sodium, db: D1Database, blobs: KVNamespace, r: NewReport): Promise<void> {
   const bodyKey = reportBodyKey(r.id, r.bodyDigest);
-  await putSealed(s, blobs, bodyKey, r.body, { day: r.receivedDay });
+  const body = await sealedBodyWrite(s, db, blobs, bodyKey, r.body, r.receivedDay);
   await db.batch([
+    ...body,
     db
       .prepare(
         `INSERT INTO reports (id, facility_id, channel, send_to, received_day, release_at, status,

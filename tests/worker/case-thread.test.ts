@@ -125,6 +125,29 @@ describe('replies and the worker follow-up', () => {
   });
 });
 
+describe('bodies stored in KV before migration 0008', () => {
+  it('should still open for the monitor and the worker once moved out of D1', async () => {
+    const s = await sodium();
+    const f = await makeFacility(s);
+    const { reportId, code } = await submitted(s, f);
+    const token = await signIn(s, f.monitor);
+    const detail = (await (await api(`/console/api/cases/${reportId}`, { token })).json()) as { body: string; sealTo: { reply: Keyed[] } };
+    const reply = sealMessage(s, 'Respuesta de antes', reportId, f.id, detail.sealTo.reply);
+    expect((await api(`/console/api/cases/${reportId}/messages`, { token, body: { ...reply, kind: 'reply' } })).status).toBe(201);
+    // Put the bodies where an older Buzón kept them: KV, under the same keys, and nothing in D1.
+    const { results } = await env.DB.prepare("SELECT key, body FROM sealed_bodies WHERE key LIKE 'report/' || ?1 || '/%'").bind(reportId).all<{ key: string; body: string }>();
+    expect(results).toHaveLength(2);
+    for (const r of results) await env.BLOBS.put(r.key, r.body);
+    await env.DB.prepare("DELETE FROM sealed_bodies WHERE key LIKE 'report/' || ?1 || '/%'").bind(reportId).run();
+    const again = (await (await api(`/console/api/cases/${reportId}`, { token })).json()) as { body: string; messages: Array<{ body: string }> };
+    expect(again.body).toBe(detail.body);
+    expect(again.messages.map((m) => m.body)).toEqual([reply.envelope.body]);
+    const { proof } = await mailboxProof(s, code, () => 'thread');
+    const thread = (await (await api('/api/mailbox/thread', { body: proof })).json()) as { messages: Array<{ body: string }> };
+    expect(thread.messages.map((m) => m.body)).toEqual([reply.envelope.body]);
+  });
+});
+
 describe('audit log', () => {
   it('should chain every action, and name the first broken link after tampering', async () => {
     const s = await sodium();

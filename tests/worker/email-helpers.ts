@@ -143,7 +143,7 @@ export async function openReport(s: Sodium, reportId: string, keys: RecipientKey
     .bind(reportId, keys.keyId)
     .first<{ facilityId: string; bodyKey: string; sealed: string }>();
   if (!row) throw new Error('not sealed to this key');
-  const body = (await getSealed(s, env.BLOBS, row.bodyKey))!;
+  const body = (await getSealed(s, env.DB, env.BLOBS, row.bodyKey))!;
   const plain = openEnvelope(s, body, fromB64(s, row.sealed), keys.box, {
     kind: 'report',
     reportId,

@@ -151,7 +151,7 @@ describe('email intake: size', () => {
     expect(plain.attachments).toHaveLength(1);
     expect(sameBytes(fromB64(s, plain.attachments[0]!.data), file)).toBe(true);
     const { bodyKey } = (await env.DB.prepare('SELECT body_key AS bodyKey FROM reports WHERE id = ?1').bind(report!.id).first<{ bodyKey: string }>())!;
-    const blob = await getSealed(s, env.BLOBS, bodyKey);
+    const blob = await getSealed(s, env.DB, env.BLOBS, bodyKey);
     expect(blob!.byteLength).toBeLessThanOrEqual(16 * 1024 * 1024 + 40);
   });
 

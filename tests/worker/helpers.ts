@@ -124,7 +124,9 @@ export async function storedTrace(reportId: string) {
     reports: await one('SELECT count(*) AS n FROM reports WHERE id = ?1'),
     categories: await one('SELECT count(*) AS n FROM report_categories WHERE report_id = ?1'),
     keys: await one('SELECT count(*) AS n FROM wrapped_keys WHERE report_id = ?1'),
-    blob: (await env.BLOBS.list({ prefix: `report/${reportId}/body` })).keys.length,
+    blob:
+      (await one("SELECT count(*) AS n FROM sealed_bodies WHERE key LIKE 'report/' || ?1 || '/body/%'")) +
+      (await env.BLOBS.list({ prefix: `report/${reportId}/body` })).keys.length,
   };
 }
 

@@ -6,7 +6,7 @@ import { forgetExpiredChallenges } from '../../src/scheduled';
 import { buildSubmission, makeFacility, post, sampleReport, sodium, storedTrace } from './helpers';
 
 describe('report submission', () => {
-  it('should store a valid report once: blob in KV, report, categories and wrapped keys in D1', async () => {
+  it('should store a valid report once: body, report, categories and wrapped keys in one D1 batch, nothing in KV', async () => {
     const s = await sodium();
     const f = await makeFacility(s);
     const { body } = await buildSubmission(s, f);
@@ -17,6 +17,7 @@ describe('report submission', () => {
     expect(json).toMatchObject({ reportId: body.reportId, duplicate: false });
     expect(json.receivedDay).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(await storedTrace(body.reportId)).toEqual({ reports: 1, categories: 2, keys: 2, blob: 1 });
+    expect((await env.BLOBS.list({ prefix: `report/${body.reportId}/` })).keys).toEqual([]);
 
     const row = await env.DB.prepare('SELECT * FROM reports WHERE id = ?1').bind(body.reportId).first<Record<string, unknown>>();
     expect(row).toMatchObject({ facility_id: f.id, channel: 'web', send_to: 'both', status: 'new', mailbox_id: body.mailbox.id });
@@ -33,7 +34,7 @@ describe('report submission', () => {
     expect((await post(body)).status).toBe(201);
     const { bodyKey } = (await env.DB.prepare('SELECT body_key AS bodyKey FROM reports WHERE id = ?1').bind(body.reportId).first<{ bodyKey: string }>())!;
     expect(bodyKey).toMatch(new RegExp(`^report/${body.reportId}/body/[A-Za-z0-9_-]{22}$`));
-    const blob = (await getSealed(s, env.BLOBS, bodyKey))!;
+    const blob = (await getSealed(s, env.DB, env.BLOBS, bodyKey))!;
     const { results } = await env.DB.prepare('SELECT key_id, sealed FROM wrapped_keys WHERE report_id = ?1').bind(body.reportId).all<{ key_id: string; sealed: string }>();
     expect(results.map((r) => r.key_id)).toEqual([f.monitor.keyId]);
     const ctx = { kind: 'report' as const, reportId: body.reportId, messageId: body.reportId, facilityId: f.id };
@@ -82,7 +83,7 @@ describe('report submission', () => {
     const report = { ...sampleReport(f.id, 'both', `Descripción ${canary}`), where: `Lugar ${canary}`, who: `Persona ${canary}` };
     const { body } = await buildSubmission(s, f, report);
     expect((await post(body)).status).toBe(201);
-    const tables = ['facilities', 'recipients', 'recipient_facilities', 'reports', 'report_categories', 'wrapped_keys', 'spent_challenges'];
+    const tables = ['facilities', 'recipients', 'recipient_facilities', 'reports', 'report_categories', 'wrapped_keys', 'spent_challenges', 'sealed_bodies'];
     for (const table of tables) {
       const { results } = await env.DB.prepare(`SELECT * FROM ${table}`).all();
       expect(JSON.stringify(results)).not.toContain(canary);
