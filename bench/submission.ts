@@ -35,7 +35,7 @@ export async function buildSubmission(s: Sodium, base: string, recipients: Recip
     { kind: 'report', reportId, messageId: reportId, facilityId: 'demo-silao' },
     [...recipients.monitor, ...recipients.official].map((r) => ({ keyId: r.keyId, boxPublicKey: fromB64(s, r.boxPk) })),
   );
-  const { challenge, bits } = (await (await fetch(`${base}/api/challenge`)).json()) as { challenge: string; bits: number };
+  const { challenge, bits } = (await (await fetch(`${base}/api/challenge?facility=demo-silao`)).json()) as { challenge: string; bits: number };
   let counter = 0;
   while (!checkWork(s, challenge, reportId, counter, bits)) counter++;
   const json = JSON.stringify({

@@ -78,7 +78,7 @@ export async function startDevServer(opts: { stateDir: string; vars?: Record<str
   for (let i = 0; i < 120; i++) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited:\n${output}`);
     try {
-      const res = await fetch(`${url}/api/challenge`);
+      const res = await fetch(`${url}/healthz`);
       if (res.ok) return { url, stateDir: opts.stateDir, stop };
     } catch {
       /* not up yet */

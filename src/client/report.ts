@@ -27,6 +27,8 @@ interface RecipientKeys {
 }
 interface Challenge {
   challenge: string;
+  /** A challenge pays for a report at one facility only. */
+  facility: string;
   bits: number;
   counter?: Promise<number>;
 }
@@ -74,21 +76,30 @@ async function start() {
   const prefetch = () => facilityField.value && recipientsFor(facilityField.value).catch(() => undefined);
   facilityField.addEventListener('change', prefetch);
   prefetch();
+  // The facility's challenge, solved while the worker writes (the plant chooser: once one is chosen).
+  facilityField.addEventListener('change', () => facilityField.value && void challengeFor(facilityField.value).catch(() => undefined));
   evidence = evidencePicker({
     input: $<HTMLInputElement>('files'),
     list: $('attachment-list'),
     problems: (list) => showProblems(list, list.length ? ['files'] : []),
     newId: () => s.to_hex(s.randombytes_buf(16)),
   });
-  challenge = await fetchChallenge();
+  if (facilityField.value) await challengeFor(facilityField.value);
   sendButton.disabled = false;
   sendButton.textContent = msg('form.send');
   sendButton.addEventListener('click', () => void send());
   form.addEventListener('submit', (e) => e.preventDefault());
 }
 
-async function fetchChallenge(): Promise<Challenge> {
-  const c = await requestJson<Challenge>(`/api/challenge?lang=${lang}`);
+/** The current challenge if it is for this facility, else a new one. */
+async function challengeFor(facility: string): Promise<Challenge> {
+  if (!challenge || challenge.facility !== facility) challenge = await fetchChallenge(facility);
+  return challenge;
+}
+
+async function fetchChallenge(facility: string): Promise<Challenge> {
+  const c = await requestJson<Challenge>(`/api/challenge?facility=${encodeURIComponent(facility)}&lang=${lang}`);
+  c.facility = facility;
   // The work needs only the challenge and the report id, so it runs while the worker writes.
   c.counter = solveWorkInSlices(s, c.challenge, reportId, c.bits);
   return c;
@@ -226,8 +237,8 @@ async function send() {
     // Any change after a failed attempt makes a new ciphertext under the same report id.
     const source = JSON.stringify([report, evidence.items.map((e) => e.id)]);
     if (!sealed || sealed.source !== source) sealed = await seal(report, source);
-    await uploadEvidence(sealed.uploads);
-    showReceipt(await submit(sealed.json));
+    await uploadEvidence(sealed.uploads, report.facility);
+    showReceipt(await submit(sealed.json, report.facility));
   } catch (error) {
     status.textContent = '';
     showProblems([error instanceof ApiProblem ? error.message : msg('errors.network')]);
@@ -239,7 +250,7 @@ async function send() {
 }
 
 /** Uploads every chunk not yet confirmed, one at a time, with a progress bar; a failed chunk is retried alone. */
-async function uploadEvidence(uploads: PendingUpload[]) {
+async function uploadEvidence(uploads: PendingUpload[], facility: string) {
   const total = uploads.reduce((n, u) => n + u.chunks.length, 0);
   if (!total) return;
   const bar = $<HTMLProgressElement>('upload-progress');
@@ -256,9 +267,9 @@ async function uploadEvidence(uploads: PendingUpload[]) {
     for (let index = 0; index < upload.chunks.length; index++) {
       if (upload.done.has(index)) continue;
       for (let attempt = 0; ; attempt++) {
-        if (!challenge) challenge = await fetchChallenge();
-        const counter = await challenge.counter!;
-        const query = new URLSearchParams({ challenge: challenge.challenge, counter: String(counter), lang });
+        const paid = await challengeFor(facility);
+        const counter = await paid.counter!;
+        const query = new URLSearchParams({ challenge: paid.challenge, counter: String(counter), lang });
         try {
           const res = await fetch(`/api/reports/${reportId}/attachments/${upload.id}/chunks/${index}?${query}`, {
             method: 'PUT',
@@ -289,11 +300,11 @@ interface StoredAnswer {
 }
 
 /** Posts the payload, retrying network failures and refreshing a spent or expired challenge. */
-async function submit(body: string): Promise<StoredAnswer> {
+async function submit(body: string, facility: string): Promise<StoredAnswer> {
   for (let attempt = 0; attempt < 4; attempt++) {
-    if (!challenge) challenge = await fetchChallenge();
-    const counter = await challenge.counter!;
-    const withWork = `${body.slice(0, -1)},"pow":${JSON.stringify({ challenge: challenge.challenge, counter })}}`;
+    const paid = await challengeFor(facility);
+    const counter = await paid.counter!;
+    const withWork = `${body.slice(0, -1)},"pow":${JSON.stringify({ challenge: paid.challenge, counter })}}`;
     try {
       return await requestJson<StoredAnswer>(`/api/reports?lang=${lang}`, { rawBody: withWork });
     } catch (error) {

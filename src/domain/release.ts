@@ -56,6 +56,20 @@ export function lastRelease(at: Date, hours: readonly number[]): string {
   return past === undefined ? release(previousDay(day), hours[hours.length - 1]!) : release(day, past);
 }
 
+/** The release `n` steps before `r` (n >= 0), for windows of whole batches. */
+export function releaseBefore(r: string, hours: readonly number[], n: number): string {
+  let day = r.slice(0, 10);
+  let i = hours.indexOf(releaseHour(r));
+  if (i < 0) i = hours.length - 1;
+  for (let k = 0; k < n; k++) {
+    if (--i < 0) {
+      i = hours.length - 1;
+      day = previousDay(day);
+    }
+  }
+  return release(day, hours[i]!);
+}
+
 /** The day part of a release: the report's received day as readers, clocks and trends know it. */
 export const releaseDay = (r: string) => r.slice(0, 10);
 

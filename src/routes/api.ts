@@ -6,26 +6,34 @@ import { zValidator } from '@hono/zod-validator';
 import { Hono, type Context } from 'hono';
 import { checkWork, fromB64, isPlausibleBodyLength, toB64 } from '../crypto';
 import { rolesFor } from '../domain/report';
-import { issueChallenge, verifyChallenge } from '../lib/challenge';
+import { issueChallenge, powBits, verifyChallenge } from '../lib/challenge';
 import { attachmentComplete } from './attachments-api';
 import { mexicoDay, nowSeconds, releaseClock } from '../lib/clock';
-import { releaseDay, releaseHour } from '../domain/release';
+import { releaseBefore, releaseDay, releaseHour, releaseHours } from '../domain/release';
+import { challengeBits, VOLUME_RELEASES } from '../domain/difficulty';
 import { apiError, type AppEnv } from '../lib/http';
 import { loadSodium } from '../lib/sodium';
 import { getFacility } from '../storage/facilities';
 import { activeRecipientsFor, sealedToExactly, type RecipientKey } from '../storage/recipients';
-import { findReport, intakeLookup, storeReport, type StoredReportRef } from '../storage/reports';
+import { findReport, intakeLookup, releasedVolume, storeReport, type StoredReportRef } from '../storage/reports';
 import { MAX_SUBMISSION_BYTES, MAX_WEB_BODY_BYTES, submissionSchema, type Submission } from './schemas';
 import { limitBody } from '../lib/body-limit';
 
 export const api = new Hono<AppEnv>();
 
-const powBits = (env: AppEnv['Bindings']) => Math.max(0, Math.min(30, Number(env.POW_BITS) || 16));
 
+/** A challenge for one report at one facility, as hard as the facility's (and the country's) recent volume asks. */
 api.get('/challenge', async (c) => {
+  const id = c.req.query('facility') ?? '';
+  if (!/^[a-z0-9-]{1,64}$/.test(id)) return apiError(c, 400, 'invalid', ['facility']);
+  const facility = await getFacility(c.env.DB, id);
+  if (!facility) return apiError(c, 404, 'unknown_facility');
+  const hours = releaseHours(c.env.RELEASE_HOURS);
+  const last = releaseClock(c.env.RELEASE_HOURS).last;
+  const volume = await releasedVolume(c.env.DB, facility.id, releaseBefore(last, hours, VOLUME_RELEASES), last);
+  const bits = Math.min(30, challengeBits(powBits(c.env), volume));
   const s = await loadSodium();
-  const bits = powBits(c.env);
-  return c.json({ challenge: issueChallenge(s, c.env.POW_SECRET, bits, nowSeconds()), bits });
+  return c.json({ challenge: issueChallenge(s, c.env.POW_SECRET, bits, nowSeconds(), { purpose: 'report', facility: facility.id }), bits });
 });
 
 api.get('/facilities/:id/recipients', async (c) => {
@@ -48,7 +56,7 @@ api.post(
   async (c) => {
     const sub = c.req.valid('json');
     const s = await loadSodium();
-    const challenge = sub.pow ? verifyChallenge(s, c.env.POW_SECRET, sub.pow.challenge, nowSeconds()) : null;
+    const challenge = sub.pow ? verifyChallenge(s, c.env.POW_SECRET, sub.pow.challenge, nowSeconds(), { purpose: 'report', facility: sub.facility }) : null;
     const nonce = challenge?.ok ? challenge.claims.nonce : '';
     const lookup = await intakeLookup(c.env.DB, { facilityId: sub.facility, reportId: sub.reportId, mailboxId: sub.mailbox.id, challengeNonce: nonce });
     const { facility, existing } = lookup;

@@ -9,7 +9,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { checkWork } from '../crypto';
 import { ATTACHMENT_LIMITS, attachmentChunkKey, CHUNK_OVERHEAD, MAX_CHUNKS } from '../domain/attachment';
-import { verifyChallenge } from '../lib/challenge';
+import { powBits, tokenBinding, verifyChallenge } from '../lib/challenge';
 import { mexicoDay, nowSeconds } from '../lib/clock';
 import { apiError, type AppEnv } from '../lib/http';
 import { loadSodium } from '../lib/sodium';
@@ -36,9 +36,12 @@ attachmentsApi.put(
     const counter = Number(c.req.query('counter'));
     if (!challenge || !Number.isSafeInteger(counter) || counter < 0) return apiError(c, 403, 'pow_missing');
     const s = await loadSodium();
-    const check = verifyChallenge(s, c.env.POW_SECRET, challenge, nowSeconds());
+    // Evidence is paid for with the report's own work: only a report token, never a free mailbox one.
+    const bound = tokenBinding(s, c.env.POW_SECRET, challenge);
+    if (!bound || bound.purpose !== 'report') return apiError(c, 403, 'pow_invalid');
+    const check = verifyChallenge(s, c.env.POW_SECRET, challenge, nowSeconds(), bound);
     if (!check.ok) return apiError(c, 403, check.reason);
-    if (!checkWork(s, challenge, reportId, counter, check.claims.bits)) return apiError(c, 403, 'pow_invalid');
+    if (!checkWork(s, challenge, reportId, counter, Math.max(check.claims.bits, powBits(c.env)))) return apiError(c, 403, 'pow_invalid');
     if (await findReport(c.env.DB, reportId)) return apiError(c, 409, 'conflict');
     const bytes = new Uint8Array(await c.req.arrayBuffer());
     if (bytes.length <= CHUNK_OVERHEAD) return apiError(c, 400, 'invalid');

@@ -29,6 +29,9 @@ const threadSchema = z.strictObject(proof);
 const answerSchema = z.strictObject({ ...proof, message: z.strictObject({ id: hexId, envelope: envelopeSchema }) });
 const invalid = (result: { success: boolean }, c: Parameters<typeof apiError>[0]) => (result.success ? undefined : apiError(c, 400, 'invalid'));
 
+/** Mailbox tokens carry no work and pay for nothing else (src/lib/challenge.ts). */
+const MAILBOX = { purpose: 'mailbox', facility: '*' } as const;
+
 /** A fixed Ed25519 key no one holds: checking against it costs what checking a real one does. */
 const DECOY_SIGN_PK = new Uint8Array(32).fill(7);
 
@@ -43,7 +46,7 @@ interface MailboxCase {
 
 /** The case behind a signed request, or null: same queries and one signature check either way. */
 async function provenCase(env: AppEnv['Bindings'], s: Sodium, p: { mailboxId: string; challenge: string; signature: string }, action: string) {
-  const check = verifyChallenge(s, env.POW_SECRET, p.challenge, nowSeconds());
+  const check = verifyChallenge(s, env.POW_SECRET, p.challenge, nowSeconds(), MAILBOX);
   const row = await env.DB.prepare(
     'SELECT id, facility_id AS facilityId, send_to AS sendTo, status, received_day AS receivedDay, mailbox_sign_pk AS signPk FROM reports WHERE mailbox_id = ?1',
   )
@@ -55,7 +58,7 @@ async function provenCase(env: AppEnv['Bindings'], s: Sodium, p: { mailboxId: st
 
 mailboxApi.get('/challenge', async (c) => {
   const s = await loadSodium();
-  return c.json({ challenge: issueChallenge(s, c.env.POW_SECRET, 0, nowSeconds()) });
+  return c.json({ challenge: issueChallenge(s, c.env.POW_SECRET, 0, nowSeconds(), MAILBOX) });
 });
 
 /** The case status and the messages the worker can read (replies and their own answers). */

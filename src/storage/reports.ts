@@ -85,6 +85,18 @@ export async function intakeLookup(
 }
 
 /**
+ * Reports released after `since` up to `upTo`, at one facility and in the whole country: the
+ * volume that prices a challenge (src/domain/difficulty.ts). Two index range counts.
+ */
+export async function releasedVolume(db: D1Database, facilityId: string, since: string, upTo: string): Promise<{ facility: number; national: number }> {
+  const [facility, national] = await db.batch([
+    db.prepare('SELECT count(*) AS n FROM reports INDEXED BY reports_by_release WHERE facility_id = ?1 AND release_at > ?2 AND release_at <= ?3').bind(facilityId, since, upTo),
+    db.prepare('SELECT count(*) AS n FROM reports INDEXED BY reports_by_release_at WHERE release_at > ?1 AND release_at <= ?2').bind(since, upTo),
+  ]);
+  return { facility: (facility!.results[0] as { n: number }).n, national: (national!.results[0] as { n: number }).n };
+}
+
+/**
  * Stores a report: in one D1 batch its body, the report, its categories, its wrapped keys, the
  * spent challenge and its trend counts. If any row fails (a replayed challenge, a racing copy) none is written.
  */

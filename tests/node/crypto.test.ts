@@ -363,19 +363,28 @@ describe('proof of work', () => {
     expect(hex(workHash(s, w.token, otherReport, w.firstSolution))).not.toBe(hex(workHash(s, w.token, w.reportId, w.firstSolution)));
   });
 
-  it('should verify the frozen challenge token (crypto_auth over the first four fields)', () => {
-    expect(w.token.split('.')).toHaveLength(5);
-    expect(verifyChallenge(s, w.secret, w.token, w.now)).toEqual({ ok: true, claims: w.claims });
-    const claims = w.token.split('.').slice(0, 4).join('.');
-    expect(toB64(s, s.crypto_auth(utf8(claims), fromB64(s, w.secret)))).toBe(w.token.split('.')[4]);
+  it('should verify the frozen challenge token (crypto_auth over the first six fields)', () => {
+    const bound = { purpose: 'report' as const, facility: w.claims.facility };
+    expect(w.token.split('.')).toHaveLength(7);
+    expect(verifyChallenge(s, w.secret, w.token, w.now, bound)).toEqual({ ok: true, claims: w.claims });
+    const claims = w.token.split('.').slice(0, 6).join('.');
+    expect(toB64(s, s.crypto_auth(utf8(claims), fromB64(s, w.secret)))).toBe(w.token.split('.')[6]);
   });
 
-  it('should refuse the token once expired, with its difficulty changed, or under another secret', () => {
-    expect(verifyChallenge(s, w.secret, w.token, w.claims.expires)).toEqual({ ok: false, reason: 'pow_expired' });
+  it('should refuse the token once expired, with its difficulty or binding changed, under another secret, or in the old format', () => {
+    const bound = { purpose: 'report' as const, facility: w.claims.facility };
+    expect(verifyChallenge(s, w.secret, w.token, w.claims.expires, bound)).toEqual({ ok: false, reason: 'pow_expired' });
     const easier = w.token.replace(`.${w.claims.bits}.`, '.1.');
     expect(easier).not.toBe(w.token);
-    expect(verifyChallenge(s, w.secret, easier, w.now)).toEqual({ ok: false, reason: 'pow_invalid' });
+    expect(verifyChallenge(s, w.secret, easier, w.now, bound)).toEqual({ ok: false, reason: 'pow_invalid' });
+    // Bound to one facility and to reports: not valid for another plant or for the mailbox.
+    expect(verifyChallenge(s, w.secret, w.token, w.now, { ...bound, facility: 'otra-planta' })).toEqual({ ok: false, reason: 'pow_invalid' });
+    expect(verifyChallenge(s, w.secret, w.token, w.now, { purpose: 'mailbox', facility: '*' })).toEqual({ ok: false, reason: 'pow_invalid' });
+    const relabelled = w.token.replace('.report.demo-silao.', '.mailbox.*.');
+    expect(verifyChallenge(s, w.secret, relabelled, w.now, { purpose: 'mailbox', facility: '*' })).toEqual({ ok: false, reason: 'pow_invalid' });
     const other = toB64(s, new Uint8Array(32).fill(9));
-    expect(verifyChallenge(s, other, w.token, w.now)).toEqual({ ok: false, reason: 'pow_invalid' });
+    expect(verifyChallenge(s, other, w.token, w.now, bound)).toEqual({ ok: false, reason: 'pow_invalid' });
+    const v1 = ['v1', ...w.token.split('.').slice(1, 4)].join('.');
+    expect(verifyChallenge(s, w.secret, `${v1}.${toB64(s, s.crypto_auth(utf8(v1), fromB64(s, w.secret)))}`, w.now, bound)).toEqual({ ok: false, reason: 'pow_invalid' });
   });
 });

@@ -69,8 +69,8 @@ export function sampleReport(facility: string, sendTo: SendTo = 'both', text = '
   };
 }
 
-export async function challenge(): Promise<{ challenge: string; bits: number }> {
-  const res = await SELF.fetch('https://buzon.test/api/challenge');
+export async function challenge(facility: string): Promise<{ challenge: string; bits: number }> {
+  const res = await SELF.fetch(`https://buzon.test/api/challenge?facility=${facility}`);
   return res.json();
 }
 
@@ -91,7 +91,7 @@ export async function buildSubmission(s: Sodium, f: TestFacility, report = sampl
     { kind: 'report', reportId, messageId: reportId, facilityId: f.id },
     recipients.map((r) => ({ keyId: r.keyId, boxPublicKey: fromB64(s, r.boxPk) })),
   );
-  const c = await challenge();
+  const c = await challenge(f.id);
   let counterValue = 0;
   while (!checkWork(s, c.challenge, reportId, counterValue, c.bits)) counterValue++;
   return {

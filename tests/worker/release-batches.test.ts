@@ -29,7 +29,7 @@ type Built = Awaited<ReturnType<typeof buildSubmission>>['body'];
 
 /** Posts a built report at the clock's current time, with fresh work (a challenge lives two hours). */
 async function postNow(s: Sodium, body: Built) {
-  const c = await challenge();
+  const c = await challenge(body.facility);
   let counter = 0;
   while (!checkWork(s, c.challenge, body.reportId, counter, c.bits)) counter++;
   const res = await post({ ...body, pow: { challenge: c.challenge, counter } });
@@ -68,6 +68,7 @@ async function forget(f: TestFacility, ids: string[]) {
       env.DB.prepare(`DELETE FROM ${t} WHERE report_id IN ${inIds}`),
     ),
     env.DB.prepare(`DELETE FROM audit_log WHERE report_id IN ${inIds}`),
+    ...ids.map((id) => env.DB.prepare("DELETE FROM sealed_bodies WHERE key LIKE 'report/' || ?1 || '/%'").bind(id)),
     env.DB.prepare(`DELETE FROM reports WHERE id IN ${inIds}`),
     env.DB.prepare('DELETE FROM trend_reports WHERE facility_id = ?1').bind(f.id),
     env.DB.prepare('DELETE FROM trend_categories WHERE facility_id = ?1').bind(f.id),
@@ -111,14 +112,14 @@ describe('release batches', () => {
     const f = await makeFacility(s);
     setClock(at(WINDOWS.morning.opens, 30)); // 15:30: read tomorrow at 7
     const evening = await buildSubmission(s, f);
-    const c1 = await challenge();
+    const c1 = await challenge(f.id);
     let n = 0;
     while (!checkWork(s, c1.challenge, evening.body.reportId, n, c1.bits)) n++;
     const late = await (await post({ ...evening.body, pow: { challenge: c1.challenge, counter: n } })).json();
     expect(late).toMatchObject({ receivedDay: '2026-03-31', release: { at: '2026-03-31T07', day: '2026-03-31', hour: 7, relative: 'tomorrow' } });
     setClock(at(WINDOWS.afternoon.opens, 5)); // 07:05: read today at 15
     const morning = await buildSubmission(s, f);
-    const c2 = await challenge();
+    const c2 = await challenge(f.id);
     n = 0;
     while (!checkWork(s, c2.challenge, morning.body.reportId, n, c2.bits)) n++;
     const early = await (await post({ ...morning.body, pow: { challenge: c2.challenge, counter: n } })).json();

@@ -118,12 +118,16 @@ describe('recipient keys and challenges', () => {
     expect(((await en.json()) as any).error.message).toBe('We could not find that plant.');
   });
 
-  it('should issue a signed challenge that stores nothing', async () => {
+  it('should issue a signed challenge, bound to its facility and purpose, that stores nothing', async () => {
+    const s = await sodium();
+    const f = await makeFacility(s);
     const spent = async () => (await env.DB.prepare('SELECT count(*) AS n FROM spent_challenges').first<{ n: number }>())!.n;
     const before = { kv: (await env.STATE.list()).keys.length, spent: await spent() };
-    const res = await SELF.fetch('https://buzon.test/api/challenge');
+    const res = await SELF.fetch(`https://buzon.test/api/challenge?facility=${f.id}`);
     const json = (await res.json()) as { challenge: string; bits: number };
-    expect(json.challenge.split('.')).toHaveLength(5);
+    expect(json.challenge.split('.').slice(0, 1).concat(json.challenge.split('.').slice(3, 6))).toEqual(['v2', '4', 'report', f.id]);
+    expect((await SELF.fetch('https://buzon.test/api/challenge')).status).toBe(400);
+    expect((await SELF.fetch('https://buzon.test/api/challenge?facility=no-such-plant')).status).toBe(404);
     expect(json.bits).toBe(4);
     expect({ kv: (await env.STATE.list()).keys.length, spent: await spent() }).toEqual(before);
   });

@@ -45,7 +45,7 @@ describe('report page', () => {
   });
 
   it('should send the privacy headers, no cookie, and a CSP whose style hash matches the inline stylesheet', async () => {
-    for (const path of ['/', '/?lang=en', '/api/challenge', '/nothing-here']) {
+    for (const path of ['/', '/?lang=en', '/api/challenge', '/api/challenge?facility=nowhere', '/nothing-here']) {
       const res = await get(path);
       expect(res.headers.get('set-cookie')).toBeNull();
       expect(res.headers.get('cache-control')).toBe('no-store');
