@@ -23,6 +23,14 @@ import { readRaw, withoutSenderHeaders } from './raw';
 import { rejectReason, type RejectCode } from './reject';
 import { facilityForAddress } from './routing';
 
+/** The facility took its day's share of mail: a temporary failure, retried by the sender's server. */
+export class MailDeferred extends Error {
+  constructor() {
+    super('mail deferred: the facility reached its daily cap');
+    this.name = 'MailDeferred';
+  }
+}
+
 /** What happened to a mail; returned for tests, never logged with anything that could name the sender. */
 export type IntakeOutcome =
   | { outcome: 'rejected'; reason: RejectCode }
@@ -54,11 +62,16 @@ export async function receiveMail(message: ForwardableEmailMessage, env: Env): P
   const s = await loadSodium();
   const messageId = normalizeMessageId(message.headers.get('message-id'));
   const reportId = emailReportId(s, env.POW_SECRET, facility.id, messageId, raw);
-  const [existing, active] = await env.DB.batch([
+  const releaseAt = releaseClock(env.RELEASE_HOURS).next;
+  const [existing, active, today] = await env.DB.batch([
     env.DB.prepare('SELECT 1 AS found FROM reports WHERE id = ?1').bind(reportId),
     activeRecipientsStatement(env.DB, facility.id),
+    env.DB.prepare("SELECT count(*) AS n FROM reports WHERE facility_id = ?1 AND received_day = ?2 AND channel = 'email'").bind(facility.id, releaseDay(releaseAt)),
   ]);
   if (existing!.results.length) return { outcome: 'duplicate', reportId };
+  // Past the day's cap the mail is not refused but deferred: throwing makes Email Routing answer
+  // with a temporary failure, so the sender's server keeps the message and tries again later.
+  if ((today!.results[0] as { n: number }).n >= facility.mailDailyCap) throw new MailDeferred();
 
   const readers = readersFor(active!.results as unknown as RecipientKey[], facility.mailSendTo);
   if (!readers) return reject('no_recipients');
@@ -73,7 +86,6 @@ export async function receiveMail(message: ForwardableEmailMessage, env: Env): P
 
   const code = newReceiptCode(s);
   const mailbox = deriveMailbox(s, code);
-  const releaseAt = releaseClock(env.RELEASE_HOURS).next;
   try {
     await storeReport(s, env.DB, env.BLOBS, {
       id: reportId,

@@ -9,6 +9,8 @@ export interface MailFacility {
   address: string;
   /** Who reads the facility's email reports (facilities.mail_send_to). */
   mailSendTo: SendTo;
+  /** Mail reports accepted per release day (facilities.mail_daily_cap). */
+  mailDailyCap: number;
 }
 
 /**
@@ -21,9 +23,9 @@ export async function facilityForAddress(db: D1Database, to: string, domain: str
   if (at <= 0 || address.slice(at + 1) !== domain.toLowerCase()) return null;
   const local = address.slice(0, at);
   const row = await db
-    .prepare('SELECT id, mail_send_to AS mailSendTo FROM facilities WHERE lower(email_local) = ?1 AND active = 1')
+    .prepare('SELECT id, mail_send_to AS mailSendTo, mail_daily_cap AS mailDailyCap FROM facilities WHERE lower(email_local) = ?1 AND active = 1')
     .bind(local)
-    .first<{ id: string; mailSendTo: string }>();
+    .first<{ id: string; mailSendTo: string; mailDailyCap: number }>();
   if (!row || !(SEND_TO as readonly string[]).includes(row.mailSendTo)) return null;
-  return { id: row.id, address, mailSendTo: row.mailSendTo as SendTo };
+  return { id: row.id, address, mailSendTo: row.mailSendTo as SendTo, mailDailyCap: row.mailDailyCap };
 }

@@ -62,7 +62,7 @@ mailboxApi.get('/challenge', async (c) => {
 });
 
 /** The case status and the messages the worker can read (replies and their own answers). */
-mailboxApi.post('/thread', zValidator('json', threadSchema, invalid), async (c) => {
+mailboxApi.post('/thread', limitBody(4 * 1024), zValidator('json', threadSchema, invalid), async (c) => {
   const s = await loadSodium();
   const p = c.req.valid('json');
   const found = await provenCase(c.env, s, p, 'thread');

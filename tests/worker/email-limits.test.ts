@@ -3,7 +3,7 @@
  * without readers, racing copies of one message, and a platform that refuses the reply.
  */
 import { env } from 'cloudflare:test';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fromB64, fromUtf8, type Sodium } from '../../src/crypto';
 import { getSealed } from '../../src/storage/blobs';
 import { MAX_RAW_BYTES } from '../../src/email/limits';
@@ -256,5 +256,37 @@ describe('email intake: once and only once', () => {
     await expect(deliver(m.message)).resolves.toBeUndefined();
     const [report] = await reportsOf(f.id);
     expect((await openReport(s, report!.id, f.monitor)).text.trim()).toBe('Sin respuesta posible.');
+  });
+});
+
+describe('email intake: daily volume', () => {
+  it('should defer mail past the facility cap with a temporary failure, lose nothing, and take it on the next day', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date('2026-06-02T18:00:00Z')); // 12:00 in Mexico City: released today at 15:00
+      const { s, f, to } = await setup();
+      await env.DB.prepare('UPDATE facilities SET mail_daily_cap = 3 WHERE id = ?1').bind(f.id).run();
+      const letter = (i: number) => bytes(`From: <${randomSender(s)}>\r\nTo: ${to}\r\nMessage-ID: <cap-${f.id}-${i}@correo.example.net>\r\nSubject: Reporte ${i}\r\n\r\nNos amenazaron, carta ${i}.`);
+      for (let i = 0; i < 3; i++) await deliver((await mail(letter(i), { from: randomSender(s), to })).message);
+      expect(await reportsOf(f.id)).toHaveLength(3);
+
+      // The fourth is not accepted: the handler throws (a temporary SMTP failure), sends no reply, stores nothing.
+      const fourth = await mail(letter(3), { from: randomSender(s), to });
+      await expect(deliver(fourth.message)).rejects.toThrow(/deferred/);
+      expect(fourth.rejects).toEqual([]);
+      expect(fourth.replies).toEqual([]);
+      expect(await reportsOf(f.id)).toHaveLength(3);
+      // A redelivered copy of a mail already stored is still answered as a duplicate, not deferred.
+      await deliver((await mail(letter(0), { from: randomSender(s), to })).message);
+
+      // The sender's server retries the next day: accepted, acknowledged, stored once.
+      vi.setSystemTime(new Date('2026-06-03T18:00:00Z'));
+      const retry = await mail(letter(3), { from: randomSender(s), to });
+      await deliver(retry.message);
+      expect(retry.replies).toHaveLength(1);
+      expect(await reportsOf(f.id)).toHaveLength(4);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
