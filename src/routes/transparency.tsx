@@ -1,6 +1,8 @@
 /**
  * @module The public transparency page at /transparencia (Spanish; ?lang=en for English): no
- * sign-in, figures in the HTML (no script but the shared quick exit), only suppressed aggregates of the last 12 months, one month at a time.
+ * sign-in, figures in the HTML (no script but the shared quick exit), only suppressed aggregates of the last 12 complete months, one
+ * month at a time. The month in progress (Mexico City calendar) is never shown: its figures would move from one day to the next,
+ * and each move would tell what arrived that day.
  */
 import { Hono } from 'hono';
 import { translator } from '../i18n';
@@ -18,11 +20,12 @@ transparencyPages.get('/transparencia', async (c) => {
   const language = lang(c);
   const t = translator(language);
   const today = mexicoDay();
-  const current = today.slice(0, 7);
-  const data = await loadPublicData(c.env.DB, current, today);
+  // The 12 months end with the last complete one; nothing received this month is read at all.
+  const lastComplete = addMonths(today.slice(0, 7), -1);
+  const data = await loadPublicData(c.env.DB, lastComplete, today);
   // The month on screen: the one asked for if it is one of the 12, else the last complete one.
   const asked = c.req.query('mes');
-  const month = asked && data.months.includes(asked) ? asked : addMonths(current, -1);
+  const month = asked && data.months.includes(asked) ? asked : lastComplete;
   const view = buildTransparency(data, month, t, language);
   return page(
     c,

@@ -2,7 +2,8 @@
  * @module The public transparency page's numbers: per facility and month, the reports the
  * company's channel received, how many were acknowledged in time, how cases ended, and the median
  * days to close, all suppressed. Each month is suppressed on its own, the same way whichever month
- * is on screen, so two pages never show one month two ways.
+ * is on screen, so two pages never show one month two ways. The months are complete ones only (the
+ * route asks for the 12 up to last month), and the page says up to when.
  */
 import type { TFunction } from 'i18next';
 import { barChart, type SvgNode } from './chart';
@@ -13,6 +14,8 @@ import { Counts, gridConstraints, median, type Axis, type Grid, type Table } fro
 export interface TransparencyView {
   month: string;
   months: Array<{ month: string; label: string }>;
+  /** "Cifras hasta el fin de noviembre de 2026": the last month the page covers. */
+  upTo: string;
   table: Table;
   chart: { id: string; title: string; svg: SvgNode };
   chartTable: Table;
@@ -119,6 +122,7 @@ export function buildTransparency(d: PublicData, month: string, t: TFunction, la
   return {
     month,
     months,
+    upTo: t('transparency.up_to', { month: monthLabel(d.months[d.months.length - 1]!, lang) }),
     table,
     chart: {
       id: 'chart-months',

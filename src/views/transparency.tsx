@@ -11,6 +11,7 @@ export function Transparency({ t, lang, view }: { t: TFunction; lang: string; vi
     <div class="transparency">
       <h1>{t('transparency.title')}</h1>
       <p>{t('transparency.intro')}</p>
+      <p class="up-to">{view.upTo}</p>
       <nav aria-label={t('transparency.months_nav')}>
         <ul class="months">
           {view.months.map((m) => (

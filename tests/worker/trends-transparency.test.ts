@@ -3,9 +3,11 @@
  * aggregates of the company's channel, nothing finer than a month, nothing about one report.
  */
 import { SELF } from 'cloudflare:test';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { addDays } from '../../src/domain/case';
 import { MIN_SHOWN, SUPPRESSED } from '../../src/trends/suppress';
+import { monthLabel } from '../../src/trends/transparency';
+import { addMonths } from '../../src/trends/weeks';
 import { makeFacility, sodium, type TestFacility } from './helpers';
 import { insertReports, today } from './trends-helpers';
 
@@ -14,18 +16,21 @@ let T: TestFacility;
 let V: TestFacility;
 let W: TestFacility;
 let ids: string[];
-/** The page shows data up to yesterday: fixtures arrive yesterday, in yesterday's month. */
-const month = () => addDays(today(), -1).slice(0, 7);
+/** The page stops at the last complete month: fixtures arrive on its last day. */
+const month = () => addMonths(today().slice(0, 7), -1);
+/** Days from the last day of last month to today (Mexico City). */
+const lastMonthAgo = () => Number(today().slice(8, 10));
 
 beforeAll(async () => {
   const s = await sodium();
   [U, T, V, W] = await Promise.all([makeFacility(s), makeFacility(s), makeFacility(s), makeFacility(s)]);
+  const ago = lastMonthAgo();
   ids = await insertReports(s, [
-    { facilityId: U.id, ago: 1, times: 5, status: 'resolved', ackAfter: 0, closedAfter: 0 },
-    { facilityId: U.id, ago: 1, times: 7 },
-    { facilityId: T.id, ago: 1, times: 3 },
-    { facilityId: V.id, ago: 1, times: 7, sendTo: 'authority' },
-    { facilityId: W.id, ago: 1, times: 6, sendTo: 'both' },
+    { facilityId: U.id, ago, times: 5, status: 'resolved', ackAfter: 0, closedAfter: 0 },
+    { facilityId: U.id, ago, times: 7 },
+    { facilityId: T.id, ago, times: 3 },
+    { facilityId: V.id, ago, times: 7, sendTo: 'authority' },
+    { facilityId: W.id, ago, times: 6, sendTo: 'both' },
   ]);
 });
 
@@ -62,7 +67,10 @@ describe('transparency page', () => {
   it('should show, per facility and month, what was received, acknowledged in time, and how cases ended', async () => {
     const { out } = await rows(`?mes=${month()}`);
     // Received, then in time / late / pending, then resolved / referred / not substantiated / open, then share and median.
-    expect(out.get(`Planta ${U.id}`)).toEqual(['12', '5', '0', '7', '5', '0', '0', '7', '100%', '0']);
+    // The 7 unanswered ones are still within the 7-day deadline until a week after last month's last day, then late.
+    const late = lastMonthAgo() > 7;
+    const [l, p, share] = late ? ['7', '0', '42%'] : ['0', '7', '100%'];
+    expect(out.get(`Planta ${U.id}`)).toEqual(['12', '5', l, p, '5', '0', '0', '7', share, '0']);
   });
 
   it('should hide small counts and whatever would give them away', async () => {
@@ -74,11 +82,38 @@ describe('transparency page', () => {
     }
   });
 
-  it('should count nothing received today: a number moving during the day would tell when a report arrived', async () => {
+  it('should show nothing of the month in progress: no figure on the page moves when a report arrives this month', async () => {
     const s = await sodium();
     const Z = await makeFacility(s);
-    await insertReports(s, [{ facilityId: Z.id, ago: 0, times: 9 }]);
-    for (const q of [`?mes=${today().slice(0, 7)}`, `?mes=${month()}`]) expect((await rows(q)).out.get(`Planta ${Z.id}`)![0]).toBe('0');
+    const current = today().slice(0, 7);
+    // Noon in Mexico City on the 20th of this month, so that days earlier in the month exist whatever today is.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date(`${current}-20T18:00:00Z`));
+      const queries = ['', '?lang=en', `?mes=${current}`, ...Array.from({ length: 12 }, (_, i) => `?mes=${addMonths(current, -1 - i)}`)];
+      const before = await Promise.all(queries.map(async (q) => (await page(q)).text()));
+      // The 1st, the 10th and the 19th of this month, at a plant that had nothing and at one that had plenty.
+      await insertReports(s, [
+        { facilityId: Z.id, ago: 19, times: 9 },
+        { facilityId: Z.id, ago: 10, times: 6, sendTo: 'both' },
+        { facilityId: U.id, ago: 1, times: 8, status: 'resolved', ackAfter: 0, closedAfter: 0 },
+      ]);
+      const after = await Promise.all(queries.map(async (q) => (await page(q)).text()));
+      for (const [i, q] of queries.entries()) expect(after[i], q || 'default').toBe(before[i]);
+      // The month in progress is not offered at all: asking for it gets last month.
+      expect(after[2]).not.toContain(`?mes=${current}&amp;`);
+      expect(after[2]).toContain(`href="?mes=${month()}&amp;lang=es" aria-current="page"`);
+      expect((await rows(`?mes=${month()}`)).out.get(`Planta ${Z.id}`)![0]).toBe('0');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('should say, in both languages, that the figures stop at the end of last month', async () => {
+    const es = await (await page()).text();
+    expect(es).toContain(`Cifras hasta el fin de ${monthLabel(month(), 'es')}.`);
+    const en = await (await page('?lang=en')).text();
+    expect(en).toContain(`Figures up to the end of ${monthLabel(month(), 'en')}.`);
   });
 
   it('should not publish per facility what a worker sent only to the authority', async () => {
