@@ -7,6 +7,8 @@ export interface Env {
   BLOBS: KVNamespace;
   /** Short-lived state: sign-in challenges and sessions (monitor console). */
   STATE: KVNamespace;
+  /** Rate Limiting binding: sign-in requests per minute, for everyone together (keyed by route, never by address). */
+  SIGNIN_LIMIT: RateLimit;
   ASSETS?: Fetcher;
   /** 32 random bytes, base64url: the key that signs proof-of-work challenges. */
   POW_SECRET: string;
@@ -20,6 +22,8 @@ export interface Env {
   EMAIL_DOMAIN: string;
   /** Origin of the public site (scheme, host, port), for links in mail, e.g. https://buzon.example.org. */
   PUBLIC_ORIGIN: string;
+  /** The audit chain's single writer (src/audit-chain.ts). */
+  AUDIT: import('./storage/audit').AuditWriters;
   /** Outgoing mail (send_email binding): the monitors' daily digest. */
   MAILER: SendEmail;
 }

@@ -7,6 +7,8 @@ import { email } from './email/handler';
 import type { Env } from './env';
 import { scheduled } from './scheduled';
 
+export { AuditChain } from './audit-chain';
+
 export default {
   fetch: app.fetch,
   email,

@@ -21,7 +21,7 @@ import {
   type ReaderSession,
 } from '../lib/session';
 import { loadSodium } from '../lib/sodium';
-import { appendAudit } from '../storage/audit';
+import { recordAudit } from '../storage/audit';
 import { getSealedText, getSealedTexts } from '../storage/blobs';
 import { applyTriage, bodyKeysInScope, facilityMonitors, listCases, openCase, storeMessage, threadFor } from '../storage/cases';
 import { readersOf, sealedToExactly } from '../storage/recipients';
@@ -38,7 +38,7 @@ const invalid = (result: { success: boolean }, c: Context) => (result.success ? 
 /** Writes one audit entry for the signed-in reader. */
 async function audit(c: ConsoleContext, action: string, reportId: string | null, outcome: 'ok' | 'denied', detail: string | null = null) {
   const reader = c.get('reader');
-  await appendAudit(c.env.DB, await loadSodium(), [{ day: mexicoDay(), actor: reader.keyId, role: reader.role, action, reportId, outcome, detail }]);
+  await recordAudit(c.env, [{ day: mexicoDay(), actor: reader.keyId, role: reader.role, action, reportId, outcome, detail }]);
 }
 
 /** The last release that has passed: readers see nothing stamped later (src/domain/release.ts). */
@@ -84,14 +84,14 @@ consoleApi.post('/signin', zValidator('json', signinSchema, invalid), async (c) 
     verifyProof(s, fromB64(s, signature), signinMessage(origin, challenge), fromB64(s, reader.signPk));
   if (!valid || !reader) {
     await recordSigninFailure(c.env.STATE, keyId, now);
-    if (reader) await appendAudit(c.env.DB, s, [{ day: mexicoDay(), actor: keyId, role: reader.role, action: 'signin', reportId: null, outcome: 'denied', detail: null }]);
+    if (reader) await recordAudit(c.env, [{ day: mexicoDay(), actor: keyId, role: reader.role, action: 'signin', reportId: null, outcome: 'denied', detail: null }]);
     return apiError(c, 401, 'signin_failed');
   }
   await clearSigninFailures(c.env.STATE, keyId);
   const { results } = await c.env.DB.prepare('SELECT facility_id AS id FROM recipient_facilities WHERE key_id = ?1').bind(keyId).all<{ id: string }>();
   const session: ReaderSession = { keyId, role: reader.role, facilities: results.map((r) => r.id), scopeState: reader.scopeState };
   const token = await createSession(c.env.STATE, s, session, now);
-  await appendAudit(c.env.DB, s, [{ day: mexicoDay(), actor: keyId, role: reader.role, action: 'signin', reportId: null, outcome: 'ok', detail: null }]);
+  await recordAudit(c.env, [{ day: mexicoDay(), actor: keyId, role: reader.role, action: 'signin', reportId: null, outcome: 'ok', detail: null }]);
   return c.json({ token, reader: { ...session, label: reader.label } });
 });
 
@@ -167,7 +167,7 @@ consoleApi.post('/bodies', limitBody(16 * 1024), zValidator('json', bodiesSchema
   const texts = await getSealedTexts(c.env.DB, c.env.BLOBS, ids.map((id) => inScope.get(id)!));
   const bodies = ids.map((id) => [id, texts.get(inScope.get(id)!) ?? null] as const);
   const day = mexicoDay();
-  await appendAudit(c.env.DB, s, ids.map((id) => ({ day, actor: reader.keyId, role: reader.role, action: 'view', reportId: id, outcome: 'ok' as const, detail: null })));
+  await recordAudit(c.env, ids.map((id) => ({ day, actor: reader.keyId, role: reader.role, action: 'view', reportId: id, outcome: 'ok' as const, detail: null })));
   return c.json({ bodies: Object.fromEntries(bodies) });
 });
 

@@ -13,7 +13,7 @@ import { mexicoDay } from '../lib/clock';
 import type { Language } from '../domain/report';
 import { apiError, type ErrorCode } from '../lib/http';
 import { loadSodium } from '../lib/sodium';
-import { appendAudit } from '../storage/audit';
+import { recordAudit } from '../storage/audit';
 import { toCsv } from '../trends/csv';
 import { buildDashboard } from '../trends/dashboard';
 import { SECTORS } from '../domain/facility';
@@ -44,7 +44,7 @@ const invalid = (result: { success: boolean }, c: Context) => (result.success ? 
 
 async function audit(c: Context<TrendsEnv>, action: string, outcome: 'ok' | 'denied', detail: string | null = null) {
   const reader = c.get('reader');
-  await appendAudit(c.env.DB, await loadSodium(), [{ day: mexicoDay(), actor: reader.keyId, role: reader.role, action, reportId: null, outcome, detail }]);
+  await recordAudit(c.env, [{ day: mexicoDay(), actor: reader.keyId, role: reader.role, action, reportId: null, outcome, detail }]);
 }
 
 async function refuse(c: Context<TrendsEnv>, status: 403 | 404, code: ErrorCode) {
