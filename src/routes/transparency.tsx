@@ -6,7 +6,9 @@
  */
 import { Hono } from 'hono';
 import { translator } from '../i18n';
+import { addDays } from '../domain/case';
 import { mexicoDay } from '../lib/clock';
+import { auditHeadAt } from '../storage/audit';
 import { lang, page, type AppEnv } from '../lib/http';
 import { loadPublicData } from '../trends/queries';
 import { buildTransparency } from '../trends/transparency';
@@ -27,6 +29,8 @@ transparencyPages.get('/transparencia', async (c) => {
   const asked = c.req.query('mes');
   const month = asked && data.months.includes(asked) ? asked : lastComplete;
   const view = buildTransparency(data, month, t, language);
+  // The audit chain's head at the end of yesterday, published where the database holder cannot reach back.
+  const head = await auditHeadAt(c.env.DB, addDays(today, -1));
   return page(
     c,
     <Layout
@@ -37,7 +41,7 @@ transparencyPages.get('/transparencia', async (c) => {
       quickExitUrl={c.env.QUICK_EXIT_URL}
       stylesheets={['/assets/trends.css']}
     >
-      <Transparency t={t} lang={language} view={view} />
+      <Transparency t={t} lang={language} view={view} auditHead={head} />
     </Layout>,
   );
 });

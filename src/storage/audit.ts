@@ -67,6 +67,28 @@ export async function appendAudit(db: D1Database, s: Sodium, entries: AuditEntry
   }
 }
 
+/**
+ * The chain's head at the end of each given day: the hash of the last entry written on or before
+ * it (GENESIS before the first). Published daily where the database holder cannot reach back (the
+ * transparency page, the officials' digest), a head pins everything up to that day: rewriting any
+ * of it, however consistently, changes the head (`npm run audit:verify -- --head <hash>@<day>`).
+ */
+export async function auditHeadAt(db: D1Database, day: string): Promise<{ day: string; hash: string; entries: number }> {
+  const row = await db.prepare('SELECT seq, hash FROM audit_log WHERE day <= ?1 ORDER BY seq DESC LIMIT 1').bind(day).first<{ seq: number; hash: string }>();
+  return { day, hash: row?.hash ?? GENESIS, entries: row?.seq ?? 0 };
+}
+
+export type HeadCheck = { ok: true; checked: number } | { ok: false; day: string; published: string; found: string };
+
+/** Checks published heads against the chain; names the earliest day whose head the chain no longer has. */
+export async function checkPublishedHeads(db: D1Database, heads: Array<{ day: string; hash: string }>): Promise<HeadCheck> {
+  for (const h of [...heads].sort((a, b) => (a.day < b.day ? -1 : 1))) {
+    const found = (await auditHeadAt(db, h.day)).hash;
+    if (found !== h.hash) return { ok: false, day: h.day, published: h.hash, found };
+  }
+  return { ok: true, checked: heads.length };
+}
+
 export type ChainCheck = { ok: true; entries: number } | { ok: false; entries: number; brokenAt: number; reason: string };
 
 /** Walks the chain from the start; names the first entry whose link does not hold. */

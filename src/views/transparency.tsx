@@ -6,7 +6,7 @@ import type { TFunction } from 'i18next';
 import type { TransparencyView } from '../trends/transparency';
 import { CountsTable, Svg } from './trends-table';
 
-export function Transparency({ t, lang, view }: { t: TFunction; lang: string; view: TransparencyView }) {
+export function Transparency({ t, lang, view, auditHead }: { t: TFunction; lang: string; view: TransparencyView; auditHead: { day: string; hash: string } }) {
   return (
     <div class="transparency">
       <h1>{t('transparency.title')}</h1>
@@ -35,6 +35,12 @@ export function Transparency({ t, lang, view }: { t: TFunction; lang: string; vi
           <li>{n}</li>
         ))}
       </ul>
+      <h2>{t('transparency.audit_heading')}</h2>
+      <p class="audit-head">
+        {t('transparency.audit_head')}
+        <code id="audit-head">{`${auditHead.hash}@${auditHead.day}`}</code>
+      </p>
+      <p>{t('transparency.audit_help')}</p>
     </div>
   );
 }

@@ -137,6 +137,14 @@ describe('report → triage → reply → worker reads and answers → monitor s
     // The audit chain holds, and names the monitor's view, triage and reply.
     const { stdout } = await run('npx', ['tsx', 'scripts/audit-verify.ts', '--persist-to', stateDir]);
     expect(stdout).toMatch(/audit log intact: \d+ entries/);
+    // A head the chain never had (as if it had been rewritten after publishing) is named by its day.
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Mexico_City' }).format(new Date());
+    const forged = await run('npx', ['tsx', 'scripts/audit-verify.ts', '--persist-to', stateDir, '--head', `${'ab'.repeat(32)}@${day}`]).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(forged.code).toBe(1);
+    expect(forged.stderr).toContain(`audit log REWRITTEN: on ${day}`);
     await phone.close();
     await laptop.close();
   });

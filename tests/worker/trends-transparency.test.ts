@@ -122,7 +122,10 @@ describe('transparency page', () => {
   });
 
   it('should show nothing finer than a month and nothing about a single report', async () => {
-    const { html } = await rows(`?mes=${month()}`);
+    const { html: page } = await rows(`?mes=${month()}`);
+    // The one day on the page is the audit chain's published head, which is about readers, not reports.
+    const html = page.replace(/<code id="audit-head">[0-9a-f]{64}@\d{4}-\d{2}-\d{2}<\/code>/, '');
+    expect(html).not.toBe(page);
     expect(html).not.toMatch(/\d{4}-\d{2}-\d{2}/);
     for (const id of ids) expect(html).not.toContain(id.slice(0, 12));
     expect(html.match(/<a href="\?mes=\d{4}-\d{2}&amp;lang=es"/g)).toHaveLength(12);
