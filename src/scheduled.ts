@@ -1,12 +1,14 @@
 /**
  * @module Daily housekeeping (cron): forgets spent proof-of-work challenges once they have expired,
- * removes blobs no report points to, and sends the monitors' content-free digests (src/notify/).
+ * removes blobs no report points to, sends the monitors' content-free digests (src/notify/), and
+ * computes the day's public figures (src/trends/snapshot.ts).
  */
 import type { Env } from './env';
 import { addDays } from './domain/case';
 import { mexicoDay } from './lib/clock';
 import { forgetUnreferencedBlobs } from './storage/cleanup';
 import { sendDigests } from './notify/digest';
+import { publicSnapshot } from './trends/snapshot';
 
 /** Deletes spent challenges whose expiry day has passed; a challenge lives two hours at most. */
 export async function forgetExpiredChallenges(db: D1Database, today = mexicoDay()): Promise<number> {
@@ -20,6 +22,7 @@ export async function scheduled(_controller: ScheduledController, env: Env): Pro
     forgetExpiredChallenges(env.DB),
     forgetUnreferencedBlobs(env.DB, env.BLOBS, addDays(mexicoDay(), -1)),
     sendDigests(env),
+    publicSnapshot(env, mexicoDay()),
   ]);
   const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failure) throw failure.reason;

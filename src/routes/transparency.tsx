@@ -10,7 +10,7 @@ import { addDays } from '../domain/case';
 import { mexicoDay } from '../lib/clock';
 import { auditHeadAt } from '../storage/audit';
 import { lang, page, type AppEnv } from '../lib/http';
-import { loadPublicData } from '../trends/queries';
+import { publicSnapshot } from '../trends/snapshot';
 import { buildTransparency } from '../trends/transparency';
 import { addMonths } from '../trends/weeks';
 import { Layout } from '../views/layout';
@@ -24,7 +24,7 @@ transparencyPages.get('/transparencia', async (c) => {
   const today = mexicoDay();
   // The 12 months end with the last complete one; nothing received this month is read at all.
   const lastComplete = addMonths(today.slice(0, 7), -1);
-  const data = await loadPublicData(c.env.DB, lastComplete, today);
+  const data = await publicSnapshot(c.env, today);
   // The month on screen: the one asked for if it is one of the 12, else the last complete one.
   const asked = c.req.query('mes');
   const month = asked && data.months.includes(asked) ? asked : lastComplete;

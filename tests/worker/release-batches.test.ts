@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { checkWork, type Sodium } from '../../src/crypto';
 import { dueDigests } from '../../src/notify/digest';
+import { publicSnapshotKey } from '../../src/trends/snapshot';
 import { api, signIn } from './console-helpers';
 import { buildSubmission, challenge, makeFacility, post, sampleReport, sodium, type TestFacility } from './helpers';
 
@@ -49,6 +50,7 @@ async function readerViews(s: Sodium, f: TestFacility, ids: string[]) {
   views.trends = await text(`/console/api/trends?facility=${f.id}`, official);
   views.trendsState = await text(`/console/api/trends?state=${encodeURIComponent(f.state)}`, official);
   views.csv = await text(`/console/api/trends/export.csv?facility=${f.id}`, official);
+  await env.STATE.delete(publicSnapshotKey('2026-04-02')); // computed afresh for each order, not served from the first
   views.publicPage = await (await SELF.fetch('https://buzon.test/transparencia')).text();
   views.digest = JSON.stringify((await dueDigests(env.DB, '2026-04-02')).filter((d) => d.keyId === f.monitor.keyId).map((d) => d.count));
   for (const [who, token] of [['monitor', monitor], ['official', official]] as const) {

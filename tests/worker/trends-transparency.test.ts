@@ -2,10 +2,12 @@
  * The public transparency page: no sign-in, Spanish and English, only suppressed monthly
  * aggregates of the company's channel, nothing finer than a month, nothing about one report.
  */
-import { SELF } from 'cloudflare:test';
+import { SELF, env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { addDays } from '../../src/domain/case';
 import { MIN_SHOWN, SUPPRESSED } from '../../src/trends/suppress';
+import { mexicoDay } from '../../src/lib/clock';
+import { publicSnapshotKey } from '../../src/trends/snapshot';
 import { monthLabel } from '../../src/trends/transparency';
 import { addMonths } from '../../src/trends/weeks';
 import { makeFacility, sodium, type TestFacility } from './helpers';
@@ -34,7 +36,12 @@ beforeAll(async () => {
   ]);
 });
 
-const page = (query = '') => SELF.fetch(`https://buzon.test/transparencia${query}`);
+/** Today's public figures, computed afresh: the daily snapshot is dropped first (the snapshot has its own test). */
+async function page(query = '') {
+  await env.STATE.delete(publicSnapshotKey(mexicoDay()));
+  return SELF.fetch(`https://buzon.test/transparencia${query}`);
+}
+const pageFromSnapshot = (query = '') => SELF.fetch(`https://buzon.test/transparencia${query}`);
 
 /** The main table's rows: facility name → the text of each cell. */
 async function rows(query: string) {
@@ -104,6 +111,24 @@ describe('transparency page', () => {
       expect(after[2]).not.toContain(`?mes=${current}&amp;`);
       expect(after[2]).toContain(`href="?mes=${month()}&amp;lang=es" aria-current="page"`);
       expect((await rows(`?mes=${month()}`)).out.get(`Planta ${Z.id}`)![0]).toBe('0');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('should compute the figures once a day and serve that snapshot, without reading reports, until the next day', async () => {
+    const s = await sodium();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date(`${today().slice(0, 7)}-15T18:00:00Z`));
+      const first = await (await page()).text();
+      expect(await env.STATE.get(publicSnapshotKey(mexicoDay()))).not.toBeNull();
+      // Later that day more of last month's cases are resolved: today's page does not move …
+      await insertReports(s, [{ facilityId: T.id, ago: 20, times: 9, status: 'resolved', ackAfter: 0, closedAfter: 0 }]);
+      expect(await (await pageFromSnapshot()).text()).toBe(first);
+      // … tomorrow's does.
+      vi.setSystemTime(new Date(`${today().slice(0, 7)}-16T18:00:00Z`));
+      expect(await (await pageFromSnapshot()).text()).not.toBe(first);
     } finally {
       vi.useRealTimers();
     }
