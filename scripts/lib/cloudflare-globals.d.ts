@@ -6,5 +6,6 @@ declare global {
   type KVNamespace = CF.KVNamespace;
   type Fetcher = CF.Fetcher;
   type SendEmail = CF.SendEmail;
+  type RateLimit = CF.RateLimit;
 }
 export {};

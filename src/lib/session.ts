@@ -3,11 +3,14 @@
  *
  * The session token is a bearer token the console keeps in page memory (never a cookie), so no
  * other site can make the browser send it: cross-site request forgery has nothing to ride on.
- * KV holds only a hash of the token. A session ends after 8 hours without use, or at sign-out.
+ * KV holds only a hash of the token. A session ends after 8 hours without use, 12 hours after
+ * sign-in however much it is used, at sign-out, or as soon as the reader's key is retired (the
+ * console API checks the key in D1 on every request, see `requireReader`).
  */
 import { toB64, utf8, type Sodium } from '../crypto';
 
 export const SESSION_IDLE_SECONDS = 8 * 60 * 60;
+export const SESSION_MAX_SECONDS = 12 * 60 * 60;
 const REFRESH_AFTER_SECONDS = 10 * 60;
 export const SIGNIN_CHALLENGE_SECONDS = 120;
 
@@ -21,27 +24,41 @@ export interface ReaderSession {
 }
 
 interface StoredSession extends ReaderSession {
+  /** When the reader signed in (seconds): the session never outlives it by SESSION_MAX_SECONDS. */
+  created: number;
   refreshed: number;
 }
 
-const sessionKey = (s: Sodium, token: string) => `session/${s.to_hex(s.crypto_generichash(32, utf8(token), null))}`;
+export const sessionKey = (s: Sodium, token: string) => `session/${s.to_hex(s.crypto_generichash(32, utf8(token), null))}`;
+
+/** KV's expiry for a session: the idle limit, never past the absolute one (KV wants at least 60 s). */
+const expiration = (stored: StoredSession, now: number) =>
+  Math.max(now + 60, Math.min(now + SESSION_IDLE_SECONDS, stored.created + SESSION_MAX_SECONDS));
 
 export async function createSession(kv: KVNamespace, s: Sodium, session: ReaderSession, now: number): Promise<string> {
   const token = toB64(s, s.randombytes_buf(32));
-  const stored: StoredSession = { ...session, refreshed: now };
-  await kv.put(sessionKey(s, token), JSON.stringify(stored), { expirationTtl: SESSION_IDLE_SECONDS });
+  const stored: StoredSession = { ...session, created: now, refreshed: now };
+  await kv.put(sessionKey(s, token), JSON.stringify(stored), { expiration: expiration(stored, now) });
   return token;
 }
 
-/** The live session for a token, sliding its idle expiry forward; null if unknown or expired. */
+/**
+ * The live session for a token, sliding its idle expiry forward; null if unknown, idle for too
+ * long, or older than SESSION_MAX_SECONDS (KV's own expiry is only a backstop: it may lag).
+ */
 export async function readSession(kv: KVNamespace, s: Sodium, token: string, now: number): Promise<ReaderSession | null> {
   const key = sessionKey(s, token);
   const stored = await kv.get<StoredSession>(key, 'json');
   if (!stored) return null;
-  if (now - stored.refreshed > REFRESH_AFTER_SECONDS) {
-    await kv.put(key, JSON.stringify({ ...stored, refreshed: now }), { expirationTtl: SESSION_IDLE_SECONDS });
+  if (typeof stored.created !== 'number' || now - stored.created >= SESSION_MAX_SECONDS || now - stored.refreshed >= SESSION_IDLE_SECONDS) {
+    await kv.delete(key);
+    return null;
   }
-  const { refreshed: _refreshed, ...session } = stored;
+  if (now - stored.refreshed > REFRESH_AFTER_SECONDS) {
+    const next = { ...stored, refreshed: now };
+    await kv.put(key, JSON.stringify(next), { expiration: expiration(next, now) });
+  }
+  const { refreshed: _refreshed, created: _created, ...session } = stored;
   return session;
 }
 
@@ -63,22 +80,4 @@ export async function takeSigninChallenge(kv: KVNamespace, challenge: string): P
   const keyId = await kv.get(key);
   if (keyId !== null) await kv.delete(key);
   return keyId;
-}
-
-/** Failed sign-ins per key id (never per address): each failure doubles the wait, up to 5 minutes. */
-export async function signinBlockedFor(kv: KVNamespace, keyId: string, now: number): Promise<number> {
-  const state = await kv.get<{ failures: number; until: number }>(`signin-fail/${keyId}`, 'json');
-  return state && state.until > now ? state.until - now : 0;
-}
-
-export async function recordSigninFailure(kv: KVNamespace, keyId: string, now: number): Promise<void> {
-  const key = `signin-fail/${keyId}`;
-  const state = (await kv.get<{ failures: number; until: number }>(key, 'json')) ?? { failures: 0, until: 0 };
-  const failures = state.failures + 1;
-  const wait = failures < 3 ? 0 : Math.min(300, 2 ** (failures - 2));
-  await kv.put(key, JSON.stringify({ failures, until: now + wait }), { expirationTtl: 3600 });
-}
-
-export async function clearSigninFailures(kv: KVNamespace, keyId: string): Promise<void> {
-  await kv.delete(`signin-fail/${keyId}`);
 }

@@ -10,13 +10,10 @@ import { canMove, FINAL_STATUSES, type Status } from '../domain/case';
 import { mexicoDay, nowSeconds, releaseClock } from '../lib/clock';
 import { apiError, type AppEnv, type ErrorCode } from '../lib/http';
 import {
-  clearSigninFailures,
   createSession,
   endSession,
   issueSigninChallenge,
   readSession,
-  recordSigninFailure,
-  signinBlockedFor,
   takeSigninChallenge,
   type ReaderSession,
 } from '../lib/session';
@@ -57,8 +54,17 @@ function decoySalt(c: ConsoleContext, s: Awaited<ReturnType<typeof loadSodium>>,
   return toB64(s, s.crypto_generichash(16, utf8(`decoy-salt:${keyId}`), fromB64(s, c.env.POW_SECRET)));
 }
 
+/**
+ * Sign-in requests for all readers together, per route (wrangler.toml [[ratelimits]]). Never per
+ * key id: key ids are public, so anyone could lock a reader out; never per address: none is kept.
+ * A signature cannot be guessed, so this only keeps a flood from costing KV writes and D1 reads.
+ */
+const withinSigninLimit = async (c: ConsoleContext, route: 'signin' | 'signin/challenge') =>
+  (await c.env.SIGNIN_LIMIT.limit({ key: route })).success;
+
 consoleApi.post('/signin/challenge', zValidator('json', signinChallengeSchema, invalid), async (c) => {
   const { keyId } = c.req.valid('json');
+  if (!(await withinSigninLimit(c, 'signin/challenge'))) return apiError(c, 429, 'signin_wait');
   const s = await loadSodium();
   const row = await c.env.DB.prepare('SELECT kdf_salt AS salt, kdf_ops AS ops, kdf_mem AS mem FROM recipients WHERE key_id = ?1')
     .bind(keyId)
@@ -70,32 +76,54 @@ consoleApi.post('/signin/challenge', zValidator('json', signinChallengeSchema, i
 
 consoleApi.post('/signin', zValidator('json', signinSchema, invalid), async (c) => {
   const { keyId, challenge, signature } = c.req.valid('json');
+  if (!(await withinSigninLimit(c, 'signin'))) return apiError(c, 429, 'signin_wait');
   const s = await loadSodium();
   const now = nowSeconds();
-  if ((await signinBlockedFor(c.env.STATE, keyId, now)) > 0) return apiError(c, 429, 'signin_wait');
-  const issuedTo = await takeSigninChallenge(c.env.STATE, challenge);
-  const reader = await c.env.DB.prepare('SELECT role, sign_pk AS signPk, scope_state AS scopeState, label, status FROM recipients WHERE key_id = ?1')
-    .bind(keyId)
-    .first<{ role: 'monitor' | 'official'; signPk: string; scopeState: string | null; label: string; status: string }>();
+  const [issuedTo, reader] = await Promise.all([
+    takeSigninChallenge(c.env.STATE, challenge),
+    c.env.DB.prepare(
+      `SELECT role, sign_pk AS signPk, scope_state AS scopeState, label, status,
+              (SELECT group_concat(facility_id) FROM recipient_facilities WHERE key_id = ?1) AS facilities
+         FROM recipients WHERE key_id = ?1`,
+    )
+      .bind(keyId)
+      .first<{ role: 'monitor' | 'official'; signPk: string; scopeState: string | null; label: string; status: string; facilities: string | null }>(),
+  ]);
   const origin = new URL(c.req.url).origin;
+  // A retired key gets the same answer as any other failure (`npm run keys -- retire`).
   const valid =
     issuedTo === keyId &&
     reader !== null &&
+    reader.status === 'active' &&
     verifyProof(s, fromB64(s, signature), signinMessage(origin, challenge), fromB64(s, reader.signPk));
   if (!valid || !reader) {
-    await recordSigninFailure(c.env.STATE, keyId, now);
-    if (reader) await recordAudit(c.env, [{ day: mexicoDay(), actor: keyId, role: reader.role, action: 'signin', reportId: null, outcome: 'denied', detail: null }]);
+    const detail = reader && reader.status !== 'active' ? reader.status : null;
+    if (reader) await recordAudit(c.env, [{ day: mexicoDay(), actor: keyId, role: reader.role, action: 'signin', reportId: null, outcome: 'denied', detail }]);
     return apiError(c, 401, 'signin_failed');
   }
-  await clearSigninFailures(c.env.STATE, keyId);
-  const { results } = await c.env.DB.prepare('SELECT facility_id AS id FROM recipient_facilities WHERE key_id = ?1').bind(keyId).all<{ id: string }>();
-  const session: ReaderSession = { keyId, role: reader.role, facilities: results.map((r) => r.id), scopeState: reader.scopeState };
+  const session: ReaderSession = { keyId, role: reader.role, facilities: facilityList(reader.facilities), scopeState: reader.scopeState };
   const token = await createSession(c.env.STATE, s, session, now);
   await recordAudit(c.env, [{ day: mexicoDay(), actor: keyId, role: reader.role, action: 'signin', reportId: null, outcome: 'ok', detail: null }]);
   return c.json({ token, reader: { ...session, label: reader.label } });
 });
 
 // --- everything below needs a session ------------------------------------------------------
+
+const facilityList = (ids: string | null) => (ids ? ids.split(',').sort() : []);
+
+/** The reader behind a session as D1 has it now: null once the key is retired. */
+async function activeReader(db: D1Database, session: ReaderSession): Promise<ReaderSession | null> {
+  const row = await db
+    .prepare(
+      `SELECT role, scope_state AS scopeState,
+              (SELECT group_concat(facility_id) FROM recipient_facilities WHERE key_id = ?1) AS facilities
+         FROM recipients WHERE key_id = ?1 AND status = 'active'`,
+    )
+    .bind(session.keyId)
+    .first<{ role: 'monitor' | 'official'; scopeState: string | null; facilities: string | null }>();
+  if (!row || row.role !== session.role) return null;
+  return { keyId: session.keyId, role: row.role, facilities: facilityList(row.facilities), scopeState: row.scopeState };
+}
 
 /**
  * The bearer token lives in the console's page memory and is sent only by its own script; a
@@ -105,8 +133,16 @@ export const requireReader: MiddlewareHandler<ConsoleEnv> = async (c, next) => {
   const header = c.req.header('authorization') ?? '';
   const token = header.startsWith('Bearer ') ? header.slice(7) : '';
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return apiError(c, 401, 'unauthenticated');
-  const reader = await readSession(c.env.STATE, await loadSodium(), token, nowSeconds());
-  if (!reader) return apiError(c, 401, 'unauthenticated');
+  const s = await loadSodium();
+  const session = await readSession(c.env.STATE, s, token, nowSeconds());
+  if (!session) return apiError(c, 401, 'unauthenticated');
+  // `npm run keys -- retire` writes D1, not KV: a retired key's sessions end here, at once. Scope
+  // (facilities, state) is taken from D1 too, so a narrowed registration applies at once.
+  const reader = await activeReader(c.env.DB, session);
+  if (!reader) {
+    await endSession(c.env.STATE, s, token);
+    return apiError(c, 401, 'unauthenticated');
+  }
   if (c.req.method !== 'GET') {
     const origin = c.req.header('origin');
     if (origin && origin !== new URL(c.req.url).origin) return apiError(c, 403, 'bad_origin');
@@ -156,18 +192,22 @@ consoleApi.get('/cases', zValidator('query', caseFilterSchema, invalid), async (
   return c.json({ cases, total, today });
 });
 
-/** Ciphertext bodies of several cases, to decrypt in the browser; each one is an audited view. */
+/**
+ * Ciphertext bodies of the cases in the list, to decrypt in the browser. Each is audited as
+ * 'list', not 'view': loading the list is not opening a case, and the officials' "never opened"
+ * figure counts only 'view' (GET /cases/:id).
+ */
 consoleApi.post('/bodies', limitBody(16 * 1024), zValidator('json', bodiesSchema, invalid), async (c) => {
   const reader = c.get('reader');
   const ids = [...new Set(c.req.valid('json').ids)];
   const inScope = await bodyKeysInScope(c.env.DB, reader, ids, released(c));
   const refused = ids.find((id) => !inScope.has(id));
-  if (refused) return deny(c, 403, 'forbidden', 'view', refused);
+  if (refused) return deny(c, 403, 'forbidden', 'list', refused);
   const s = await loadSodium();
   const texts = await getSealedTexts(c.env.DB, c.env.BLOBS, ids.map((id) => inScope.get(id)!));
   const bodies = ids.map((id) => [id, texts.get(inScope.get(id)!) ?? null] as const);
   const day = mexicoDay();
-  await recordAudit(c.env, ids.map((id) => ({ day, actor: reader.keyId, role: reader.role, action: 'view', reportId: id, outcome: 'ok' as const, detail: null })));
+  await recordAudit(c.env, ids.map((id) => ({ day, actor: reader.keyId, role: reader.role, action: 'list', reportId: id, outcome: 'ok' as const, detail: null })));
   return c.json({ bodies: Object.fromEntries(bodies) });
 });
 
@@ -205,17 +245,19 @@ consoleApi.get('/cases/:id', async (c) => {
   });
 });
 
-/** One encrypted chunk of an attachment; the first chunk of each file is an audited download. */
+/** One encrypted chunk of an attachment; every chunk read is an audited download (detail: attachment/chunk). */
 consoleApi.get('/cases/:id/attachments/:attachmentId/chunks/:index', async (c) => {
   const { id, attachmentId, index } = c.req.param();
-  if (!hexId.safeParse(id).success || !hexId.safeParse(attachmentId).success || !/^\d{1,3}$/.test(index)) return apiError(c, 400, 'invalid');
+  // One spelling per chunk (no leading zeros), so `00` cannot be a chunk 0 that escapes the audit.
+  if (!hexId.safeParse(id).success || !hexId.safeParse(attachmentId).success || !/^(0|[1-9]\d{0,2})$/.test(index)) return apiError(c, 400, 'invalid');
+  const n = Number(index);
   const access = await openCase(c.env.DB, c.get('reader'), id, released(c));
   if (access === 'missing') return deny(c, 404, 'not_found', 'download', id);
   const known = await c.env.DB.prepare('SELECT chunks FROM attachments WHERE report_id = ?1 AND id = ?2').bind(id, attachmentId).first<{ chunks: number }>();
-  if (!known || Number(index) >= known.chunks) return apiError(c, 404, 'not_found');
-  const bytes = await c.env.BLOBS.get(attachmentChunkKey(id, attachmentId, Number(index)), 'arrayBuffer');
+  if (!known || n >= known.chunks) return apiError(c, 404, 'not_found');
+  const bytes = await c.env.BLOBS.get(attachmentChunkKey(id, attachmentId, n), 'arrayBuffer');
   if (!bytes) return apiError(c, 404, 'not_found');
-  if (index === '0') await audit(c, 'download', id, 'ok', attachmentId);
+  await audit(c, 'download', id, 'ok', `${attachmentId}/${n}`);
   return c.body(bytes, 200, { 'content-type': 'application/octet-stream' });
 });
 

@@ -53,18 +53,16 @@ describe('sign-in', () => {
     expect((await attempt(f.monitor.keyId, challenge, toB64(s, signProof(s, signinMessage(ORIGIN, challenge), f.monitor.sign.privateKey)))).status).toBe(401);
   });
 
-  it('should slow down a key after repeated failures, even with the right signature', async () => {
+  it('should let the real reader in right after junk sign-ins with their key id (no per-key lockout)', async () => {
     const s = await sodium();
     const f = await makeFacility(s);
-    // Six failures make the wait 16 s, far longer than this test can be delayed on a loaded machine.
     for (let i = 0; i < 6; i++) {
       const challenge = await challengeFor(f.monitor.keyId);
       await attempt(f.monitor.keyId, challenge, toB64(s, new Uint8Array(64)));
     }
     const challenge = await challengeFor(f.monitor.keyId);
     const res = await attempt(f.monitor.keyId, challenge, toB64(s, signProof(s, signinMessage(ORIGIN, challenge), f.monitor.sign.privateKey)));
-    expect(res.status).toBe(429);
-    expect(((await res.json()) as any).error.code).toBe('signin_wait');
+    expect(res.status).toBe(200);
   });
 
   it('should answer an unknown sign-in name like a known one', async () => {
