@@ -19,7 +19,7 @@ import {
   type RecipientKeys,
   type Sodium,
 } from '../crypto';
-import { chunkAdditionalData, type SealedAttachment } from '../domain/attachment';
+import { attachmentFormatOf, chunkAdditionalData, type SealedAttachment } from '../domain/attachment';
 import { addDays, CLOCK, daysBetween, isValidTag, MAX_TAG_LENGTH, MAX_TAGS, TRANSITIONS, type Status } from '../domain/case';
 import { $, ApiProblem, el, leaveTo, msg, requestJson, showErrors } from './page';
 import { startTrends } from './trends';
@@ -335,7 +335,9 @@ function renderAttachments(c: CaseSummary, attachments: AttachmentRef[]) {
 }
 
 async function fetchAttachment(c: CaseSummary, a: SealedAttachment, onProgress: (percent: number) => void): Promise<Uint8Array> {
-  const opener = attachmentOpener(s, fromB64(s, a.key), fromB64(s, a.header), chunkAdditionalData(c.id, a.id));
+  // Reports sent before padding (format 1) stay readable: their format is what they were sealed with.
+  const format = attachmentFormatOf(a);
+  const opener = attachmentOpener(s, fromB64(s, a.key), fromB64(s, a.header), chunkAdditionalData(c.id, a.id, format), format);
   const parts: Uint8Array[] = [];
   for (let i = 0; i < a.chunks; i++) {
     const res = await fetch(`/console/api/cases/${c.id}/attachments/${a.id}/chunks/${i}`, {

@@ -1,48 +1,58 @@
 /**
  * @module Evidence files on the report page: checks them, removes the hidden data from photos by
- * drawing them again (no EXIF, GPS, maker notes or thumbnails survive a canvas), shows exactly
- * what will be sent, and keeps everything in page memory only.
+ * drawing them again (no EXIF, GPS, maker notes or thumbnails survive a canvas) at one of a few
+ * fixed sizes, names every file by its kind and place (`foto-1.jpg`), shows exactly what will be
+ * sent, and keeps everything in page memory only.
  */
-import { ATTACHMENT_LIMITS, attachmentKind } from '../domain/attachment';
+import { ATTACHMENT_LIMITS, attachmentKind, imageSize, neutralNames } from '../domain/attachment';
 import { el, msg } from './page';
 
 export interface Evidence {
   id: string;
+  /** Neutral name (`foto-1.jpg`), by kind and place in the list: the phone's own name never leaves the page. */
   name: string;
   type: string;
   bytes: Uint8Array;
   /** True when re-encoded here, so its hidden data is gone. */
   cleaned: boolean;
   previewUrl?: string;
+  /** Size the image was redrawn at (one of the fixed sizes of `imageSize`). */
+  width?: number;
+  height?: number;
 }
 
-/** Longest side of a re-encoded photo: plenty to read a notice, much smaller to send. */
-const MAX_SIDE = 2560;
-
-/** Draws an image on a canvas and encodes it again: only the pixels survive. */
-async function cleanImage(file: File): Promise<{ bytes: Uint8Array; type: string }> {
+/**
+ * Draws an image on a canvas and encodes it again: only the pixels survive. The canvas has one of
+ * a few fixed sizes (`imageSize`), so the dimensions do not tell the phone's screen or camera.
+ */
+async function cleanImage(file: File): Promise<{ bytes: Uint8Array; type: string; width: number; height: number }> {
   const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
-  const scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+  let size: { width: number; height: number };
+  try {
+    size = imageSize(bitmap.width, bitmap.height);
+  } catch (err) {
+    bitmap.close();
+    throw err;
+  }
   const canvas = document.createElement('canvas');
-  canvas.width = Math.round(bitmap.width * scale);
-  canvas.height = Math.round(bitmap.height * scale);
-  canvas.getContext('2d')!.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  canvas.width = size.width;
+  canvas.height = size.height;
+  const context = canvas.getContext('2d')!;
+  context.imageSmoothingQuality = 'high';
+  context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
   bitmap.close();
   const type = file.type === 'image/png' ? 'image/png' : 'image/jpeg';
   const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, type, 0.85));
   if (!blob) throw new Error('encode failed');
-  return { bytes: new Uint8Array(await blob.arrayBuffer()), type };
+  return { bytes: new Uint8Array(await blob.arrayBuffer()), type, ...size };
 }
-
-const baseName = (name: string, type: string) => {
-  const stem = name.replace(/\.[^.]*$/, '').slice(0, 80) || 'archivo';
-  return type === 'image/jpeg' ? `${stem}.jpg` : type === 'image/png' ? `${stem}.png` : name.slice(0, 100);
-};
 
 export function evidencePicker(opts: { input: HTMLInputElement; list: HTMLElement; problems: (list: string[]) => void; newId: () => string }) {
   const items: Evidence[] = [];
 
   function render() {
+    // Names follow the list: removing foto-1 makes the next photo foto-1, so what is sent has no gaps.
+    neutralNames(items.map((item) => item.type)).forEach((name, i) => (items[i]!.name = name));
     opts.list.replaceChildren();
     for (const item of items) {
       const li = el('li', null, { class: 'attachment' });
@@ -79,11 +89,16 @@ export function evidencePicker(opts: { input: HTMLInputElement; list: HTMLElemen
       }
       try {
         if (kind === 'image') {
-          const { bytes, type } = await cleanImage(file);
+          const { bytes, type, width, height } = await cleanImage(file);
+          // Redrawn at a fixed size, a photo can come out bigger than it went in.
+          if (bytes.length > ATTACHMENT_LIMITS.bytesPerFile) {
+            problems.push(msg('form.evidence_too_big', { name: file.name }));
+            continue;
+          }
           const previewUrl = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
-          items.push({ id: opts.newId(), name: baseName(file.name, type), type, bytes, cleaned: true, previewUrl });
+          items.push({ id: opts.newId(), name: '', type, bytes, cleaned: true, previewUrl, width, height });
         } else {
-          items.push({ id: opts.newId(), name: baseName(file.name, file.type), type: file.type, bytes: new Uint8Array(await file.arrayBuffer()), cleaned: false });
+          items.push({ id: opts.newId(), name: '', type: file.type, bytes: new Uint8Array(await file.arrayBuffer()), cleaned: false });
         }
       } catch {
         problems.push(msg('form.evidence_unreadable', { name: file.name }));

@@ -17,7 +17,7 @@ import {
   type Sodium,
 } from './report-crypto';
 import { LIMITS, rolesFor, type Category, type ReportPlaintext, type SendTo, type When } from '../domain/report';
-import { ATTACHMENT_LIMITS, chunkAdditionalData, type SealedAttachment } from '../domain/attachment';
+import { ATTACHMENT_FORMAT, ATTACHMENT_LIMITS, chunkAdditionalData, type SealedAttachment } from '../domain/attachment';
 import { evidencePicker } from './evidence';
 import { $, ApiProblem, msg, requestJson, showErrors } from './page';
 
@@ -187,7 +187,7 @@ async function seal(report: ReportPlaintext, source: string): Promise<SealedRepo
   const mailbox = deriveMailbox(s, receiptCode);
   const uploads: PendingUpload[] = [];
   const attachments: SealedAttachment[] = evidence.items.map((item) => {
-    const encrypted = encryptAttachment(s, item.bytes, ATTACHMENT_LIMITS.chunkBytes, chunkAdditionalData(reportId, item.id));
+    const encrypted = encryptAttachment(s, item.bytes, ATTACHMENT_LIMITS.chunkBytes, chunkAdditionalData(reportId, item.id, ATTACHMENT_FORMAT));
     uploads.push({ id: item.id, chunks: encrypted.chunks, done: new Set() });
     return {
       id: item.id,
@@ -198,6 +198,7 @@ async function seal(report: ReportPlaintext, source: string): Promise<SealedRepo
       header: toB64(s, encrypted.header),
       key: toB64(s, encrypted.key),
       cleaned: item.cleaned,
+      format: ATTACHMENT_FORMAT,
     };
   });
   const plaintext = attachments.length ? { ...report, attachments } : report;
