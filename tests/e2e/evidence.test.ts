@@ -71,46 +71,100 @@ async function monitorOpens(context: BrowserContext, marker: string): Promise<Pa
   return page;
 }
 
-/** Opens one attachment in the console and saves what the monitor would download. */
-async function download(page: Page, index: number): Promise<Buffer> {
+/** Opens one attachment in the console and saves what the monitor would download, with the name it is saved under. */
+async function downloadNamed(page: Page, index: number): Promise<{ name: string; bytes: Buffer }> {
   const item = page.locator('#case-attachments li').nth(index);
   await item.locator('button').click();
   const link = item.locator('a[download]');
   await link.waitFor();
   const [file] = await Promise.all([page.waitForEvent('download'), link.click()]);
-  return readFile((await file.path())!);
+  return { name: file.suggestedFilename(), bytes: await readFile((await file.path())!) };
 }
+
+const download = async (page: Page, index: number) => (await downloadNamed(page, index)).bytes;
+
+/** A phone screenshot's exact size (1179 × 2556 is an iPhone): bands of colour, so it stays small as a PNG. */
+function screenshot(width = 1179, height = 2556): Buffer {
+  const png = new PNG({ width, height });
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 4;
+      png.data[i] = (y >> 5) % 2 ? 30 : 220;
+      png.data[i + 1] = (x >> 6) % 2 ? 90 : 160;
+      png.data[i + 2] = 120;
+      png.data[i + 3] = 255;
+    }
+  }
+  return PNG.sync.write(png);
+}
+
+const LONG_SIDES = [1280, 1920, 2560];
+const fromTheSet = (w: number, h: number) => LONG_SIDES.includes(Math.max(w, h)) && Math.min(w, h) % 160 === 0;
 
 describe('evidence attachments', () => {
   it('should strip EXIF and GPS from a photo before it leaves the phone, and round-trip PDF and audio byte for byte', async () => {
     const original = await readFile(PHOTO);
     expect((await exifr.gps(original))?.latitude).toBeCloseTo(20.94, 1); // the fixture really has GPS
     const audio = wav();
+    const shot = screenshot();
+    expect(PNG.sync.read(shot)).toMatchObject({ width: 1179, height: 2556 });
     const marker = `Evidencia${Date.now().toString(36)}`;
     const phone = await phoneContext(browser);
     const page = await phone.newPage();
+    // The names a phone gives files: capture time, phone and app, all of it gone before sending.
     await fillReport(page, marker, [
-      { name: 'aviso.jpg', mimeType: 'image/jpeg', buffer: original },
-      { name: 'reglamento.pdf', mimeType: 'application/pdf', buffer: PDF },
-      { name: 'junta.wav', mimeType: 'audio/wav', buffer: audio },
+      { name: 'IMG_20260301_143522.jpg', mimeType: 'image/jpeg', buffer: original },
+      { name: 'Screenshot_20260302-091544_WhatsApp.png', mimeType: 'image/png', buffer: shot },
+      { name: 'PXL_20260303_101010_reglamento.pdf', mimeType: 'application/pdf', buffer: PDF },
+      { name: 'Grabacion_20260304_180000.wav', mimeType: 'audio/wav', buffer: audio },
     ]);
-    // The preview is exactly what will be sent: a re-encoded image, without the hidden data.
-    const preview = await page.locator('#attachment-list img').evaluate(async (img: HTMLImageElement) => (await img.decode(), { w: img.naturalWidth, alt: img.alt }));
-    expect(preview.w).toBe(640);
-    expect(await page.textContent('#attachment-list')).toContain('No podemos quitar los datos escondidos');
+    // The preview is exactly what will be sent: a re-encoded image at a fixed size, under a neutral name.
+    const previews = await page.locator('#attachment-list img').evaluateAll((imgs: HTMLImageElement[]) =>
+      Promise.all(imgs.map(async (img) => (await img.decode(), { w: img.naturalWidth, h: img.naturalHeight, alt: img.alt }))),
+    );
+    expect(previews.map(({ w, h }) => [w, h])).toEqual([
+      [1280, 960], // 640 × 480, scaled up to the smallest long side
+      [960, 1920], // 1179 × 2556: the long side down to 1920, the short side to a multiple of 160
+    ]);
+    expect(previews.map((p) => p.alt)).toEqual(['Así se enviará: foto-1.jpg', 'Así se enviará: foto-2.png']);
+    const names = await page.locator('#attachment-list .name').allTextContents();
+    expect(names.map((n) => n.split(' · ')[0])).toEqual(['foto-1.jpg', 'foto-2.png', 'documento-1.pdf', 'audio-1.wav']);
+    const listed = (await page.textContent('#attachment-list'))!;
+    for (const trace of ['IMG_', '2026', 'Screenshot', 'WhatsApp', 'PXL', 'Grabacion', 'reglamento']) expect(listed).not.toContain(trace);
+    expect(listed).toContain('No podemos quitar los datos escondidos');
     await page.tap('#send');
     await page.waitForSelector('#receipt:not([hidden])', { timeout: 90_000 });
 
     const laptop = await browser.newContext({ acceptDownloads: true, locale: 'es-MX' });
     const console_ = await monitorOpens(laptop, marker);
-    const photo = await download(console_, 0);
-    expect(photo.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
-    expect(await exifr.parse(photo, { tiff: true, gps: true, exif: true, xmp: true, iptc: true })).toBeUndefined();
-    expect(photo.includes('FX-1000')).toBe(false);
-    expect(photo.includes('Exif')).toBe(false);
-    expect(await console_.locator('#case-attachments li img').evaluate(async (img: HTMLImageElement) => (await img.decode(), img.naturalWidth))).toBe(640);
-    expect((await download(console_, 1)).equals(PDF)).toBe(true);
-    expect((await download(console_, 2)).equals(audio)).toBe(true);
+    // What the monitor decrypts: neutral names, and dimensions from the fixed set.
+    const shown = (await console_.locator('#case-attachments .name').allTextContents()).map((n) => n.split(' · ')[0]);
+    expect(shown).toEqual(['foto-1.jpg', 'foto-2.png', 'documento-1.pdf', 'audio-1.wav']);
+    const photo = await downloadNamed(console_, 0);
+    expect(photo.name).toBe('foto-1.jpg');
+    expect(photo.bytes.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    expect(await exifr.parse(photo.bytes, { tiff: true, gps: true, exif: true, xmp: true, iptc: true })).toBeUndefined();
+    expect(photo.bytes.includes('FX-1000')).toBe(false);
+    expect(photo.bytes.includes('Exif')).toBe(false);
+    const shotOut = await downloadNamed(console_, 1);
+    expect(shotOut.name).toBe('foto-2.png');
+    const decoded = PNG.sync.read(shotOut.bytes);
+    expect([decoded.width, decoded.height]).toEqual([960, 1920]);
+    const seen = await console_.locator('#case-attachments li img').evaluateAll((imgs: HTMLImageElement[]) =>
+      Promise.all(imgs.map(async (img) => (await img.decode(), [img.naturalWidth, img.naturalHeight] as const))),
+    );
+    expect(seen).toEqual([
+      [1280, 960],
+      [960, 1920],
+    ]);
+    for (const [w, h] of seen) expect(fromTheSet(w, h)).toBe(true);
+    const pdf = await downloadNamed(console_, 2);
+    expect(pdf.name).toBe('documento-1.pdf');
+    expect(pdf.bytes.equals(PDF)).toBe(true);
+    const sound = await downloadNamed(console_, 3);
+    expect(sound.name).toBe('audio-1.wav');
+    expect(sound.bytes.equals(audio)).toBe(true);
+    expect(await console_.textContent('#case-attachments')).not.toMatch(/IMG_|Screenshot|WhatsApp|PXL|Grabacion|2026/);
     await phone.close();
     await laptop.close();
   });
@@ -143,6 +197,9 @@ describe('evidence attachments', () => {
     try {
       const { keys } = await platform.env.BLOBS.list({ prefix: `report/${reportId}/att/` });
       expect(keys).toHaveLength(3);
+      // Every stored chunk, the last one too, is a whole 256 KiB chunk plus the 17-byte tag: the size tells only the count.
+      const sizes = await Promise.all(keys.map(async (k) => (await platform.env.BLOBS.get(k.name, 'arrayBuffer'))!.byteLength));
+      expect(sizes).toEqual([262_161, 262_161, 262_161]);
       const row = await platform.env.DB.prepare('SELECT chunks FROM attachments WHERE report_id = ?1').bind(reportId).first<{ chunks: number }>();
       expect(row?.chunks).toBe(3);
     } finally {
