@@ -1,3 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadNodeSodium } from '../../scripts/lib/node-sodium';
 import { decryptAttachment, encryptAttachment, paddedChunkCount } from '../../src/crypto';
@@ -173,5 +178,94 @@ describe('neutral names and sizes for evidence', () => {
         if (w !== h) expect(out.width === out.height || out.width > out.height === w > h).toBe(true); // keeps the orientation
       }
     }
+  });
+});
+
+interface StreamVector {
+  additionalData: string;
+  key: string;
+  header: string;
+  chunks: string[];
+}
+const VECTORS = JSON.parse(readFileSync(fileURLToPath(new URL('../fixtures/crypto-vectors.json', import.meta.url)), 'utf8')).attachment as {
+  reportId: string;
+  attachmentId: string;
+  chunkBytes: number;
+  plaintext: string;
+  format2: StreamVector;
+  format1: StreamVector;
+};
+
+describe('attachment known-answer vectors (tests/fixtures/crypto-vectors.json)', async () => {
+  const s = await loadNodeSodium();
+  const open = (v: StreamVector, format: 1 | 2) =>
+    s.to_hex(decryptAttachment(s, s.from_hex(v.key), s.from_hex(v.header), v.chunks.map((c) => s.from_hex(c)), v.additionalData, format));
+
+  it('should open the frozen format 2 stream: whole chunks, the final one unpadded', () => {
+    const { reportId, attachmentId, chunkBytes, format2 } = VECTORS;
+    expect(format2.additionalData).toBe(chunkAdditionalData(reportId, attachmentId, 2));
+    expect(format2.chunks.map((c) => c.length / 2)).toEqual([chunkBytes + 17, chunkBytes + 17]);
+    expect(open(format2, 2)).toBe(VECTORS.plaintext);
+  });
+
+  it('should open the frozen format 1 stream, whose last chunk has only the remaining bytes', () => {
+    const { reportId, attachmentId, chunkBytes, format1, plaintext } = VECTORS;
+    expect(format1.additionalData).toBe(chunkAdditionalData(reportId, attachmentId, 1));
+    expect(format1.chunks.map((c) => c.length / 2)).toEqual([chunkBytes + 17, plaintext.length / 2 - chunkBytes + 17]);
+    expect(open(format1, 1)).toBe(plaintext);
+  });
+});
+
+const PYTHON = '/usr/bin/python3';
+const SCRIPT = fileURLToPath(new URL('../fixtures/crosscheck.py', import.meta.url));
+
+describe('attachments against PyNaCl (tests/fixtures/crosscheck.py --attachment)', async () => {
+  const s = await loadNodeSodium();
+  const ids = { reportId: s.to_hex(s.randombytes_buf(16)), attachmentId: s.to_hex(s.randombytes_buf(16)) };
+  const file = s.randombytes_buf(CHUNK + 1000);
+  const ours = encryptAttachment(s, file, CHUNK, chunkAdditionalData(ids.reportId, ids.attachmentId));
+  const reverse = s.randombytes_buf(CHUNK - 1);
+
+  /** Runs Python once; fails (never skips) when python3-nacl is missing. */
+  function python() {
+    execFileSync(PYTHON, ['-I', '-c', 'import nacl'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const dir = mkdtempSync(join(tmpdir(), 'buzon-crosscheck-att-'));
+    try {
+      const hex = (v: { key: Uint8Array; header: Uint8Array; chunks: Uint8Array[] }) => ({
+        key: s.to_hex(v.key),
+        header: s.to_hex(v.header),
+        chunks: v.chunks.map((c) => s.to_hex(c)),
+      });
+      const input = {
+        open: [
+          { format: 2, ...ids, chunkBytes: CHUNK, ...hex(ours) },
+          { format: 2, reportId: VECTORS.reportId, attachmentId: VECTORS.attachmentId, chunkBytes: VECTORS.chunkBytes, ...VECTORS.format2 },
+          { format: 1, reportId: VECTORS.reportId, attachmentId: VECTORS.attachmentId, chunkBytes: VECTORS.chunkBytes, ...VECTORS.format1 },
+        ],
+        seal: { ...ids, chunkBytes: CHUNK, plaintext: s.to_hex(reverse) },
+      };
+      writeFileSync(join(dir, 'input.json'), JSON.stringify(input));
+      return JSON.parse(execFileSync(PYTHON, ['-I', SCRIPT, '--attachment', join(dir, 'input.json')], { encoding: 'utf8', maxBuffer: 16 << 20 })) as {
+        opened: Array<{ plaintext: string; chunkLengths: number[] }>;
+        sealed: { key: string; header: string; chunks: string[] };
+      };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const result = python();
+
+  it('should open in Python, from the spec, a padded attachment Node sealed and both frozen vectors', () => {
+    expect(result.opened[0]!.plaintext).toBe(s.to_hex(file));
+    expect(result.opened[0]!.chunkLengths).toEqual([CHUNK + 17, CHUNK + 17]);
+    expect(result.opened[1]!.plaintext).toBe(VECTORS.plaintext);
+    expect(result.opened[2]!.plaintext).toBe(VECTORS.plaintext);
+  });
+
+  it('should open in Node a padded attachment Python sealed', () => {
+    const { key, header, chunks } = result.sealed;
+    expect(chunks.map((c) => c.length / 2)).toEqual([CHUNK + 17]);
+    const opened = decryptAttachment(s, s.from_hex(key), s.from_hex(header), chunks.map((c) => s.from_hex(c)), chunkAdditionalData(ids.reportId, ids.attachmentId));
+    expect(opened).toEqual(reverse);
   });
 });
