@@ -31,14 +31,16 @@ interface StoredSession extends ReaderSession {
 
 export const sessionKey = (s: Sodium, token: string) => `session/${s.to_hex(s.crypto_generichash(32, utf8(token), null))}`;
 
-/** KV's expiry for a session: the idle limit, never past the absolute one (KV wants at least 60 s). */
-const expiration = (stored: StoredSession, now: number) =>
-  Math.max(now + 60, Math.min(now + SESSION_IDLE_SECONDS, stored.created + SESSION_MAX_SECONDS));
+/**
+ * KV's expiry for a session, relative to now: the idle limit, never past the absolute one (KV
+ * wants at least 60 s). Relative, so it holds whatever clock the Worker is given.
+ */
+const expirationTtl = (stored: StoredSession, now: number) => Math.max(60, Math.min(SESSION_IDLE_SECONDS, stored.created + SESSION_MAX_SECONDS - now));
 
 export async function createSession(kv: KVNamespace, s: Sodium, session: ReaderSession, now: number): Promise<string> {
   const token = toB64(s, s.randombytes_buf(32));
   const stored: StoredSession = { ...session, created: now, refreshed: now };
-  await kv.put(sessionKey(s, token), JSON.stringify(stored), { expiration: expiration(stored, now) });
+  await kv.put(sessionKey(s, token), JSON.stringify(stored), { expirationTtl: expirationTtl(stored, now) });
   return token;
 }
 
@@ -56,7 +58,7 @@ export async function readSession(kv: KVNamespace, s: Sodium, token: string, now
   }
   if (now - stored.refreshed > REFRESH_AFTER_SECONDS) {
     const next = { ...stored, refreshed: now };
-    await kv.put(key, JSON.stringify(next), { expiration: expiration(next, now) });
+    await kv.put(key, JSON.stringify(next), { expirationTtl: expirationTtl(next, now) });
   }
   const { refreshed: _refreshed, created: _created, ...session } = stored;
   return session;
