@@ -3,29 +3,24 @@
  * machine this runs on; only public keys and KDF parameters are written to D1.
  *
  *   npm run keys -- keygen --role monitor|official --label "Name" [--out card.json]
- *   npm run keys -- register --card card.json (--facility ID[,ID] | --state STATE | --national) [--remote]
+ *   npm run keys -- register --card card.json (--facility ID[,ID] | --state STATE | --national) [--force] [--remote]
  *   npm run keys -- retire --key KEY_ID [--remote]
  *   npm run keys -- facility --id ID --name NAME --short CODE --email LOCAL --state S --municipality M --sector SECTOR [--remote]
  *   npm run keys -- list [--remote]
  *
  * Local commands use .wrangler/state (or --persist-to DIR); --remote goes through wrangler.
+ *
+ * `register` checks the card (its key id must be its box key's), never re-activates a retired key,
+ * and will not widen an official's scope or change a monitor's facilities without --force: it
+ * prints what it would change. A monitor's --facility list is the whole list, not an addition.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { SECTORS } from '../src/domain/facility';
 import { defaultKdfParams, deriveRecipientKeys, newPassphrase, toB64 } from '../src/crypto';
-import { openTarget, type Statement } from './lib/d1-target';
+import { openTarget, type D1Target, type Statement } from './lib/d1-target';
 import { option } from './lib/local-platform';
 import { loadNodeSodium } from './lib/node-sodium';
-
-
-interface Card {
-  keyId: string;
-  role: 'monitor' | 'official';
-  label: string;
-  boxPk: string;
-  signPk: string;
-  kdf: { salt: string; ops: number; mem: number };
-}
+import { planRegistration, type Card, type RegisteredKey } from './lib/provision';
 
 const command = process.argv[2];
 const flag = (name: string) => process.argv.includes(`--${name}`);
@@ -64,19 +59,41 @@ async function keygen() {
   } else console.log(JSON.stringify(card, null, 2));
 }
 
-function registerStatements(card: Card): Statement[] {
-  const facilities = option('facility')?.split(',').filter(Boolean) ?? [];
+/** What the command line asks for: a monitor's facilities, or an official's state (null: national). */
+function wantedScope(card: Card) {
+  const facilities = [...new Set(option('facility')?.split(',').filter(Boolean) ?? [])];
   const state = option('state') ?? null;
   if (card.role === 'monitor' && facilities.length === 0) fail('a monitor needs --facility ID[,ID]');
   if (card.role === 'official' && !state && !flag('national')) fail('an official needs --state STATE or --national');
+  if (card.role === 'official' && state && flag('national')) fail('give --state STATE or --national, not both');
+  return { scopeState: card.role === 'official' ? state : null, facilities: card.role === 'monitor' ? facilities : [] };
+}
+
+async function registered(target: D1Target, keyId: string): Promise<RegisteredKey | null> {
+  const [row] = await target.query<Omit<RegisteredKey, 'facilities'> & { facilities: string | null }>(
+    `SELECT role, label, status, box_pk AS boxPk, sign_pk AS signPk, scope_state AS scopeState,
+            (SELECT group_concat(facility_id) FROM recipient_facilities WHERE key_id = ?1) AS facilities
+       FROM recipients WHERE key_id = ?1`,
+    [keyId],
+  );
+  return row ? { ...row, facilities: row.facilities ? row.facilities.split(',') : [] } : null;
+}
+
+function registerStatements(card: Card, wanted: { scopeState: string | null; facilities: string[] }): Statement[] {
   return [
     {
+      // Never re-activates a retired key, even if it was retired after the check above.
       sql: `INSERT INTO recipients (key_id, role, label, box_pk, sign_pk, kdf_salt, kdf_ops, kdf_mem, scope_state, status)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'active')
-            ON CONFLICT (key_id) DO UPDATE SET label = ?3, scope_state = ?9, status = 'active'`,
-      params: [card.keyId, card.role, card.label, card.boxPk, card.signPk, card.kdf.salt, card.kdf.ops, card.kdf.mem, card.role === 'official' ? state : null],
+            ON CONFLICT (key_id) DO UPDATE SET label = ?3, scope_state = ?9 WHERE status = 'active'`,
+      params: [card.keyId, card.role, card.label, card.boxPk, card.signPk, card.kdf.salt, card.kdf.ops, card.kdf.mem, wanted.scopeState],
     },
-    ...facilities.map((f) => ({ sql: 'INSERT OR IGNORE INTO recipient_facilities (key_id, facility_id) VALUES (?1, ?2)', params: [card.keyId, f] })),
+    ...(card.role === 'monitor'
+      ? [
+          { sql: 'DELETE FROM recipient_facilities WHERE key_id = ?1', params: [card.keyId] },
+          ...wanted.facilities.map((f) => ({ sql: 'INSERT INTO recipient_facilities (key_id, facility_id) VALUES (?1, ?2)', params: [card.keyId, f] })),
+        ]
+      : []),
   ];
 }
 
@@ -87,14 +104,25 @@ async function main() {
     switch (command) {
       case 'register': {
         const card = JSON.parse(readFileSync(need('card'), 'utf8')) as Card;
-        await target.run(registerStatements(card));
+        if (card.role !== 'monitor' && card.role !== 'official') fail('the card\'s role must be monitor or official');
+        const wanted = wantedScope(card);
+        const plan = planRegistration(await loadNodeSodium(), card, wanted, await registered(target, card.keyId));
+        if (!plan.ok) fail(`refused: ${plan.reason}`);
+        if (plan.needsForce && !flag('force')) {
+          fail(`refused: this would change ${card.role} ${card.label} (${card.keyId}):\n  ${plan.changes.join('\n  ')}\nRun again with --force if that is meant.`);
+        }
+        await target.run(registerStatements(card, wanted));
+        for (const change of plan.changes) console.log(`  ${change}`);
         console.log(`registered ${card.role} ${card.label} (${card.keyId})`);
         break;
       }
       case 'retire': {
         const key = need('key');
+        if (!(await registered(target, key))) fail(`no registered key ${key}`);
         await target.run([{ sql: "UPDATE recipients SET status = 'retired' WHERE key_id = ?1", params: [key] }]);
-        console.log(`retired ${key}: new reports are no longer sealed to it; what was sealed to it still opens with it`);
+        console.log(
+          `retired ${key}: it can no longer sign in, its open sessions end at their next request, and new reports are no longer sealed to it; what was sealed to it still opens offline with npm run decrypt`,
+        );
         break;
       }
       case 'facility': {

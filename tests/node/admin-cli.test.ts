@@ -2,7 +2,7 @@
  * The admin CLI against a real local D1 (wrangler's state in a temporary directory).
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,7 +10,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { QUIET_WRANGLER } from '../../scripts/lib/dev-server';
 import { openLocalPlatform } from '../../scripts/lib/local-platform';
 import { loadNodeSodium } from '../../scripts/lib/node-sodium';
-import { deriveRecipientKeys, fromB64 } from '../../src/crypto';
+import { deriveRecipientKeys, fromB64, recipientKeysFromSeed, toB64 } from '../../src/crypto';
+import { planRegistration, type Card, type RegisteredKey } from '../../scripts/lib/provision';
 
 const run = promisify(execFile);
 let dir: string;
@@ -49,10 +50,82 @@ describe('admin CLI', () => {
     }
   }, 90_000);
 
+  it('should refuse an altered card, re-activating a retired key, and widening a scope without --force', async () => {
+    const keygen = async (role: string, label: string) => {
+      const file = join(dir, `${label}.json`);
+      await run('npx', ['tsx', 'scripts/keys.ts', 'keygen', '--role', role, '--label', label, '--out', file]);
+      return { file, card: JSON.parse(await readFile(file, 'utf8')) };
+    };
+    const stored = async (keyId: string) => {
+      const platform = await openLocalPlatform(dir);
+      try {
+        return await platform.env.DB.prepare('SELECT status, scope_state AS state FROM recipients WHERE key_id = ?1').bind(keyId).first();
+      } finally {
+        await platform.dispose();
+      }
+    };
+    const s = await loadNodeSodium();
+
+    // A card whose key id is not its box key's (someone edited it) is refused.
+    const official = await keygen('official', 'Inspeccion');
+    const altered = join(dir, 'altered.json');
+    await writeFile(altered, JSON.stringify({ ...official.card, boxPk: toB64(s, s.crypto_box_keypair().publicKey) }));
+    await expect(cli('register', '--card', altered, '--state', 'Coahuila')).rejects.toThrow(/is not the key id of its box public key/);
+
+    // An official's scope does not widen without --force; it says what would change.
+    await cli('register', '--card', official.file, '--state', 'Coahuila');
+    await expect(cli('register', '--card', official.file, '--national')).rejects.toThrow(/scope: state Coahuila → every state[\s\S]*--force/);
+    expect(await stored(official.card.keyId)).toEqual({ status: 'active', state: 'Coahuila' });
+    const { stdout } = await cli('register', '--card', official.file, '--national', '--force');
+    expect(stdout).toMatch(/scope: state Coahuila → every state/);
+    expect(await stored(official.card.keyId)).toEqual({ status: 'active', state: null });
+
+    // A retired key stays retired, --force or not.
+    await cli('retire', '--key', official.card.keyId);
+    await expect(cli('register', '--card', official.file, '--national', '--force')).rejects.toThrow(/is retired and stays retired/);
+    expect(await stored(official.card.keyId)).toEqual({ status: 'retired', state: null });
+  }, 180_000);
+
   it('should refuse a monitor without a facility and an unknown sector', async () => {
     await expect(cli('facility', '--id', 'x', '--name', 'X', '--short', 'x', '--email', 'x', '--state', 'S', '--municipality', 'M', '--sector', 'banking')).rejects.toThrow(/sector must be one of/);
     const card = join(dir, 'card2.json');
     await run('npx', ['tsx', 'scripts/keys.ts', 'keygen', '--role', 'monitor', '--label', 'B', '--out', card]);
     await expect(cli('register', '--card', card)).rejects.toThrow(/needs --facility/);
   }, 60_000);
+});
+
+describe('registration checks', () => {
+  const card = async (role: 'monitor' | 'official') => {
+    const s = await loadNodeSodium();
+    const keys = recipientKeysFromSeed(s, s.randombytes_buf(32));
+    const c: Card = { keyId: keys.keyId, role, label: 'L', boxPk: toB64(s, keys.box.publicKey), signPk: toB64(s, keys.sign.publicKey), kdf: { salt: 'c2FsdA', ops: 2, mem: 67108864 } };
+    const row = (over: Partial<RegisteredKey> = {}): RegisteredKey => ({ role, label: 'L', status: 'active', boxPk: c.boxPk, signPk: c.signPk, scopeState: null, facilities: [], ...over });
+    return { s, c, row };
+  };
+
+  it('should need --force to widen or move an official, but not to narrow one', async () => {
+    const { s, c, row } = await card('official');
+    expect(planRegistration(s, c, { scopeState: 'Jalisco', facilities: [] }, row({ scopeState: 'Coahuila' }))).toMatchObject({ ok: true, needsForce: true, changes: [expect.stringMatching(/state Coahuila → state Jalisco/)] });
+    expect(planRegistration(s, c, { scopeState: null, facilities: [] }, row({ scopeState: 'Coahuila' }))).toMatchObject({ ok: true, needsForce: true });
+    expect(planRegistration(s, c, { scopeState: 'Coahuila', facilities: [] }, row({ scopeState: null }))).toMatchObject({ ok: true, needsForce: false, changes: [expect.stringMatching(/every state .* → state Coahuila/)] });
+    expect(planRegistration(s, c, { scopeState: 'Coahuila', facilities: [] }, row({ scopeState: 'Coahuila' }))).toEqual({ ok: true, needsForce: false, changes: [] });
+  });
+
+  it("should need --force for any change of a monitor's facilities", async () => {
+    const { s, c, row } = await card('monitor');
+    expect(planRegistration(s, c, { scopeState: null, facilities: ['a', 'b'] }, row({ facilities: ['a'] }))).toMatchObject({ ok: true, needsForce: true, changes: ['facilities: a → a,b'] });
+    expect(planRegistration(s, c, { scopeState: null, facilities: ['b'] }, row({ facilities: ['a', 'b'] }))).toMatchObject({ ok: true, needsForce: true });
+    expect(planRegistration(s, c, { scopeState: null, facilities: ['b', 'a'] }, row({ facilities: ['a', 'b'] }))).toEqual({ ok: true, needsForce: false, changes: [] });
+  });
+
+  it('should refuse a retired key, another role, other public keys, and a key id that is not the box key\'s', async () => {
+    const { s, c, row } = await card('monitor');
+    const want = { scopeState: null, facilities: ['a'] };
+    expect(planRegistration(s, c, want, row({ status: 'retired', facilities: ['a'] }))).toMatchObject({ ok: false, reason: expect.stringMatching(/retired/) });
+    expect(planRegistration(s, c, want, row({ role: 'official' }))).toMatchObject({ ok: false });
+    expect(planRegistration(s, c, want, row({ signPk: toB64(s, new Uint8Array(32)), facilities: ['a'] }))).toMatchObject({ ok: false, reason: expect.stringMatching(/other public keys/) });
+    expect(planRegistration(s, { ...c, keyId: '0123456789abcdef' }, want, null)).toMatchObject({ ok: false, reason: expect.stringMatching(/not the key id of its box public key/) });
+    expect(planRegistration(s, { ...c, boxPk: 'AAAA' }, want, null)).toMatchObject({ ok: false });
+    expect(planRegistration(s, c, want, null)).toEqual({ ok: true, changes: [], needsForce: false });
+  });
 });
