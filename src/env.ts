@@ -9,6 +9,8 @@ export interface Env {
   STATE: KVNamespace;
   /** Rate Limiting binding: sign-in requests per minute, for everyone together (keyed by route, never by address). */
   SIGNIN_LIMIT: RateLimit;
+  /** Requests per minute on each public route, per facility (src/lib/rate-limit.ts). */
+  PUBLIC_LIMIT: RateLimit;
   ASSETS?: Fetcher;
   /** 32 random bytes, base64url: the key that signs proof-of-work challenges. */
   POW_SECRET: string;

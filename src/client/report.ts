@@ -282,7 +282,7 @@ async function uploadEvidence(uploads: PendingUpload[], facility: string) {
           if (res.ok) break;
           const problem = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
           if (problem.error?.code?.startsWith('pow_')) challenge = undefined;
-          else if (res.status < 500) throw new ApiProblem(problem.error?.message ?? msg('errors.unavailable'), res.status, problem.error?.code);
+          else if (res.status < 500 && res.status !== 429) throw new ApiProblem(problem.error?.message ?? msg('errors.unavailable'), res.status, problem.error?.code);
         } catch (error) {
           if (error instanceof ApiProblem) throw error;
         }
@@ -313,8 +313,9 @@ async function submit(body: string, facility: string): Promise<StoredAnswer> {
         challenge = undefined; // spent or stale: solve a fresh one and send the same report again
         continue;
       }
-      if (error instanceof ApiProblem && error.status < 500) throw error;
-      await new Promise((r) => setTimeout(r, 800 * (attempt + 1))); // offline or a server hiccup
+      // Offline, a server hiccup, or too many requests for a moment (429): wait and send the same bytes again.
+      if (error instanceof ApiProblem && error.status < 500 && error.status !== 429) throw error;
+      await new Promise((r) => setTimeout(r, (error instanceof ApiProblem && error.status === 429 ? 4000 : 800) * (attempt + 1)));
     }
   }
   throw new Error('network');

@@ -36,7 +36,8 @@ export type ErrorCode =
   | 'illegal_transition'
   | 'case_not_found'
   | 'bad_origin'
-  | 'attachment_incomplete';
+  | 'attachment_incomplete'
+  | 'busy';
 
 /** An HTML page in standards mode. */
 export async function page(c: Context, element: { toString(): string | Promise<string> }) {

@@ -18,12 +18,13 @@ import { activeRecipientsFor, sealedToExactly, type RecipientKey } from '../stor
 import { findReport, intakeLookup, releasedVolume, storeReport, type StoredReportRef } from '../storage/reports';
 import { MAX_SUBMISSION_BYTES, MAX_WEB_BODY_BYTES, submissionSchema, type Submission } from './schemas';
 import { limitBody } from '../lib/body-limit';
+import { facilityKey, rateLimited } from '../lib/rate-limit';
 
 export const api = new Hono<AppEnv>();
 
 
 /** A challenge for one report at one facility, as hard as the facility's (and the country's) recent volume asks. */
-api.get('/challenge', async (c) => {
+api.get('/challenge', rateLimited((c) => facilityKey('challenge', c.req.query('facility'))), async (c) => {
   const id = c.req.query('facility') ?? '';
   if (!/^[a-z0-9-]{1,64}$/.test(id)) return apiError(c, 400, 'invalid', ['facility']);
   const facility = await getFacility(c.env.DB, id);
@@ -36,7 +37,7 @@ api.get('/challenge', async (c) => {
   return c.json({ challenge: issueChallenge(s, c.env.POW_SECRET, bits, nowSeconds(), { purpose: 'report', facility: facility.id }), bits });
 });
 
-api.get('/facilities/:id/recipients', async (c) => {
+api.get('/facilities/:id/recipients', rateLimited((c) => facilityKey('recipients', c.req.param('id'))), async (c) => {
   const facility = await getFacility(c.env.DB, c.req.param('id'));
   if (!facility) return apiError(c, 404, 'unknown_facility');
   const keys = await activeRecipientsFor(c.env.DB, facility.id);
@@ -73,6 +74,8 @@ api.post(
     // A retry of a report already stored gets the same answer, before the single-use work is checked again.
     if (existing) return answerRetry(c, existing, facility.id, bodyDigest);
 
+    // Per plant, after a retry has had its answer: a flood is slowed before it costs any work here.
+    if (!(await c.env.PUBLIC_LIMIT.limit({ key: facilityKey('report', facility.id) })).success) return apiError(c, 429, 'busy');
     if (!sub.pow || !challenge) return apiError(c, 403, 'pow_missing');
     if (!challenge.ok) return apiError(c, 403, challenge.reason);
     if (!checkWork(s, sub.pow.challenge, sub.reportId, sub.pow.counter, Math.max(challenge.claims.bits, powBits(c.env)))) {

@@ -62,7 +62,7 @@ function decoySalt(c: ConsoleContext, s: Awaited<ReturnType<typeof loadSodium>>,
 const withinSigninLimit = async (c: ConsoleContext, route: 'signin' | 'signin/challenge') =>
   (await c.env.SIGNIN_LIMIT.limit({ key: route })).success;
 
-consoleApi.post('/signin/challenge', zValidator('json', signinChallengeSchema, invalid), async (c) => {
+consoleApi.post('/signin/challenge', limitBody(1024), zValidator('json', signinChallengeSchema, invalid), async (c) => {
   const { keyId } = c.req.valid('json');
   if (!(await withinSigninLimit(c, 'signin/challenge'))) return apiError(c, 429, 'signin_wait');
   const s = await loadSodium();
@@ -74,7 +74,7 @@ consoleApi.post('/signin/challenge', zValidator('json', signinChallengeSchema, i
   return c.json({ challenge, kdf });
 });
 
-consoleApi.post('/signin', zValidator('json', signinSchema, invalid), async (c) => {
+consoleApi.post('/signin', limitBody(2048), zValidator('json', signinSchema, invalid), async (c) => {
   const { keyId, challenge, signature } = c.req.valid('json');
   if (!(await withinSigninLimit(c, 'signin'))) return apiError(c, 429, 'signin_wait');
   const s = await loadSodium();
@@ -261,7 +261,7 @@ consoleApi.get('/cases/:id/attachments/:attachmentId/chunks/:index', async (c) =
   return c.body(bytes, 200, { 'content-type': 'application/octet-stream' });
 });
 
-consoleApi.post('/cases/:id/triage', zValidator('json', triageSchema, invalid), async (c) => {
+consoleApi.post('/cases/:id/triage', limitBody(8 * 1024), zValidator('json', triageSchema, invalid), async (c) => {
   const id = c.req.param('id');
   const reader = c.get('reader');
   if (!hexId.safeParse(id).success) return apiError(c, 400, 'invalid');

@@ -17,6 +17,7 @@ import { storeMessage, threadFor } from '../storage/cases';
 import { readersOf, sealedToExactly } from '../storage/recipients';
 import { envelopeSchema, hexId } from './console-schemas';
 import { limitBody } from '../lib/body-limit';
+import { rateLimited } from '../lib/rate-limit';
 
 export const mailboxApi = new Hono<AppEnv>();
 
@@ -56,13 +57,13 @@ async function provenCase(env: AppEnv['Bindings'], s: Sodium, p: { mailboxId: st
   return check.ok && signed && row ? row : null;
 }
 
-mailboxApi.get('/challenge', async (c) => {
+mailboxApi.get('/challenge', rateLimited(() => 'mailbox:challenge'), async (c) => {
   const s = await loadSodium();
   return c.json({ challenge: issueChallenge(s, c.env.POW_SECRET, 0, nowSeconds(), MAILBOX) });
 });
 
 /** The case status and the messages the worker can read (replies and their own answers). */
-mailboxApi.post('/thread', limitBody(4 * 1024), zValidator('json', threadSchema, invalid), async (c) => {
+mailboxApi.post('/thread', rateLimited(() => 'mailbox:thread'), limitBody(4 * 1024), zValidator('json', threadSchema, invalid), async (c) => {
   const s = await loadSodium();
   const p = c.req.valid('json');
   const found = await provenCase(c.env, s, p, 'thread');
@@ -85,6 +86,7 @@ mailboxApi.post('/thread', limitBody(4 * 1024), zValidator('json', threadSchema,
 /** The worker's answer, sealed to the mailbox (so they can read it back) and to the case's readers. */
 mailboxApi.post(
   '/messages',
+  rateLimited(() => 'mailbox:answer'),
   limitBody(128 * 1024),
   zValidator('json', answerSchema, invalid),
   async (c) => {

@@ -10,6 +10,7 @@ import { addDays } from '../domain/case';
 import { mexicoDay } from '../lib/clock';
 import { auditHeadAt } from '../storage/audit';
 import { lang, page, type AppEnv } from '../lib/http';
+import { rateLimited } from '../lib/rate-limit';
 import { publicSnapshot } from '../trends/snapshot';
 import { buildTransparency } from '../trends/transparency';
 import { addMonths } from '../trends/weeks';
@@ -18,7 +19,7 @@ import { Transparency } from '../views/transparency';
 
 export const transparencyPages = new Hono<AppEnv>();
 
-transparencyPages.get('/transparencia', async (c) => {
+transparencyPages.get('/transparencia', rateLimited(() => 'transparencia'), async (c) => {
   const language = lang(c);
   const t = translator(language);
   const today = mexicoDay();
