@@ -1,12 +1,13 @@
 /**
  * Runs the benchmarks against fresh `wrangler dev` servers and prints the figures.
- *   npm run bench [-- bytes|phone|intake|concurrency|console|flood|trends|mail]
+ *   npm run bench [-- bytes|phone|intake|concurrency|console|flood|load|trends|mail]
  * Benchmarks, not tests: this machine is shared and noisy, so nothing here asserts a time.
  */
 import { prepareState, startDevServer } from '../scripts/lib/dev-server';
 import { loadNodeSodium } from '../scripts/lib/node-sodium';
 import { consoleBench } from './console';
 import { floodCurve } from './flood';
+import { mixedLoad } from './load';
 import { mailHtmlBench } from './mail-html';
 import { concurrentSubmissions, intakeThroughput } from './intake';
 import { pageBytes } from './page-bytes';
@@ -43,6 +44,8 @@ await withServer({}, async (url, stateDir) => {
 if (wanted('console')) await withServer({ POW_BITS: '4' }, (url, stateDir) => consoleBench(s, url, stateDir));
 // The flood curve: a light base difficulty so 2,000 junk reports go in fast; the ratios are what count.
 if (wanted('flood')) await withServer({ POW_BITS: '4' }, (url, stateDir) => floodCurve(s, url, stateDir));
+// Mixed load for LOAD_SECONDS (default 120): submissions, mail and console work at once.
+if (wanted('load')) await withServer({ POW_BITS: '4' }, (url, stateDir) => mixedLoad(s, url, stateDir));
 // Trends: 100,000 reports written straight into a local D1 of their own; no server needed.
 if (wanted('trends')) await trendsBench();
 // Hostile HTML mail: no server needed.
