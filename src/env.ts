@@ -25,7 +25,7 @@ export interface Env {
   /** Origin of the public site (scheme, host, port), for links in mail, e.g. https://buzon.example.org. */
   PUBLIC_ORIGIN: string;
   /** The audit chain's single writer (src/audit-chain.ts). */
-  AUDIT: import('./storage/audit').AuditWriters;
+  AUDIT: { idFromName(name: string): unknown; get(id: never): { append(entries: object[]): Promise<void> } };
   /** Outgoing mail (send_email binding): the monitors' daily digest. */
   MAILER: SendEmail;
 }

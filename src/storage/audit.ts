@@ -5,6 +5,7 @@
  * 64 zeros before the first entry. Changing, removing or reordering any row breaks every later link.
  */
 import { utf8, type Sodium } from '../crypto';
+import type { Env } from '../env';
 
 export const GENESIS = '0'.repeat(64);
 
@@ -107,14 +108,8 @@ export async function verifyAuditChain(db: D1Database, s: Sodium): Promise<Chain
   return { ok: true, entries: results.length };
 }
 
-/** The audit chain's single writer as the Worker reaches it (a Durable Object namespace, src/audit-chain.ts). */
-export interface AuditWriters {
-  idFromName(name: string): unknown;
-  get(id: never): { append(entries: AuditEntry[]): Promise<void> };
-}
-
 /** Hands entries to the audit chain's single writer, which appends them in order. */
-export async function recordAudit(env: { AUDIT: AuditWriters }, entries: AuditEntry[]): Promise<void> {
+export async function recordAudit(env: Pick<Env, 'AUDIT'>, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
   await env.AUDIT.get(env.AUDIT.idFromName('chain') as never).append(entries);
 }
