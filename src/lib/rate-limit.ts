@@ -1,7 +1,8 @@
 /**
  * @module Identity-free rate limits on the routes anyone can call: Cloudflare's Rate Limiting
- * binding (wrangler.toml PUBLIC_LIMIT), keyed by route and facility, never by address or user
- * agent (Buzón keeps neither). A flood then costs the flooder its own throughput, not D1's.
+ * binding (wrangler.toml PUBLIC_LIMIT), keyed by route only: never by address or user agent
+ * (Buzón keeps neither), and never by plant, since a per-plant counter is one the company could
+ * fill to within one request and then read: a 429 would tell it a worker of that plant was there.
  */
 import type { MiddlewareHandler } from 'hono';
 import { apiError, type AppEnv } from './http';
@@ -14,6 +15,3 @@ export function rateLimited(keyOf: (c: Parameters<MiddlewareHandler<AppEnv>>[0])
     await next();
   };
 }
-
-/** The facility a request names (query or path), reduced to the characters a facility id has. */
-export const facilityKey = (route: string, id: string | undefined) => `${route}:${(id ?? '').replace(/[^a-z0-9-]/g, '').slice(0, 64)}`;

@@ -8,6 +8,7 @@ import { checkWork, fromB64, isPlausibleBodyLength, toB64 } from '../crypto';
 import { rolesFor } from '../domain/report';
 import { issueChallenge, powBits, verifyChallenge } from '../lib/challenge';
 import { attachmentComplete } from './attachments-api';
+import { keepAttachments } from '../storage/uploads';
 import { mexicoDay, nowSeconds, releaseClock } from '../lib/clock';
 import { releaseBefore, releaseDay, releaseHour, releaseHours } from '../domain/release';
 import { challengeBits, VOLUME_RELEASES } from '../domain/difficulty';
@@ -18,13 +19,13 @@ import { activeRecipientsFor, sealedToExactly, type RecipientKey } from '../stor
 import { findReport, intakeLookup, releasedVolume, storeReport, type StoredReportRef } from '../storage/reports';
 import { MAX_SUBMISSION_BYTES, MAX_WEB_BODY_BYTES, submissionSchema, type Submission } from './schemas';
 import { limitBody } from '../lib/body-limit';
-import { facilityKey, rateLimited } from '../lib/rate-limit';
+import { rateLimited } from '../lib/rate-limit';
 
 export const api = new Hono<AppEnv>();
 
 
 /** A challenge for one report at one facility, as hard as the facility's (and the country's) recent volume asks. */
-api.get('/challenge', rateLimited((c) => facilityKey('challenge', c.req.query('facility'))), async (c) => {
+api.get('/challenge', rateLimited(() => 'challenge'), async (c) => {
   const id = c.req.query('facility') ?? '';
   if (!/^[a-z0-9-]{1,64}$/.test(id)) return apiError(c, 400, 'invalid', ['facility']);
   const facility = await getFacility(c.env.DB, id);
@@ -37,7 +38,7 @@ api.get('/challenge', rateLimited((c) => facilityKey('challenge', c.req.query('f
   return c.json({ challenge: issueChallenge(s, c.env.POW_SECRET, bits, nowSeconds(), { purpose: 'report', facility: facility.id }), bits });
 });
 
-api.get('/facilities/:id/recipients', rateLimited((c) => facilityKey('recipients', c.req.param('id'))), async (c) => {
+api.get('/facilities/:id/recipients', rateLimited(() => 'recipients'), async (c) => {
   const facility = await getFacility(c.env.DB, c.req.param('id'));
   if (!facility) return apiError(c, 404, 'unknown_facility');
   const keys = await activeRecipientsFor(c.env.DB, facility.id);
@@ -59,6 +60,11 @@ api.post(
     const s = await loadSodium();
     const challenge = sub.pow ? verifyChallenge(s, c.env.POW_SECRET, sub.pow.challenge, nowSeconds(), { purpose: 'report', facility: sub.facility }) : null;
     const nonce = challenge?.ok ? challenge.claims.nonce : '';
+    // Only submissions without valid work are limited, before they cost a D1 read: a paid report
+    // never meets the limit (no flood can shut a plant's channel), and a genuine worker's report
+    // never counts towards it (so the counter tells a prober nothing about who else reported).
+    const paid = !!(sub.pow && challenge?.ok && checkWork(s, sub.pow.challenge, sub.reportId, sub.pow.counter, Math.max(challenge.claims.bits, powBits(c.env))));
+    if (!paid && !(await c.env.PUBLIC_LIMIT.limit({ key: 'report:unpaid' })).success) return apiError(c, 429, 'busy');
     const lookup = await intakeLookup(c.env.DB, { facilityId: sub.facility, reportId: sub.reportId, mailboxId: sub.mailbox.id, challengeNonce: nonce });
     const { facility, existing } = lookup;
     if (!facility) return apiError(c, 422, 'unknown_facility');
@@ -74,14 +80,14 @@ api.post(
     // A retry of a report already stored gets the same answer, before the single-use work is checked again.
     if (existing) return answerRetry(c, existing, facility.id, bodyDigest);
 
-    // Per plant, after a retry has had its answer: a flood is slowed before it costs any work here.
-    if (!(await c.env.PUBLIC_LIMIT.limit({ key: facilityKey('report', facility.id) })).success) return apiError(c, 429, 'busy');
     if (!sub.pow || !challenge) return apiError(c, 403, 'pow_missing');
     if (!challenge.ok) return apiError(c, 403, challenge.reason);
     if (!checkWork(s, sub.pow.challenge, sub.reportId, sub.pow.counter, Math.max(challenge.claims.bits, powBits(c.env)))) {
       return apiError(c, 403, 'pow_invalid');
     }
     if (lookup.challengeSpent) return apiError(c, 409, 'pow_replayed');
+    // A token that paid another report's evidence is that report's (src/storage/uploads.ts).
+    if (lookup.challengeClaimedBy && lookup.challengeClaimedBy !== sub.reportId) return apiError(c, 409, 'pow_replayed');
 
     const envelopeProblem = checkEnvelope(lookup.recipients, sub, body);
     if (envelopeProblem) return apiError(c, 422, envelopeProblem, envelopeProblem === 'bad_envelope' ? ['envelope'] : undefined);
@@ -119,6 +125,9 @@ api.post(
       }
       throw error;
     }
+    // Its chunks become permanent now; if a copy fails the report is still stored (readers fall
+    // back to the upload keys) and the daily job finishes it well before the upload TTL.
+    if (attachments.length) await keepAttachments(c.env.DB, c.env.BLOBS, sub.reportId).catch((e) => console.error('keep attachments', e));
     return c.json({ reportId: sub.reportId, receivedDay, release: releaseInfo(releaseAt), duplicate: false }, 201);
   },
 );

@@ -94,12 +94,12 @@ export async function loadDashboardData(db: D1Database, sel: Selection, range: {
   const spikeFrom = addDays(range.from, -7 * SPIKE_WEEKS);
   const thisWeek = mondayOf(today);
   // ?7 is today as a Julian day number, so each report needs one date conversion less.
-  const p = [sel.scopeState, sel.state ?? null, sel.sector ?? null, sel.facility ?? null, range.from, range.to, julianDay(today), lastDay, spikeFrom, today, thisWeek];
+  const p = [sel.scopeState, sel.state ?? null, sel.sector ?? null, sel.facility ?? null, range.from, range.to, julianDay(today), lastDay, spikeFrom, today, thisWeek, addDays(thisWeek, 7)];
   // SQLite numbers parameters up to the highest ?N a statement uses: bind exactly that many.
   const q = (sql: string) => db.prepare(sql).bind(...p.slice(0, Math.max(...[...sql.matchAll(/\?(\d+)/g)].map((m) => Number(m[1])))));
   const COMPANY_REPORTS_IN_RANGE = `FROM facilities f CROSS JOIN reports r INDEXED BY reports_by_facility_clock ON r.facility_id = f.id
           WHERE ${IN_SELECTION} AND r.received_day BETWEEN ?5 AND ?8 AND ${COMPANY_CHANNEL}`;
-  const TODAY_AT = (facility: string) => `SELECT count(*) FROM reports r INDEXED BY reports_by_facility_clock WHERE r.facility_id = ${facility} AND r.received_day = ?10`;
+  const TODAY_AT = (facility: string) => `SELECT count(*) FROM reports r INDEXED BY reports_by_facility_clock WHERE r.facility_id = ${facility} AND r.received_day >= ?10 AND r.received_day < ?12`;
   const counters = (table: string, weeks: string) => `FROM facilities f CROSS JOIN ${table} t ON t.facility_id = f.id WHERE ${IN_SELECTION} AND t.week BETWEEN ${weeks}`;
   const results = await db.batch([
     q(`SELECT f.id, f.name, f.state, f.municipality, f.sector, f.ack_days AS ackDays, f.answer_days AS answerDays, f.close_days AS closeDays
@@ -146,14 +146,15 @@ export async function loadDashboardData(db: D1Database, sel: Selection, range: {
           AND NOT EXISTS (SELECT 1 FROM audit_log a INDEXED BY audit_log_views
                            WHERE a.report_id = r.id AND a.action = 'view' AND a.role = 'monitor' AND a.outcome = 'ok')
         GROUP BY 1, 2`),
-    // Today's reports, to take back out of this week's counters.
+    // This week's reports from today on (today's, and those sent this evening for tomorrow's first
+    // release), to take back out of this week's counters: a count that moved on arrival would tell when.
     q(`SELECT r.facility_id AS facilityId, r.status, r.send_to AS sendTo, count(*) AS n
          FROM facilities f CROSS JOIN reports r INDEXED BY reports_by_facility_clock ON r.facility_id = f.id
-        WHERE ${IN_SELECTION} AND r.received_day = ?10 GROUP BY 1, 2, 3`),
+        WHERE ${IN_SELECTION} AND r.received_day >= ?10 AND r.received_day < ?12 GROUP BY 1, 2, 3`),
     q(`SELECT r.facility_id AS facilityId, coalesce(c.category, '${UNCLASSIFIED}') AS category, count(*) AS n
          FROM facilities f CROSS JOIN reports r INDEXED BY reports_by_facility_clock ON r.facility_id = f.id
          LEFT JOIN report_categories c ON c.report_id = r.id
-        WHERE ${IN_SELECTION} AND r.received_day = ?10 GROUP BY 1, 2`),
+        WHERE ${IN_SELECTION} AND r.received_day >= ?10 AND r.received_day < ?12 GROUP BY 1, 2`),
   ]);
   const rows = <T>(i: number) => results[i]!.results as T[];
   const clocks = rows<DashboardData['clocks'][number] & { ackDays: string | null; closeDays: string | null }>(6);

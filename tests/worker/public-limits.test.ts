@@ -6,6 +6,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import worker from '../../src/index';
+import { checkWork } from '../../src/crypto';
 import { buildSubmission, makeFacility, sodium, storedTrace } from './helpers';
 
 const ORIGIN = 'https://buzon.test';
@@ -21,13 +22,13 @@ async function exhausted(path: string, init: RequestInit = {}, language = 'es') 
 }
 
 describe('public rate limits', () => {
-  it('should answer 429, translated, keyed by route and plant only, on every public route', async () => {
+  it('should answer 429, translated, keyed by route only (never a plant, an address or a browser), on every public route', async () => {
     const s = await sodium();
     const f = await makeFacility(s);
     const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const cases: Array<[string, RequestInit, string]> = [
-      [`/api/challenge?facility=${f.id}`, {}, `challenge:${f.id}`],
-      [`/api/facilities/${f.id}/recipients`, {}, `recipients:${f.id}`],
+      [`/api/challenge?facility=${f.id}`, {}, 'challenge'],
+      [`/api/facilities/${f.id}/recipients`, {}, 'recipients'],
       ['/api/mailbox/challenge', {}, 'mailbox:challenge'],
       ['/api/mailbox/thread', json({ mailboxId: 'a'.repeat(32), challenge: 'x', signature: 'A'.repeat(86) }), 'mailbox:thread'],
       ['/transparencia', {}, 'transparencia'],
@@ -45,22 +46,22 @@ describe('public rate limits', () => {
     expect(((await res.json()) as { error: { message: string } }).error.message).toBe('There are too many requests right now. Wait a minute and try again. What you wrote is still here.');
   });
 
-  it('should refuse a report past its plant\'s share without storing anything, and still answer a retry of one already stored', async () => {
+  it('should limit only submissions without valid work: a paid report is stored whatever the limiter says, and never counted', async () => {
     const s = await sodium();
     const f = await makeFacility(s);
     const { body } = await buildSubmission(s, f);
-    const send = () => exhausted('/api/reports', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const refused = await send();
-    expect(refused.res.status).toBe(429);
-    expect(refused.seen).toEqual([{ key: `report:${f.id}` }]);
+    const send = (b: unknown) => exhausted('/api/reports', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
+    // Junk (work that does not check) meets the limit before it costs a D1 read, and nothing is stored.
+    let wrong = body.pow.counter + 1;
+    while (checkWork(s, body.pow.challenge, body.reportId, wrong, 4)) wrong++;
+    const junk = await send({ ...body, pow: { ...body.pow, counter: wrong } });
+    expect(junk.res.status).toBe(429);
+    expect(junk.seen).toEqual([{ key: 'report:unpaid' }]);
     expect(await storedTrace(body.reportId)).toEqual({ reports: 0, categories: 0, keys: 0, blob: 0 });
-    // Stored through the ordinary limiter, a retry is answered even while the plant's share is used up.
-    const ctx = createExecutionContext();
-    const ok = await worker.fetch(new Request(`${ORIGIN}/api/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }), env as never, ctx);
-    await waitOnExecutionContext(ctx);
-    expect(ok.status).toBe(201);
-    const retry = await send();
-    expect(retry.res.status).toBe(200);
-    expect(await retry.res.json()).toMatchObject({ reportId: body.reportId, duplicate: true });
+    // A paid report with the limiter exhausted: stored, and the limiter never asked (a prober learns nothing).
+    const paid = await send(body);
+    expect(paid.res.status).toBe(201);
+    expect(paid.seen).toEqual([]);
+    expect((await storedTrace(body.reportId)).reports).toBe(1);
   });
 });

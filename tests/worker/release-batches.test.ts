@@ -107,6 +107,27 @@ describe('release batches', () => {
     expect((await api(`/console/api/cases/${body.reportId}`, { token: monitor })).status).toBe(200);
   });
 
+  it('should not move the officials\' dashboard or CSV when a report arrives in the evening', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const s = await sodium();
+    setClock(new Date('2026-03-30T16:00:00Z')); // Monday 10:00: released at 15:00
+    const f = await makeFacility(s);
+    // Six, so the week's counts are shown as numbers, not "<5" (which would hide a change anyway).
+    for (let i = 0; i < 6; i++) await postNow(s, (await buildSubmission(s, f)).body);
+    setClock(new Date('2026-03-31T22:00:00Z')); // Tuesday 16:00
+    const official = await signIn(s, f.official);
+    const views = async () =>
+      Promise.all([`/console/api/trends?facility=${f.id}`, `/console/api/trends/export.csv?facility=${f.id}`, `/console/api/trends?state=${encodeURIComponent(f.state)}`].map(async (path) => (await api(path, { token: official })).text()));
+    const before = await views();
+    expect(before[1]).toMatch(/2026-W14.*,6(,|$)/m);
+    setClock(new Date('2026-03-31T22:30:00Z')); // 16:30: stamped for Wednesday 07:00, in the same week
+    await postNow(s, (await buildSubmission(s, f)).body);
+    setClock(new Date('2026-03-31T22:31:00Z'));
+    expect(await views()).toEqual(before);
+    setClock(new Date('2026-04-01T05:59:00Z')); // 23:59
+    expect(await views()).toEqual(before);
+  });
+
   it('should tell the worker when the report will be read', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const s = await sodium();
