@@ -1,12 +1,15 @@
 /**
  * @module Daily housekeeping (cron): forgets spent proof-of-work challenges once they have expired,
- * removes blobs no report points to, sends the monitors' content-free digests (src/notify/), and
+ * forgets upload records past their expiry, finishes copying stored reports' evidence to its
+ * permanent keys (src/storage/uploads.ts), removes bodies no report points to, sends the
+ * monitors' content-free digests (src/notify/), and
  * computes the day's public figures (src/trends/snapshot.ts).
  */
 import type { Env } from './env';
 import { addDays } from './domain/case';
 import { mexicoDay } from './lib/clock';
 import { forgetUnreferencedBlobs } from './storage/cleanup';
+import { forgetExpiredUploads, keepAttachments } from './storage/uploads';
 import { sendDigests } from './notify/digest';
 import { publicSnapshot } from './trends/snapshot';
 
@@ -20,6 +23,8 @@ export async function forgetExpiredChallenges(db: D1Database, today = mexicoDay(
 export async function scheduled(_controller: ScheduledController, env: Env): Promise<void> {
   const results = await Promise.allSettled([
     forgetExpiredChallenges(env.DB),
+    forgetExpiredUploads(env.DB),
+    keepAttachments(env.DB, env.BLOBS),
     forgetUnreferencedBlobs(env.DB, env.BLOBS, addDays(mexicoDay(), -1)),
     sendDigests(env),
     publicSnapshot(env, mexicoDay()),

@@ -50,8 +50,13 @@ export interface SealedAttachment {
   format?: AttachmentFormat;
 }
 
+/** Where a stored report's chunk lives for good (no TTL). */
 export const attachmentChunkKey = (reportId: string, attachmentId: string, index: number) =>
   `report/${reportId}/att/${attachmentId}/${index}`;
+
+/** Where a chunk is uploaded, with a TTL, until its report is stored (src/storage/uploads.ts). */
+export const attachmentUploadKey = (reportId: string, attachmentId: string, index: number) =>
+  `upload/${reportId}/att/${attachmentId}/${index}`;
 
 /**
  * Additional data binding a chunk to its format, report and attachment (the stream itself binds

@@ -37,6 +37,7 @@ export type ErrorCode =
   | 'case_not_found'
   | 'bad_origin'
   | 'attachment_incomplete'
+  | 'attachment_limit'
   | 'busy';
 
 /** An HTML page in standards mode. */

@@ -2,18 +2,22 @@
  * @module Encrypted attachment chunks, uploaded by the report page before the report itself.
  *
  * Each chunk is a PUT to its own address, so a retry overwrites instead of duplicating, and a
- * failed chunk is resent alone. Uploads need the report's proof of work (checked, not spent), and
- * stop once the report is stored. Chunks of reports never sent are removed by the daily cleanup.
+ * failed chunk is resent alone. Uploads need the report's proof of work (checked, not spent here),
+ * with a token that is unexpired, unspent and bound to this report id alone (the first report id
+ * it paid chunks for); per report at most ATTACHMENT_LIMITS.files files of MAX_CHUNKS chunks,
+ * recorded in D1 before the bytes go to KV (src/storage/uploads.ts). Uploads stop once the report
+ * is stored. Chunks of reports never sent expire by themselves (KV expirationTtl).
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { checkWork } from '../crypto';
-import { ATTACHMENT_LIMITS, attachmentChunkKey, CHUNK_OVERHEAD, MAX_CHUNKS } from '../domain/attachment';
+import { ATTACHMENT_LIMITS, attachmentUploadKey, CHUNK_OVERHEAD, MAX_CHUNKS } from '../domain/attachment';
 import { powBits, tokenBinding, verifyChallenge } from '../lib/challenge';
 import { mexicoDay, nowSeconds } from '../lib/clock';
 import { apiError, type AppEnv } from '../lib/http';
 import { loadSodium } from '../lib/sodium';
 import { findReport } from '../storage/reports';
+import { claimChunk, putUploadedChunk } from '../storage/uploads';
 import { limitBody } from '../lib/body-limit';
 
 export const attachmentsApi = new Hono<AppEnv>();
@@ -22,7 +26,8 @@ const MAX_CHUNK_BYTES = ATTACHMENT_LIMITS.chunkBytes + CHUNK_OVERHEAD;
 const params = z.object({
   reportId: z.string().regex(/^[0-9a-f]{32}$/),
   attachmentId: z.string().regex(/^[0-9a-f]{32}$/),
-  index: z.coerce.number().int().min(0).max(MAX_CHUNKS - 1),
+  // One spelling per chunk; past MAX_CHUNKS is the per-file cap (413 below), not bad input.
+  index: z.string().regex(/^(0|[1-9]\d{0,5})$/).transform(Number),
 });
 
 attachmentsApi.put(
@@ -32,6 +37,7 @@ attachmentsApi.put(
     const p = params.safeParse(c.req.param());
     if (!p.success) return apiError(c, 400, 'invalid');
     const { reportId, attachmentId, index } = p.data;
+    if (index >= MAX_CHUNKS) return apiError(c, 413, 'attachment_limit');
     const challenge = c.req.query('challenge') ?? '';
     const counter = Number(c.req.query('counter'));
     if (!challenge || !Number.isSafeInteger(counter) || counter < 0) return apiError(c, 403, 'pow_missing');
@@ -45,14 +51,24 @@ attachmentsApi.put(
     if (await findReport(c.env.DB, reportId)) return apiError(c, 409, 'conflict');
     const bytes = new Uint8Array(await c.req.arrayBuffer());
     if (bytes.length <= CHUNK_OVERHEAD) return apiError(c, 400, 'invalid');
-    await c.env.BLOBS.put(attachmentChunkKey(reportId, attachmentId, index), bytes, { metadata: { day: mexicoDay() } });
+    const claim = await claimChunk(c.env.DB, {
+      nonce: check.claims.nonce,
+      tokenExpiresDay: mexicoDay(new Date(check.claims.expires * 1000)),
+      reportId,
+      attachmentId,
+      index,
+    });
+    // Spent by a stored report, or already paying for another report's chunks: single use.
+    if (claim === 'spent' || claim === 'other_report') return apiError(c, 409, 'pow_replayed');
+    if (claim === 'over_cap') return apiError(c, 413, 'attachment_limit');
+    await putUploadedChunk(c.env.BLOBS, reportId, attachmentId, index, bytes);
     return c.body(null, 204);
   },
 );
 
 /** Whether every chunk 0..chunks-1 of an attachment is stored. */
 export async function attachmentComplete(blobs: KVNamespace, reportId: string, attachmentId: string, chunks: number): Promise<boolean> {
-  const prefix = attachmentChunkKey(reportId, attachmentId, 0).replace(/0$/, '');
+  const prefix = attachmentUploadKey(reportId, attachmentId, 0).replace(/0$/, '');
   const { keys } = await blobs.list({ prefix, limit: 1000 });
   const have = new Set(keys.map((k) => k.name.slice(prefix.length)));
   for (let i = 0; i < chunks; i++) if (!have.has(String(i))) return false;

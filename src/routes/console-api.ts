@@ -5,7 +5,7 @@
 import { zValidator } from '@hono/zod-validator';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { fromB64, isPlausibleBodyLength, signinMessage, toB64, utf8, verifyProof } from '../crypto';
-import { attachmentChunkKey } from '../domain/attachment';
+import { getChunk } from '../storage/uploads';
 import { canMove, FINAL_STATUSES, type Status } from '../domain/case';
 import { mexicoDay, nowSeconds, releaseClock } from '../lib/clock';
 import { apiError, type AppEnv, type ErrorCode } from '../lib/http';
@@ -255,7 +255,7 @@ consoleApi.get('/cases/:id/attachments/:attachmentId/chunks/:index', async (c) =
   if (access === 'missing') return deny(c, 404, 'not_found', 'download', id);
   const known = await c.env.DB.prepare('SELECT chunks FROM attachments WHERE report_id = ?1 AND id = ?2').bind(id, attachmentId).first<{ chunks: number }>();
   if (!known || n >= known.chunks) return apiError(c, 404, 'not_found');
-  const bytes = await c.env.BLOBS.get(attachmentChunkKey(id, attachmentId, n), 'arrayBuffer');
+  const bytes = await getChunk(c.env.BLOBS, id, attachmentId, n);
   if (!bytes) return apiError(c, 404, 'not_found');
   await audit(c, 'download', id, 'ok', `${attachmentId}/${n}`);
   return c.body(bytes, 200, { 'content-type': 'application/octet-stream' });

@@ -59,6 +59,8 @@ export interface IntakeLookup {
   recipients: RecipientKey[];
   mailboxTaken: boolean;
   challengeSpent: boolean;
+  /** The report id this challenge already paid evidence chunks for, if any (src/storage/uploads.ts). */
+  challengeClaimedBy: string | null;
 }
 
 /** Everything a submission is checked against, read in one D1 round trip. */
@@ -67,12 +69,13 @@ export async function intakeLookup(
   q: { facilityId: string; reportId: string; mailboxId: string; challengeNonce: string },
 ): Promise<IntakeLookup> {
   const { facilityId, reportId, mailboxId, challengeNonce } = q;
-  const [facility, existing, recipients, mailbox, spent] = await db.batch([
+  const [facility, existing, recipients, mailbox, spent, claim] = await db.batch([
     facilityStatement(db, facilityId),
     findReportStatement(db, reportId),
     activeRecipientsStatement(db, facilityId),
     db.prepare('SELECT 1 AS taken FROM reports WHERE mailbox_id = ?1').bind(mailboxId),
     db.prepare('SELECT 1 AS spent FROM spent_challenges WHERE nonce = ?1').bind(challengeNonce),
+    db.prepare('SELECT report_id AS reportId FROM upload_claims WHERE nonce = ?1').bind(challengeNonce),
   ]);
   const row = facility!.results[0] as FacilityRow | undefined;
   return {
@@ -81,6 +84,7 @@ export async function intakeLookup(
     recipients: recipients!.results as RecipientKey[],
     mailboxTaken: mailbox!.results.length > 0,
     challengeSpent: spent!.results.length > 0,
+    challengeClaimedBy: (claim!.results[0] as { reportId: string } | undefined)?.reportId ?? null,
   };
 }
 
@@ -117,7 +121,8 @@ export async function storeReport(s: Sodium, db: D1Database, blobs: KVNamespace,
       db.prepare('INSERT INTO wrapped_keys (report_id, message_id, key_id, sealed) VALUES (?1, ?1, ?2, ?3)').bind(r.id, k.keyId, k.sealed),
     ),
     ...(r.attachments ?? []).map((a) =>
-      db.prepare('INSERT INTO attachments (report_id, id, chunks) VALUES (?1, ?2, ?3)').bind(r.id, a.id, a.chunks),
+      // kept = 0: its chunks are still under their upload keys until keepAttachments copies them.
+      db.prepare('INSERT INTO attachments (report_id, id, chunks, kept) VALUES (?1, ?2, ?3, 0)').bind(r.id, a.id, a.chunks),
     ),
     ...(r.spends ? [db.prepare('INSERT INTO spent_challenges (nonce, expires_day) VALUES (?1, ?2)').bind(r.spends.nonce, r.spends.expiresDay)] : []),
     // Trend counters (src/trends/counters.ts), in this batch so they commit or fail with the report.

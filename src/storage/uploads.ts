@@ -1,0 +1,128 @@
+/**
+ * @module Bounded evidence uploads (migration 0011).
+ *
+ * A chunk is recorded in D1 before its bytes go to KV, in one batch that also binds the paying
+ * token to the report id and checks the per-report cap, so the check and the record are atomic.
+ * Bytes go to `upload/…` with a KV `expirationTtl`: chunks of a report never sent expire by
+ * themselves. Once the report is stored its chunks are copied to their permanent key
+ * (`report/…/att/…`, no TTL) and the attachment row is marked kept; a copy that fails is finished
+ * by the daily job, and readers fall back to the upload key meanwhile.
+ */
+import { ATTACHMENT_LIMITS, attachmentChunkKey, attachmentUploadKey } from '../domain/attachment';
+import { addDays } from '../domain/case';
+import { mexicoDay } from '../lib/clock';
+
+/** How long an uploaded chunk of an unsent report lives: the token lives 2 h; the daily repair gets two runs. */
+export const UPLOAD_TTL_SECONDS = 3 * 24 * 60 * 60;
+const UPLOAD_TTL_DAYS = 3;
+/** Chunks copied at once: a few hundred KiB each in memory. */
+const COPY_CONCURRENCY = 6;
+
+export type ChunkClaim = 'ok' | 'spent' | 'other_report' | 'over_cap';
+
+/**
+ * Records that `nonce` pays for chunk `index` of `attachmentId` in `reportId`, if the token is
+ * unspent, not bound to another report id, and the report stays within ATTACHMENT_LIMITS.files.
+ * A retry of a recorded chunk is 'ok' again (idempotent).
+ */
+export async function claimChunk(
+  db: D1Database,
+  q: { nonce: string; tokenExpiresDay: string; reportId: string; attachmentId: string; index: number },
+): Promise<ChunkClaim> {
+  const { nonce, tokenExpiresDay, reportId, attachmentId, index } = q;
+  const chunkExpiresDay = addDays(mexicoDay(), UPLOAD_TTL_DAYS + 1);
+  const [, , state] = await db.batch([
+    db
+      .prepare(
+        `INSERT INTO upload_claims (nonce, report_id, expires_day)
+         SELECT ?1, ?2, ?3 WHERE NOT EXISTS (SELECT 1 FROM spent_challenges WHERE nonce = ?1)
+         ON CONFLICT (nonce) DO NOTHING`,
+      )
+      .bind(nonce, reportId, tokenExpiresDay),
+    db
+      .prepare(
+        `INSERT INTO attachment_uploads (report_id, attachment_id, idx, expires_day)
+         SELECT ?2, ?3, ?4, ?5
+         WHERE NOT EXISTS (SELECT 1 FROM spent_challenges WHERE nonce = ?1)
+           AND EXISTS (SELECT 1 FROM upload_claims WHERE nonce = ?1 AND report_id = ?2)
+           AND (EXISTS (SELECT 1 FROM attachment_uploads WHERE report_id = ?2 AND attachment_id = ?3)
+                OR (SELECT COUNT(DISTINCT attachment_id) FROM attachment_uploads WHERE report_id = ?2) < ?6)
+         ON CONFLICT (report_id, attachment_id, idx) DO UPDATE SET expires_day = excluded.expires_day`,
+      )
+      .bind(nonce, reportId, attachmentId, index, chunkExpiresDay, ATTACHMENT_LIMITS.files),
+    db
+      .prepare(
+        `SELECT EXISTS (SELECT 1 FROM spent_challenges WHERE nonce = ?1) AS spent,
+                (SELECT report_id FROM upload_claims WHERE nonce = ?1) AS claimedBy,
+                EXISTS (SELECT 1 FROM attachment_uploads WHERE report_id = ?2 AND attachment_id = ?3 AND idx = ?4) AS recorded`,
+      )
+      .bind(nonce, reportId, attachmentId, index),
+  ]);
+  const row = state!.results[0] as { spent: number; claimedBy: string | null; recorded: number };
+  if (row.spent) return 'spent';
+  if (row.claimedBy !== reportId) return 'other_report';
+  return row.recorded ? 'ok' : 'over_cap';
+}
+
+/** Stores an uploaded chunk under its upload key, expiring by itself. */
+export async function putUploadedChunk(blobs: KVNamespace, reportId: string, attachmentId: string, index: number, bytes: Uint8Array): Promise<void> {
+  await blobs.put(attachmentUploadKey(reportId, attachmentId, index), bytes, { expirationTtl: UPLOAD_TTL_SECONDS });
+}
+
+/** A stored chunk: its permanent key, or its upload key while the copy is not done. */
+export async function getChunk(blobs: KVNamespace, reportId: string, attachmentId: string, index: number): Promise<ArrayBuffer | null> {
+  return (
+    (await blobs.get(attachmentChunkKey(reportId, attachmentId, index), 'arrayBuffer')) ??
+    (await blobs.get(attachmentUploadKey(reportId, attachmentId, index), 'arrayBuffer'))
+  );
+}
+
+/**
+ * Copies the chunks of every attachment not yet kept (of one report, or of all) to their
+ * permanent key without a TTL, then marks them kept. Idempotent: a chunk already copied is
+ * skipped. Returns how many attachments were kept; one whose chunks are missing is left for later.
+ */
+export async function keepAttachments(db: D1Database, blobs: KVNamespace, reportId?: string): Promise<number> {
+  const pending = reportId
+    ? await db.prepare('SELECT report_id AS reportId, id, chunks FROM attachments WHERE kept = 0 AND report_id = ?1').bind(reportId).all<Pending>()
+    : await db.prepare('SELECT report_id AS reportId, id, chunks FROM attachments WHERE kept = 0').all<Pending>();
+  let kept = 0;
+  for (const a of pending.results) {
+    const indexes = Array.from({ length: a.chunks }, (_, i) => i);
+    let complete = true;
+    for (let start = 0; start < indexes.length; start += COPY_CONCURRENCY) {
+      const done = await Promise.all(indexes.slice(start, start + COPY_CONCURRENCY).map((i) => copyChunk(blobs, a.reportId, a.id, i)));
+      if (done.includes(false)) complete = false;
+    }
+    if (!complete) continue;
+    await db.prepare('UPDATE attachments SET kept = 1 WHERE report_id = ?1 AND id = ?2').bind(a.reportId, a.id).run();
+    kept++;
+  }
+  return kept;
+}
+
+interface Pending {
+  reportId: string;
+  id: string;
+  chunks: number;
+}
+
+async function copyChunk(blobs: KVNamespace, reportId: string, attachmentId: string, index: number): Promise<boolean> {
+  const permanent = attachmentChunkKey(reportId, attachmentId, index);
+  const bytes = await blobs.get(attachmentUploadKey(reportId, attachmentId, index), 'arrayBuffer');
+  if (bytes) {
+    await blobs.put(permanent, bytes);
+    return true;
+  }
+  // Already copied (and the upload expired), or lost: only the permanent key can tell.
+  return (await blobs.get(permanent, 'arrayBuffer')) !== null;
+}
+
+/** Forgets upload records whose tokens and chunks have expired (daily). */
+export async function forgetExpiredUploads(db: D1Database, today = mexicoDay()): Promise<number> {
+  const [claims, chunks] = await db.batch([
+    db.prepare('DELETE FROM upload_claims WHERE expires_day < ?1').bind(today),
+    db.prepare('DELETE FROM attachment_uploads WHERE expires_day < ?1').bind(today),
+  ]);
+  return (claims!.meta.changes ?? 0) + (chunks!.meta.changes ?? 0);
+}
