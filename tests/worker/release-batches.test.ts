@@ -98,8 +98,12 @@ describe('release batches', () => {
         expect((await api('/console/api/bodies', { token, body: { ids: [body.reportId] } })).status).toBe(403);
       }
     }
-    // At 07:00 it is there, dated by its release day, not by the evening it arrived.
-    setClock(at(WINDOWS.morning.release, 1));
+    // Still nothing at 07:04 (a batch reaches readers 5 minutes after its hour, once every report of it has committed) …
+    setClock(at(WINDOWS.morning.release, 4));
+    const early = (await (await api('/console/api/cases?limit=200', { token: await signIn(s, f.monitor) })).json()) as { total: number };
+    expect(early.total).toBe(0);
+    // … and at 07:06 it is there, dated by its release day, not by the evening it arrived.
+    setClock(at(WINDOWS.morning.release, 6));
     const monitor = await signIn(s, f.monitor);
     const list = (await (await api('/console/api/cases?limit=200', { token: monitor })).json()) as { cases: Array<{ id: string; receivedDay: string }>; total: number };
     expect(list.total).toBe(1);
