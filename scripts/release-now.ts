@@ -19,7 +19,16 @@ try {
   const upTo = releaseClock(platform.env.RELEASE_HOURS).last;
   const waiting = 'SELECT (SELECT count(*) FROM reports WHERE release_at > ?1) + (SELECT count(*) FROM messages WHERE release_at > ?1) AS n';
   const { n } = (await db.prepare(waiting).bind(upTo).first<{ n: number }>())!;
-  await db.batch(releaseWaitingStatements(db, upTo));
+  // wrangler dev holds the same SQLite file; under load it can be busy for a moment.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await db.batch(releaseWaitingStatements(db, upTo));
+      break;
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
+    }
+  }
   console.log(`released now: ${n} waiting report(s) and answer(s)`);
 } finally {
   await platform.dispose();
