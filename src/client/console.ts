@@ -75,6 +75,7 @@ async function start() {
   s = sodium as unknown as Sodium;
   signinButton.disabled = false;
   signinButton.textContent = msg('console.signin');
+  if (new URLSearchParams(location.search).has('fin')) showErrors($('signin-errors'), [msg('errors.unauthenticated')]);
   signinForm.addEventListener('submit', (e) => {
     e.preventDefault();
     void signIn();
@@ -94,7 +95,30 @@ async function start() {
   $('add-note').addEventListener('click', () => void sendMessage('note'));
 }
 
-const api = <T>(path: string, body?: unknown) => requestJson<T>(`/console/api${path}${path.includes('?') ? '&' : '?'}lang=${lang}`, { body, token });
+/**
+ * A console API call. A session that has ended (key retired, 8 h idle, 12 h since sign-in) wipes
+ * the keys from page memory and returns to the sign-in form, which says why.
+ */
+async function api<T>(path: string, body?: unknown): Promise<T> {
+  try {
+    return await requestJson<T>(`/console/api${path}${path.includes('?') ? '&' : '?'}lang=${lang}`, { body, token });
+  } catch (error) {
+    if (error instanceof ApiProblem && error.status === 401 && path !== '/signout') {
+      forgetKeys();
+      leaveTo(`/console?lang=${lang}&fin=1`);
+    }
+    throw error;
+  }
+}
+
+function forgetKeys() {
+  if (keys) {
+    s.memzero(keys.box.privateKey);
+    s.memzero(keys.sign.privateKey);
+  }
+  keys = undefined;
+  token = '';
+}
 
 async function signIn() {
   const box = $('signin-errors');
@@ -149,12 +173,7 @@ async function signOut() {
   try {
     await api('/signout', {});
   } finally {
-    if (keys) {
-      s.memzero(keys.box.privateKey);
-      s.memzero(keys.sign.privateKey);
-    }
-    keys = undefined;
-    token = '';
+    forgetKeys();
     leaveTo(`/console?lang=${lang}`);
   }
 }

@@ -24,6 +24,7 @@ const CLIENT_KEYS = [
   ].map((k) => `console.${k}`),
   'errors.network',
   'errors.unavailable',
+  'errors.unauthenticated',
   ...TRENDS_CLIENT_KEYS,
 ];
 

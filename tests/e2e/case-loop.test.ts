@@ -12,6 +12,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium, phoneContext } from '../../scripts/lib/browser';
 import { releaseNow } from '../../scripts/lib/dev-server';
+import { openLocalPlatform } from '../../scripts/lib/local-platform';
 import { codeInUrl } from './state-files';
 
 const run = promisify(execFile);
@@ -201,6 +202,19 @@ describe('report → triage → reply → worker reads and answers → monitor s
     // Days as people write them, not 2026-11-23.
     expect(await followUp.textContent('#case-received')).toMatch(/\d{1,2} de (enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre) de \d{4}/);
     expect(await followUp.textContent('#thread')).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+
+    // The session ends on the server (as when the key is retired or 12 hours pass): the next action
+    // wipes the keys from the page and returns to the sign-in form, which says why.
+    const platform = await openLocalPlatform(stateDir);
+    try {
+      for (const { name } of (await platform.env.STATE.list({ prefix: 'session/' })).keys) await platform.env.STATE.delete(name);
+    } finally {
+      await platform.dispose();
+    }
+    await monitor.click('#back');
+    await monitor.waitForURL(/\/console\?lang=es&fin=1$/);
+    await monitor.waitForFunction(() => document.getElementById('signin-errors')!.textContent!.includes('Tu sesión terminó'));
+    expect(await monitor.isVisible('#app')).toBe(false);
     await phone.close();
     await monitorPhone.close();
   });
