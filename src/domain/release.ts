@@ -7,6 +7,7 @@
  * last release that has passed. The day of a report's release is its "received day" for readers,
  * clocks and trends alike (docs/threat-model.md).
  */
+import { addDays } from './case';
 
 /** Default release hours: the start of the morning and of the afternoon shift. */
 export const DEFAULT_RELEASE_HOURS: readonly number[] = [7, 15];
@@ -38,22 +39,20 @@ function mexicoDayHour(at: Date): { day: string; hour: number } {
   return { day: `${parts.year}-${parts.month}-${parts.day}`, hour: Number(parts.hour) };
 }
 
-const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-const previousDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 const release = (day: string, hour: number) => `${day}T${String(hour).padStart(2, '0')}`;
 
 /** The release that what arrives at this instant belongs to: the first release hour still to come. */
 export function nextRelease(at: Date, hours: readonly number[]): string {
   const { day, hour } = mexicoDayHour(at);
   const later = hours.find((h) => h > hour);
-  return later === undefined ? release(nextDay(day), hours[0]!) : release(day, later);
+  return later === undefined ? release(addDays(day, 1), hours[0]!) : release(day, later);
 }
 
 /** The last release that has passed at this instant: readers see everything stamped up to it. */
 export function lastRelease(at: Date, hours: readonly number[]): string {
   const { day, hour } = mexicoDayHour(at);
   const past = [...hours].reverse().find((h) => h <= hour);
-  return past === undefined ? release(previousDay(day), hours[hours.length - 1]!) : release(day, past);
+  return past === undefined ? release(addDays(day, -1), hours[hours.length - 1]!) : release(day, past);
 }
 
 /** The release `n` steps before `r` (n >= 0), for windows of whole batches. */
@@ -64,7 +63,7 @@ export function releaseBefore(r: string, hours: readonly number[], n: number): s
   for (let k = 0; k < n; k++) {
     if (--i < 0) {
       i = hours.length - 1;
-      day = previousDay(day);
+      day = addDays(day, -1);
     }
   }
   return release(day, hours[i]!);
@@ -75,5 +74,3 @@ export const releaseDay = (r: string) => r.slice(0, 10);
 
 /** The hour part of a release (0-23). */
 export const releaseHour = (r: string) => Number(r.slice(11, 13));
-
-export const RELEASE_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}$/;

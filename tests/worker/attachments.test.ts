@@ -25,6 +25,17 @@ async function withEvidence(s: Sodium) {
   return { f, body, attachmentId, bytes, encrypted };
 }
 
+/** The chunks of an attachment as the console downloads them, each answered 200. */
+async function downloadChunks(token: string, reportId: string, attachmentId: string, count: number): Promise<Uint8Array[]> {
+  const chunks: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) {
+    const r = await api(`/console/api/cases/${reportId}/attachments/${attachmentId}/chunks/${i}`, { token });
+    expect(r.status).toBe(200);
+    chunks.push(new Uint8Array(await r.arrayBuffer()));
+  }
+  return chunks;
+}
+
 describe('attachment chunks', () => {
   it('should store uploaded chunks once however often they are retried, then tie them to the report', async () => {
     const s = await sodium();
@@ -45,12 +56,7 @@ describe('attachment chunks', () => {
 
     // The monitor downloads the chunks through the console and they decrypt to the original.
     const token = await signIn(s, f.monitor);
-    const chunks: Uint8Array[] = [];
-    for (let i = 0; i < 3; i++) {
-      const r = await api(`/console/api/cases/${body.reportId}/attachments/${attachmentId}/chunks/${i}`, { token });
-      expect(r.status).toBe(200);
-      chunks.push(new Uint8Array(await r.arrayBuffer()));
-    }
+    const chunks = await downloadChunks(token, body.reportId, attachmentId, 3);
     expect(decryptAttachment(s, encrypted.key, encrypted.header, chunks, chunkAdditionalData(body.reportId, attachmentId))).toEqual(bytes);
     const other = await makeFacility(s);
     const stranger = await signIn(s, other.monitor);
@@ -210,12 +216,7 @@ describe('abandoned uploads', () => {
     for (const k of uploads) await env.BLOBS.delete(k.name);
     await releaseNow();
     const token = await signIn(s, f.monitor);
-    const chunks: Uint8Array[] = [];
-    for (let i = 0; i < 3; i++) {
-      const r = await api(`/console/api/cases/${body.reportId}/attachments/${attachmentId}/chunks/${i}`, { token });
-      expect(r.status).toBe(200);
-      chunks.push(new Uint8Array(await r.arrayBuffer()));
-    }
+    const chunks = await downloadChunks(token, body.reportId, attachmentId, 3);
     expect(decryptAttachment(s, encrypted.key, encrypted.header, chunks, chunkAdditionalData(body.reportId, attachmentId))).toEqual(bytes);
   });
 

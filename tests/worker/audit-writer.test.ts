@@ -5,8 +5,8 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { recordAudit, verifyAuditChain } from '../../src/storage/audit';
-import { api, signIn } from './console-helpers';
-import { buildSubmission, makeFacility, post, releaseNow, sodium } from './helpers';
+import { api, releasedCase } from './console-helpers';
+import { sodium } from './helpers';
 
 describe('audit chain writer', () => {
   it('should append 200 concurrent entries once each, in one intact chain', async () => {
@@ -21,11 +21,7 @@ describe('audit chain writer', () => {
 
   it('should answer 200 concurrent console actions without a 503, each audited', async () => {
     const s = await sodium();
-    const f = await makeFacility(s);
-    const { body } = await buildSubmission(s, f);
-    expect((await post(body)).status).toBe(201);
-    await releaseNow();
-    const token = await signIn(s, f.monitor);
+    const { body, token } = await releasedCase(s);
     const views = () => env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE report_id = ?1 AND action = 'view'").bind(body.reportId).first<{ n: number }>();
     const statuses = await Promise.all(Array.from({ length: 200 }, () => api(`/console/api/cases/${body.reportId}`, { token }).then((r) => r.status)));
     expect(statuses.filter((x) => x !== 200)).toEqual([]);

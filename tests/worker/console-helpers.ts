@@ -2,6 +2,8 @@
  * Helpers for the console tests: readers signed in through the real sign-in API.
  */
 import { SELF, env } from 'cloudflare:test';
+import { expect } from 'vitest';
+import { buildSubmission, makeFacility, post, releaseNow } from './helpers';
 import { recipientKeysFromSeed, signinMessage, signProof, toB64, type RecipientKeys, type Sodium } from '../../src/crypto';
 
 export const ORIGIN = 'https://buzon.test';
@@ -42,4 +44,13 @@ export async function makeOfficial(s: Sodium, scopeState: string | null): Promis
     .bind(keys.keyId, toB64(s, keys.box.publicKey), toB64(s, keys.sign.publicKey), scopeState)
     .run();
   return keys;
+}
+
+/** A fresh facility with one report, sent and released, and its monitor signed in. */
+export async function releasedCase(s: Sodium) {
+  const f = await makeFacility(s);
+  const { body } = await buildSubmission(s, f);
+  expect((await post(body)).status).toBe(201);
+  await releaseNow();
+  return { f, body, reportId: body.reportId as string, token: await signIn(s, f.monitor) };
 }

@@ -10,7 +10,7 @@ import worker from '../../src/index';
 import { nowSeconds } from '../../src/lib/clock';
 import { SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS, sessionKey } from '../../src/lib/session';
 import { activeRecipientsFor } from '../../src/storage/recipients';
-import { api, challengeFor, ORIGIN, signIn } from './console-helpers';
+import { api, challengeFor, ORIGIN, releasedCase, signIn } from './console-helpers';
 import { buildSubmission, makeFacility, post, releaseNow, sodium } from './helpers';
 
 /** What `npm run keys -- retire --key KEY_ID` does (scripts/keys.ts). */
@@ -38,11 +38,7 @@ describe('a retired key', () => {
 
   it('should lose its open session at the next request: no list, no triage, no reply', async () => {
     const s = await sodium();
-    const f = await makeFacility(s);
-    const { body } = await buildSubmission(s, f);
-    expect((await post(body)).status).toBe(201);
-    await releaseNow();
-    const token = await signIn(s, f.monitor);
+    const { f, body, token } = await releasedCase(s);
     const open = await api(`/console/api/cases/${body.reportId}`, { token });
     expect(open.status).toBe(200);
     const { sealTo } = (await open.json()) as { sealTo: { reply: Array<{ keyId: string; boxPk: string }> } };
