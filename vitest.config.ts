@@ -4,12 +4,16 @@
  */
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { fileURLToPath } from 'node:url';
+import sodium from 'libsodium-wrappers';
 import { defineConfig } from 'vitest/config';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(here('./migrations'));
+  await sodium.ready;
+  // The worker tests' administrator: a fixed seed, so tests/worker/helpers.ts signs reader lists with its private half.
+  const testAdmin = sodium.crypto_sign_seed_keypair(new Uint8Array(32).fill(0x42));
   return {
     test: {
       projects: [
@@ -24,6 +28,7 @@ export default defineConfig(async () => {
                   POW_BITS: '4',
                   EMAIL_DOMAIN: 'buzon.test',
                   PUBLIC_ORIGIN: 'https://buzon.test',
+                  ADMIN_SIGN_PK: sodium.to_base64(testAdmin.publicKey, sodium.base64_variants.URLSAFE_NO_PADDING),
                 },
                 // The Rate Limiting binding works here, but one limiter serves every test file and the suite signs
                 // in far more often than readers do; tests/worker/console-revocation.test.ts checks the 429

@@ -1,6 +1,7 @@
 // Build step: extracts libsodium's wasm for workerd and bundles the browser entry points.
 // Outputs are generated (build/, public/assets/) and git-ignored.
 import { build } from 'esbuild';
+import { existsSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
@@ -32,7 +33,20 @@ await mkdir(`${root}build`, { recursive: true });
 await mkdir(`${root}public/assets`, { recursive: true });
 const wasmBytes = await extractWasm(`${root}node_modules/libsodium/dist/modules-esm/libsodium.mjs`, `${root}build/libsodium.wasm`);
 
+/**
+ * The administrator public key the bundles trust for reader lists (src/client/admin-key.ts): the
+ * deployment's ADMIN_SIGN_PK (environment, then wrangler.toml), else the local demo key in .dev.vars.
+ */
+function adminSignKey() {
+  const pick = (file) => (existsSync(`${root}${file}`) ? /^\s*ADMIN_SIGN_PK\s*=\s*"?([A-Za-z0-9_-]*)"?/m.exec(readFileSync(`${root}${file}`, 'utf8'))?.[1] : undefined);
+  const key = process.env.ADMIN_SIGN_PK || pick('wrangler.toml') || pick('.dev.vars') || '';
+  if (!/^[A-Za-z0-9_-]{43}$/.test(key)) console.warn('build: no ADMIN_SIGN_PK (npm run keys -- admin-init); the pages will refuse every reader list');
+  return key;
+}
+const adminKey = adminSignKey();
+
 const result = await build({
+  define: { __ADMIN_SIGN_PK__: JSON.stringify(adminKey) },
   entryPoints: {
     report: `${root}src/client/report.ts`,
     'follow-up': `${root}src/client/follow-up.ts`,

@@ -6,7 +6,7 @@
  *   (or the passphrase in BUZON_PASSPHRASE)
  */
 import { readFileSync } from 'node:fs';
-import { deriveRecipientKeys, fromB64, fromUtf8, openEnvelope, type RecipientKeys } from '../src/crypto';
+import { deriveRecipientKeys, fromB64, fromUtf8, openReport, type RecipientKeys } from '../src/crypto';
 import { getSealed } from '../src/storage/blobs';
 import { openLocalPlatform, option } from './lib/local-platform';
 import { loadNodeSodium } from './lib/node-sodium';
@@ -41,12 +41,7 @@ try {
     const body = await getSealed(s, DB, BLOBS, row.bodyKey);
     try {
       if (!body) throw new Error('body missing');
-      const plain = openEnvelope(s, body, fromB64(s, row.sealed), keys.box, {
-        kind: 'report',
-        reportId: row.id,
-        messageId: row.id,
-        facilityId: row.facilityId,
-      });
+      const { plain } = openReport(s, body, fromB64(s, row.sealed), keys.box, { reportId: row.id, facilityId: row.facilityId });
       console.log(JSON.stringify({ id: row.id, facility: row.facilityId, receivedDay: row.receivedDay, channel: row.channel, report: JSON.parse(fromUtf8(plain)) }));
     } catch (error) {
       failures++;

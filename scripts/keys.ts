@@ -2,13 +2,19 @@
  * Admin CLI for facilities and readers' keys. Private keys and passphrases never leave the
  * machine this runs on; only public keys and KDF parameters are written to D1.
  *
+ *   npm run keys -- admin-init --out admin.txt
  *   npm run keys -- keygen --role monitor|official --label "Name" [--out card.json]
  *   npm run keys -- register --card card.json (--facility ID[,ID] | --state STATE | --national) [--force] [--remote]
  *   npm run keys -- retire --key KEY_ID [--remote]
  *   npm run keys -- facility --id ID --name NAME --short CODE --email LOCAL --state S --municipality M --sector SECTOR [--remote]
+ *   npm run keys -- sign [--yes] [--remote]
  *   npm run keys -- list [--remote]
  *
  * Local commands use .wrangler/state (or --persist-to DIR); --remote goes through wrangler.
+ * register, retire, facility and sign re-sign every facility's reader list with the administrator
+ * key (--admin FILE, default .demo-admin.txt; the passphrase may come from BUZON_ADMIN_PASSPHRASE).
+ * They refuse to sign a reader found in D1 that no earlier list approved, naming it: someone wrote
+ * it straight into the database. `sign --yes` approves what D1 holds now (first signing, or after checking).
  *
  * `register` checks the card (its key id must be its box key's), never re-activates a retired key,
  * and will not widen an official's scope or change a monitor's facilities without --force: it
@@ -19,8 +25,10 @@ import { SECTORS } from '../src/domain/facility';
 import { defaultKdfParams, deriveRecipientKeys, newPassphrase, toB64 } from '../src/crypto';
 import { openTarget, type D1Target, type Statement } from './lib/d1-target';
 import { option } from './lib/local-platform';
+import { configuredAdminKey, createAdminFile, DEMO_ADMIN_FILE, loadAdminKey } from './lib/admin-key';
 import { loadNodeSodium } from './lib/node-sodium';
 import { planRegistration, type Card, type RegisteredKey } from './lib/provision';
+import { assertConfiguredAdmin, resignReaderLists } from './lib/reader-lists';
 
 const command = process.argv[2];
 const flag = (name: string) => process.argv.includes(`--${name}`);
@@ -97,8 +105,38 @@ function registerStatements(card: Card, wanted: { scopeState: string | null; fac
   ];
 }
 
+/** Re-signs the reader lists after a change; `allow` is the key this command added or changed. */
+async function resign(target: D1Target, allow: string[] = []) {
+  const s = await loadNodeSodium();
+  const admin = loadAdminKey(s, option('admin') ?? DEMO_ADMIN_FILE);
+  assertConfiguredAdmin(s, admin, configuredAdminKey());
+  const { changes, unapproved } = await resignReaderLists(s, target, admin, { allow, yes: flag('yes') });
+  try {
+    if (unapproved.length) {
+      fail(
+        `refused to sign the reader lists: D1 holds readers no signed list approved (written straight into the database?):\n  ${unapproved
+          .map((r) => `${r.role} ${r.label} (${r.keyId})`)
+          .join('\n  ')}\nRetire them, or if they are meant: npm run keys -- sign --yes`,
+      );
+    }
+    for (const [facility, said] of changes) console.log(`reader list of ${facility} signed${said.length ? `:\n  ${said.join('\n  ')}` : ''}`);
+  } finally {
+    s.memzero(admin.privateKey);
+  }
+}
+
+function adminInit() {
+  const out = need('out');
+  return loadNodeSodium().then((s) => {
+    const { passphrase, publicKey } = createAdminFile(s, out);
+    console.error(`Administrator passphrase (also in ${out}; keep that file offline, it signs who may read reports):\n\n    ${passphrase}\n`);
+    console.log(`Set the deployment's administrator key in wrangler.toml [vars]:\n  ADMIN_SIGN_PK = "${publicKey}"\nthen build and deploy, and sign the lists: npm run keys -- sign --yes --admin ${out}`);
+  });
+}
+
 async function main() {
   if (command === 'keygen') return keygen();
+  if (command === 'admin-init') return adminInit();
   const target = await openTarget({ remote: flag('remote'), persistTo: option('persist-to') });
   try {
     switch (command) {
@@ -114,12 +152,14 @@ async function main() {
         await target.run(registerStatements(card, wanted));
         for (const change of plan.changes) console.log(`  ${change}`);
         console.log(`registered ${card.role} ${card.label} (${card.keyId})`);
+        await resign(target, [card.keyId]);
         break;
       }
       case 'retire': {
         const key = need('key');
         if (!(await registered(target, key))) fail(`no registered key ${key}`);
         await target.run([{ sql: "UPDATE recipients SET status = 'retired' WHERE key_id = ?1", params: [key] }]);
+        await resign(target);
         console.log(
           `retired ${key}: it can no longer sign in, its open sessions end at their next request, and new reports are no longer sealed to it; what was sealed to it still opens offline with npm run decrypt`,
         );
@@ -138,8 +178,12 @@ async function main() {
           },
         ]);
         console.log(`facility ${id} saved`);
+        await resign(target);
         break;
       }
+      case 'sign':
+        await resign(target);
+        break;
       case 'list': {
         const rows = await target.query<Record<string, unknown>>(
           `SELECT r.key_id, r.role, r.label, r.status, r.scope_state, group_concat(rf.facility_id) AS facilities
@@ -149,7 +193,7 @@ async function main() {
         break;
       }
       default:
-        fail('usage: npm run keys -- keygen|register|retire|facility|list ... (see scripts/keys.ts)');
+        fail('usage: npm run keys -- admin-init|keygen|register|retire|facility|sign|list ... (see scripts/keys.ts)');
     }
   } finally {
     await target.close();

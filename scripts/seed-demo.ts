@@ -4,13 +4,16 @@
  * (.demo-monitor.txt, .demo-official.txt: passphrase, then KDF salt and limits, then the sign-in
  * name), so re-running keeps the same keys.
  *
- *   tsx scripts/seed-demo.ts [--persist-to DIR]
+ *   tsx scripts/seed-demo.ts [--persist-to DIR] [--admin FILE]
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { defaultKdfParams, deriveRecipientKeys, fromB64, newPassphrase, toB64, type KdfParams } from '../src/crypto';
 import { openLocalPlatform, option } from './lib/local-platform';
 import { loadNodeSodium } from './lib/node-sodium';
+import { DEMO_ADMIN_FILE, loadAdminKey } from './lib/admin-key';
+import { databaseTarget } from './lib/d1-target';
 import { registerRecipient, upsertFacility } from './lib/provision';
+import { resignReaderLists } from './lib/reader-lists';
 
 export const DEMO_FACILITY = {
   id: 'demo-silao',
@@ -44,7 +47,10 @@ try {
     });
     console.log(`${label}: sign-in name ${keys.keyId}, passphrase ${passphrase} (${fresh ? 'new, ' : ''}in ${file}; local dev only)`);
   }
-  console.log(`Demo facility: ${DEMO_FACILITY.name}, form at /f/${DEMO_FACILITY.shortCode}`);
+  // The demo administrator (scripts/dev-secrets.ts) approves the demo readers it just made.
+  const admin = loadAdminKey(s, option('admin') ?? DEMO_ADMIN_FILE);
+  await resignReaderLists(s, databaseTarget(platform.env.DB), admin, { yes: true });
+  console.log(`Demo facility: ${DEMO_FACILITY.name}, form at /f/${DEMO_FACILITY.shortCode}; reader list signed by the demo administrator`);
 } finally {
   await platform.dispose();
 }

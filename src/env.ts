@@ -14,6 +14,11 @@ export interface Env {
   ASSETS?: Fetcher;
   /** 32 random bytes, base64url: the key that signs proof-of-work challenges. */
   POW_SECRET: string;
+  /**
+   * The administrator's Ed25519 public key, base64url: who signs the reader lists (src/crypto/reader-list.ts).
+   * A deployment setting, also built into the browser bundles; the mail intake checks lists with it.
+   */
+  ADMIN_SIGN_PK?: string;
   /** Leading zero bits the proof of work needs. */
   POW_BITS: string;
   /** Release hours of the Mexico City day, e.g. "7,15" (src/domain/release.ts). */

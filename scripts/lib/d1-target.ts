@@ -42,7 +42,11 @@ export async function openTarget(opts: { remote: boolean; persistTo?: string }):
     };
   }
   const platform = await openLocalPlatform(opts.persistTo);
-  const db = platform.env.DB;
+  return { ...databaseTarget(platform.env.DB), close: platform.dispose };
+}
+
+/** A D1 binding at hand (the local platform proxy) as a target; closing it is the caller's. */
+export function databaseTarget(db: D1Database): D1Target {
   return {
     async run(statements) {
       await db.batch(statements.map((s) => db.prepare(s.sql).bind(...s.params)));
@@ -50,6 +54,6 @@ export async function openTarget(opts: { remote: boolean; persistTo?: string }):
     async query<T>(sql: string, params: Array<string | number | null> = []) {
       return (await db.prepare(sql).bind(...params).all<T>()).results;
     },
-    close: platform.dispose,
+    async close() {},
   };
 }

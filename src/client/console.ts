@@ -4,22 +4,9 @@
  * session token live only in this page's memory; decrypted text is only ever set as text.
  */
 import sodium from 'libsodium-wrappers-sumo';
-import {
-  attachmentOpener,
-  concat,
-  deriveRecipientKeys,
-  fromB64,
-  fromUtf8,
-  openEnvelope,
-  sealEnvelope,
-  signinMessage,
-  signProof,
-  toB64,
-  utf8,
-  type RecipientKeys,
-  type Sodium,
-} from '../crypto';
-import { attachmentFormatOf, chunkAdditionalData, type SealedAttachment } from '../domain/attachment';
+import { deriveRecipientKeys, fromB64, fromUtf8, openReport, signinMessage, signProof, toB64, type RecipientKeys, type SignedReaderList, type Sodium } from '../crypto';
+import { renderAttachments, type AttachmentRef } from './console-attachments';
+import { caseTrust, openCaseMessage, sealCaseMessage, signerLabel, type CaseTrust } from './console-trust';
 import { addDays, CLOCK, daysBetween, isValidTag, MAX_TAG_LENGTH, MAX_TAGS, TRANSITIONS, type Status } from '../domain/case';
 import { $, ApiProblem, el, leaveTo, msg, requestJson, showErrors } from './page';
 import { startTrends } from './trends';
@@ -50,8 +37,9 @@ interface CaseDetail {
   messages: Array<{ id: string; seq: number; kind: string; authorRole: string; day: string; body: string | null; sealed: string | null }>;
   monitors: Array<{ keyId: string; label: string }>;
   sealTo: { reply: Array<{ keyId: string; boxPk: string }>; note: Array<{ keyId: string; boxPk: string }> };
+  readers: SignedReaderList | null;
 }
-type Plain = Record<string, unknown>;
+type Plain = Record<string, unknown> & { format?: 1 | 2 };
 
 const PAGE_SIZE = 200;
 const root = document.querySelector<HTMLElement>('.console')!;
@@ -67,6 +55,7 @@ let today = '';
 let shown = 0;
 let openCaseId: string | undefined;
 let openDetail: CaseDetail | undefined;
+let openTrust: CaseTrust | undefined;
 
 start().catch(() => showErrors($('signin-errors'), [msg('errors.unavailable')]));
 
@@ -178,11 +167,12 @@ async function signOut() {
   }
 }
 
-/** Opens a report body or message sealed to this reader's key; null if it cannot. */
-function open(body: string | null, sealed: string | null, ctx: { kind: 'report' | 'message'; reportId: string; messageId: string; facilityId: string }): Plain | null {
+/** Opens a report body sealed to this reader's key (format 2, or 1 for older reports); null if it cannot. */
+function open(body: string | null, sealed: string | null, c: { id: string; facilityId: string }): Plain | null {
   if (!body || !sealed || !keys) return null;
   try {
-    return JSON.parse(fromUtf8(openEnvelope(s, fromB64(s, body), fromB64(s, sealed), keys.box, ctx))) as Plain;
+    const { plain, format } = openReport(s, fromB64(s, body), fromB64(s, sealed), keys.box, { reportId: c.id, facilityId: c.facilityId });
+    return { ...(JSON.parse(fromUtf8(plain)) as Record<string, unknown>), format };
   } catch {
     return null;
   }
@@ -216,7 +206,7 @@ async function loadList(reset: boolean) {
     const { bodies } = readable.length ? await api<{ bodies: Record<string, string | null> }>('/bodies', { ids: readable }) : { bodies: {} };
     const rows = document.createDocumentFragment();
     for (const c of cases) {
-      const plain = open(bodies[c.id] ?? null, c.sealed, { kind: 'report', reportId: c.id, messageId: c.id, facilityId: c.facilityId });
+      const plain = open(bodies[c.id] ?? null, c.sealed, c);
       rows.append(caseRow(c, plain));
     }
     $('cases').querySelector('tbody')!.append(rows);
@@ -274,7 +264,10 @@ async function showCase(id: string, focus = true) {
     el('li', msg('console.sent_to', { who: msg(`send_to.${c.sendTo}.label`) })),
   );
 
-  const plain = open(detail.body, c.sealed, { kind: 'report', reportId: c.id, messageId: c.id, facilityId: c.facilityId });
+  const plain = open(detail.body, c.sealed, c);
+  const trust = caseTrust(s, detail, plain ? { format: plain.format ?? 1, mailbox: plain.mailbox as { boxPk?: unknown; signPk?: unknown } | undefined } : null);
+  openTrust = trust;
+  if (trust.mailbox === 'unchecked') facts.append(el('li', msg('console.mailbox_unchecked')));
   const fields = $('report-fields');
   fields.replaceChildren();
   /** A field of the report; `written` when it is the worker's own words rather than a label of ours. */
@@ -293,7 +286,7 @@ async function showCase(id: string, focus = true) {
   const files = [...((plain?.attachments as AttachmentRef[] | undefined) ?? [])];
   // Mail that did not parse cleanly carries its raw bytes (sender headers stripped at the edge).
   if (typeof plain?.raw === 'string') files.push({ name: 'original.eml', type: 'message/rfc822', size: Math.floor((plain.raw.length * 3) / 4), data: plain.raw });
-  renderAttachments(c, files);
+  renderAttachments(s, () => token, c.id, files);
 
   const statusSelect = $<HTMLSelectElement>('triage-status');
   statusSelect.replaceChildren(...[c.status, ...TRANSITIONS[c.status]].map((st) => el('option', msg(`status.${st}`), { value: st })));
@@ -308,67 +301,14 @@ async function showCase(id: string, focus = true) {
   for (const m of detail.messages) {
     const item = el('li');
     item.append(el('span', `${msg(`console.kind_${m.kind}`)} · ${m.day}`, { class: 'who' }));
-    const p = open(m.body, m.sealed, { kind: 'message', reportId: c.id, messageId: m.id, facilityId: c.facilityId });
-    item.append(el('p', p ? String(p.text ?? '') : msg('console.cannot_open'), { class: 'text', ...writtenIn(p) }));
+    const opened = keys ? openCaseMessage(s, keys, trust, c, m) : null;
+    if (opened && !opened.verified) item.append(el('p', msg('console.not_verified'), { class: 'warning', role: 'note' }));
+    const label = opened?.verified ? signerLabel(trust, opened.signer) : undefined;
+    if (label) item.append(el('span', msg('console.signed_by', { label }), { class: 'who' }));
+    item.append(el('p', opened ? opened.text : msg('console.cannot_open'), { class: 'text', ...writtenIn(opened as Plain | null) }));
     thread.append(item);
   }
   if (focus) $('case-view').focus();
-}
-
-/** Sends only the fields the monitor changed, so the record holds real events. */
-const SAFE_IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
-
-type AttachmentRef = Partial<SealedAttachment> & { name: string; type: string; size: number; data?: string };
-
-/** Lists a report's files; each opens on demand: chunks fetched one by one, decrypted here, shown or offered for download. */
-function renderAttachments(c: CaseSummary, attachments: AttachmentRef[]) {
-  const list = $('case-attachments');
-  list.replaceChildren();
-  for (const a of attachments) {
-    const item = el('li', null, { class: 'attachment' });
-    item.append(el('span', `${a.name} · ${a.type} · ${Math.ceil(a.size / 1024)} KB`, { class: 'name' }));
-    if (a.cleaned !== undefined) item.append(el('span', msg(a.cleaned ? 'console.attachment_cleaned' : 'console.attachment_not_cleaned'), { class: 'note' }));
-    const button = el('button', msg('console.open_attachment'), { type: 'button', class: 'secondary' });
-    const progress = el('progress', null, { max: '100', value: '0', hidden: '', 'aria-label': a.name });
-    button.addEventListener('click', async () => {
-      button.disabled = true;
-      progress.hidden = false;
-      try {
-        const bytes = a.data ? fromB64(s, a.data) : await fetchAttachment(c, a as SealedAttachment, (p) => (progress.value = p));
-        // Only raster images are shown; everything else is offered as opaque bytes, so a file
-        // claiming to be HTML or SVG can never run in the console's origin.
-        const image = SAFE_IMAGE_TYPES.includes(a.type);
-        const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: image ? a.type : 'application/octet-stream' }));
-        if (image) item.append(el('img', null, { src: url, alt: a.name }));
-        item.append(el('a', msg('console.download'), { href: url, download: a.name }));
-        button.remove();
-      } catch {
-        item.append(el('span', msg('console.decrypt_failed'), { class: 'warning' }));
-        button.disabled = false;
-      }
-      progress.hidden = true;
-    });
-    item.append(button, progress);
-    list.append(item);
-  }
-}
-
-async function fetchAttachment(c: CaseSummary, a: SealedAttachment, onProgress: (percent: number) => void): Promise<Uint8Array> {
-  // Reports sent before padding (format 1) stay readable: their format is what they were sealed with.
-  const format = attachmentFormatOf(a);
-  const opener = attachmentOpener(s, fromB64(s, a.key), fromB64(s, a.header), chunkAdditionalData(c.id, a.id, format), format);
-  const parts: Uint8Array[] = [];
-  for (let i = 0; i < a.chunks; i++) {
-    const res = await fetch(`/console/api/cases/${c.id}/attachments/${a.id}/chunks/${i}`, {
-      headers: { authorization: `Bearer ${token}` },
-      cache: 'no-store',
-      credentials: 'omit',
-    });
-    if (!res.ok) throw new Error('chunk');
-    parts.push(opener.next(new Uint8Array(await res.arrayBuffer()), i === a.chunks - 1));
-    onProgress(Math.round(((i + 1) / a.chunks) * 100));
-  }
-  return concat(...parts);
 }
 
 async function saveTriage() {
@@ -418,11 +358,13 @@ async function sendMessage(kind: 'reply' | 'note') {
   }
   const c = openDetail.case;
   if (!pendingMessage || pendingMessage.caseId !== c.id || pendingMessage.kind !== kind || pendingMessage.text !== text) {
-    const id = s.to_hex(s.randombytes_buf(16));
-    const recipients = openDetail.sealTo[kind].map((r) => ({ keyId: r.keyId, boxPublicKey: fromB64(s, r.boxPk) }));
-    const envelope = sealEnvelope(s, utf8(JSON.stringify({ v: 1, text, lang })), { kind: 'message', reportId: c.id, messageId: id, facilityId: c.facilityId }, recipients);
-    const body = { id, kind, envelope: { body: toB64(s, envelope.body), keys: envelope.keys.map((k) => ({ keyId: k.keyId, sealed: toB64(s, k.sealed) })) } };
-    pendingMessage = { caseId: c.id, kind, text, body };
+    try {
+      const body = sealCaseMessage(s, keys!, reader!.role, openDetail, openTrust!, kind, text, lang);
+      pendingMessage = { caseId: c.id, kind, text, body };
+    } catch (error) {
+      status.textContent = error instanceof ApiProblem ? error.message : msg('errors.unavailable');
+      return;
+    }
   }
   const buttons = [$<HTMLButtonElement>('send-reply'), $<HTMLButtonElement>('add-note')];
   sending = true;

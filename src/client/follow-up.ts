@@ -7,17 +7,22 @@ import sodium from 'libsodium-wrappers';
 import {
   deriveMailbox,
   fromB64,
-  fromUtf8,
+  listedRecipients,
+  listedSigner,
+  MAILBOX_SIGNER,
   mailboxMessage,
   normalizeReceiptCode,
-  openEnvelope,
-  sealEnvelope,
+  openThreadMessage,
+  sealSignedMessage,
   signProof,
   toB64,
-  utf8,
   type MailboxKeys,
+  type ReaderList,
+  type SignedReaderList,
   type Sodium,
 } from '../crypto';
+import { rolesFor, type SendTo } from '../domain/report';
+import { trustedReaderList } from './admin-key';
 import { $, ApiProblem, el, formatDay, leaveTo, msg, requestJson, showErrors } from './page';
 
 interface ThreadMessage {
@@ -30,9 +35,11 @@ interface ThreadMessage {
   sealed: string | null;
 }
 interface Thread {
-  case: { id: string; facilityId: string; status: string; receivedDay: string };
+  case: { id: string; facilityId: string; sendTo: SendTo; status: string; receivedDay: string };
   messages: ThreadMessage[];
   sealTo: Array<{ keyId: string; boxPk: string }>;
+  /** The administrator's signed list of the plant's readers: whom answers go to, whose replies are genuine. */
+  readers: SignedReaderList | null;
 }
 
 const form = $<HTMLFormElement>('open-case');
@@ -45,6 +52,8 @@ const lang = form.dataset.lang === 'en' ? 'en' : 'es';
 let s: Sodium;
 let mailbox: MailboxKeys | undefined;
 let current: Thread | undefined;
+/** The thread's signed reader list, once checked; null when it does not verify. */
+let readerList: ReaderList | null = null;
 
 start().catch(() => showErrors(errors, [msg('errors.crypto_unavailable')]));
 
@@ -105,6 +114,7 @@ async function openCase() {
 
 async function loadThread() {
   current = await requestJson<Thread>(`/api/mailbox/thread?lang=${lang}`, { body: await proof('thread') });
+  readerList = trustedReaderList(s, current.readers, current.case.facilityId);
   // A case the monitor has answered has been read, whatever its triage status says yet.
   const answered = current.messages.some((m) => m.authorRole !== 'worker' && m.kind === 'reply');
   const shown = current.case.status === 'new' && answered ? 'acknowledged' : current.case.status;
@@ -118,26 +128,23 @@ function renderThread(thread: Thread) {
   list.replaceChildren();
   const visible = thread.messages.filter((m) => m.body && m.sealed);
   if (!visible.length) list.append(el('li', msg('followup.no_messages')));
+  const readers = readerList ? listedSigner(s, readerList) : () => null;
+  const signerKey = (signer: string, author: string) => (signer === MAILBOX_SIGNER ? mailbox!.sign.publicKey : readers(signer, author));
   for (const m of visible) {
     const item = el('li');
     item.append(el('span', `${msg(`followup.from_${m.authorRole}`)} · ${formatDay(m.day, lang)}`, { class: 'who' }));
-    let text: string;
-    let written: string | undefined;
+    let opened: ReturnType<typeof openThreadMessage> = null;
     try {
-      const plain = openEnvelope(s, fromB64(s, m.body!), fromB64(s, m.sealed!), mailbox!.box, {
-        kind: 'message',
-        reportId: thread.case.id,
-        messageId: m.id,
-        facilityId: thread.case.facilityId,
-      });
-      const message = JSON.parse(fromUtf8(plain)) as { text: string; lang?: string };
-      text = message.text;
-      written = message.lang === 'en' ? 'en' : message.lang === 'es' ? 'es-MX' : undefined;
+      const place = { reportId: thread.case.id, messageId: m.id, facilityId: thread.case.facilityId, kind: m.kind, author: m.authorRole };
+      opened = openThreadMessage(s, fromB64(s, m.body!), fromB64(s, m.sealed!), mailbox!.box, place, signerKey);
     } catch {
-      text = msg('errors.unavailable');
+      opened = null;
     }
+    // A message no trusted key signed is never shown as the monitor's or the authority's word.
+    if (!opened?.verified) item.append(el('p', msg('followup.not_verified'), { class: 'warning', role: 'note' }));
+    const written = opened?.lang === 'en' ? 'en' : opened?.lang === 'es' ? 'es-MX' : undefined;
     // Read aloud in the language it was written in, which may not be the page's.
-    item.append(el('p', text, { class: 'text', ...(written ? { lang: written } : {}) }));
+    item.append(el('p', opened ? opened.text : msg('errors.unavailable'), { class: 'text', ...(written ? { lang: written } : {}) }));
     list.append(item);
   }
 }
@@ -162,8 +169,9 @@ async function sendAnswer() {
   try {
     if (pending?.text !== text) {
       const id = s.to_hex(s.randombytes_buf(16));
-      const recipients = [{ keyId: 'mailbox', boxPublicKey: mailbox.box.publicKey }, ...current.sealTo.map((r) => ({ keyId: r.keyId, boxPublicKey: fromB64(s, r.boxPk) }))];
-      const envelope = sealEnvelope(s, utf8(JSON.stringify({ v: 1, text, lang })), { kind: 'message', reportId: current.case.id, messageId: id, facilityId: current.case.facilityId }, recipients);
+      const recipients = [{ keyId: MAILBOX_SIGNER, boxPublicKey: mailbox.box.publicKey }, ...answerReaders(current)];
+      const place = { reportId: current.case.id, messageId: id, facilityId: current.case.facilityId, kind: 'answer' as const, author: 'worker' as const };
+      const envelope = sealSignedMessage(s, { text, lang }, place, { id: MAILBOX_SIGNER, signPrivateKey: mailbox.sign.privateKey }, recipients);
       pending = { text, id, message: { id, envelope: { body: toB64(s, envelope.body), keys: envelope.keys.map((k) => ({ keyId: k.keyId, sealed: toB64(s, k.sealed) })) } } };
     }
     const { id, message } = pending;
@@ -181,6 +189,14 @@ async function sendAnswer() {
   }
 }
 
+/** The case's readers from the signed list, if the server's keys are exactly those; else nothing is sent. */
+function answerReaders(thread: Thread) {
+  const recipients = readerList ? listedRecipients(s, readerList, rolesFor(thread.case.sendTo)) : [];
+  const served = thread.sealTo.map((r) => r.keyId).sort().join();
+  if (!readerList || served !== recipients.map((r) => r.keyId).sort().join()) throw new ApiProblem(msg('errors.readers_unverified'), 0, 'readers_unverified');
+  return recipients;
+}
+
 function forget() {
   if (mailbox) {
     s.memzero(mailbox.box.privateKey);
@@ -188,5 +204,6 @@ function forget() {
   }
   mailbox = undefined;
   current = undefined;
+  readerList = null;
   pending = undefined;
 }

@@ -4,7 +4,8 @@
  */
 import { checkWork, type Sodium } from '../crypto';
 
-export { deriveMailbox, encryptAttachment, fromB64, newReceiptCode, sealEnvelope, toB64, utf8 } from '../crypto';
+export { deriveMailbox, encryptAttachment, fromB64, listedRecipients, newReceiptCode, sealReport, toB64, utf8 } from '../crypto';
+export type { SignedReaderList } from '../crypto';
 export type { Sodium };
 
 /** Solves the proof of work in slices of a few milliseconds each. */

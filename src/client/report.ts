@@ -8,14 +8,16 @@ import sodium from 'libsodium-wrappers';
 import {
   deriveMailbox,
   encryptAttachment,
-  fromB64,
+  listedRecipients,
   newReceiptCode,
-  sealEnvelope,
+  sealReport,
   solveWorkInSlices,
   toB64,
   utf8,
+  type SignedReaderList,
   type Sodium,
 } from './report-crypto';
+import { trustedReaderList } from './admin-key';
 import { LIMITS, rolesFor, type Category, type ReportPlaintext, type SendTo, type When } from '../domain/report';
 import { ATTACHMENT_FORMAT, ATTACHMENT_LIMITS, chunkAdditionalData, type SealedAttachment } from '../domain/attachment';
 import { evidencePicker } from './evidence';
@@ -24,6 +26,8 @@ import { $, ApiProblem, msg, requestJson, showErrors } from './page';
 interface RecipientKeys {
   monitor: Array<{ keyId: string; boxPk: string }>;
   official: Array<{ keyId: string; boxPk: string }>;
+  /** The administrator's signed list: the only thing the form seals to. */
+  readers: SignedReaderList | null;
 }
 interface Challenge {
   challenge: string;
@@ -180,10 +184,25 @@ function fetchRecipients(facility: string): Promise<RecipientKeys> {
   return requestJson<RecipientKeys>(`/api/facilities/${encodeURIComponent(facility)}/recipients?lang=${lang}`);
 }
 
+/**
+ * Who the report is sealed to: the readers the administrator signed for this plant, and only if
+ * the server's current keys are exactly those. Anything else means someone changed the readers in
+ * the database, and nothing is sent.
+ */
+function signedRecipients(keys: RecipientKeys, report: ReportPlaintext) {
+  const list = trustedReaderList(s, keys.readers, report.facility);
+  const roles = rolesFor(report.sendTo);
+  const recipients = list ? listedRecipients(s, list, roles) : [];
+  const served = roles.flatMap((role) => keys[role]).map((k) => k.keyId).sort();
+  const signed = recipients.map((r) => r.keyId).sort();
+  if (!list || (served.length && served.join() !== signed.join())) throw new ApiProblem(msg('errors.readers_unverified'), 0, 'readers_unverified');
+  return recipients;
+}
+
 /** Encrypts the report and its evidence once; the same ciphertext is reused for every retry. */
 async function seal(report: ReportPlaintext, source: string): Promise<SealedReport> {
   const keys = await recipientsFor(report.facility);
-  const recipients = rolesFor(report.sendTo).flatMap((role) => keys[role]);
+  const recipients = signedRecipients(keys, report);
   const mailbox = deriveMailbox(s, receiptCode);
   const uploads: PendingUpload[] = [];
   const attachments: SealedAttachment[] = evidence.items.map((item) => {
@@ -201,13 +220,10 @@ async function seal(report: ReportPlaintext, source: string): Promise<SealedRepo
       format: ATTACHMENT_FORMAT,
     };
   });
-  const plaintext = attachments.length ? { ...report, attachments } : report;
-  const envelope = sealEnvelope(
-    s,
-    utf8(JSON.stringify(plaintext)),
-    { kind: 'report', reportId, messageId: reportId, facilityId: report.facility },
-    recipients.map((r) => ({ keyId: r.keyId, boxPublicKey: fromB64(s, r.boxPk) })),
-  );
+  // The mailbox's public keys go inside too: a reader checks the stored ones against them before replying.
+  const withMailbox = { ...report, mailbox: { boxPk: toB64(s, mailbox.box.publicKey), signPk: toB64(s, mailbox.sign.publicKey) } };
+  const plaintext = attachments.length ? { ...withMailbox, attachments } : withMailbox;
+  const envelope = sealReport(s, utf8(JSON.stringify(plaintext)), { reportId, facilityId: report.facility }, recipients);
   const json = JSON.stringify({
     v: 1,
     reportId,

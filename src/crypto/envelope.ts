@@ -3,26 +3,32 @@
  *
  * body  = nonce(24) ‖ XChaCha20-Poly1305 (crypto_aead_xchacha20poly1305_ietf) of the padded
  *         plaintext (sodium_pad) under a fresh content key K, with additional data binding it
- *         to format version, kind, report id, message id and facility;
+ *         to format version, kind, report id, message id, facility and (format 2) author role;
  * keys  = K sealed (crypto_box_seal) to each recipient's X25519 key, tagged by key id.
  * Byte layout: docs/crypto.md.
  */
 import { concat, utf8 } from './encoding';
 import type { Sodium } from './sodium';
 
-export const ENVELOPE_VERSION = 1;
+/** The format new envelopes are sealed in; format 1 still opens (docs/crypto.md). */
+export const ENVELOPE_VERSION = 2;
 export const NONCE_BYTES = 24;
 export const TAG_BYTES = 16;
 export const SEALED_KEY_BYTES = 32 + 48; // K ‖ crypto_box_SEALBYTES
 export const MIN_PADDED_BYTES = 512;
 export const ID_BYTES = 16;
 
+/** Format 1 kinds: a thread message of any kind is `message`. */
 export const ENVELOPE_KINDS = { report: 1, message: 2 } as const;
 export type EnvelopeKind = keyof typeof ENVELOPE_KINDS;
+/** Format 2 kinds: which message it is goes into the additional data. */
+export const ENVELOPE_KINDS_V2 = { report: 1, reply: 2, answer: 3, note: 4 } as const;
+export type EnvelopeKindV2 = keyof typeof ENVELOPE_KINDS_V2;
+/** Who wrote it, format 2: relabelling the author breaks decryption. */
+export const AUTHOR_ROLES = { worker: 1, monitor: 2, official: 3 } as const;
+export type AuthorRole = keyof typeof AUTHOR_ROLES;
 
-/** What a ciphertext is bound to: moving it to another report, message or facility breaks it. */
-export interface EnvelopeContext {
-  kind: EnvelopeKind;
+interface ContextIds {
   /** 16 bytes, hex. */
   reportId: string;
   /** 16 bytes, hex; for the report itself it equals reportId. */
@@ -30,6 +36,18 @@ export interface EnvelopeContext {
   /** Facility id (ASCII slug, 1–64 bytes). */
   facilityId: string;
 }
+/** Format 1: kept so everything stored before format 2 still opens. */
+export interface EnvelopeContextV1 extends ContextIds {
+  version?: 1;
+  kind: EnvelopeKind;
+}
+export interface EnvelopeContextV2 extends ContextIds {
+  version: 2;
+  kind: EnvelopeKindV2;
+  author: AuthorRole;
+}
+/** What a ciphertext is bound to: moving it to another report, message, facility, kind or author breaks it. */
+export type EnvelopeContext = EnvelopeContextV1 | EnvelopeContextV2;
 
 export interface EnvelopeRecipient {
   keyId: string;
@@ -46,21 +64,25 @@ export interface Envelope {
   keys: SealedKey[];
 }
 
-/** "BZN" ‖ version ‖ kind ‖ report id ‖ message id ‖ len(facility) ‖ facility. */
+/**
+ * Format 1: "BZN" ‖ 0x01 ‖ kind ‖ report id ‖ message id ‖ len(facility) ‖ facility.
+ * Format 2: "BZN" ‖ 0x02 ‖ kind ‖ report id ‖ message id ‖ author role ‖ len(facility) ‖ facility.
+ */
 export function additionalData(s: Sodium, ctx: EnvelopeContext): Uint8Array {
   const facility = utf8(ctx.facilityId);
   if (facility.length < 1 || facility.length > 64) throw new Error('facility id must be 1-64 bytes');
   const reportId = s.from_hex(ctx.reportId);
   const messageId = s.from_hex(ctx.messageId);
   if (reportId.length !== ID_BYTES || messageId.length !== ID_BYTES) throw new Error('ids must be 16 bytes');
-  return concat(
-    utf8('BZN'),
-    Uint8Array.of(ENVELOPE_VERSION, ENVELOPE_KINDS[ctx.kind]),
-    reportId,
-    messageId,
-    Uint8Array.of(facility.length),
-    facility,
-  );
+  if (ctx.version === 2) {
+    const kind = ENVELOPE_KINDS_V2[ctx.kind];
+    const author = AUTHOR_ROLES[ctx.author];
+    if (!kind || !author) throw new Error('unknown kind or author');
+    return concat(utf8('BZN'), Uint8Array.of(2, kind), reportId, messageId, Uint8Array.of(author, facility.length), facility);
+  }
+  const kind = ENVELOPE_KINDS[ctx.kind];
+  if (!kind) throw new Error('unknown kind');
+  return concat(utf8('BZN'), Uint8Array.of(1, kind), reportId, messageId, Uint8Array.of(facility.length), facility);
 }
 
 /** Size bucket: the next power of two ≥ length + 1, at least 512 bytes. */

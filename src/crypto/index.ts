@@ -9,3 +9,6 @@ export * from './proofs';
 export * from './receipt';
 export * from './recipient-keys';
 export type { Sodium } from './sodium';
+export * from './reader-list';
+export * from './signed-message';
+export * from './report-envelope';

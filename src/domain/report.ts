@@ -48,6 +48,14 @@ export interface ReportPlaintext {
   who: string;
   description: string;
   sendTo: SendTo;
+  /** Since envelope format 2: the case mailbox's public keys, so readers can check the stored ones. */
+  mailbox?: MailboxPublicKeys;
+}
+
+/** The case mailbox's public keys (base64url), sealed inside the report by whoever made the mailbox. */
+export interface MailboxPublicKeys {
+  boxPk: string;
+  signPk: string;
 }
 
 /** A file that came with an email report, its bytes in base64url (no padding). */
@@ -74,6 +82,7 @@ export interface EmailReportPlaintext {
   text: string;
   attachments: EmailAttachment[];
   raw?: string;
+  mailbox?: MailboxPublicKeys;
 }
 
 /** Recipient roles each choice reaches. */

@@ -4,7 +4,7 @@
  * trade-offs: docs/email.md.
  */
 import { EmailMessage } from 'cloudflare:email';
-import { deriveMailbox, fromB64, newReceiptCode, sealEnvelope, toB64, type Sodium } from '../crypto';
+import { deriveMailbox, fromB64, newReceiptCode, sealReport, toB64, verifyReaderList, type SignedReaderList, type Sodium } from '../crypto';
 import { rolesFor, type SendTo } from '../domain/report';
 import type { Env } from '../env';
 import { releaseClock } from '../lib/clock';
@@ -63,29 +63,31 @@ export async function receiveMail(message: ForwardableEmailMessage, env: Env): P
   const messageId = normalizeMessageId(message.headers.get('message-id'));
   const reportId = emailReportId(s, env.POW_SECRET, facility.id, messageId, raw);
   const releaseAt = releaseClock(env.RELEASE_HOURS).next;
-  const [existing, active, today] = await env.DB.batch([
+  const [existing, active, today, list] = await env.DB.batch([
     env.DB.prepare('SELECT 1 AS found FROM reports WHERE id = ?1').bind(reportId),
     activeRecipientsStatement(env.DB, facility.id),
     env.DB.prepare("SELECT count(*) AS n FROM reports WHERE facility_id = ?1 AND received_day = ?2 AND channel = 'email'").bind(facility.id, releaseDay(releaseAt)),
+    env.DB.prepare('SELECT statement, signature FROM reader_lists WHERE facility_id = ?1').bind(facility.id),
   ]);
   if (existing!.results.length) return { outcome: 'duplicate', reportId };
   // Past the day's cap the mail is not refused but deferred: throwing makes Email Routing answer
   // with a temporary failure, so the sender's server keeps the message and tries again later.
   if ((today!.results[0] as { n: number }).n >= facility.mailDailyCap) throw new MailDeferred();
 
-  const readers = readersFor(active!.results as unknown as RecipientKey[], facility.mailSendTo);
+  const listed = signedRecipients(s, env, facility.id, list!.results[0] as SignedReaderList | undefined);
+  const readers = readersFor((active!.results as unknown as RecipientKey[]).filter((k) => listed.has(k.keyId)), facility.mailSendTo);
   if (!readers) return reject('no_recipients');
 
   const mail = await parseMail(raw);
-  const envelope = sealEnvelope(
-    s,
-    emailPlaintext(s, facility.id, mail, withoutSenderHeaders(raw)),
-    { kind: 'report', reportId, messageId: reportId, facilityId: facility.id },
-    readers.keys.map((k) => ({ keyId: k.keyId, boxPublicKey: fromB64(s, k.boxPk) })),
-  );
-
   const code = newReceiptCode(s);
   const mailbox = deriveMailbox(s, code);
+  const mailboxKeys = { id: mailbox.mailboxId, boxPk: toB64(s, mailbox.box.publicKey), signPk: toB64(s, mailbox.sign.publicKey) };
+  const envelope = sealReport(
+    s,
+    emailPlaintext(s, facility.id, mail, withoutSenderHeaders(raw), { boxPk: mailboxKeys.boxPk, signPk: mailboxKeys.signPk }),
+    { reportId, facilityId: facility.id },
+    readers.keys.map((k) => ({ keyId: k.keyId, boxPublicKey: fromB64(s, k.boxPk) })),
+  );
   try {
     await storeReport(s, env.DB, env.BLOBS, {
       id: reportId,
@@ -95,7 +97,7 @@ export async function receiveMail(message: ForwardableEmailMessage, env: Env): P
       categories: [],
       receivedDay: releaseDay(releaseAt),
       releaseAt,
-      mailbox: { id: mailbox.mailboxId, boxPk: toB64(s, mailbox.box.publicKey), signPk: toB64(s, mailbox.sign.publicKey) },
+      mailbox: mailboxKeys,
       body: envelope.body,
       bodyDigest: toB64(s, s.crypto_generichash(32, envelope.body, null)),
       keys: envelope.keys.map((k) => ({ keyId: k.keyId, sealed: toB64(s, k.sealed) })),
@@ -113,6 +115,21 @@ export async function receiveMail(message: ForwardableEmailMessage, env: Env): P
   if (kind.kind === 'automatic') return { outcome: 'stored', reportId, acknowledged: false, automatic: kind.rule };
   const acknowledged = await acknowledge(s, message, env, { from: facility.address, reportId, code });
   return { outcome: 'stored', reportId, acknowledged, automatic: null };
+}
+
+/**
+ * The key ids the administrator signed as the facility's recipients. Mail is sealed only to active
+ * keys on that list, so a reader added by writing D1 gets nothing; with no valid list, no report.
+ */
+function signedRecipients(s: Sodium, env: Env, facilityId: string, signed: SignedReaderList | undefined): Set<string> {
+  let adminKey: Uint8Array;
+  try {
+    adminKey = fromB64(s, env.ADMIN_SIGN_PK ?? '');
+  } catch {
+    return new Set();
+  }
+  const list = verifyReaderList(s, signed, adminKey, facilityId);
+  return new Set(list?.readers.filter((r) => r.recipient).map((r) => r.keyId) ?? []);
 }
 
 /**

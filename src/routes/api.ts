@@ -15,6 +15,7 @@ import { challengeBits, VOLUME_RELEASES } from '../domain/difficulty';
 import { apiError, type AppEnv } from '../lib/http';
 import { loadSodium } from '../lib/sodium';
 import { getFacility } from '../storage/facilities';
+import { getSignedReaderList } from '../storage/reader-lists';
 import { activeRecipientsFor, sealedToExactly, type RecipientKey } from '../storage/recipients';
 import { findReport, intakeLookup, releasedVolume, storeReport, type StoredReportRef } from '../storage/reports';
 import { MAX_SUBMISSION_BYTES, MAX_WEB_BODY_BYTES, submissionSchema, type Submission } from './schemas';
@@ -40,9 +41,10 @@ api.get('/challenge', rateLimited(() => 'challenge'), async (c) => {
 api.get('/facilities/:id/recipients', rateLimited(() => 'recipients'), async (c) => {
   const facility = await getFacility(c.env.DB, c.req.param('id'));
   if (!facility) return apiError(c, 404, 'unknown_facility');
-  const keys = await activeRecipientsFor(c.env.DB, facility.id);
+  const [keys, readers] = await Promise.all([activeRecipientsFor(c.env.DB, facility.id), getSignedReaderList(c.env.DB, facility.id)]);
   const pick = (role: string) => keys.filter((k) => k.role === role).map(({ keyId, boxPk }) => ({ keyId, boxPk }));
-  return c.json({ facility: { id: facility.id, name: facility.name }, monitor: pick('monitor'), official: pick('official') });
+  // `readers` is the administrator's signed list: the form seals to it, and refuses when the keys above differ from it.
+  return c.json({ facility: { id: facility.id, name: facility.name }, monitor: pick('monitor'), official: pick('official'), readers });
 });
 
 api.post(

@@ -21,6 +21,7 @@ import { loadSodium } from '../lib/sodium';
 import { recordAudit } from '../storage/audit';
 import { getSealedText, getSealedTexts } from '../storage/blobs';
 import { applyTriage, bodyKeysInScope, facilityMonitors, listCases, openCase, storeMessage, threadFor } from '../storage/cases';
+import { getSignedReaderList } from '../storage/reader-lists';
 import { readersOf, sealedToExactly } from '../storage/recipients';
 import { bodiesSchema, caseFilterSchema, hexId, messageSchema, signinChallengeSchema, signinSchema, triageSchema } from './console-schemas';
 import { limitBody } from '../lib/body-limit';
@@ -219,13 +220,14 @@ consoleApi.get('/cases/:id', async (c) => {
   const access = await openCase(c.env.DB, reader, id, released(c));
   if (access === 'missing') return deny(c, 404, 'not_found', 'view', id);
   const s = await loadSodium();
-  const [body, thread, readers, monitors, events, attachments] = await Promise.all([
+  const [body, thread, readers, monitors, events, attachments, readerList] = await Promise.all([
     getSealedText(c.env.DB, c.env.BLOBS, access.bodyKey),
     threadFor(c.env.DB, id, reader.keyId, released(c)),
     readersOf(c.env.DB, access.case.facilityId, access.case.sendTo),
     facilityMonitors(c.env.DB, access.case.facilityId),
     c.env.DB.prepare('SELECT seq, field, value, actor, day FROM triage_events WHERE report_id = ?1 ORDER BY seq').bind(id).all(),
     c.env.DB.prepare('SELECT id, chunks FROM attachments WHERE report_id = ?1 ORDER BY id').bind(id).all<{ id: string; chunks: number }>(),
+    getSignedReaderList(c.env.DB, access.case.facilityId),
   ]);
   const texts = await getSealedTexts(c.env.DB, c.env.BLOBS, thread.filter((m) => m.sealed).map((m) => m.bodyKey));
   const messages = thread.map(({ bodyKey, ...m }) => ({ ...m, body: m.sealed ? (texts.get(bodyKey) ?? null) : null }));
@@ -242,6 +244,8 @@ consoleApi.get('/cases/:id', async (c) => {
       reply: [{ keyId: 'mailbox', boxPk: access.mailboxBoxPk }, ...readers.map(toKey)],
       note: readers.filter((r) => r.role === reader.role).map(toKey),
     },
+    // The console seals and verifies against this list only once it checks the administrator's signature.
+    readers: readerList,
   });
 });
 

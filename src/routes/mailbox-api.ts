@@ -14,6 +14,7 @@ import { apiError, type AppEnv } from '../lib/http';
 import { loadSodium } from '../lib/sodium';
 import { getSealedText } from '../storage/blobs';
 import { storeMessage, threadFor } from '../storage/cases';
+import { getSignedReaderList } from '../storage/reader-lists';
 import { readersOf, sealedToExactly } from '../storage/recipients';
 import { envelopeSchema, hexId } from './console-schemas';
 import { limitBody } from '../lib/body-limit';
@@ -68,7 +69,11 @@ mailboxApi.post('/thread', rateLimited(() => 'mailbox:thread'), limitBody(4 * 10
   const p = c.req.valid('json');
   const found = await provenCase(c.env, s, p, 'thread');
   if (!found) return apiError(c, 404, 'case_not_found');
-  const [thread, readers] = await Promise.all([threadFor(c.env.DB, found.id, 'mailbox', null), readersOf(c.env.DB, found.facilityId, found.sendTo)]);
+  const [thread, readers, readerList] = await Promise.all([
+    threadFor(c.env.DB, found.id, 'mailbox', null),
+    readersOf(c.env.DB, found.facilityId, found.sendTo),
+    getSignedReaderList(c.env.DB, found.facilityId),
+  ]);
   const messages = await Promise.all(
     thread
       .filter((m) => m.sealed)
@@ -77,9 +82,11 @@ mailboxApi.post('/thread', rateLimited(() => 'mailbox:thread'), limitBody(4 * 10
       }),
   );
   return c.json({
-    case: { id: found.id, facilityId: found.facilityId, status: found.status, receivedDay: found.receivedDay },
+    case: { id: found.id, facilityId: found.facilityId, sendTo: found.sendTo, status: found.status, receivedDay: found.receivedDay },
     messages,
     sealTo: readers.map(({ keyId, boxPk }) => ({ keyId, boxPk })),
+    // The page seals to, and trusts signatures of, readers on this list only once it checks the administrator's signature.
+    readers: readerList,
   });
 });
 

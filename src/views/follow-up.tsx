@@ -15,6 +15,8 @@ const CLIENT_MESSAGES = [
   'followup.from_monitor',
   'followup.from_official',
   'followup.from_worker',
+  'followup.not_verified',
+  'errors.readers_unverified',
   'followup.send_answer',
   'followup.sending',
   'followup.answer_sent',

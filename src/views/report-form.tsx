@@ -30,6 +30,7 @@ const CLIENT_MESSAGES = [
   'errors.too_long',
   'form.chars_left',
   'errors.network',
+  'errors.readers_unverified',
   'errors.crypto_unavailable',
   'errors.unavailable',
   'form.evidence_preview_alt',

@@ -5,7 +5,7 @@
  */
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import PostalMime, { type Email } from 'postal-mime';
-import { fromB64, fromUtf8, openEnvelope, type RecipientKeys, type Sodium } from '../../src/crypto';
+import { fromB64, fromUtf8, openReport as openReportEnvelope, type RecipientKeys, type Sodium } from '../../src/crypto';
 import { getSealed } from '../../src/storage/blobs';
 import type { EmailReportPlaintext } from '../../src/domain/report';
 import worker from '../../src/index';
@@ -144,12 +144,8 @@ export async function openReport(s: Sodium, reportId: string, keys: RecipientKey
     .first<{ facilityId: string; bodyKey: string; sealed: string }>();
   if (!row) throw new Error('not sealed to this key');
   const body = (await getSealed(s, env.DB, env.BLOBS, row.bodyKey))!;
-  const plain = openEnvelope(s, body, fromB64(s, row.sealed), keys.box, {
-    kind: 'report',
-    reportId,
-    messageId: reportId,
-    facilityId: row.facilityId,
-  });
+  const { plain, format } = openReportEnvelope(s, body, fromB64(s, row.sealed), keys.box, { reportId, facilityId: row.facilityId });
+  if (format !== 2) throw new Error('mail is sealed in envelope format 2');
   return JSON.parse(fromUtf8(plain));
 }
 

@@ -19,6 +19,8 @@ import { rolesFor, type ReportPlaintext, type SendTo } from '../../src/domain/re
 import { releaseClock } from '../../src/lib/clock';
 import { loadSodium } from '../../src/lib/sodium';
 import { releaseWaitingStatements } from '../../src/storage/release';
+import { READERS_FROM_ROWS_SQL, SAVE_READER_LIST_SQL, toListedReader } from '../../src/storage/reader-lists';
+import { signReaderList } from '../../src/crypto';
 
 export const sodium = loadSodium;
 
@@ -51,7 +53,23 @@ export async function makeFacility(s: Sodium, opts: { official?: boolean; state?
     env.DB.prepare('INSERT INTO recipient_facilities (key_id, facility_id) VALUES (?1, ?2)').bind(monitor.keyId, id),
     ...(opts.official === false ? [] : [insertKey(official, 'official', state)]),
   ]);
+  await signReaderLists(s, [id]);
   return { id, monitor, official, state };
+}
+
+/** The worker tests' administrator (its public half is ADMIN_SIGN_PK in vitest.config.ts). */
+export const testAdmin = (s: Sodium) => s.crypto_sign_seed_keypair(new Uint8Array(32).fill(0x42));
+
+/** Signs facilities' reader lists from the recipient rows, as `npm run keys` does after approving them. */
+export async function signReaderLists(s: Sodium, facilityIds: string[]) {
+  const admin = testAdmin(s);
+  const statements = [];
+  for (const id of facilityIds) {
+    const readers = (await env.DB.prepare(READERS_FROM_ROWS_SQL).bind(id).all<Parameters<typeof toListedReader>[0]>()).results.map(toListedReader);
+    const signed = signReaderList(s, { v: 1, facility: id, issued: new Date().toISOString(), readers }, admin.privateKey);
+    statements.push(env.DB.prepare(SAVE_READER_LIST_SQL).bind(id, signed.statement, signed.signature));
+  }
+  if (statements.length) await env.DB.batch(statements);
 }
 
 export function sampleReport(facility: string, sendTo: SendTo = 'both', text = 'Nos amenazaron en la junta'): ReportPlaintext {

@@ -1,0 +1,26 @@
+/**
+ * Local development secrets, made once and never committed: .dev.vars with a proof-of-work signing
+ * key and the demo administrator's public key, and .demo-admin.txt with that administrator's
+ * passphrase (it signs the demo reader lists). Runs before the build, which puts the key in the bundles.
+ *
+ *   tsx scripts/dev-secrets.ts
+ */
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createAdminFile, DEMO_ADMIN_FILE } from './lib/admin-key';
+import { loadNodeSodium } from './lib/node-sodium';
+
+const vars = '.dev.vars';
+if (!existsSync(vars)) {
+  writeFileSync(vars, `POW_SECRET=${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
+  console.log(`wrote ${vars}`);
+}
+if (!existsSync(DEMO_ADMIN_FILE)) {
+  const { publicKey } = createAdminFile(await loadNodeSodium(), DEMO_ADMIN_FILE);
+  console.log(`wrote ${DEMO_ADMIN_FILE} (demo administrator, local dev only)`);
+  writeFileSync(vars, readFileSync(vars, 'utf8').replace(/^ADMIN_SIGN_PK=.*\n?/m, ''), { mode: 0o600 });
+}
+if (!/^ADMIN_SIGN_PK=/m.test(readFileSync(vars, 'utf8'))) {
+  const publicKey = readFileSync(DEMO_ADMIN_FILE, 'utf8').split('\n')[2]!.trim();
+  appendFileSync(vars, `ADMIN_SIGN_PK=${publicKey}\n`);
+}

@@ -1,0 +1,60 @@
+/**
+ * @module A case's files in the console: each opens on demand, its chunks fetched one by one and
+ * decrypted in this page, then shown (raster images only) or offered for download.
+ */
+import { attachmentOpener, concat, fromB64, type Sodium } from '../crypto';
+import { attachmentFormatOf, chunkAdditionalData, type SealedAttachment } from '../domain/attachment';
+import { $, el, msg } from './page';
+
+/** Only raster images are shown; everything else is opaque bytes, so a file claiming to be HTML or SVG never runs here. */
+const SAFE_IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
+
+export type AttachmentRef = Partial<SealedAttachment> & { name: string; type: string; size: number; data?: string };
+
+export function renderAttachments(s: Sodium, token: () => string, caseId: string, attachments: AttachmentRef[]) {
+  const list = $('case-attachments');
+  list.replaceChildren();
+  for (const a of attachments) {
+    const item = el('li', null, { class: 'attachment' });
+    item.append(el('span', `${a.name} · ${a.type} · ${Math.ceil(a.size / 1024)} KB`, { class: 'name' }));
+    if (a.cleaned !== undefined) item.append(el('span', msg(a.cleaned ? 'console.attachment_cleaned' : 'console.attachment_not_cleaned'), { class: 'note' }));
+    const button = el('button', msg('console.open_attachment'), { type: 'button', class: 'secondary' });
+    const progress = el('progress', null, { max: '100', value: '0', hidden: '', 'aria-label': a.name });
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      progress.hidden = false;
+      try {
+        const bytes = a.data ? fromB64(s, a.data) : await fetchAttachment(s, token(), caseId, a as SealedAttachment, (p) => (progress.value = p));
+        const image = SAFE_IMAGE_TYPES.includes(a.type);
+        const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: image ? a.type : 'application/octet-stream' }));
+        if (image) item.append(el('img', null, { src: url, alt: a.name }));
+        item.append(el('a', msg('console.download'), { href: url, download: a.name }));
+        button.remove();
+      } catch {
+        item.append(el('span', msg('console.decrypt_failed'), { class: 'warning' }));
+        button.disabled = false;
+      }
+      progress.hidden = true;
+    });
+    item.append(button, progress);
+    list.append(item);
+  }
+}
+
+async function fetchAttachment(s: Sodium, token: string, caseId: string, a: SealedAttachment, onProgress: (percent: number) => void): Promise<Uint8Array> {
+  // Reports sent before padding (format 1) stay readable: their format is what they were sealed with.
+  const format = attachmentFormatOf(a);
+  const opener = attachmentOpener(s, fromB64(s, a.key), fromB64(s, a.header), chunkAdditionalData(caseId, a.id, format), format);
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i < a.chunks; i++) {
+    const res = await fetch(`/console/api/cases/${caseId}/attachments/${a.id}/chunks/${i}`, {
+      headers: { authorization: `Bearer ${token}` },
+      cache: 'no-store',
+      credentials: 'omit',
+    });
+    if (!res.ok) throw new Error('chunk');
+    parts.push(opener.next(new Uint8Array(await res.arrayBuffer()), i === a.chunks - 1));
+    onProgress(Math.round(((i + 1) / a.chunks) * 100));
+  }
+  return concat(...parts);
+}

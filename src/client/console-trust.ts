@@ -1,0 +1,113 @@
+/**
+ * @module What the console trusts about a case before it shows a message as genuine or seals a
+ * reply: the administrator's signed reader list (never the server's key rows alone), and the
+ * worker's mailbox keys as sealed inside the report (never the server's mailbox row alone).
+ */
+import {
+  fromB64,
+  listedSigner,
+  MAILBOX_SIGNER,
+  openThreadMessage,
+  sealSignedMessage,
+  toB64,
+  type AuthorRole,
+  type EnvelopeRecipient,
+  type MessageKind,
+  type OpenedMessage,
+  type ReaderList,
+  type RecipientKeys,
+  type SignedReaderList,
+  type Sodium,
+} from '../crypto';
+import { rolesFor, type SendTo } from '../domain/report';
+import { trustedReaderList } from './admin-key';
+import { ApiProblem, msg } from './page';
+
+type Key = { keyId: string; boxPk: string };
+export interface CaseForTrust {
+  case: { id: string; facilityId: string; sendTo: string };
+  sealTo: { reply: Key[]; note: Key[] };
+  readers: SignedReaderList | null;
+}
+/** The report's own words about its mailbox: format 2 reports carry its public keys. */
+export interface SealedReportFacts {
+  format: 1 | 2;
+  mailbox?: { boxPk?: unknown; signPk?: unknown };
+}
+
+export interface CaseTrust {
+  list: ReaderList | null;
+  /** ok: the server's mailbox key is the report's; mismatch: it is not (no reply is sealed); unchecked: a format 1 report. */
+  mailbox: 'ok' | 'mismatch' | 'unchecked';
+  mailboxSignPk: Uint8Array | null;
+}
+
+export function caseTrust(s: Sodium, detail: CaseForTrust, report: SealedReportFacts | null): CaseTrust {
+  const list = trustedReaderList(s, detail.readers, detail.case.facilityId);
+  const served = detail.sealTo.reply.find((k) => k.keyId === MAILBOX_SIGNER)?.boxPk;
+  if (!report) return { list, mailbox: 'mismatch', mailboxSignPk: null };
+  if (report.format === 1) return { list, mailbox: 'unchecked', mailboxSignPk: null };
+  const { boxPk, signPk } = report.mailbox ?? {};
+  if (typeof boxPk !== 'string' || typeof signPk !== 'string' || boxPk !== served) return { list, mailbox: 'mismatch', mailboxSignPk: null };
+  try {
+    return { list, mailbox: 'ok', mailboxSignPk: fromB64(s, signPk) };
+  } catch {
+    return { list, mailbox: 'mismatch', mailboxSignPk: null };
+  }
+}
+
+/** Opens a thread message and checks who signed it: a listed reader of the author's role, or the report's own mailbox. */
+export function openCaseMessage(
+  s: Sodium,
+  keys: RecipientKeys,
+  trust: CaseTrust,
+  caseRef: { id: string; facilityId: string },
+  m: { id: string; kind: string; authorRole: string; body: string | null; sealed: string | null },
+): OpenedMessage | null {
+  if (!m.body || !m.sealed) return null;
+  const readers = trust.list ? listedSigner(s, trust.list) : () => null;
+  const lookup = (signer: string, author: string) => (signer === MAILBOX_SIGNER ? trust.mailboxSignPk : readers(signer, author));
+  try {
+    const place = { reportId: caseRef.id, messageId: m.id, facilityId: caseRef.facilityId, kind: m.kind as MessageKind, author: m.authorRole as AuthorRole };
+    return openThreadMessage(s, fromB64(s, m.body), fromB64(s, m.sealed), keys.box, place, lookup);
+  } catch {
+    return null;
+  }
+}
+
+/** The label of a message's signer, for "Firmado por …". */
+export const signerLabel = (trust: CaseTrust, signer: string | undefined) => trust.list?.readers.find((r) => r.keyId === signer)?.label;
+
+/**
+ * Seals a reply (to the worker's mailbox and the case's readers) or a note (to the readers of my
+ * role), signed with my key. Refuses, with the reason, when the list does not verify, when the
+ * server's keys are not the list's, or when the server's mailbox key is not the report's.
+ */
+export function sealCaseMessage(
+  s: Sodium,
+  keys: RecipientKeys,
+  role: 'monitor' | 'official',
+  detail: CaseForTrust,
+  trust: CaseTrust,
+  kind: 'reply' | 'note',
+  text: string,
+  lang: string,
+) {
+  const refuse = (key: string, code: string): never => {
+    throw new ApiProblem(msg(key), 0, code);
+  };
+  if (!trust.list) refuse('errors.readers_unverified', 'readers_unverified');
+  const readers = trust.list!.readers.filter((r) => r.recipient && rolesFor(detail.case.sendTo as SendTo).includes(r.role) && (kind === 'reply' || r.role === role));
+  const served = detail.sealTo[kind].filter((k) => k.keyId !== MAILBOX_SIGNER).map((k) => k.keyId).sort().join();
+  if (served !== readers.map((r) => r.keyId).sort().join()) refuse('errors.readers_unverified', 'readers_unverified');
+  const recipients: EnvelopeRecipient[] = readers.map((r) => ({ keyId: r.keyId, boxPublicKey: fromB64(s, r.boxPk) }));
+  if (kind === 'reply') {
+    if (trust.mailbox === 'mismatch') refuse('console.mailbox_mismatch', 'mailbox_mismatch');
+    const mailbox = detail.sealTo.reply.find((k) => k.keyId === MAILBOX_SIGNER)!;
+    recipients.unshift({ keyId: MAILBOX_SIGNER, boxPublicKey: fromB64(s, mailbox.boxPk) });
+  }
+  const id = s.to_hex(s.randombytes_buf(16));
+  const place = { reportId: detail.case.id, messageId: id, facilityId: detail.case.facilityId, kind, author: role };
+  const envelope = sealSignedMessage(s, { text, lang }, place, { id: keys.keyId, signPrivateKey: keys.sign.privateKey }, recipients);
+  return { id, kind, envelope: { body: toB64(s, envelope.body), keys: envelope.keys.map((k) => ({ keyId: k.keyId, sealed: toB64(s, k.sealed) })) } };
+}
