@@ -121,6 +121,7 @@ describe('report → triage → reply → worker reads and answers → monitor s
     const followUp = await openFollowUp(phone, code.toLowerCase().replace(/-/g, ' '));
     expect(await followUp.textContent('#case-status')).toBe('Leído');
     expect(await followUp.textContent('#thread')).toContain('Leímos tu reporte. ¿En qué turno pasó?');
+    expect(await followUp.locator('#thread .warning').count()).toBe(0); // signed by a listed monitor: genuine
     expect(codeInUrl(followUp.url(), code)).toBe(false);
     await followUp.fill('#answer', 'En el turno de noche, el martes.');
     await followUp.tap('#send-answer');
@@ -132,6 +133,8 @@ describe('report → triage → reply → worker reads and answers → monitor s
     await monitor.click('#back');
     await openCaseWith(monitor, marker);
     await monitor.waitForFunction(() => document.getElementById('case-thread')!.textContent!.includes('turno de noche'));
+    expect(await monitor.locator('#case-thread .warning').count()).toBe(0); // the answer is signed by the report's own mailbox key
+    expect(await monitor.textContent('#case-thread')).toContain('Firmado por Demo monitor');
     expect(dialogs).toEqual([]);
     expect((await laptop.storageState()).cookies).toEqual([]);
 
