@@ -10,7 +10,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { QUIET_WRANGLER } from '../../scripts/lib/dev-server';
 import { openLocalPlatform } from '../../scripts/lib/local-platform';
 import { loadNodeSodium } from '../../scripts/lib/node-sodium';
-import { deriveRecipientKeys, fromB64, recipientKeysFromSeed, toB64 } from '../../src/crypto';
+import { deriveRecipientKeys, fromB64, recipientKeysFromSeed, toB64, verifyReaderList, type SignedReaderList } from '../../src/crypto';
+import { DEMO_ADMIN_FILE, loadAdminKey } from '../../scripts/lib/admin-key';
 import { planRegistration, type Card, type RegisteredKey } from '../../scripts/lib/provision';
 
 const run = promisify(execFile);
@@ -128,4 +129,52 @@ describe('registration checks', () => {
     expect(planRegistration(s, { ...c, boxPk: 'AAAA' }, want, null)).toMatchObject({ ok: false });
     expect(planRegistration(s, c, want, null)).toEqual({ ok: true, changes: [], needsForce: false });
   });
+
+  it('should sign each plant\'s reader list, and refuse to sign a reader written straight into D1 until the administrator approves it', async () => {
+    const s = await loadNodeSodium();
+    const admin = loadAdminKey(s, DEMO_ADMIN_FILE);
+    const listOf = async (facility: string) => {
+      const platform = await openLocalPlatform(dir);
+      try {
+        const signed = await platform.env.DB.prepare('SELECT statement, signature FROM reader_lists WHERE facility_id = ?1').bind(facility).first<SignedReaderList>();
+        return verifyReaderList(s, signed, admin.publicKey, facility);
+      } finally {
+        await platform.dispose();
+      }
+    };
+    await cli('facility', '--id', 'planta-lista', '--name', 'Planta Lista', '--short', 'LISTA', '--email', 'lista', '--state', 'Sonora', '--municipality', 'Hermosillo', '--sector', 'automotive');
+    const file = join(dir, 'lista.json');
+    await run('npx', ['tsx', 'scripts/keys.ts', 'keygen', '--role', 'monitor', '--label', 'Lista', '--out', file]);
+    const card = JSON.parse(await readFile(file, 'utf8'));
+    await cli('register', '--card', file, '--facility', 'planta-lista');
+    expect((await listOf('planta-lista'))?.readers.find((r) => r.keyId === card.keyId)?.recipient).toBe(true);
+
+    // A rogue monitor written straight into D1: the next signing names it and signs nothing.
+    const rogue = recipientKeysFromSeed(s, s.randombytes_buf(32));
+    const platform = await openLocalPlatform(dir);
+    try {
+      await platform.env.DB.batch([
+        platform.env.DB.prepare(`INSERT INTO recipients (key_id, role, label, box_pk, sign_pk, kdf_salt, kdf_ops, kdf_mem) VALUES (?1, 'monitor', 'Intruso', ?2, ?3, 'c2FsdA', 2, 67108864)`).bind(
+          rogue.keyId,
+          toB64(s, rogue.box.publicKey),
+          toB64(s, rogue.sign.publicKey),
+        ),
+        platform.env.DB.prepare("INSERT INTO recipient_facilities (key_id, facility_id) VALUES (?1, 'planta-lista')").bind(rogue.keyId),
+      ]);
+    } finally {
+      await platform.dispose();
+    }
+    const refused = await cli('retire', '--key', card.keyId).then(() => null, (e: { stderr: string }) => e);
+    expect(refused?.stderr).toContain(`refused to sign the reader lists`);
+    expect(refused?.stderr).toContain(`Intruso (${rogue.keyId})`);
+    const unchanged = (await listOf('planta-lista'))!.readers;
+    expect(unchanged.map((r) => r.keyId)).not.toContain(rogue.keyId);
+    expect(unchanged.find((r) => r.keyId === card.keyId)?.recipient).toBe(true);
+
+    // Approved on purpose, it is signed; a retired key stays listed as a signer, no longer a recipient.
+    await cli('sign', '--yes');
+    const listed = (await listOf('planta-lista'))!.readers;
+    expect(listed.find((r) => r.keyId === rogue.keyId)?.recipient).toBe(true);
+    expect(listed.find((r) => r.keyId === card.keyId)?.recipient).toBe(false);
+  }, 120_000);
 });
