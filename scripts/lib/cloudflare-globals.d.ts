@@ -7,5 +7,6 @@ declare global {
   type Fetcher = CF.Fetcher;
   type SendEmail = CF.SendEmail;
   type RateLimit = CF.RateLimit;
+  type D1PreparedStatement = CF.D1PreparedStatement;
 }
 export {};
