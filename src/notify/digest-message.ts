@@ -1,5 +1,6 @@
 /**
- * @module The daily digest a monitor gets by mail: a count and a link, bilingual, Spanish first.
+ * @module The daily digest a reader gets by mail: a count, a link and the audit chain's head at the
+ * end of yesterday (published outside the database, so a rewritten chain shows), bilingual, Spanish first.
  * Every digest to the same address has the same byte length whatever the count, so neither the
  * mail provider nor anyone on the wire can tell a day with reports from a day without. It names
  * no facility, no category, nothing a report says.
@@ -15,19 +16,23 @@ export const DIGEST_BODY_BYTES = 2048;
 export interface Digest {
   from: string;
   to: string;
-  /** New reports in the monitor's scope since the last digest. */
+  /** New reports in the reader's scope since the last digest. */
   count: number;
+  /** The audit chain's head at the end of a day (64 hex chars, so the size stays fixed). */
+  auditHead: { day: string; hash: string };
   origin: string;
   /** Fixed width (mime.ts newMessageId), or the size would vary. */
   messageId: string;
 }
 
-function digestText(lang: Language, count: number, origin: string): string {
+function digestText(lang: Language, count: number, origin: string, head: Digest['auditHead']): string {
   const t = translator(lang);
   return [
     count === 0 ? t('email.digest.none') : t('email.digest.some', { count }),
     '',
     t('email.digest.where', { link: `${origin}/console${lang === 'en' ? '?lang=en' : ''}` }),
+    '',
+    t('email.digest.audit_head', { day: head.day, head: `${head.hash}@${head.day}` }),
     '',
     t('email.digest.why'),
     t('email.digest.automatic'),
@@ -35,8 +40,8 @@ function digestText(lang: Language, count: number, origin: string): string {
 }
 
 /** The body padded with spaces to DIGEST_BODY_BYTES. */
-export function digestBody(count: number, origin: string): Uint8Array {
-  const text = new TextEncoder().encode([digestText('es', count, origin), '', '------', '', digestText('en', count, origin), ''].join('\r\n'));
+export function digestBody(count: number, origin: string, head: Digest['auditHead']): Uint8Array {
+  const text = new TextEncoder().encode([digestText('es', count, origin, head), '', '------', '', digestText('en', count, origin, head), ''].join('\r\n'));
   if (text.length > DIGEST_BODY_BYTES) throw new Error('digest text longer than its padded size');
   const padded = new Uint8Array(DIGEST_BODY_BYTES).fill(0x20);
   padded.set(text);
@@ -52,6 +57,6 @@ export function digestMessage(d: Digest): string {
   msg.setHeader('Message-ID', d.messageId);
   msg.setHeader('Auto-Submitted', 'auto-generated');
   msg.setHeader('X-Auto-Response-Suppress', 'All');
-  msg.addMessage({ contentType: 'text/plain', charset: 'UTF-8', encoding: 'base64', data: base64Body(digestBody(d.count, d.origin)) });
+  msg.addMessage({ contentType: 'text/plain', charset: 'UTF-8', encoding: 'base64', data: base64Body(digestBody(d.count, d.origin, d.auditHead)) });
   return msg.asRaw();
 }

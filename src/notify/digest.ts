@@ -1,6 +1,7 @@
 /**
- * @module Sending the daily digest: each active monitor with a notification address gets one
- * message a day through the send_email binding, with the number of new reports in their scope.
+ * @module Sending the daily digest: each active reader (monitor or official) with a notification
+ * address gets one message a day through the send_email binding, with the number of new reports in
+ * their scope and the audit chain's head at the end of yesterday.
  */
 import { EmailMessage } from 'cloudflare:email';
 import { addDays } from '../domain/case';
@@ -8,6 +9,7 @@ import { isPlainAddress, newMessageId } from '../email/mime';
 import type { Env } from '../env';
 import { mexicoDay } from '../lib/clock';
 import { loadSodium } from '../lib/sodium';
+import { auditHeadAt } from '../storage/audit';
 import { digestMessage } from './digest-message';
 
 /** The local part the digest comes from, at EMAIL_DOMAIN; no facility may use it. */
@@ -20,19 +22,27 @@ export interface DueDigest {
 }
 
 /**
- * Monitors not yet notified today, with the reports they may read received from their last digest
+ * Readers not yet notified today, with the reports they may read received from their last digest
  * day (or yesterday, the first time) up to yesterday. Reports arriving today count tomorrow.
+ * A monitor counts its facilities' reports sent to monitors; an official, those sent to the
+ * authority in its state (or everywhere).
  */
 export async function dueDigests(db: D1Database, today: string): Promise<DueDigest[]> {
   const { results } = await db
     .prepare(
       `SELECT m.key_id AS keyId, m.notify_email AS address,
-              (SELECT count(*) FROM reports r
-                 JOIN recipient_facilities rf ON rf.facility_id = r.facility_id AND rf.key_id = m.key_id
-                WHERE r.send_to IN ('monitor', 'both')
-                  AND r.received_day >= coalesce(m.last_digest_day, ?2) AND r.received_day < ?1) AS count
+              CASE m.role WHEN 'monitor' THEN
+                (SELECT count(*) FROM reports r
+                   JOIN recipient_facilities rf ON rf.facility_id = r.facility_id AND rf.key_id = m.key_id
+                  WHERE r.send_to IN ('monitor', 'both')
+                    AND r.received_day >= coalesce(m.last_digest_day, ?2) AND r.received_day < ?1)
+              ELSE
+                (SELECT count(*) FROM reports r JOIN facilities f ON f.id = r.facility_id
+                  WHERE r.send_to IN ('authority', 'both') AND (m.scope_state IS NULL OR f.state = m.scope_state)
+                    AND r.received_day >= coalesce(m.last_digest_day, ?2) AND r.received_day < ?1)
+              END AS count
          FROM recipients m
-        WHERE m.role = 'monitor' AND m.status = 'active' AND m.notify_email IS NOT NULL
+        WHERE m.status = 'active' AND m.notify_email IS NOT NULL
           AND (m.last_digest_day IS NULL OR m.last_digest_day < ?1)
         ORDER BY m.key_id`,
     )
@@ -50,11 +60,12 @@ export async function sendDigests(env: Env, today = mexicoDay()): Promise<number
   if (due.length === 0) return 0;
   const s = await loadSodium();
   const from = `${DIGEST_SENDER}@${env.EMAIL_DOMAIN}`;
+  const head = await auditHeadAt(env.DB, addDays(today, -1));
   let failed = 0;
   for (const d of due) {
     try {
       if (!isPlainAddress(d.address)) throw new Error('not a plain address');
-      const raw = digestMessage({ from, to: d.address, count: d.count, origin: env.PUBLIC_ORIGIN, messageId: newMessageId(s, env.EMAIL_DOMAIN) });
+      const raw = digestMessage({ from, to: d.address, count: d.count, origin: env.PUBLIC_ORIGIN, auditHead: { day: head.day, hash: head.hash }, messageId: newMessageId(s, env.EMAIL_DOMAIN) });
       await env.MAILER.send(new EmailMessage(from, d.address, raw));
       await env.DB.prepare('UPDATE recipients SET last_digest_day = ?2 WHERE key_id = ?1').bind(d.keyId, today).run();
     } catch {

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { Sodium } from '../../src/crypto';
 import { addDays } from '../../src/domain/case';
 import { newMessageId } from '../../src/email/mime';
+import { auditHeadAt, recordAudit } from '../../src/storage/audit';
 import { mexicoDay } from '../../src/lib/clock';
 import { DIGEST_BODY_BYTES, digestBody, digestMessage } from '../../src/notify/digest-message';
 import worker from '../../src/index';
@@ -16,6 +17,7 @@ import { makeFacility, sodium } from './helpers';
 import { rawOf } from './email-helpers';
 
 const today = () => mexicoDay();
+const HEAD = { day: '2026-11-30', hash: 'ab'.repeat(32) };
 
 /** A monitor's facility with a notification address of fixed length, and its reports by day. */
 async function monitorWith(s: Sodium, reports: Array<{ day: string; sendTo?: string }>, lastDigestDay: string | null = null) {
@@ -130,16 +132,40 @@ describe('daily digest', () => {
     const s = await sodium();
     const lengths = new Set<number>();
     for (const count of [0, 1, 9, 42, 12345, 1_000_000_000]) {
-      const raw = digestMessage({ from: 'avisos@buzon.test', to: 'monitor@example.org', count, origin: 'https://buzon.test', messageId: newMessageId(s, 'buzon.test') });
+      const raw = digestMessage({ from: 'avisos@buzon.test', to: 'monitor@example.org', count, origin: 'https://buzon.test', auditHead: HEAD, messageId: newMessageId(s, 'buzon.test') });
       lengths.add(new TextEncoder().encode(raw).length);
-      expect(digestBody(count, 'https://buzon.test').length).toBe(DIGEST_BODY_BYTES);
+      expect(digestBody(count, 'https://buzon.test', HEAD).length).toBe(DIGEST_BODY_BYTES);
     }
     expect(lengths.size).toBe(1);
   });
 
   it('should be a message the send_email binding accepts', async () => {
     const s = await sodium();
-    const raw = digestMessage({ from: 'avisos@buzon.test', to: 'monitor@example.org', count: 2, origin: 'https://buzon.test', messageId: newMessageId(s, 'buzon.test') });
+    const raw = digestMessage({ from: 'avisos@buzon.test', to: 'monitor@example.org', count: 2, origin: 'https://buzon.test', auditHead: HEAD, messageId: newMessageId(s, 'buzon.test') });
     await expect(env.MAILER.send(new EmailMessage('avisos@buzon.test', 'monitor@example.org', raw))).resolves.toBeDefined();
+  });
+
+  it('should send officials their digest too, counting the authority\'s reports in their state, with the audit head at the end of yesterday', async () => {
+    const s = await sodium();
+    const { f } = await monitorWith(s, [
+      { day: addDays(today(), -1), sendTo: 'authority' },
+      { day: addDays(today(), -1), sendTo: 'both' },
+      { day: addDays(today(), -1), sendTo: 'monitor' }, // not the authority's to read
+    ]);
+    const address = `o-${s.to_hex(s.randombytes_buf(6))}@autoridad.example.org`;
+    await env.DB.prepare('UPDATE recipients SET notify_email = ?2 WHERE key_id = ?1').bind(f.official.keyId, address).run();
+    // Something audited yesterday, and something today that yesterday's head must not include.
+    await recordAudit(env, [{ day: addDays(today(), -1), actor: f.monitor.keyId, role: 'monitor', action: 'view', reportId: null, outcome: 'ok', detail: null }]);
+    const head = await auditHeadAt(env.DB, addDays(today(), -1));
+    await recordAudit(env, [{ day: today(), actor: f.monitor.keyId, role: 'monitor', action: 'view', reportId: null, outcome: 'ok', detail: null }]);
+
+    const { sent, error } = await runCron();
+    expect(error).toBeNull();
+    const [mail] = to(sent, address);
+    const parsed = await PostalMime.parse(await rawOf(mail!));
+    expect(parsed.text).toContain('Reportes nuevos desde el último resumen: 2');
+    expect(parsed.text).toContain(`${head.hash}@${head.day}`);
+    expect(head.hash).not.toBe((await auditHeadAt(env.DB, today())).hash);
+    expect(parsed.text).toContain(`npm run audit:verify -- --head ${head.hash}@${head.day}`);
   });
 });
