@@ -51,6 +51,7 @@ fieldset[aria-invalid=true]{border-left:4px solid #b00020;padding-left:.6rem}
 .thread li{margin:.75rem 0;padding:.75rem;border:1px solid #bbb;border-radius:.5rem;background:#fafafa}
 .thread .who{display:block;font-weight:700;font-size:.95rem;color:#333}
 .thread .text{white-space:pre-wrap;overflow-wrap:anywhere}
+.thread .warning{margin:.25rem 0;padding:.4rem .6rem;border-left:4px solid #b3261e;background:#fdecea;color:#5f1410;font-weight:700}
 .secondary{display:inline-block;min-height:48px;padding:.7rem 1rem;margin-top:1rem;font:inherit;border:2px solid #0b4f9c;border-radius:.6rem;background:#fff;color:#0b4f9c}
 .attachments{list-style:none;padding:0}
 .attachment{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:.5rem 0;padding:.5rem;border:1px solid #999;border-radius:.5rem}
