@@ -64,6 +64,9 @@ export interface Envelope {
   keys: SealedKey[];
 }
 
+/** Object.hasOwn for the browsers the bundles target (Chrome 80 has no Object.hasOwn). */
+const own = (table: object, key: string) => Object.prototype.hasOwnProperty.call(table, key);
+
 /**
  * Format 1: "BZN" ‖ 0x01 ‖ kind ‖ report id ‖ message id ‖ len(facility) ‖ facility.
  * Format 2: "BZN" ‖ 0x02 ‖ kind ‖ report id ‖ message id ‖ author role ‖ len(facility) ‖ facility.
@@ -74,14 +77,15 @@ export function additionalData(s: Sodium, ctx: EnvelopeContext): Uint8Array {
   const reportId = s.from_hex(ctx.reportId);
   const messageId = s.from_hex(ctx.messageId);
   if (reportId.length !== ID_BYTES || messageId.length !== ID_BYTES) throw new Error('ids must be 16 bytes');
+  // Labels come from server rows: only the table's own names count, never an Object.prototype member.
   if (ctx.version === 2) {
+    if (!own(ENVELOPE_KINDS_V2, ctx.kind) || !own(AUTHOR_ROLES, ctx.author)) throw new Error('unknown kind or author');
     const kind = ENVELOPE_KINDS_V2[ctx.kind];
     const author = AUTHOR_ROLES[ctx.author];
-    if (!kind || !author) throw new Error('unknown kind or author');
     return concat(utf8('BZN'), Uint8Array.of(2, kind), reportId, messageId, Uint8Array.of(author, facility.length), facility);
   }
+  if (!own(ENVELOPE_KINDS, ctx.kind)) throw new Error('unknown kind');
   const kind = ENVELOPE_KINDS[ctx.kind];
-  if (!kind) throw new Error('unknown kind');
   return concat(utf8('BZN'), Uint8Array.of(1, kind), reportId, messageId, Uint8Array.of(facility.length), facility);
 }
 

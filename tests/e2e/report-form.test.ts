@@ -118,6 +118,8 @@ describe('report form on a phone', () => {
         who: `Gerente ${canary}-who`,
         description: `Nos dijeron cómo votar. ${canary}-description`,
         sendTo: 'both',
+        // Envelope format 2: the mailbox's public keys, sealed, for readers to check the stored ones.
+        mailbox: { boxPk: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), signPk: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) },
       });
     }
     await context.close();

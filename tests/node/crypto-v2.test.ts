@@ -102,12 +102,9 @@ describe('format 2 known-answer vectors', () => {
     }
   });
 
-  // src bug (reported, not fixed here): ENVELOPE_KINDS_V2[kind] and AUTHOR_ROLES[author] are plain
-  // object lookups, so a label that names an Object.prototype member ('constructor', 'toString',
-  // '__proto__', ...) is "known" and becomes byte 0x00 instead of throwing; the same holds for the
-  // format 1 kind. Not a forgery (nothing legitimate signs byte 0), but the labels come straight from
-  // the server's rows. `it.fails` passes while the bug is there: make it `it` once it is fixed.
-  it.fails('should refuse kind and author labels that are Object.prototype members (src bug: they become 0x00)', () => {
+  // The labels come straight from the server's rows: a name of an Object.prototype member
+  // ('constructor', '__proto__', ...) must not pass as a known kind or author (it once became 0x00).
+  it('should refuse kind and author labels that are Object.prototype members', () => {
     const ctx = v2ctx(vectors.additionalDataV2[1]!.context);
     for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
       expect(() => additionalData(s, { ...ctx, kind: name as never }), name).toThrow(/unknown/);
