@@ -19,7 +19,7 @@ import {
   type SignedReaderList,
   type Sodium,
 } from '../crypto';
-import { rolesFor, type SendTo } from '../domain/report';
+import { rolesFor, SEND_TO, type SendTo } from '../domain/report';
 import { trustedReaderList } from './admin-key';
 import { ApiProblem, msg } from './page';
 
@@ -33,10 +33,13 @@ export interface CaseForTrust {
 export interface SealedReportFacts {
   format: 1 | 2;
   mailbox?: { boxPk?: unknown; signPk?: unknown };
+  sendTo?: unknown;
 }
 
 export interface CaseTrust {
   list: ReaderList | null;
+  /** Who the worker chose, as sealed in the report (the server's row only for reports that do not say). */
+  sendTo: SendTo;
   /** ok: the server's mailbox key is the report's; mismatch: it is not (no reply is sealed); unchecked: a format 1 report. */
   mailbox: 'ok' | 'mismatch' | 'unchecked';
   mailboxSignPk: Uint8Array | null;
@@ -45,16 +48,21 @@ export interface CaseTrust {
 export function caseTrust(s: Sodium, detail: CaseForTrust, report: SealedReportFacts | null): CaseTrust {
   const list = trustedReaderList(s, detail.readers, detail.case.facilityId);
   const served = detail.sealTo.reply.find((k) => k.keyId === MAILBOX_SIGNER)?.boxPk;
-  if (!report) return { list, mailbox: 'mismatch', mailboxSignPk: null };
-  if (report.format === 1) return { list, mailbox: 'unchecked', mailboxSignPk: null };
+  const sealedSendTo = (SEND_TO as readonly unknown[]).includes(report?.sendTo) ? (report!.sendTo as SendTo) : null;
+  const base = { list, sendTo: sealedSendTo ?? (detail.case.sendTo as SendTo) };
+  if (!report) return { ...base, mailbox: 'mismatch', mailboxSignPk: null };
+  if (report.format === 1) return { ...base, mailbox: 'unchecked', mailboxSignPk: null };
   const { boxPk, signPk } = report.mailbox ?? {};
-  if (typeof boxPk !== 'string' || typeof signPk !== 'string' || boxPk !== served) return { list, mailbox: 'mismatch', mailboxSignPk: null };
+  if (typeof boxPk !== 'string' || typeof signPk !== 'string' || boxPk !== served) return { ...base, mailbox: 'mismatch', mailboxSignPk: null };
   try {
-    return { list, mailbox: 'ok', mailboxSignPk: fromB64(s, signPk) };
+    return { ...base, mailbox: 'ok', mailboxSignPk: fromB64(s, signPk) };
   } catch {
-    return { list, mailbox: 'mismatch', mailboxSignPk: null };
+    return { ...base, mailbox: 'mismatch', mailboxSignPk: null };
   }
 }
+
+/** My role as the administrator signed it, never as the server says: it decides who a note is sealed to. */
+export const listedRole = (trust: CaseTrust, keyId: string) => trust.list?.readers.find((r) => r.keyId === keyId && r.recipient)?.role ?? null;
 
 /** Opens a thread message and checks who signed it: a listed reader of the author's role, or the report's own mailbox. */
 export function openCaseMessage(
@@ -86,7 +94,6 @@ export const signerLabel = (trust: CaseTrust, signer: string | undefined) => tru
 export function sealCaseMessage(
   s: Sodium,
   keys: RecipientKeys,
-  role: 'monitor' | 'official',
   detail: CaseForTrust,
   trust: CaseTrust,
   kind: 'reply' | 'note',
@@ -96,8 +103,10 @@ export function sealCaseMessage(
   const refuse = (key: string, code: string): never => {
     throw new ApiProblem(msg(key), 0, code);
   };
-  if (!trust.list) refuse('errors.readers_unverified', 'readers_unverified');
-  const readers = trust.list!.readers.filter((r) => r.recipient && rolesFor(detail.case.sendTo as SendTo).includes(r.role) && (kind === 'reply' || r.role === role));
+  const role = listedRole(trust, keys.keyId);
+  if (!trust.list || !role) refuse('errors.readers_unverified', 'readers_unverified');
+  // The roles come from the worker's sealed choice: a row widened to "both" must not let a reply reach the company.
+  const readers = trust.list!.readers.filter((r) => r.recipient && rolesFor(trust.sendTo).includes(r.role) && (kind === 'reply' || r.role === role));
   const served = detail.sealTo[kind].filter((k) => k.keyId !== MAILBOX_SIGNER).map((k) => k.keyId).sort().join();
   if (served !== readers.map((r) => r.keyId).sort().join()) refuse('errors.readers_unverified', 'readers_unverified');
   const recipients: EnvelopeRecipient[] = readers.map((r) => ({ keyId: r.keyId, boxPublicKey: fromB64(s, r.boxPk) }));
@@ -107,7 +116,7 @@ export function sealCaseMessage(
     recipients.unshift({ keyId: MAILBOX_SIGNER, boxPublicKey: fromB64(s, mailbox.boxPk) });
   }
   const id = s.to_hex(s.randombytes_buf(16));
-  const place = { reportId: detail.case.id, messageId: id, facilityId: detail.case.facilityId, kind, author: role };
+  const place = { reportId: detail.case.id, messageId: id, facilityId: detail.case.facilityId, kind, author: role! };
   const envelope = sealSignedMessage(s, { text, lang }, place, { id: keys.keyId, signPrivateKey: keys.sign.privateKey }, recipients);
   return { id, kind, envelope: { body: toB64(s, envelope.body), keys: envelope.keys.map((k) => ({ keyId: k.keyId, sealed: toB64(s, k.sealed) })) } };
 }

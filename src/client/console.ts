@@ -256,17 +256,17 @@ async function showCase(id: string, focus = true) {
   $('case-view').hidden = false;
   $('case-heading').textContent = msg('console.case_heading', { ref: c.id.slice(0, 8) });
 
+  const plain = open(detail.body, c.sealed, c);
+  const trust = caseTrust(s, detail, plain ? { format: plain.format ?? 1, mailbox: plain.mailbox as { boxPk?: unknown; signPk?: unknown } | undefined, sendTo: plain.sendTo } : null);
+  openTrust = trust;
   const facts = $('case-facts');
   facts.replaceChildren(
     el('li', `${c.facilityName} · ${msg(`console.channel_${c.channel}`)} · ${c.receivedDay}`),
     el('li', msg('console.days_since', { days: daysBetween(c.receivedDay, today) })),
     el('li', c.firstReplyDay ? msg('console.acknowledged_on', { day: c.firstReplyDay }) : msg('console.ack_deadline', { day: addDays(c.receivedDay, CLOCK.acknowledge) })),
-    el('li', msg('console.sent_to', { who: msg(`send_to.${c.sendTo}.label`) })),
+    el('li', msg('console.sent_to', { who: msg(`send_to.${trust.sendTo}.label`) })),
   );
 
-  const plain = open(detail.body, c.sealed, c);
-  const trust = caseTrust(s, detail, plain ? { format: plain.format ?? 1, mailbox: plain.mailbox as { boxPk?: unknown; signPk?: unknown } | undefined } : null);
-  openTrust = trust;
   if (trust.mailbox === 'unchecked') facts.append(el('li', msg('console.mailbox_unchecked')));
   const fields = $('report-fields');
   fields.replaceChildren();
@@ -359,7 +359,7 @@ async function sendMessage(kind: 'reply' | 'note') {
   const c = openDetail.case;
   if (!pendingMessage || pendingMessage.caseId !== c.id || pendingMessage.kind !== kind || pendingMessage.text !== text) {
     try {
-      const body = sealCaseMessage(s, keys!, reader!.role, openDetail, openTrust!, kind, text, lang);
+      const body = sealCaseMessage(s, keys!, openDetail, openTrust!, kind, text, lang);
       pendingMessage = { caseId: c.id, kind, text, body };
     } catch (error) {
       status.textContent = error instanceof ApiProblem ? error.message : msg('errors.unavailable');

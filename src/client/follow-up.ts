@@ -11,7 +11,9 @@ import {
   listedSigner,
   MAILBOX_SIGNER,
   mailboxMessage,
+  fromUtf8,
   normalizeReceiptCode,
+  openReport,
   openThreadMessage,
   sealSignedMessage,
   signProof,
@@ -21,7 +23,7 @@ import {
   type SignedReaderList,
   type Sodium,
 } from '../crypto';
-import { rolesFor, type SendTo } from '../domain/report';
+import { rolesFor, SEND_TO, type SendTo } from '../domain/report';
 import { trustedReaderList } from './admin-key';
 import { $, ApiProblem, el, formatDay, leaveTo, msg, requestJson, showErrors } from './page';
 
@@ -40,6 +42,15 @@ interface Thread {
   sealTo: Array<{ keyId: string; boxPk: string }>;
   /** The administrator's signed list of the plant's readers: whom answers go to, whose replies are genuine. */
   readers: SignedReaderList | null;
+  /** The report as sent, sealed to this mailbox too (reports since envelope format 2). */
+  report: { body: string; sealed: string } | null;
+}
+/** What the worker sent, opened with the mailbox key. */
+interface SentReport {
+  description?: string;
+  text?: string;
+  subject?: string;
+  sendTo?: unknown;
 }
 
 const form = $<HTMLFormElement>('open-case');
@@ -54,6 +65,8 @@ let mailbox: MailboxKeys | undefined;
 let current: Thread | undefined;
 /** The thread's signed reader list, once checked; null when it does not verify. */
 let readerList: ReaderList | null = null;
+/** The worker's own report, if it was sealed to the mailbox: its sendTo decides who answers go to. */
+let sent: SentReport | null = null;
 
 start().catch(() => showErrors(errors, [msg('errors.crypto_unavailable')]));
 
@@ -115,6 +128,8 @@ async function openCase() {
 async function loadThread() {
   current = await requestJson<Thread>(`/api/mailbox/thread?lang=${lang}`, { body: await proof('thread') });
   readerList = trustedReaderList(s, current.readers, current.case.facilityId);
+  sent = openSent(current);
+  showSent(sent);
   // A case the monitor has answered has been read, whatever its triage status says yet.
   const answered = current.messages.some((m) => m.authorRole !== 'worker' && m.kind === 'reply');
   const shown = current.case.status === 'new' && answered ? 'acknowledged' : current.case.status;
@@ -189,9 +204,30 @@ async function sendAnswer() {
   }
 }
 
+function openSent(thread: Thread): SentReport | null {
+  if (!thread.report || !mailbox) return null;
+  try {
+    const { plain, format } = openReport(s, fromB64(s, thread.report.body), fromB64(s, thread.report.sealed), mailbox.box, { reportId: thread.case.id, facilityId: thread.case.facilityId });
+    return format === 2 ? (JSON.parse(fromUtf8(plain)) as SentReport) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Who the worker chose, as they sealed it; the server's row only for reports that do not say. */
+const chosenSendTo = (thread: Thread): SendTo => ((SEND_TO as readonly unknown[]).includes(sent?.sendTo) ? (sent!.sendTo as SendTo) : thread.case.sendTo);
+
+function showSent(report: SentReport | null) {
+  $('sent').hidden = !report;
+  if (!report || !current) return;
+  $('sent-to').textContent = msg('followup.sent_to', { who: msg(`send_to.${chosenSendTo(current)}.label`) });
+  $('sent-text').textContent = [report.subject, report.description ?? report.text].filter(Boolean).join('\n\n');
+}
+
 /** The case's readers from the signed list, if the server's keys are exactly those; else nothing is sent. */
 function answerReaders(thread: Thread) {
-  const recipients = readerList ? listedRecipients(s, readerList, rolesFor(thread.case.sendTo)) : [];
+  // A row widened to "both" must not let the worker's answer reach a reader they did not choose.
+  const recipients = readerList ? listedRecipients(s, readerList, rolesFor(chosenSendTo(thread))) : [];
   const served = thread.sealTo.map((r) => r.keyId).sort().join();
   if (!readerList || served !== recipients.map((r) => r.keyId).sort().join()) throw new ApiProblem(msg('errors.readers_unverified'), 0, 'readers_unverified');
   return recipients;

@@ -223,7 +223,9 @@ async function seal(report: ReportPlaintext, source: string): Promise<SealedRepo
   // The mailbox's public keys go inside too: a reader checks the stored ones against them before replying.
   const withMailbox = { ...report, mailbox: { boxPk: toB64(s, mailbox.box.publicKey), signPk: toB64(s, mailbox.sign.publicKey) } };
   const plaintext = attachments.length ? { ...withMailbox, attachments } : withMailbox;
-  const envelope = sealReport(s, utf8(JSON.stringify(plaintext)), { reportId, facilityId: report.facility }, recipients);
+  // Sealed to the worker's own mailbox too: the receipt code opens what they sent, and who they sent it to.
+  const toMailbox = { keyId: 'mailbox', boxPublicKey: mailbox.box.publicKey };
+  const envelope = sealReport(s, utf8(JSON.stringify(plaintext)), { reportId, facilityId: report.facility }, [...recipients, toMailbox]);
   const json = JSON.stringify({
     v: 1,
     reportId,

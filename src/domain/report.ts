@@ -83,6 +83,8 @@ export interface EmailReportPlaintext {
   attachments: EmailAttachment[];
   raw?: string;
   mailbox?: MailboxPublicKeys;
+  /** Since format 2: who the mail went to, by the plant's setting (the sender chose nothing). */
+  sendTo?: SendTo;
 }
 
 /** Recipient roles each choice reaches. */

@@ -84,9 +84,9 @@ export async function receiveMail(message: ForwardableEmailMessage, env: Env): P
   const mailboxKeys = { id: mailbox.mailboxId, boxPk: toB64(s, mailbox.box.publicKey), signPk: toB64(s, mailbox.sign.publicKey) };
   const envelope = sealReport(
     s,
-    emailPlaintext(s, facility.id, mail, withoutSenderHeaders(raw), { boxPk: mailboxKeys.boxPk, signPk: mailboxKeys.signPk }),
+    emailPlaintext(s, facility.id, mail, withoutSenderHeaders(raw), { mailbox: { boxPk: mailboxKeys.boxPk, signPk: mailboxKeys.signPk }, sendTo: readers.sendTo }),
     { reportId, facilityId: facility.id },
-    readers.keys.map((k) => ({ keyId: k.keyId, boxPublicKey: fromB64(s, k.boxPk) })),
+    [...readers.keys.map((k) => ({ keyId: k.keyId, boxPublicKey: fromB64(s, k.boxPk) })), { keyId: 'mailbox', boxPublicKey: mailbox.box.publicKey }],
   );
   try {
     await storeReport(s, env.DB, env.BLOBS, {

@@ -3,7 +3,7 @@
  * report may have. It exists in clear only here, in the handler's memory.
  */
 import { toB64, utf8, type Sodium } from '../crypto';
-import type { EmailReportPlaintext, MailboxPublicKeys } from '../domain/report';
+import type { EmailReportPlaintext, MailboxPublicKeys, SendTo } from '../domain/report';
 import { guessLanguage } from './language';
 import { MAX_PLAINTEXT_BYTES } from './limits';
 import type { ParsedMail } from './parse';
@@ -13,7 +13,13 @@ import type { ParsedMail } from './parse';
  * `content` (the raw bytes without the sender's headers, raw.ts). If that is too big to seal, the
  * attachments are left to the raw copy, then the text too: the raw copy alone always fits (limits.ts).
  */
-export function emailPlaintext(s: Sodium, facility: string, mail: ParsedMail, content: Uint8Array, mailbox?: MailboxPublicKeys): Uint8Array {
+/** What the edge adds about the case (format 2): the mailbox's public keys and who the mail went to. */
+export interface CaseFacts {
+  mailbox: MailboxPublicKeys;
+  sendTo: SendTo;
+}
+
+export function emailPlaintext(s: Sodium, facility: string, mail: ParsedMail, content: Uint8Array, facts?: CaseFacts): Uint8Array {
   const base: EmailReportPlaintext = {
     v: 1,
     channel: 'email',
@@ -22,7 +28,7 @@ export function emailPlaintext(s: Sodium, facility: string, mail: ParsedMail, co
     subject: mail.subject,
     text: mail.text,
     attachments: mail.attachments.map((a) => ({ name: a.name, type: a.type, size: a.content.length, data: toB64(s, a.content) })),
-    ...(mailbox ? { mailbox } : {}),
+    ...(facts ? { mailbox: facts.mailbox, sendTo: facts.sendTo } : {}),
   };
   const full = utf8(JSON.stringify(mail.complete ? base : { ...base, raw: toB64(s, content) }));
   if (full.length <= MAX_PLAINTEXT_BYTES) return full;

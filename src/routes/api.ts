@@ -147,13 +147,15 @@ function answerRetry(c: Context<AppEnv>, stored: StoredReportRef, facilityId: st
 
 /**
  * The envelope must be sealed exactly to the facility's active keys for the roles the worker
- * chose: no key missing, none extra, each 80 bytes, and a body length the envelope can produce.
+ * chose (and may be to the case mailbox): no key missing, none extra, each 80 bytes, and a body
+ * length the envelope can produce.
  */
 function checkEnvelope(active: RecipientKey[], sub: Submission, body: Uint8Array) {
   const roles = rolesFor(sub.sendTo);
   if (roles.some((role) => !active.some((k) => k.role === role))) return 'no_recipients' as const;
   const expected = active.filter((k) => roles.includes(k.role)).map((k) => k.keyId);
-  if (!sealedToExactly(sub.envelope.keys, expected)) return 'bad_envelope' as const;
+  // Since format 2 the form seals the report to the worker's own mailbox too; older clients do not.
+  if (!sealedToExactly(sub.envelope.keys, expected) && !sealedToExactly(sub.envelope.keys, [...expected, 'mailbox'])) return 'bad_envelope' as const;
   if (body.length > MAX_WEB_BODY_BYTES || !isPlausibleBodyLength(body.length)) return 'bad_envelope' as const;
   return null;
 }

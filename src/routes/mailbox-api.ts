@@ -44,13 +44,19 @@ interface MailboxCase {
   status: string;
   receivedDay: string;
   signPk: string;
+  bodyKey: string;
+  /** The report's content key sealed to the mailbox (reports sent since format 2), so the worker can read what they sent. */
+  reportSealed: string | null;
 }
 
 /** The case behind a signed request, or null: same queries and one signature check either way. */
 async function provenCase(env: AppEnv['Bindings'], s: Sodium, p: { mailboxId: string; challenge: string; signature: string }, action: string) {
   const check = verifyChallenge(s, env.POW_SECRET, p.challenge, nowSeconds(), MAILBOX);
   const row = await env.DB.prepare(
-    'SELECT id, facility_id AS facilityId, send_to AS sendTo, status, received_day AS receivedDay, mailbox_sign_pk AS signPk FROM reports WHERE mailbox_id = ?1',
+    `SELECT r.id, r.facility_id AS facilityId, r.send_to AS sendTo, r.status, r.received_day AS receivedDay, r.mailbox_sign_pk AS signPk,
+            r.body_key AS bodyKey, w.sealed AS reportSealed
+       FROM reports r LEFT JOIN wrapped_keys w ON w.report_id = r.id AND w.message_id = r.id AND w.key_id = 'mailbox'
+      WHERE r.mailbox_id = ?1`,
   )
     .bind(p.mailboxId)
     .first<MailboxCase>();
@@ -69,10 +75,11 @@ mailboxApi.post('/thread', rateLimited(() => 'mailbox:thread'), limitBody(4 * 10
   const p = c.req.valid('json');
   const found = await provenCase(c.env, s, p, 'thread');
   if (!found) return apiError(c, 404, 'case_not_found');
-  const [thread, readers, readerList] = await Promise.all([
+  const [thread, readers, readerList, reportBody] = await Promise.all([
     threadFor(c.env.DB, found.id, 'mailbox', null),
     readersOf(c.env.DB, found.facilityId, found.sendTo),
     getSignedReaderList(c.env.DB, found.facilityId),
+    found.reportSealed ? getSealedText(c.env.DB, c.env.BLOBS, found.bodyKey) : Promise.resolve(null),
   ]);
   const messages = await Promise.all(
     thread
@@ -83,6 +90,8 @@ mailboxApi.post('/thread', rateLimited(() => 'mailbox:thread'), limitBody(4 * 10
   );
   return c.json({
     case: { id: found.id, facilityId: found.facilityId, sendTo: found.sendTo, status: found.status, receivedDay: found.receivedDay },
+    // What the worker sent, sealed to their own mailbox too: the page shows it, and takes from it who may read the case.
+    report: found.reportSealed && reportBody ? { body: reportBody, sealed: found.reportSealed } : null,
     messages,
     sealTo: readers.map(({ keyId, boxPk }) => ({ keyId, boxPk })),
     // The page seals to, and trusts signatures of, readers on this list only once it checks the administrator's signature.

@@ -16,6 +16,10 @@ const CLIENT_MESSAGES = [
   'followup.from_official',
   'followup.from_worker',
   'followup.not_verified',
+  'followup.sent_to',
+  'send_to.monitor.label',
+  'send_to.authority.label',
+  'send_to.both.label',
   'errors.readers_unverified',
   'followup.send_answer',
   'followup.sending',
@@ -66,6 +70,11 @@ export function FollowUp({ t, lang }: { t: TFunction; lang: string }) {
         <p id="case-status-label">{t('followup.status_label')}</p>
         <p id="case-status" class="fixed"></p>
         <p id="case-received"></p>
+        <details id="sent" hidden>
+          <summary>{t('followup.sent_heading')}</summary>
+          <p id="sent-to"></p>
+          <p id="sent-text" class="sent-text"></p>
+        </details>
         <h2>{t('followup.messages_heading')}</h2>
         <ol id="thread" class="thread"></ol>
         <label class="q" for="answer">

@@ -48,6 +48,7 @@ fieldset[aria-invalid=true]{border-left:4px solid #b00020;padding-left:.6rem}
 .fixed{font-weight:700}
 .links a{display:flex;align-items:center;min-height:48px;padding:.25rem 0}
 .thread{list-style:none;padding:0}
+.sent-text{white-space:pre-wrap;overflow-wrap:anywhere}
 .thread li{margin:.75rem 0;padding:.75rem;border:1px solid #bbb;border-radius:.5rem;background:#fafafa}
 .thread .who{display:block;font-weight:700;font-size:.95rem;color:#333}
 .thread .text{white-space:pre-wrap;overflow-wrap:anywhere}

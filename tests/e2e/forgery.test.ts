@@ -183,6 +183,19 @@ describe('forgeries with the server\'s powers over storage', () => {
     await monitor.waitForFunction(() => document.getElementById('message-status')!.textContent!.includes('llave del buzón'));
     const later = await withStorage(async (env) => (await env.DB.prepare('SELECT count(*) AS n FROM messages WHERE report_id = ?1').bind(forged.reportId).first<{ n: number }>())!.n);
     expect(later).toBe(before);
+
+    // 6. Who may read it widened in the row (the worker chose the monitor only): the worker's page
+    // still shows the sealed choice, and will not seal an answer to a reader the worker did not choose.
+    await withStorage((env) => env.DB.prepare("UPDATE reports SET send_to = 'both' WHERE id = ?1").bind(forged.reportId).run());
+    const widened = await openFollowUp(phone, code);
+    expect(await widened.textContent('#sent-to')).toContain('Solo el monitor');
+    expect(await widened.textContent('#sent-text')).toContain(marker);
+    await widened.fill('#answer', 'Esto no debe llegar a quien no elegí.');
+    await widened.tap('#send-answer');
+    await widened.waitForSelector('#answer-errors:not([hidden])');
+    expect(await widened.textContent('#answer-errors')).toContain('No pudimos comprobar quién puede leer');
+    const afterWidening = await withStorage(async (env) => (await env.DB.prepare('SELECT count(*) AS n FROM messages WHERE report_id = ?1').bind(forged.reportId).first<{ n: number }>())!.n);
+    expect(afterWidening).toBe(before);
     await phone.close();
     await laptop.close();
   });

@@ -118,7 +118,10 @@ export interface StoredEmailReport {
   channel: string;
   mailboxId: string;
   categories: number;
+  /** The readers it is sealed to (the case mailbox apart: see sealedToMailbox). */
   keyIds: string[];
+  /** Sealed to the worker's own mailbox too (format 2), so the receipt code opens what was sent. */
+  sealedToMailbox: boolean;
 }
 
 /** The reports stored for a facility, with what D1 says about them. */
@@ -130,8 +133,11 @@ export async function reportsOf(facilityId: string): Promise<StoredEmailReport[]
        FROM reports r WHERE r.facility_id = ?1 ORDER BY r.id`,
   )
     .bind(facilityId)
-    .all<Omit<StoredEmailReport, 'keyIds'> & { keys: string | null }>();
-  return results.map(({ keys, ...r }) => ({ ...r, keyIds: keys ? keys.split(',').sort() : [] }));
+    .all<Omit<StoredEmailReport, 'keyIds' | 'sealedToMailbox'> & { keys: string | null }>();
+  return results.map(({ keys, ...r }) => {
+    const all = keys ? keys.split(',').sort() : [];
+    return { ...r, keyIds: all.filter((k) => k !== 'mailbox'), sealedToMailbox: all.includes('mailbox') };
+  });
 }
 
 /** Opens a stored report with a reader's keys, as the console does in the reader's browser. */

@@ -46,6 +46,7 @@ describe('signed reader lists', () => {
     expect(m.rejects).toEqual([]);
     const [stored] = await reportsOf(f.id);
     expect(stored!.keyIds).toEqual([f.monitor.keyId, f.official.keyId].sort());
+    expect(stored!.sealedToMailbox).toBe(true);
   });
 
   it('should refuse mail when the list was not signed by the deployment\'s administrator, or is missing', async () => {
