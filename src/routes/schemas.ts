@@ -32,7 +32,7 @@ export const submissionSchema = z.strictObject({
   envelope: z.strictObject({
     body: z.string().min(1).max(b64Chars(MAX_WEB_BODY_BYTES)).regex(/^[A-Za-z0-9_-]+$/),
     keys: z
-      .array(z.strictObject({ keyId: z.string().regex(/^[0-9a-f]{16}$/), sealed: b64url(b64Chars(80)) }))
+      .array(z.strictObject({ keyId: z.union([z.string().regex(/^[0-9a-f]{16}$/), z.literal('mailbox')]), sealed: b64url(b64Chars(80)) }))
       .min(1)
       .max(64),
   }),

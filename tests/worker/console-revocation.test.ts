@@ -90,7 +90,7 @@ describe('a retired key', () => {
     expect(stale.status).toBe(422);
     expect(((await stale.json()) as any).error.code).toBe('bad_envelope');
     const after = await buildSubmission(s, f);
-    expect(after.body.envelope.keys.map((k: { keyId: string }) => k.keyId).sort()).toEqual([colleague.keyId, f.official.keyId].sort());
+    expect(after.body.envelope.keys.map((k: { keyId: string }) => k.keyId).sort()).toEqual([colleague.keyId, f.official.keyId, 'mailbox'].sort());
     expect((await post(after.body)).status).toBe(201);
     // The old report's key for the retired reader stays, so `npm run decrypt` opens it offline.
     expect(await env.DB.prepare('SELECT count(*) AS n FROM wrapped_keys WHERE report_id = ?1 AND key_id = ?2').bind(before.body.reportId, f.monitor.keyId).first()).toEqual({ n: 1 });

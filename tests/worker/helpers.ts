@@ -10,6 +10,7 @@ import {
   newReceiptCode,
   recipientKeysFromSeed,
   sealEnvelope,
+  sealReport,
   toB64,
   utf8,
   type RecipientKeys,
@@ -97,18 +98,18 @@ export async function buildSubmission(s: Sodium, f: TestFacility, report = sampl
   const reportId = s.to_hex(s.randombytes_buf(16));
   const code = newReceiptCode(s);
   const mailbox = deriveMailbox(s, code);
-  // Like the browser: seal to the keys the server lists for the facility and the chosen roles.
+  // Like the browser: seal to the keys the server lists for the facility and the chosen roles, and
+  // to the worker's own mailbox, in format 2, with the mailbox's public keys inside.
   const listed = (await (await SELF.fetch(`https://buzon.test/api/facilities/${f.id}/recipients`)).json()) as Record<
     'monitor' | 'official',
     Array<{ keyId: string; boxPk: string }>
   >;
   const recipients = rolesFor(report.sendTo).flatMap((role) => listed[role]);
-  const envelope = sealEnvelope(
-    s,
-    utf8(JSON.stringify(report)),
-    { kind: 'report', reportId, messageId: reportId, facilityId: f.id },
-    recipients.map((r) => ({ keyId: r.keyId, boxPublicKey: fromB64(s, r.boxPk) })),
-  );
+  const sealed = { ...report, mailbox: { boxPk: toB64(s, mailbox.box.publicKey), signPk: toB64(s, mailbox.sign.publicKey) } };
+  const envelope = sealReport(s, utf8(JSON.stringify(sealed)), { reportId, facilityId: f.id }, [
+    ...recipients.map((r) => ({ keyId: r.keyId, boxPublicKey: fromB64(s, r.boxPk) })),
+    { keyId: 'mailbox', boxPublicKey: mailbox.box.publicKey },
+  ]);
   const c = await challenge(f.id);
   let counterValue = 0;
   while (!checkWork(s, c.challenge, reportId, counterValue, c.bits)) counterValue++;

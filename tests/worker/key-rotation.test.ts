@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { fromB64, fromUtf8, openEnvelope, recipientKeysFromSeed, signinMessage, signProof, toB64 } from '../../src/crypto';
+import { fromB64, fromUtf8, openReport, recipientKeysFromSeed, signinMessage, signProof, toB64 } from '../../src/crypto';
 import { getSealed } from '../../src/storage/blobs';
 import { buildSubmission, makeFacility, post, releaseNow, sampleReport, sodium } from './helpers';
 import { api, challengeFor, ORIGIN, signIn } from './console-helpers';
@@ -27,7 +27,7 @@ describe('key rotation', () => {
     const after = await buildSubmission(s, f, sampleReport(f.id, 'monitor'));
     expect((await post(after.body)).status).toBe(201);
     // The page, reading the listed keys, now seals to the new key only.
-    expect(after.body.envelope.keys.map((k: { keyId: string }) => k.keyId)).toEqual([fresh.keyId]);
+    expect(after.body.envelope.keys.map((k: { keyId: string }) => k.keyId)).toEqual([fresh.keyId, 'mailbox']);
     await releaseNow();
 
     // The retired key no longer signs in to the console (tests/worker/console-revocation.test.ts) …
@@ -41,10 +41,8 @@ describe('key rotation', () => {
         .bind(reportId, f.monitor.keyId)
         .first<{ facilityId: string; bodyKey: string; sealed: string }>();
     const row = (await sealedTo(before.body.reportId))!;
-    const plain = openEnvelope(s, (await getSealed(s, env.DB, env.BLOBS, row.bodyKey))!, fromB64(s, row.sealed), f.monitor.box, {
-      kind: 'report',
+    const { plain } = openReport(s, (await getSealed(s, env.DB, env.BLOBS, row.bodyKey))!, fromB64(s, row.sealed), f.monitor.box, {
       reportId: before.body.reportId,
-      messageId: before.body.reportId,
       facilityId: row.facilityId,
     });
     expect(JSON.parse(fromUtf8(plain)).description).toBe(sampleReport(f.id, 'monitor').description);

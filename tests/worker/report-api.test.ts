@@ -1,6 +1,6 @@
 import { SELF, env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { checkWork, fromB64, fromUtf8, openEnvelope, toB64, utf8 } from '../../src/crypto';
+import { checkWork, fromB64, fromUtf8, openReport, toB64, utf8 } from '../../src/crypto';
 import { getSealed } from '../../src/storage/blobs';
 import { forgetExpiredChallenges } from '../../src/scheduled';
 import { buildSubmission, makeFacility, post, sampleReport, sodium, storedTrace } from './helpers';
@@ -16,7 +16,7 @@ describe('report submission', () => {
     const json = (await res.json()) as { reportId: string; receivedDay: string; duplicate: boolean };
     expect(json).toMatchObject({ reportId: body.reportId, duplicate: false });
     expect(json.receivedDay).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    expect(await storedTrace(body.reportId)).toEqual({ reports: 1, categories: 2, keys: 2, blob: 1 });
+    expect(await storedTrace(body.reportId)).toEqual({ reports: 1, categories: 2, keys: 3, blob: 1 }) // monitor, official and the worker's own mailbox;
     expect((await env.BLOBS.list({ prefix: `report/${body.reportId}/` })).keys).toEqual([]);
 
     const row = await env.DB.prepare('SELECT * FROM reports WHERE id = ?1').bind(body.reportId).first<Record<string, unknown>>();
@@ -35,12 +35,15 @@ describe('report submission', () => {
     const { bodyKey } = (await env.DB.prepare('SELECT body_key AS bodyKey FROM reports WHERE id = ?1').bind(body.reportId).first<{ bodyKey: string }>())!;
     expect(bodyKey).toMatch(new RegExp(`^report/${body.reportId}/body/[A-Za-z0-9_-]{22}$`));
     const blob = (await getSealed(s, env.DB, env.BLOBS, bodyKey))!;
-    const { results } = await env.DB.prepare('SELECT key_id, sealed FROM wrapped_keys WHERE report_id = ?1').bind(body.reportId).all<{ key_id: string; sealed: string }>();
+    const { results } = await env.DB.prepare("SELECT key_id, sealed FROM wrapped_keys WHERE report_id = ?1 AND key_id != 'mailbox'").bind(body.reportId).all<{ key_id: string; sealed: string }>();
     expect(results.map((r) => r.key_id)).toEqual([f.monitor.keyId]);
-    const ctx = { kind: 'report' as const, reportId: body.reportId, messageId: body.reportId, facilityId: f.id };
-    const plain = openEnvelope(s, blob, fromB64(s, results[0]!.sealed), f.monitor.box, ctx);
-    expect(JSON.parse(fromUtf8(plain))).toEqual(report);
-    expect(() => openEnvelope(s, blob, fromB64(s, results[0]!.sealed), f.official.box, ctx)).toThrow();
+    const place = { reportId: body.reportId, facilityId: f.id };
+    const opened = openReport(s, blob, fromB64(s, results[0]!.sealed), f.monitor.box, place);
+    expect(opened.format).toBe(2);
+    const { mailbox, ...rest } = JSON.parse(fromUtf8(opened.plain));
+    expect(rest).toEqual(report);
+    expect(mailbox).toEqual({ boxPk: body.mailbox.boxPk, signPk: body.mailbox.signPk });
+    expect(() => openReport(s, blob, fromB64(s, results[0]!.sealed), f.official.box, place)).toThrow();
   });
 
   it('should store a retry with the same id once and answer it the same way', async () => {
@@ -51,7 +54,7 @@ describe('report submission', () => {
     const again = await post(body);
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ reportId: body.reportId, duplicate: true });
-    expect(await storedTrace(body.reportId)).toEqual({ reports: 1, categories: 2, keys: 2, blob: 1 });
+    expect(await storedTrace(body.reportId)).toEqual({ reports: 1, categories: 2, keys: 3, blob: 1 }) // monitor, official and the worker's own mailbox;
   });
 
   it('should store concurrent copies of one submission exactly once', async () => {
@@ -61,7 +64,7 @@ describe('report submission', () => {
     const statuses = (await Promise.all(Array.from({ length: 6 }, () => post(body)))).map((r) => r.status).sort();
     expect(statuses.filter((x) => x === 201)).toHaveLength(1);
     expect(statuses.every((x) => x === 200 || x === 201)).toBe(true);
-    expect(await storedTrace(body.reportId)).toEqual({ reports: 1, categories: 2, keys: 2, blob: 1 });
+    expect(await storedTrace(body.reportId)).toEqual({ reports: 1, categories: 2, keys: 3, blob: 1 }) // monitor, official and the worker's own mailbox;
   });
 
   it('should refuse a different report under an id already used, and keep the first', async () => {
