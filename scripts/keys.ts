@@ -114,9 +114,7 @@ async function resign(target: D1Target, allow: string[] = []) {
   try {
     if (unapproved.length) {
       fail(
-        `refused to sign the reader lists: D1 holds readers no signed list approved (written straight into the database?):\n  ${unapproved
-          .map((r) => `${r.role} ${r.label} (${r.keyId})`)
-          .join('\n  ')}\nRetire them, or if they are meant: npm run keys -- sign --yes`,
+        `refused to sign the reader lists: D1 holds what no signed list approved (written straight into the database?):\n  ${unapproved.join('\n  ')}\nUndo it, or if it is meant (a new plant's first readers, say): run the command again with --yes, or npm run keys -- sign --yes`,
       );
     }
     for (const [facility, said] of changes) console.log(`reader list of ${facility} signed${said.length ? `:\n  ${said.join('\n  ')}` : ''}`);

@@ -1,8 +1,8 @@
 /**
  * @module Re-signing the facilities' reader lists after an admin command. D1 says who reads each
- * facility now; the lists signed before say whom the administrator has approved. A reader in D1
- * that no signed list knows (or knows with other keys or another role) was not added by this
- * command, so it is refused by name unless the administrator confirms it (`--yes`).
+ * facility now; each plant's own signed list says whom the administrator approved for it. Anything
+ * in D1 that list does not approve, and this command did not change, was written behind the
+ * administrator's back: it is refused by name unless the administrator confirms it (`--yes`).
  */
 import { fromB64, signReaderList, verifyReaderList, type ListedReader, type ReaderList, type Sodium } from '../../src/crypto';
 import { READERS_FROM_ROWS_SQL, SAVE_READER_LIST_SQL, toListedReader } from '../../src/storage/reader-lists';
@@ -12,11 +12,33 @@ import type { D1Target, Statement } from './d1-target';
 export interface ResignOutcome {
   /** Facility id → what changed in its list, in words. */
   changes: Map<string, string[]>;
-  /** Readers found in D1 that no signed list approved; nothing is signed while there are any (without --yes). */
-  unapproved: ListedReader[];
+  /** What D1 holds that the plant's signed list never approved; nothing is signed while there is any (without --yes). */
+  unapproved: string[];
 }
 
-const same = (a: ListedReader, b: ListedReader) => a.keyId === b.keyId && a.role === b.role && a.boxPk === b.boxPk && a.signPk === b.signPk;
+const sameKeys = (a: ListedReader, b: ListedReader) => a.keyId === b.keyId && a.role === b.role && a.boxPk === b.boxPk && a.signPk === b.signPk;
+
+/**
+ * What in `next` the plant's own signed list (`before`) does not already approve, leaving out the
+ * keys this command changes: a reader new to this plant, other public keys or another role, a
+ * retired key active again, a new label (it is what the console shows as the signer), and mail
+ * going to more readers. Taking readers away, or retiring them, needs no approval.
+ */
+export function unapprovedChanges(before: ReaderList | null, next: ReaderList, allow: Set<string>): string[] {
+  const out: string[] = [];
+  const name = (r: ListedReader) => `${r.role} ${r.label} (${r.keyId}) at ${next.facility}`;
+  for (const r of next.readers) {
+    if (allow.has(r.keyId)) continue;
+    const was = before?.readers.find((o) => o.keyId === r.keyId);
+    if (!was) out.push(`${name(r)}: not on this plant's signed list`);
+    else if (!sameKeys(was, r)) out.push(`${name(r)}: other keys or role than signed`);
+    else if (r.recipient && !was.recipient) out.push(`${name(r)}: retired, now active again`);
+    else if (r.label !== was.label) out.push(`${name(r)}: label changed from "${was.label}"`);
+  }
+  const widens = (from: string | undefined, to: string | undefined) => !!to && from !== to && (to === 'both' || from === undefined);
+  if (before && widens(before.mailSendTo, next.mailSendTo)) out.push(`mail of ${next.facility}: to ${next.mailSendTo}, signed ${before.mailSendTo ?? 'unset'}`);
+  return out;
+}
 
 /** Builds, checks and (unless refused) signs and stores every facility's list. `allow`: the key ids this command adds or changes. */
 export async function resignReaderLists(
@@ -25,31 +47,30 @@ export async function resignReaderLists(
   admin: AdminKey,
   opts: { allow?: string[]; yes?: boolean; now?: Date } = {},
 ): Promise<ResignOutcome> {
-  const facilities = await target.query<{ id: string }>('SELECT id FROM facilities ORDER BY id');
+  const facilities = await target.query<{ id: string; mailSendTo: ReaderList['mailSendTo'] }>('SELECT id, mail_send_to AS mailSendTo FROM facilities ORDER BY id');
   const stored = new Map(
     (await target.query<{ facilityId: string; statement: string; signature: string }>('SELECT facility_id AS facilityId, statement, signature FROM reader_lists')).map((r) => [
       r.facilityId,
       verifyReaderList(s, r, admin.publicKey, r.facilityId),
     ]),
   );
-  const approved = [...stored.values()].flatMap((l) => l?.readers ?? []);
   const allow = new Set(opts.allow ?? []);
   const issued = (opts.now ?? new Date()).toISOString();
   const changes = new Map<string, string[]>();
-  const unapproved = new Map<string, ListedReader>();
+  const unapproved: string[] = [];
   const statements: Statement[] = [];
-  for (const { id } of facilities) {
+  for (const { id, mailSendTo } of facilities) {
     const readers = (await target.query<Parameters<typeof toListedReader>[0]>(READERS_FROM_ROWS_SQL, [id])).map(toListedReader);
-    for (const r of readers) if (!allow.has(r.keyId) && !approved.some((a) => same(a, r))) unapproved.set(r.keyId, r);
     const before = stored.get(id) ?? null;
+    const list: ReaderList = { v: 1, facility: id, issued, readers, mailSendTo };
+    unapproved.push(...unapprovedChanges(before, list, allow));
     const said = describe(before, readers);
-    if (!said.length && before) continue;
+    if (!said.length && before && before.mailSendTo === mailSendTo) continue;
     changes.set(id, said);
-    const list: ReaderList = { v: 1, facility: id, issued, readers };
     const signed = signReaderList(s, list, admin.privateKey);
     statements.push({ sql: SAVE_READER_LIST_SQL, params: [id, signed.statement, signed.signature] });
   }
-  if (unapproved.size && !opts.yes) return { changes, unapproved: [...unapproved.values()] };
+  if (unapproved.length && !opts.yes) return { changes, unapproved };
   if (statements.length) await target.run(statements);
   return { changes, unapproved: [] };
 }

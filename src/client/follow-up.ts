@@ -214,22 +214,27 @@ function openSent(thread: Thread): SentReport | null {
   }
 }
 
-/** Who the worker chose, as they sealed it; the server's row only for reports that do not say. */
-const chosenSendTo = (thread: Thread): SendTo => ((SEND_TO as readonly unknown[]).includes(sent?.sendTo) ? (sent!.sendTo as SendTo) : thread.case.sendTo);
+/**
+ * Who the worker chose, as they sealed it; null when the report cannot say (sent before format 2,
+ * or its mailbox copy removed). Then no answer is sealed: the row alone could send it to the company.
+ */
+const chosenSendTo = (): SendTo | null => ((SEND_TO as readonly unknown[]).includes(sent?.sendTo) ? (sent!.sendTo as SendTo) : null);
 
 function showSent(report: SentReport | null) {
   $('sent').hidden = !report;
   if (!report || !current) return;
-  $('sent-to').textContent = msg('followup.sent_to', { who: msg(`send_to.${chosenSendTo(current)}.label`) });
+  const chosen = chosenSendTo();
+  $('sent-to').textContent = chosen ? msg('followup.sent_to', { who: msg(`send_to.${chosen}.label`) }) : '';
   $('sent-text').textContent = [report.subject, report.description ?? report.text].filter(Boolean).join('\n\n');
 }
 
 /** The case's readers from the signed list, if the server's keys are exactly those; else nothing is sent. */
 function answerReaders(thread: Thread) {
   // A row widened to "both" must not let the worker's answer reach a reader they did not choose.
-  const recipients = readerList ? listedRecipients(s, readerList, rolesFor(chosenSendTo(thread))) : [];
+  const chosen = chosenSendTo();
+  const recipients = readerList && chosen ? listedRecipients(s, readerList, rolesFor(chosen)) : [];
   const served = thread.sealTo.map((r) => r.keyId).sort().join();
-  if (!readerList || served !== recipients.map((r) => r.keyId).sort().join()) throw new ApiProblem(msg('errors.readers_unverified'), 0, 'readers_unverified');
+  if (!readerList || !chosen || served !== recipients.map((r) => r.keyId).sort().join()) throw new ApiProblem(msg('errors.readers_unverified'), 0, 'readers_unverified');
   return recipients;
 }
 

@@ -36,6 +36,8 @@ export interface ReaderList {
   /** When it was signed (ISO 8601, UTC). */
   issued: string;
   readers: ListedReader[];
+  /** Who the plant's mail goes to (the sender chooses nothing), so a row cannot widen it. */
+  mailSendTo?: 'monitor' | 'authority' | 'both';
 }
 export interface SignedReaderList {
   /** The JSON text exactly as signed. */
@@ -60,7 +62,7 @@ export function signReaderList(s: Sodium, list: ReaderList, adminPrivateKey: Uin
   const readers = [...list.readers]
     .sort((a, b) => (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : 0))
     .map((r) => ({ keyId: r.keyId, role: r.role, label: r.label, boxPk: r.boxPk, signPk: r.signPk, recipient: r.recipient }));
-  const statement = JSON.stringify({ v: 1, facility: list.facility, issued: list.issued, readers });
+  const statement = JSON.stringify({ v: 1, facility: list.facility, issued: list.issued, readers, ...(list.mailSendTo ? { mailSendTo: list.mailSendTo } : {}) });
   return { statement, signature: toB64(s, signProof(s, readerListMessage(statement), adminPrivateKey)) };
 }
 
@@ -74,6 +76,7 @@ export function verifyReaderList(s: Sodium, signed: SignedReaderList | null | un
     if (!verifyProof(s, fromB64(s, signed.signature), readerListMessage(signed.statement), adminPublicKey)) return null;
     const list = JSON.parse(signed.statement) as ReaderList;
     if (list.v !== 1 || list.facility !== facilityId || !Array.isArray(list.readers)) return null;
+    if (list.mailSendTo !== undefined && !['monitor', 'authority', 'both'].includes(list.mailSendTo)) return null;
     const seen = new Set<string>();
     for (const r of list.readers) {
       if (r.role !== 'monitor' && r.role !== 'official') return null;

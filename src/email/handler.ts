@@ -75,7 +75,9 @@ export async function receiveMail(message: ForwardableEmailMessage, env: Env): P
   if ((today!.results[0] as { n: number }).n >= facility.mailDailyCap) throw new MailDeferred();
 
   const listed = signedRecipients(s, env, facility.id, list!.results[0] as SignedReaderList | undefined);
-  const readers = readersFor((active!.results as unknown as RecipientKey[]).filter((k) => listed.has(k.keyId)), facility.mailSendTo);
+  // The keys and roles sealed to are the administrator's, not the rows': a row can only take a listed reader away.
+  const activeIds = new Set((active!.results as unknown as RecipientKey[]).map((k) => k.keyId));
+  const readers = readersFor(listed.keys.filter((k) => activeIds.has(k.keyId)), listed.mailSendTo ?? facility.mailSendTo);
   if (!readers) return reject('no_recipients');
 
   const mail = await parseMail(raw);
@@ -118,18 +120,20 @@ export async function receiveMail(message: ForwardableEmailMessage, env: Env): P
 }
 
 /**
- * The key ids the administrator signed as the facility's recipients. Mail is sealed only to active
- * keys on that list, so a reader added by writing D1 gets nothing; with no valid list, no report.
+ * The recipients the administrator signed for the facility, with the keys and roles as signed.
+ * Mail is sealed only to those still active, so a reader added, re-keyed or re-roled by writing
+ * D1 gets nothing; with no valid list, no report.
  */
-function signedRecipients(s: Sodium, env: Env, facilityId: string, signed: SignedReaderList | undefined): Set<string> {
+function signedRecipients(s: Sodium, env: Env, facilityId: string, signed: SignedReaderList | undefined): { keys: RecipientKey[]; mailSendTo?: SendTo } {
   let adminKey: Uint8Array;
   try {
     adminKey = fromB64(s, env.ADMIN_SIGN_PK ?? '');
   } catch {
-    return new Set();
+    return { keys: [] };
   }
   const list = verifyReaderList(s, signed, adminKey, facilityId);
-  return new Set(list?.readers.filter((r) => r.recipient).map((r) => r.keyId) ?? []);
+  const keys = (list?.readers ?? []).filter((r) => r.recipient).map((r) => ({ keyId: r.keyId, role: r.role, boxPk: r.boxPk }));
+  return { keys, mailSendTo: list?.mailSendTo };
 }
 
 /**

@@ -142,7 +142,10 @@ describe('registration checks', () => {
         await platform.dispose();
       }
     };
-    await cli('facility', '--id', 'planta-lista', '--name', 'Planta Lista', '--short', 'LISTA', '--email', 'lista', '--state', 'Sonora', '--municipality', 'Hermosillo', '--sector', 'automotive');
+    // A new plant's first list holds readers no list of its own approved yet (national officials): --yes says they are meant.
+    const fresh = await cli('facility', '--id', 'planta-lista', '--name', 'Planta Lista', '--short', 'LISTA', '--email', 'lista', '--state', 'Sonora', '--municipality', 'Hermosillo', '--sector', 'automotive').then(() => null, (e: { stderr: string }) => e);
+    if (fresh) expect(fresh.stderr).toContain('not on this plant\'s signed list');
+    await cli('sign', '--yes');
     const file = join(dir, 'lista.json');
     await run('npx', ['tsx', 'scripts/keys.ts', 'keygen', '--role', 'monitor', '--label', 'Lista', '--out', file]);
     const card = JSON.parse(await readFile(file, 'utf8'));
@@ -176,5 +179,25 @@ describe('registration checks', () => {
     const listed = (await listOf('planta-lista'))!.readers;
     expect(listed.find((r) => r.keyId === rogue.keyId)?.recipient).toBe(true);
     expect(listed.find((r) => r.keyId === card.keyId)?.recipient).toBe(false);
-  }, 120_000);
+
+    // Behind the administrator's back again: the retired key made active, a label that claims
+    // authority, and a monitor approved here slipped into another plant. Each is named, nothing signed.
+    await cli('facility', '--id', 'planta-otra', '--name', 'Planta Otra', '--short', 'OTRA', '--email', 'otra', '--state', 'Sonora', '--municipality', 'Nogales', '--sector', 'automotive', '--yes');
+    const db = await openLocalPlatform(dir);
+    try {
+      await db.env.DB.batch([
+        db.env.DB.prepare("UPDATE recipients SET status = 'active' WHERE key_id = ?1").bind(card.keyId),
+        db.env.DB.prepare("UPDATE recipients SET label = 'Secretaría del Trabajo (verificado)' WHERE key_id = ?1").bind(rogue.keyId),
+        db.env.DB.prepare("INSERT INTO recipient_facilities (key_id, facility_id) VALUES (?1, 'planta-otra')").bind(rogue.keyId),
+      ]);
+    } finally {
+      await db.dispose();
+    }
+    const again = await cli('sign').then(() => null, (e: { stderr: string }) => e);
+    expect(again?.stderr).toContain(`(${card.keyId}) at planta-lista: retired, now active again`);
+    expect(again?.stderr).toContain(`(${rogue.keyId}) at planta-lista: label changed from "Intruso"`);
+    expect(again?.stderr).toContain(`(${rogue.keyId}) at planta-otra: not on this plant's signed list`);
+    expect((await listOf('planta-lista'))!.readers.find((r) => r.keyId === card.keyId)?.recipient).toBe(false);
+    expect((await listOf('planta-otra'))?.readers.map((r) => r.keyId) ?? []).not.toContain(rogue.keyId);
+  }, 180_000);
 });

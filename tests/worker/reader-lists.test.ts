@@ -65,3 +65,24 @@ describe('signed reader lists', () => {
     expect(await reportsOf(missing.id)).toEqual([]);
   });
 });
+
+describe('signed reader lists: rows changed behind the administrator\'s back', () => {
+  it('should seal mail to the key and role as signed, whatever the row says', async () => {
+    const s = await sodium();
+    const f = await makeFacility(s);
+    const attacker = recipientKeysFromSeed(s, s.randombytes_buf(32));
+    // The official's public key swapped, and the company's monitor made a national official.
+    await env.DB.batch([
+      env.DB.prepare('UPDATE recipients SET box_pk = ?2 WHERE key_id = ?1').bind(f.official.keyId, toB64(s, attacker.box.publicKey)),
+      env.DB.prepare("UPDATE recipients SET role = 'official', scope_state = NULL WHERE key_id = ?1").bind(f.monitor.keyId),
+      env.DB.prepare("UPDATE facilities SET mail_send_to = 'authority' WHERE id = ?1").bind(f.id),
+    ]);
+    expect((await mailTo(f.id)).rejects).toEqual([]);
+    const [stored] = await reportsOf(f.id);
+    expect(stored!.keyIds).toEqual([f.official.keyId]); // the monitor is a monitor on the list: not the authority's reader
+    const sealed = (await env.DB.prepare('SELECT sealed FROM wrapped_keys WHERE report_id = ?1 AND key_id = ?2').bind(stored!.id, f.official.keyId).first<{ sealed: string }>())!;
+    // Sealed to the official's real key: the attacker's swapped key cannot open it.
+    expect(() => s.crypto_box_seal_open(fromB64(s, sealed.sealed), attacker.box.publicKey, attacker.box.privateKey)).toThrow();
+    expect(s.crypto_box_seal_open(fromB64(s, sealed.sealed), f.official.box.publicKey, f.official.box.privateKey)).toHaveLength(32);
+  });
+});
