@@ -5,7 +5,7 @@
  * gap with a grey mark, never as a number. Every chart has a title, a description pointing to its
  * table, and role="img", so a screen reader announces it and moves on to the table.
  */
-import { SUPPRESSED, type Shown } from './suppress';
+import { SUPPRESSED, type Shown } from './cellkey';
 
 export interface SvgNode {
   tag: string;

@@ -3,7 +3,11 @@
  * does not share its mistakes: exact rational row reduction, and a bounded search over every
  * integer table consistent with what was published.
  */
-import type { Constraint } from '../../src/trends/suppress';
+/** total = sum of parts. */
+export interface Constraint {
+  total: string;
+  parts: readonly string[];
+}
 
 /** Exact fractions with bigint parts, enough for row reduction of small systems. */
 type Q = [bigint, bigint];
