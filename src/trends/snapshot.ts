@@ -159,22 +159,53 @@ export function decodeSnapshot(buffer: ArrayBuffer): TrendsSnapshot {
 
 type SnapshotEnv = { DB: D1Database; STATE: KVNamespace };
 
+/**
+ * The snapshots this isolate has decoded, by KV key: a request checks only the snapshot's id (a
+ * few bytes in KV) and reuses the decoded one while the id is the same. Dropping or replacing a
+ * snapshot in KV (a new day, a bulk import) changes or removes the id, so nothing stale is served.
+ */
+const decoded = new Map<string, { id: string; value: unknown }>();
+
+/**
+ * A day's value: the one kept in KV (decoded once per isolate), else computed now and kept. The
+ * value goes in first and its id after, so a reader never finds an id without its value.
+ */
+async function daily<T>(env: SnapshotEnv, key: string, compute: () => Promise<T>, encode: (v: T) => ArrayBuffer | string, decode: (kept: ArrayBuffer) => T): Promise<T> {
+  const id = await env.STATE.get(`${key}/id`);
+  const cached = decoded.get(key);
+  if (id && cached?.id === id) return cached.value as T;
+  const kept = id ? await env.STATE.get(key, 'arrayBuffer') : null;
+  if (id && kept) {
+    const value = decode(kept);
+    for (const k of decoded.keys()) if (k.split('/').slice(0, 2).join('/') === key.split('/').slice(0, 2).join('/')) decoded.delete(k); // yesterday's goes
+    decoded.set(key, { id, value });
+    return value;
+  }
+  const value = await compute();
+  const fresh = crypto.randomUUID();
+  await env.STATE.put(key, encode(value), { expirationTtl: SNAPSHOT_TTL_SECONDS });
+  await env.STATE.put(`${key}/id`, fresh, { expirationTtl: SNAPSHOT_TTL_SECONDS });
+  decoded.set(key, { id: fresh, value });
+  return value;
+}
+
 /** Today's dashboard snapshot: the one kept, else computed now (one batch of reads) and kept. */
-export async function trendsSnapshot(env: SnapshotEnv, today: string): Promise<TrendsSnapshot> {
-  const key = trendsSnapshotKey(today);
-  const kept = await env.STATE.get(key, 'arrayBuffer');
-  if (kept) return decodeSnapshot(kept);
-  const snapshot = assembleSnapshot(await loadTrendRows(env.DB, snapshotWeeks(today), today));
-  await env.STATE.put(key, encodeSnapshot(snapshot), { expirationTtl: SNAPSHOT_TTL_SECONDS });
-  return snapshot;
+export function trendsSnapshot(env: SnapshotEnv, today: string): Promise<TrendsSnapshot> {
+  return daily(env, trendsSnapshotKey(today), async () => assembleSnapshot(await loadTrendRows(env.DB, snapshotWeeks(today), today)), encodeSnapshot, decodeSnapshot);
 }
 
 /** Today's public figures: the snapshot if there is one, else computed now and kept. */
-export async function publicSnapshot(env: SnapshotEnv, today: string): Promise<PublicData> {
-  const key = publicSnapshotKey(today);
-  const kept = await env.STATE.get<PublicData>(key, 'json');
-  if (kept) return kept;
-  const data = await loadPublicData(env.DB, addMonths(today.slice(0, 7), -1), today);
-  await env.STATE.put(key, JSON.stringify(data), { expirationTtl: SNAPSHOT_TTL_SECONDS });
-  return data;
+export function publicSnapshot(env: SnapshotEnv, today: string): Promise<PublicData> {
+  return daily(
+    env,
+    publicSnapshotKey(today),
+    () => loadPublicData(env.DB, addMonths(today.slice(0, 7), -1), today),
+    (d) => JSON.stringify(d),
+    (kept) => JSON.parse(new TextDecoder().decode(kept)) as PublicData,
+  );
+}
+
+/** Drops a day's snapshots from KV (after a bulk import or a restore): the next request computes them again. */
+export async function forgetSnapshots(state: KVNamespace, today: string): Promise<void> {
+  await Promise.all([trendsSnapshotKey(today), publicSnapshotKey(today)].flatMap((k) => [state.delete(k), state.delete(`${k}/id`)]));
 }

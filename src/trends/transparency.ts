@@ -52,6 +52,21 @@ function monthSystem(d: PublicData, month: string, facilities: Axis[]): MonthSys
   return { cells, ack, outcome };
 }
 
+const built = new WeakMap<PublicData, Map<string, TransparencyView>>();
+
+/**
+ * The page for one month, built once per day's snapshot, month and language: the snapshot is the
+ * same object all day in an isolate (src/trends/snapshot.ts), and so is what is built from it.
+ */
+export function transparencyView(d: PublicData, month: string, t: TFunction, lang: string): TransparencyView {
+  let views = built.get(d);
+  if (!views) built.set(d, (views = new Map()));
+  const key = `${month}|${lang}`;
+  let view = views.get(key);
+  if (!view) views.set(key, (view = buildTransparency(d, month, t, lang)));
+  return view;
+}
+
 /** Builds the page for one month (which must be one of d.months). */
 export function buildTransparency(d: PublicData, month: string, t: TFunction, lang: string): TransparencyView {
   const facilities: Axis[] = d.facilities.map((f) => ({ id: f.id, label: f.name }));

@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { mexicoDay } from '../../src/lib/clock';
 import { launchChromium } from '../../scripts/lib/browser';
-import { publicSnapshotKey } from '../../src/trends/snapshot';
+import { forgetSnapshots, publicSnapshotKey } from '../../src/trends/snapshot';
 import { openLocalPlatform } from '../../scripts/lib/local-platform';
 import { addDays } from '../../src/domain/case';
 import { rebuildTrendCounters } from '../../src/trends/counters';
@@ -67,7 +67,7 @@ async function seedPlants() {
     for (let i = 0; i < statements.length; i += 100) await db.batch(statements.slice(i, i + 100));
     await rebuildTrendCounters(db);
     // An earlier test may have opened the public page today: its daily snapshot must include these plants.
-    await platform.env.STATE.delete(publicSnapshotKey(day));
+    await forgetSnapshots(platform.env.STATE, day);
   } finally {
     await platform.dispose();
   }

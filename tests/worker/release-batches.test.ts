@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { checkWork, type Sodium } from '../../src/crypto';
 import { dueDigests } from '../../src/notify/digest';
-import { publicSnapshotKey, trendsSnapshotKey } from '../../src/trends/snapshot';
+import { forgetSnapshots, publicSnapshotKey, trendsSnapshotKey } from '../../src/trends/snapshot';
 import { rebuildTrendCounters } from '../../src/trends/counters';
 import { mexicoDay } from '../../src/lib/clock';
 import { api, signIn } from './console-helpers';
@@ -43,7 +43,7 @@ async function postNow(s: Sodium, body: Built) {
 async function zeroRecordKeys(f: TestFacility) {
   await env.DB.prepare('UPDATE reports SET record_key = 0 WHERE facility_id = ?1').bind(f.id).run();
   await rebuildTrendCounters(env.DB);
-  await env.STATE.delete(trendsSnapshotKey(mexicoDay()));
+  await forgetSnapshots(env.STATE, mexicoDay());
 }
 
 /** Everything a reader can fetch about the facility, as text. */
@@ -62,7 +62,7 @@ async function readerViews(s: Sodium, f: TestFacility, ids: string[]) {
   views.trends = await text(`/console/api/trends?facility=${f.id}`, official);
   views.trendsState = await text(`/console/api/trends?state=${encodeURIComponent(f.state)}`, official);
   views.csv = await text(`/console/api/trends/export.csv?facility=${f.id}`, official);
-  await env.STATE.delete(publicSnapshotKey('2026-04-02')); // computed afresh for each order, not served from the first
+  await forgetSnapshots(env.STATE, '2026-04-02'); // computed afresh for each order, not served from the first
   views.publicPage = await (await SELF.fetch('https://buzon.test/transparencia')).text();
   views.digest = JSON.stringify((await dueDigests(env.DB, '2026-04-02')).filter((d) => d.keyId === f.monitor.keyId).map((d) => d.count));
   for (const [who, token] of [['monitor', monitor], ['official', official]] as const) {

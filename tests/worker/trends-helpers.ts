@@ -76,7 +76,8 @@ export async function insertReports(s: Sodium, fixtures: Array<Fixture & { times
 
 /** Drops today's dashboard snapshot, so the next request computes it from the database as it is now. */
 export async function forgetTrendsSnapshot() {
-  await env.STATE.delete(trendsSnapshotKey(today()));
+  const key = trendsSnapshotKey(today());
+  await Promise.all([env.STATE.delete(key), env.STATE.delete(`${key}/id`)]);
 }
 
 export async function dashboard(token: string, query = ''): Promise<DashboardView> {

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { addDays } from '../../src/domain/case';
 import { MIN_SHOWN, SUPPRESSED } from '../../src/trends/cellkey';
 import { mexicoDay } from '../../src/lib/clock';
-import { publicSnapshotKey } from '../../src/trends/snapshot';
+import { forgetSnapshots, publicSnapshotKey } from '../../src/trends/snapshot';
 import { monthLabel } from '../../src/trends/transparency';
 import { addMonths } from '../../src/trends/weeks';
 import { makeFacility, sodium, type TestFacility } from './helpers';
@@ -38,7 +38,7 @@ beforeAll(async () => {
 
 /** Today's public figures, computed afresh: the daily snapshot is dropped first (the snapshot has its own test). */
 async function page(query = '') {
-  await env.STATE.delete(publicSnapshotKey(mexicoDay()));
+  await forgetSnapshots(env.STATE, mexicoDay());
   return SELF.fetch(`https://buzon.test/transparencia${query}`);
 }
 const pageFromSnapshot = (query = '') => SELF.fetch(`https://buzon.test/transparencia${query}`);

@@ -14,7 +14,7 @@ import worker from '../../src/index';
 import { adjustment, KEY_MODULUS, perturb } from '../../src/trends/cellkey';
 import { rebuildTrendCounters } from '../../src/trends/counters';
 import { buildDashboard } from '../../src/trends/dashboard';
-import { publicSnapshotKey, trendsSnapshot, trendsSnapshotKey } from '../../src/trends/snapshot';
+import { forgetSnapshots, publicSnapshotKey, trendsSnapshot, trendsSnapshotKey } from '../../src/trends/snapshot';
 import { mondayOf } from '../../src/trends/weeks';
 import { makeOfficial, signIn } from './console-helpers';
 import { makeFacility, sodium, type TestFacility } from './helpers';
@@ -77,7 +77,7 @@ describe('views from the snapshot', () => {
   });
 
   it('should compute both snapshots in the daily job', async () => {
-    await Promise.all([env.STATE.delete(trendsSnapshotKey(mexicoDay())), env.STATE.delete(publicSnapshotKey(mexicoDay()))]);
+    await forgetSnapshots(env.STATE, mexicoDay());
     await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: '0 12 * * *' }), env as never);
     expect(await env.STATE.get(trendsSnapshotKey(mexicoDay()), 'arrayBuffer')).not.toBeNull();
     expect(await env.STATE.get(publicSnapshotKey(mexicoDay()))).not.toBeNull();
