@@ -223,6 +223,7 @@ export function buildDashboard(snap: TrendsSnapshot, sel: Selection, weekRange: 
     {
       id: 'chart-weekly',
       title: t('trends.charts.weekly'),
+      region: t('trends.charts.region', { title: t('trends.charts.weekly') }),
       table: 'weekly',
       svg: lineChart(
         weekAxis.map((w) => ({ label: w.label, value: show(`w:${w.id}`) })),
@@ -232,6 +233,7 @@ export function buildDashboard(snap: TrendsSnapshot, sel: Selection, weekRange: 
     {
       id: 'chart-categories',
       title: t('trends.charts.categories'),
+      region: t('trends.charts.region', { title: t('trends.charts.categories') }),
       table: 'categories',
       svg: barChart(
         categoryAxis.map((c) => ({ label: c.label, value: show(`c:${c.id}`) })),

@@ -17,7 +17,7 @@ export interface TransparencyView {
   /** "Cifras hasta el fin de noviembre de 2026": the last month the page covers. */
   upTo: string;
   table: Table;
-  chart: { id: string; title: string; svg: SvgNode };
+  chart: { id: string; title: string; region: string; svg: SvgNode };
   chartTable: Table;
   notes: string[];
 }
@@ -145,6 +145,7 @@ export function buildTransparency(d: PublicData, month: string, t: TFunction, la
     chart: {
       id: 'chart-months',
       title: chartTitle,
+      region: t('transparency.chart_region', { title: chartTitle }),
       svg: barChart(series, {
         id: 'chart-months',
         title: chartTitle,
