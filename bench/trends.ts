@@ -1,8 +1,9 @@
 /**
  * @module Trends benchmark: 100,000 reports over 50 facilities and two years, written straight into
  * a fresh local D1 (with their categories, replies, monitors' views and the trend counters the
- * write path would have produced), then each dashboard view's queries timed, and the suppression
- * and the public page as well. Prints figures; asserts nothing about time.
+ * write path would have produced), then the daily snapshots timed, and each dashboard view and the
+ * public page as a request makes it: the day's snapshot read from KV, then the tables built.
+ * Prints figures next to those from before the snapshots; asserts nothing about time.
  *
  *   npx tsx bench/trends.ts [reports]      (or: npm run bench -- trends)
  */
@@ -16,9 +17,11 @@ import { CATEGORIES } from '../src/domain/report';
 import { rebuildTrendCounters } from '../src/trends/counters';
 import { buildDashboard } from '../src/trends/dashboard';
 import { SECTORS } from '../src/domain/facility';
-import { loadDashboardData, loadPublicData, type Selection } from '../src/trends/queries';
-import { buildTransparency } from '../src/trends/transparency';
-import { mondayOf } from '../src/trends/weeks';
+import { mexicoDay } from '../src/lib/clock';
+import type { Selection } from '../src/trends/queries';
+import { decodeSnapshot, forgetSnapshots, publicSnapshot, trendsSnapshot, trendsSnapshotKey } from '../src/trends/snapshot';
+import { transparencyView } from '../src/trends/transparency';
+import { addMonths, mondayOf } from '../src/trends/weeks';
 
 const FACILITIES = 50;
 const STATES = ['Guanajuato', 'Jalisco', 'Coahuila', 'Nuevo León', 'Chihuahua'];
@@ -109,20 +112,51 @@ export async function seed(db: D1Database, reports: number, today: string) {
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
 const fmt = (xs: number[]) => `p50 ${percentile(xs, 0.5).toFixed(1)} ms, p95 ${percentile(xs, 0.95).toFixed(1)} ms`;
 
+/** Whole-view p50 before the daily snapshots (docs/trends.md, issue 12), for comparison. */
+const BEFORE: Record<string, number> = {
+  'national, 13 weeks (the default view)': 110,
+  'national, 52 weeks': 211,
+  'national, 104 weeks': 352,
+  'one state (10 facilities), 13 weeks': 54,
+  'one sector, 26 weeks': 74,
+  'one facility, 104 weeks': 79,
+  'public page, 12 months': 163,
+};
+
 export async function trendsBench(reports = 100_000, runs = 30) {
   const stateDir = await prepareState();
   const platform = await openLocalPlatform(stateDir);
   try {
-    const db = platform.env.DB;
-    const today = new Date().toISOString().slice(0, 10);
+    const { DB: db, STATE } = platform.env;
+    const env = { DB: db, STATE };
+    const today = mexicoDay();
     let t0 = performance.now();
     const { rows } = await seed(db, reports, today);
     const seconds = ((performance.now() - t0) / 1000).toFixed(1);
     const check = await db.prepare('SELECT (SELECT sum(n) FROM trend_reports) AS counted, (SELECT count(*) FROM reports) AS stored, (SELECT count(*) FROM trend_reports) AS counterRows').first<{ counted: number; stored: number; counterRows: number }>();
-    console.log(`\n## Trends (local D1 through wrangler's platform proxy; ${runs} runs per view)`);
+    console.log(`\n## Trends (local D1 and KV through wrangler's platform proxy; ${runs} runs per view)`);
     console.log(
       `seeded ${rows.reports.length} reports over ${FACILITIES} facilities and two years (${rows.categories.length} category rows, ${rows.messages.length} replies, ${rows.audit.length} views, ${check!.counterRows} counter rows) in ${seconds} s; counters hold ${check!.counted} of ${check!.stored} reports`,
     );
+    // The daily job: the day's reads, assembled and kept in KV (what the cron job or the day's first request does).
+    const daily: number[] = [];
+    let bytes = 0;
+    for (let run = 0; run < 3; run++) {
+      await forgetSnapshots(STATE, today);
+      t0 = performance.now();
+      await trendsSnapshot(env, today);
+      daily.push(performance.now() - t0);
+      bytes = (await STATE.get(trendsSnapshotKey(today), 'arrayBuffer'))!.byteLength;
+    }
+    // A cold isolate: the snapshot read from KV and decoded (once per isolate and day).
+    const cold: number[] = [];
+    for (let run = 0; run < 10; run++) {
+      t0 = performance.now();
+      decodeSnapshot((await STATE.get(trendsSnapshotKey(today), 'arrayBuffer'))!);
+      cold.push(performance.now() - t0);
+    }
+    console.log(`daily dashboard snapshot (reads, assembly, KV write; once a day): ${fmt(daily)}; ${(bytes / 1e6).toFixed(2)} MB`);
+    console.log(`a cold isolate's first read of it (KV through the proxy, decoded): ${fmt(cold)}`);
     const t = translator('es');
     const to = mondayOf(today);
     const views: Array<[string, Selection, number]> = [
@@ -133,64 +167,50 @@ export async function trendsBench(reports = 100_000, runs = 30) {
       ['one sector, 26 weeks', { scopeState: null, sector: 'mining' }, 26],
       ['one facility, 104 weeks', { scopeState: null, facility: 'bench-03' }, 104],
     ];
-    // D1 reports how long it spent executing each statement (meta.duration): their sum is the
-    // SQL time; the wall time also has the platform proxy's round trip (Node ↔ workerd).
-    let sqlMs = 0;
-    const timed = {
-      prepare: (query: string) => db.prepare(query),
-      batch: async <T>(statements: Array<ReturnType<D1Database['prepare']>>) => {
-        const results = await db.batch<T>(statements);
-        sqlMs += results.reduce((a, r) => a + (r.meta.duration ?? 0), 0);
-        return results;
-      },
-    } as unknown as D1Database;
     const trivial: number[] = [];
     for (let run = 0; run < runs; run++) {
       t0 = performance.now();
-      await db.batch([db.prepare('SELECT 1')]);
+      await STATE.get('no-such-key');
       trivial.push(performance.now() - t0);
     }
-    console.log(`the proxy's own round trip (a batch of SELECT 1): ${fmt(trivial)}`);
+    console.log(`the proxy's own round trip (a KV read of a missing key): ${fmt(trivial)}`);
+    console.log("whole view = the snapshot's id checked in KV (the isolate keeps the decoded snapshot), then every table built; p50 before → now:");
     for (const [name, sel, weeks] of views) {
       const range = { from: addDays(to, -7 * (weeks - 1)), to };
-      const sql: number[] = [];
-      const wall: number[] = [];
+      const read: number[] = [];
       const build: number[] = [];
       let hidden = 0;
       let shown = 0;
       for (let run = 0; run < runs + 2; run++) {
-        sqlMs = 0;
         t0 = performance.now();
-        const data = await loadDashboardData(timed, sel, range, today);
+        const snapshot = await trendsSnapshot(env, today);
         const t1 = performance.now();
-        const view = buildDashboard(data, t);
+        const view = buildDashboard(snapshot, sel, range, t);
         const t2 = performance.now();
         if (run < 2) continue; // warm-up
-        sql.push(sqlMs);
-        wall.push(t1 - t0);
+        read.push(t1 - t0);
         build.push(t2 - t1);
         const cells = view.tables.flatMap((x) => [...x.rows, ...(x.totals ? [x.totals] : [])].flatMap((r) => [...r.cells, r.total]));
         hidden = cells.filter((c) => c === '<5').length;
         shown = cells.length;
       }
-      const total = wall.map((q, i) => q + build[i]!);
-      console.log(`${name}: SQL ${fmt(sql)}; queries with round trip ${fmt(wall)}; suppression and tables ${fmt(build)}; whole view ${fmt(total)} (${hidden} of ${shown} cells hidden)`);
+      const total = read.map((q, i) => q + build[i]!);
+      console.log(`${name}: ${BEFORE[name]} ms → p50 ${percentile(total, 0.5).toFixed(1)} ms (p95 ${percentile(total, 0.95).toFixed(1)}; snapshot read ${fmt(read)}; tables ${fmt(build)}; ${hidden} of ${shown} cells "<5")`);
     }
-    const month = today.slice(0, 7);
-    const pubSql: number[] = [];
+    await forgetSnapshots(STATE, today);
+    t0 = performance.now();
+    await publicSnapshot(env, today);
+    console.log(`daily public snapshot (12 months of reports read once a day): ${(performance.now() - t0).toFixed(1)} ms`);
+    const month = addMonths(today.slice(0, 7), -1);
     const pub: number[] = [];
     for (let run = 0; run < runs + 2; run++) {
-      sqlMs = 0;
       t0 = performance.now();
-      const data = await loadPublicData(timed, month, today);
-      buildTransparency(data, month, t, 'es');
-      if (run >= 2) {
-        pub.push(performance.now() - t0);
-        pubSql.push(sqlMs);
-      }
+      const data = await publicSnapshot(env, today);
+      transparencyView(data, month, t, 'es');
+      if (run >= 2) pub.push(performance.now() - t0);
     }
-    console.log(`public transparency page, 12 months: SQL ${fmt(pubSql)}; queries, suppression of 12 months and table ${fmt(pub)}`);
-    console.log('target: p50 ≤ 50 ms per dashboard view');
+    console.log(`public page, 12 months: ${BEFORE['public page, 12 months']} ms → p50 ${percentile(pub, 0.5).toFixed(1)} ms (p95 ${percentile(pub, 0.95).toFixed(1)}; snapshot id checked, the month's view as the isolate keeps it)`);
+    console.log('targets: every dashboard view p50 ≤ 20 ms, the public page ≤ 10 ms');
   } finally {
     await platform.dispose();
   }

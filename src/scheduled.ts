@@ -3,7 +3,7 @@
  * forgets upload records past their expiry, finishes copying stored reports' evidence to its
  * permanent keys (src/storage/uploads.ts), removes bodies no report points to, sends the
  * monitors' content-free digests (src/notify/), and
- * computes the day's public figures (src/trends/snapshot.ts).
+ * computes the day's figures for the dashboard and the public page (src/trends/snapshot.ts).
  */
 import type { Env } from './env';
 import { addDays } from './domain/case';
@@ -11,7 +11,7 @@ import { mexicoDay } from './lib/clock';
 import { forgetUnreferencedBlobs } from './storage/cleanup';
 import { forgetExpiredUploads, keepAttachments } from './storage/uploads';
 import { sendDigests } from './notify/digest';
-import { publicSnapshot } from './trends/snapshot';
+import { publicSnapshot, trendsSnapshot } from './trends/snapshot';
 
 /** Deletes spent challenges whose expiry day has passed; a challenge lives two hours at most. */
 export async function forgetExpiredChallenges(db: D1Database, today = mexicoDay()): Promise<number> {
@@ -28,6 +28,7 @@ export async function scheduled(_controller: ScheduledController, env: Env): Pro
     forgetUnreferencedBlobs(env.DB, env.BLOBS, addDays(mexicoDay(), -1)),
     sendDigests(env),
     publicSnapshot(env, mexicoDay()),
+    trendsSnapshot(env, mexicoDay()),
   ]);
   const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failure) throw failure.reason;

@@ -175,7 +175,10 @@ export function startTrends(session: { lang: string; token: () => string }) {
       const chart = charts.get(table.id);
       if (chart) {
         const figure = el('figure', null, { class: 'chart-figure', 'aria-labelledby': `${chart.id}-caption` });
-        figure.append(el('figcaption', chart.title, { id: `${chart.id}-caption` }), svgElement(chart.svg));
+        // A labelled, focusable region: on a phone the chart scrolls inside it, at full size.
+        const scroll = el('div', null, { class: 'chart-scroll', role: 'region', tabindex: '0', 'aria-label': chart.region });
+        scroll.append(svgElement(chart.svg));
+        figure.append(el('figcaption', chart.title, { id: `${chart.id}-caption` }), scroll);
         parts.push(figure);
       }
       parts.push(tableElement(table));

@@ -12,7 +12,7 @@ import { auditHeadAt } from '../storage/audit';
 import { lang, page, type AppEnv } from '../lib/http';
 import { rateLimited } from '../lib/rate-limit';
 import { publicSnapshot } from '../trends/snapshot';
-import { buildTransparency } from '../trends/transparency';
+import { transparencyView } from '../trends/transparency';
 import { addMonths } from '../trends/weeks';
 import { Layout } from '../views/layout';
 import { Transparency } from '../views/transparency';
@@ -29,7 +29,7 @@ transparencyPages.get('/transparencia', rateLimited(() => 'transparencia'), asyn
   // The month on screen: the one asked for if it is one of the 12, else the last complete one.
   const asked = c.req.query('mes');
   const month = asked && data.months.includes(asked) ? asked : lastComplete;
-  const view = buildTransparency(data, month, t, language);
+  const view = transparencyView(data, month, t, language);
   // The audit chain's head at the end of yesterday, published where the database holder cannot reach back.
   const head = await auditHeadAt(c.env.DB, addDays(today, -1));
   return page(

@@ -1,6 +1,6 @@
 /**
  * @module The officials' trends API, under /console/api/trends, with the console's session:
- * filter choices, the dashboard (every count suppressed) and its CSV. Officials only, within
+ * filter choices, the dashboard (every count adjusted by its cell key) and its CSV. Officials only, within
  * their jurisdiction. Monitors are refused: the counts include reports a worker sent only to the
  * authority, which a monitor could otherwise work out by comparing with their own case list.
  */
@@ -17,8 +17,9 @@ import { recordAudit } from '../storage/audit';
 import { toCsv } from '../trends/csv';
 import { buildDashboard } from '../trends/dashboard';
 import { SECTORS } from '../domain/facility';
-import { loadDashboardData, type Selection } from '../trends/queries';
-import { ISO_WEEK, isoWeekLabel, mondayOf, mondayOfIsoWeek, weeksBetween } from '../trends/weeks';
+import type { Selection } from '../trends/queries';
+import { trendsSnapshot } from '../trends/snapshot';
+import { ISO_WEEK, isoWeekLabel, MAX_WEEKS, mondayOf, mondayOfIsoWeek, weeksBetween } from '../trends/weeks';
 import { requireReader, type ConsoleEnv } from './console-api';
 
 type TrendsEnv = ConsoleEnv & { Variables: { scopeState: string | null } };
@@ -26,7 +27,7 @@ type TrendsEnv = ConsoleEnv & { Variables: { scopeState: string | null } };
 export const trendsApi = new Hono<TrendsEnv>();
 
 /** The widest range one view may cover, and the default one. */
-export const MAX_WEEKS = 156;
+export { MAX_WEEKS };
 export const DEFAULT_WEEKS = 13;
 
 const querySchema = z.strictObject({
@@ -105,8 +106,9 @@ async function dashboard(c: Context<TrendsEnv>, q: TrendsQuery) {
   const resolved = await resolve(c, q);
   if ('code' in resolved) return resolved;
   const t = translator(lang(c));
-  const data = await loadDashboardData(c.env.DB, resolved.sel, resolved.range, mexicoDay());
-  return { view: buildDashboard(data, t), t };
+  // The day's snapshot (computed by the cron job, or now by the day's first request): no request scans reports.
+  const snapshot = await trendsSnapshot(c.env, mexicoDay());
+  return { view: buildDashboard(snapshot, resolved.sel, resolved.range, t), t };
 }
 
 trendsApi.get('/', zValidator('query', querySchema, invalid), async (c) => {

@@ -3,9 +3,10 @@
  * are already suppressed. The public page renders the tree with hono/jsx; the console builds it
  * with DOM calls (createElementNS, textContent), never from markup. A hidden count is drawn as a
  * gap with a grey mark, never as a number. Every chart has a title, a description pointing to its
- * table, and role="img", so a screen reader announces it and moves on to the table.
+ * table, and role="img", so a screen reader announces it and moves on to the table. Labels are
+ * 12 px and the chart is never scaled down: a phone scrolls it inside its figure instead.
  */
-import { SUPPRESSED, type Shown } from './suppress';
+import { SUPPRESSED, type Shown } from './cellkey';
 
 export interface SvgNode {
   tag: string;
@@ -54,7 +55,10 @@ function frame(text: ChartText, width: number, height: number, body: SvgNode[]):
     {
       xmlns: 'http://www.w3.org/2000/svg',
       viewBox: `0 0 ${width} ${height}`,
-      width: '100%',
+      // Drawn at its own size, never shrunk (labels stay at 12 CSS px): on a narrow screen it
+      // scrolls inside its figure, a labelled, focusable region.
+      width,
+      height,
       role: 'img',
       'aria-labelledby': `${text.id}-title ${text.id}-desc`,
       class: 'chart',

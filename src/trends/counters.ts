@@ -2,8 +2,10 @@
  * @module Trend counters (migrations/0005_trends.sql): the statements that keep them exact, meant
  * to run inside the D1 batch of the write they count, so a report and its counts commit or fail
  * together; the day of a case's first substantive answer, kept the same way; and a full recount,
- * to check the counters and to rebuild them.
+ * to check the counters and to rebuild them. Each counter also keeps `k`, the sum of its reports'
+ * record keys modulo 2^32 (src/trends/cellkey.ts), moved with the count.
  */
+import { newRecordKey } from './cellkey';
 import { sqlMondayOf } from './weeks';
 
 /** A prepared D1 statement (named through D1Database, which Node scripts also know). */
@@ -12,25 +14,32 @@ type Statement = ReturnType<D1Database['prepare']>;
 /** The category code mail reports (which carry none) are counted under. */
 export const UNCLASSIFIED = 'unclassified';
 
+const M = 4294967296; // 2^32, the record keys' modulus
+
 const BUMP_REPORTS = `
-  INSERT INTO trend_reports (facility_id, week, status, send_to, channel, n)
-  VALUES (?1, ${sqlMondayOf('?2')}, 'new', ?3, ?4, 1)
-  ON CONFLICT (facility_id, week, status, send_to, channel) DO UPDATE SET n = n + 1`;
+  INSERT INTO trend_reports (facility_id, week, status, send_to, channel, n, k)
+  VALUES (?1, ${sqlMondayOf('?2')}, 'new', ?3, ?4, 1, ?6)
+  ON CONFLICT (facility_id, week, status, send_to, channel) DO UPDATE SET n = n + 1, k = (k + excluded.k) % ${M}`;
 
 const BUMP_CATEGORY = `
-  INSERT INTO trend_categories (facility_id, week, category, send_to, channel, n)
-  VALUES (?1, ${sqlMondayOf('?2')}, ?5, ?3, ?4, 1)
-  ON CONFLICT (facility_id, week, category, send_to, channel) DO UPDATE SET n = n + 1`;
+  INSERT INTO trend_categories (facility_id, week, category, send_to, channel, n, k)
+  VALUES (?1, ${sqlMondayOf('?2')}, ?5, ?3, ?4, 1, ?6)
+  ON CONFLICT (facility_id, week, category, send_to, channel) DO UPDATE SET n = n + 1, k = (k + excluded.k) % ${M}`;
 
-/** Counts a new report (status 'new'): one report, one mention per category. For storeReport's batch. */
+/**
+ * Counts a new report (status 'new'): one report, one mention per category, and gives the report
+ * its random record key. For storeReport's batch, after the report's INSERT.
+ */
 export function countNewReport(
   db: D1Database,
-  r: { facilityId: string; receivedDay: string; sendTo: string; channel: string; categories: readonly string[] },
+  r: { id: string; facilityId: string; receivedDay: string; sendTo: string; channel: string; categories: readonly string[] },
+  recordKey = newRecordKey(),
 ): Statement[] {
   const categories = r.categories.length ? [...new Set(r.categories)] : [UNCLASSIFIED];
   return [
-    db.prepare(BUMP_REPORTS).bind(r.facilityId, r.receivedDay, r.sendTo, r.channel),
-    ...categories.map((c) => db.prepare(BUMP_CATEGORY).bind(r.facilityId, r.receivedDay, r.sendTo, r.channel, c)),
+    db.prepare('UPDATE reports SET record_key = ?2 WHERE id = ?1').bind(r.id, recordKey),
+    db.prepare(BUMP_REPORTS).bind(r.facilityId, r.receivedDay, r.sendTo, r.channel, null, recordKey),
+    ...categories.map((c) => db.prepare(BUMP_CATEGORY).bind(r.facilityId, r.receivedDay, r.sendTo, r.channel, c, recordKey)),
   ];
 }
 
@@ -44,16 +53,16 @@ export function countStatusChange(db: D1Database, reportId: string, from: string
   return [
     db
       .prepare(
-        `UPDATE trend_reports SET n = n - 1
+        `UPDATE trend_reports SET n = n - 1, k = (k + ${M} - (SELECT record_key FROM reports WHERE id = ?1)) % ${M}
           WHERE (facility_id, week, status, send_to, channel) =
                 (SELECT r.facility_id, ${week}, r.status, r.send_to, r.channel FROM reports r WHERE r.id = ?1 AND r.status = ?2)`,
       )
       .bind(reportId, from),
     db
       .prepare(
-        `INSERT INTO trend_reports (facility_id, week, status, send_to, channel, n)
-         SELECT r.facility_id, ${week}, ?3, r.send_to, r.channel, 1 FROM reports r WHERE r.id = ?1 AND r.status = ?2
-         ON CONFLICT (facility_id, week, status, send_to, channel) DO UPDATE SET n = n + 1`,
+        `INSERT INTO trend_reports (facility_id, week, status, send_to, channel, n, k)
+         SELECT r.facility_id, ${week}, ?3, r.send_to, r.channel, 1, r.record_key FROM reports r WHERE r.id = ?1 AND r.status = ?2
+         ON CONFLICT (facility_id, week, status, send_to, channel) DO UPDATE SET n = n + 1, k = (k + excluded.k) % ${M}`,
       )
       .bind(reportId, from, to),
   ];
@@ -77,13 +86,13 @@ export function recordAnswerDay(db: D1Database, reportId: string, day: string): 
 
 /** What the report counters should hold, counted from the reports themselves. */
 export const RECOUNT_REPORTS = `
-  SELECT facility_id, ${sqlMondayOf('received_day')} AS week, status, send_to, channel, count(*) AS n
+  SELECT facility_id, ${sqlMondayOf('received_day')} AS week, status, send_to, channel, count(*) AS n, sum(record_key) % ${M} AS k
     FROM reports GROUP BY 1, 2, 3, 4, 5`;
 
 /** What the category counters should hold. */
 export const RECOUNT_CATEGORIES = `
   SELECT r.facility_id, ${sqlMondayOf('r.received_day')} AS week, coalesce(c.category, '${UNCLASSIFIED}') AS category,
-         r.send_to, r.channel, count(*) AS n
+         r.send_to, r.channel, count(*) AS n, sum(r.record_key) % ${M} AS k
     FROM reports r LEFT JOIN report_categories c ON c.report_id = r.id GROUP BY 1, 2, 3, 4, 5`;
 
 /** The statements that rebuild every counter from the reports, for one batch. */
@@ -91,8 +100,8 @@ export function rebuildTrendCounterStatements(db: D1Database): Statement[] {
   return [
     db.prepare('DELETE FROM trend_reports'),
     db.prepare('DELETE FROM trend_categories'),
-    db.prepare(`INSERT INTO trend_reports (facility_id, week, status, send_to, channel, n) ${RECOUNT_REPORTS}`),
-    db.prepare(`INSERT INTO trend_categories (facility_id, week, category, send_to, channel, n) ${RECOUNT_CATEGORIES}`),
+    db.prepare(`INSERT INTO trend_reports (facility_id, week, status, send_to, channel, n, k) ${RECOUNT_REPORTS}`),
+    db.prepare(`INSERT INTO trend_categories (facility_id, week, category, send_to, channel, n, k) ${RECOUNT_CATEGORIES}`),
   ];
 }
 

@@ -1,10 +1,9 @@
 /**
- * @module Tables of counts with row and column totals: their cells and additive constraints for
- * suppression (src/trends/suppress.ts), and their suppressed form for the page, the console and
- * the CSV. A table is a grid of cell keys; the same key in two tables is the same number, so it is
- * shown or hidden in both alike.
+ * @module Tables of counts with row and column totals, as the page, the console and the CSV show
+ * them: a table is a grid of cell names, each shown as src/trends/cellkey.ts adjusts it. The same
+ * name in two tables is the same cell, so it shows the same number in both.
  */
-import type { Constraint, Shown, Suppression } from './suppress';
+import { addKeys, perturb, type Cell, type Shown } from './cellkey';
 
 export interface Axis {
   id: string;
@@ -21,37 +20,24 @@ export interface Grid {
   total: string;
 }
 
-/** Every row and column of a grid, its total row and its total column, as constraints. */
-export function gridConstraints(g: Grid): Constraint[] {
-  return [
-    ...g.rows.map((r) => ({ total: g.rowTotal(r.id), parts: g.cols.map((c) => g.cell(r.id, c.id)) })),
-    ...g.cols.map((c) => ({ total: g.colTotal(c.id), parts: g.rows.map((r) => g.cell(r.id, c.id)) })),
-    { total: g.total, parts: g.cols.map((c) => g.colTotal(c.id)) },
-    { total: g.total, parts: g.rows.map((r) => g.rowTotal(r.id)) },
-  ];
+/** Cells keyed by name, each a count and its key sum (src/trends/cellkey.ts); a missing one is empty. */
+export class Cells {
+  readonly values = new Map<string, Cell>();
+  add(key: string, n: number, k: number) {
+    const c = this.values.get(key);
+    if (c) {
+      c.n += n;
+      c.k = addKeys(c.k, k);
+    } else this.values.set(key, { n, k: k % 2 ** 32 });
+  }
+  get(key: string): Cell {
+    return this.values.get(key) ?? { n: 0, k: 0 };
+  }
+  /** The number the cell shows (its count adjusted by its key). */
+  show = (key: string): Shown => perturb(this.get(key));
 }
 
-/** Counts keyed by cell, filled from query rows; a missing key is 0. */
-export class Counts {
-  readonly values = new Map<string, number>();
-  add(key: string, n: number) {
-    this.values.set(key, (this.values.get(key) ?? 0) + n);
-  }
-  get(key: string) {
-    return this.values.get(key) ?? 0;
-  }
-  /** Makes sure every cell of a grid exists, so zeros are shown as zeros. */
-  cover(g: Grid) {
-    for (const r of g.rows) {
-      for (const c of g.cols) this.add(g.cell(r.id, c.id), 0);
-      this.add(g.rowTotal(r.id), 0);
-    }
-    for (const c of g.cols) this.add(g.colTotal(c.id), 0);
-    this.add(g.total, 0);
-  }
-}
-
-/** A table as it leaves the server: every count already suppressed. */
+/** A table as it leaves the server: every count already adjusted. */
 export interface Table {
   id: string;
   title: string;
@@ -77,10 +63,10 @@ export interface TableRow {
   extra?: string[];
 }
 
-/** The suppressed table for a grid. */
+/** The table for a grid, every count as it shows. */
 export function renderGrid(
   g: Grid,
-  s: Suppression,
+  show: (key: string) => Shown,
   labels: { title: string; caption?: string; rowHeader: string; totalLabel: string; totalRowLabel?: string },
   extra?: { columns: string[]; row: (rowId: string) => string[]; totals: () => string[] },
 ): Table {
@@ -94,14 +80,14 @@ export function renderGrid(
     extraColumns: extra?.columns,
     rows: g.rows.map((r) => ({
       label: r.label,
-      cells: g.cols.map((c) => s.show(g.cell(r.id, c.id))),
-      total: s.show(g.rowTotal(r.id)),
+      cells: g.cols.map((c) => show(g.cell(r.id, c.id))),
+      total: show(g.rowTotal(r.id)),
       extra: extra?.row(r.id),
     })),
     totals: {
       label: labels.totalRowLabel ?? labels.totalLabel,
-      cells: g.cols.map((c) => s.show(g.colTotal(c.id))),
-      total: s.show(g.total),
+      cells: g.cols.map((c) => show(g.colTotal(c.id))),
+      total: show(g.total),
       extra: extra?.totals(),
     },
   };

@@ -1,15 +1,15 @@
 /**
  * @module The public transparency page's numbers: per facility and month, the reports the
  * company's channel received, how many were acknowledged in time, how cases ended, and the median
- * days to close, all suppressed. Each month is suppressed on its own, the same way whichever month
- * is on screen, so two pages never show one month two ways. The months are complete ones only (the
- * route asks for the 12 up to last month), and the page says up to when.
+ * days to close, every count adjusted by its cell key (src/trends/cellkey.ts): a cell shows the
+ * same number whichever month is on screen, and on every day it is shown. The months are complete
+ * ones only (the route asks for the 12 up to last month), and the page says up to when.
  */
 import type { TFunction } from 'i18next';
 import { barChart, type SvgNode } from './chart';
 import { OUTCOMES, PUBLIC_ACK, type PublicData } from './queries';
-import { MIN_SHOWN, suppress, type Suppression } from './suppress';
-import { Counts, gridConstraints, median, type Axis, type Grid, type Table } from './tables';
+import { MIN_SHOWN, SUPPRESSED } from './cellkey';
+import { Cells, median, type Axis, type Grid, type Table } from './tables';
 
 export interface TransparencyView {
   month: string;
@@ -17,7 +17,7 @@ export interface TransparencyView {
   /** "Cifras hasta el fin de noviembre de 2026": the last month the page covers. */
   upTo: string;
   table: Table;
-  chart: { id: string; title: string; svg: SvgNode };
+  chart: { id: string; title: string; region: string; svg: SvgNode };
   chartTable: Table;
   notes: string[];
 }
@@ -32,43 +32,61 @@ export function monthLabel(month: string, lang: string): string {
 }
 
 interface MonthSystem {
-  counts: Counts;
-  s: Suppression;
+  cells: Cells;
   ack: Grid;
   outcome: Grid;
 }
 
-/** One month's cells, constraints and suppression. */
+/** One month's cells. */
 function monthSystem(d: PublicData, month: string, facilities: Axis[]): MonthSystem {
   const ackAxis: Axis[] = PUBLIC_ACK.map((a) => ({ id: a, label: a }));
   const outcomeAxis: Axis[] = OUTCOMES.map((o) => ({ id: o, label: o }));
   const ack: Grid = { id: 'ack', rows: facilities, cols: ackAxis, cell: (f, a) => `f:${f}|ack:${a}`, rowTotal: (f) => `f:${f}`, colTotal: (a) => `ack:${a}`, total: 'all' };
   const outcome: Grid = { id: 'outcome', rows: facilities, cols: outcomeAxis, cell: (f, o) => `f:${f}|o:${o}`, rowTotal: (f) => `f:${f}`, colTotal: (o) => `o:${o}`, total: 'all' };
-  const counts = new Counts();
-  counts.cover(ack);
-  counts.cover(outcome);
+  const cells = new Cells();
   const known = new Set(facilities.map((f) => f.id));
   for (const c of d.cells) {
     if (c.month !== month || !known.has(c.facilityId)) continue;
-    for (const k of [`f:${c.facilityId}|ack:${c.ack}`, `ack:${c.ack}`, `f:${c.facilityId}|o:${c.outcome}`, `o:${c.outcome}`, `f:${c.facilityId}`, 'all']) counts.add(k, c.n);
+    for (const k of [`f:${c.facilityId}|ack:${c.ack}`, `ack:${c.ack}`, `f:${c.facilityId}|o:${c.outcome}`, `o:${c.outcome}`, `f:${c.facilityId}`, 'all']) cells.add(k, c.n, c.k);
   }
-  const s = suppress({ values: counts.values, constraints: [...gridConstraints(ack), ...gridConstraints(outcome)] });
-  return { counts, s, ack, outcome };
+  return { cells, ack, outcome };
+}
+
+const built = new WeakMap<PublicData, Map<string, TransparencyView>>();
+
+/**
+ * The page for one month, built once per day's snapshot, month and language: the snapshot is the
+ * same object all day in an isolate (src/trends/snapshot.ts), and so is what is built from it.
+ */
+export function transparencyView(d: PublicData, month: string, t: TFunction, lang: string): TransparencyView {
+  let views = built.get(d);
+  if (!views) built.set(d, (views = new Map()));
+  const key = `${month}|${lang}`;
+  let view = views.get(key);
+  if (!view) views.set(key, (view = buildTransparency(d, month, t, lang)));
+  return view;
 }
 
 /** Builds the page for one month (which must be one of d.months). */
 export function buildTransparency(d: PublicData, month: string, t: TFunction, lang: string): TransparencyView {
   const facilities: Axis[] = d.facilities.map((f) => ({ id: f.id, label: f.name }));
   const systems = new Map(d.months.map((m) => [m, monthSystem(d, m, facilities)]));
-  const { counts, s, ack, outcome } = systems.get(month)!;
+  const { cells, ack, outcome } = systems.get(month)!;
+  const s = cells;
+  const numbers = (keys: string[]) => {
+    const v = keys.map(cells.show);
+    return v.every((x): x is number => x !== SUPPRESSED) ? v : null;
+  };
 
+  /** Shares and medians from the numbers as shown, so they tell nothing those numbers do not. */
   const share = (inTime: string, late: string) => {
-    if (!s.allShown(inTime, late)) return NOT_SHOWN;
-    const whole = counts.get(inTime) + counts.get(late);
-    return whole ? percent(counts.get(inTime), whole) : NOT_SHOWN;
+    const v = numbers([inTime, late]);
+    if (!v) return NOT_SHOWN;
+    return v[0]! + v[1]! ? percent(v[0]!, v[0]! + v[1]!) : NOT_SHOWN;
   };
   const medianClose = (keys: string[], facilityId?: string) => {
-    if (!s.allShown(...keys) || keys.reduce((a, k) => a + counts.get(k), 0) < MIN_SHOWN) return NOT_SHOWN;
+    const v = numbers(keys);
+    if (!v || v.reduce((a, x) => a + x, 0) < MIN_SHOWN) return NOT_SHOWN;
     const h = new Map<number, number>();
     for (const r of d.closeDays) if (r.month === month && (!facilityId || r.facilityId === facilityId)) h.set(r.days, (h.get(r.days) ?? 0) + r.n);
     const m = median(h);
@@ -106,7 +124,7 @@ export function buildTransparency(d: PublicData, month: string, t: TFunction, la
   };
 
   const months = d.months.map((m) => ({ month: m, label: monthLabel(m, lang) }));
-  const series = months.map((m) => ({ label: m.label, value: systems.get(m.month)!.s.show('all') }));
+  const series = months.map((m) => ({ label: m.label, value: systems.get(m.month)!.cells.show('all') }));
   const chartTitle = t('transparency.chart_title');
   const chartTable: Table = {
     id: 'months',
@@ -116,7 +134,7 @@ export function buildTransparency(d: PublicData, month: string, t: TFunction, la
     columns: [t('transparency.received')],
     totalLabel: t('transparency.received'),
     noTotalColumn: true,
-    // No total over the months: it is not a number suppression has seen.
+    // No total over the months: the page has no such cell.
     rows: series.map((p) => ({ label: p.label, cells: [p.value], total: p.value })),
   };
   return {
@@ -127,6 +145,7 @@ export function buildTransparency(d: PublicData, month: string, t: TFunction, la
     chart: {
       id: 'chart-months',
       title: chartTitle,
+      region: t('transparency.chart_region', { title: chartTitle }),
       svg: barChart(series, {
         id: 'chart-months',
         title: chartTitle,

@@ -12,8 +12,8 @@ export interface DashboardView {
   today: string;
   facilityCount: number;
   spikes: Array<{ facility: string; week: string }>;
-  /** Each chart names the table that carries its numbers. */
-  charts: Array<{ id: string; title: string; svg: SvgNode; table: string }>;
+  /** Each chart names the table that carries its numbers, and the label of the region it scrolls in. */
+  charts: Array<{ id: string; title: string; region: string; svg: SvgNode; table: string }>;
   tables: Table[];
   notes: string[];
 }

@@ -25,6 +25,9 @@ export function isoWeekLabel(monday: string): string {
   return `${year}-W${String(week).padStart(2, '0')}`;
 }
 
+/** The widest range one dashboard view may cover, in weeks. */
+export const MAX_WEEKS = 156;
+
 export const ISO_WEEK = /^(\d{4})-W(\d{2})$/;
 
 /** The Monday of an ISO week label, or null if the label is not a real week. */

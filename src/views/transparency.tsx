@@ -26,7 +26,10 @@ export function Transparency({ t, lang, view, auditHead }: { t: TFunction; lang:
       <CountsTable table={view.table} />
       <figure class="chart-figure" aria-labelledby={`${view.chart.id}-caption`}>
         <figcaption id={`${view.chart.id}-caption`}>{view.chart.title}</figcaption>
-        <Svg node={view.chart.svg} />
+        {/* On a phone the chart scrolls inside this labelled, focusable region, at full size. */}
+        <div class="chart-scroll" role="region" tabindex={0} aria-label={view.chart.region}>
+          <Svg node={view.chart.svg} />
+        </div>
       </figure>
       <CountsTable table={view.chartTable} />
       <h2>{t('transparency.notes_heading')}</h2>

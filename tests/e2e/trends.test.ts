@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { mexicoDay } from '../../src/lib/clock';
-import { launchChromium } from '../../scripts/lib/browser';
-import { publicSnapshotKey } from '../../src/trends/snapshot';
+import { launchChromium, phoneContext } from '../../scripts/lib/browser';
+import { forgetSnapshots, publicSnapshotKey } from '../../src/trends/snapshot';
 import { openLocalPlatform } from '../../scripts/lib/local-platform';
 import { addDays } from '../../src/domain/case';
 import { rebuildTrendCounters } from '../../src/trends/counters';
@@ -67,7 +67,7 @@ async function seedPlants() {
     for (let i = 0; i < statements.length; i += 100) await db.batch(statements.slice(i, i + 100));
     await rebuildTrendCounters(db);
     // An earlier test may have opened the public page today: its daily snapshot must include these plants.
-    await platform.env.STATE.delete(publicSnapshotKey(day));
+    await forgetSnapshots(platform.env.STATE, day);
   } finally {
     await platform.dispose();
   }
@@ -199,4 +199,66 @@ describe('public transparency page', () => {
       await context.close();
     });
   }
+});
+
+/**
+ * What a 360 px phone must get, also with text at 200%: no sideways page scroll (a wide table or
+ * chart scrolls inside its own labelled, focusable region), chart labels of at least 12 CSS px,
+ * a table next to every chart, and no accessibility violations.
+ */
+async function phoneLayout(page: Page) {
+  return page.evaluate(() => {
+    const named = (el: Element) => !!(el.getAttribute('aria-label') || (el.getAttribute('aria-labelledby') ?? '').split(' ').some((id) => document.getElementById(id)?.textContent?.trim()));
+    const labels = [...document.querySelectorAll('svg.chart text')].map((t) => parseFloat(getComputedStyle(t).fontSize) * ((t as SVGGraphicsElement).getScreenCTM()?.a ?? 0));
+    const scrollers = [...document.querySelectorAll('.table-wrap, .chart-scroll')].filter((el) => el.scrollWidth > el.clientWidth + 1);
+    return {
+      scrollWidth: document.documentElement.scrollWidth,
+      innerWidth: window.innerWidth,
+      labels: labels.length,
+      smallestLabel: Math.min(...labels),
+      charts: document.querySelectorAll('svg.chart').length,
+      chartsWithTable: [...document.querySelectorAll('figure.chart-figure')].filter((f) => {
+        let next = f.nextElementSibling;
+        while (next && !next.querySelector('table.counts') && !next.matches('table.counts')) next = next.nextElementSibling;
+        return !!next;
+      }).length,
+      unlabelledScrollers: scrollers.filter((el) => el.getAttribute('role') !== 'region' || el.getAttribute('tabindex') !== '0' || !named(el)).map((el) => el.className),
+    };
+  });
+}
+
+async function expectPhoneSafe(page: Page) {
+  for (const text of ['100%', '200%']) {
+    await page.evaluate((size) => (document.documentElement.style.fontSize = size), text);
+    const layout = await phoneLayout(page);
+    expect(layout.scrollWidth, `page wider than the screen at ${text} text`).toBeLessThanOrEqual(layout.innerWidth);
+    expect(layout.labels).toBeGreaterThan(0);
+    expect(layout.smallestLabel, 'chart label size').toBeGreaterThanOrEqual(12);
+    expect(layout.chartsWithTable).toBe(layout.charts);
+    expect(layout.unlabelledScrollers).toEqual([]);
+  }
+  await page.evaluate(() => (document.documentElement.style.fontSize = ''));
+  expect(await axeViolations(page)).toEqual([]);
+}
+
+describe('phones (360 × 740)', () => {
+  for (const query of ['', '?lang=en']) {
+    it(`should fit the public page on the screen, labels readable, axe clean (${query || 'es'})`, async () => {
+      const context = await phoneContext(browser);
+      const page = await context.newPage();
+      await page.goto(`${base}/transparencia${query}`);
+      await expectPhoneSafe(page);
+      await context.close();
+    });
+  }
+
+  it('should fit the dashboard on the screen, labels readable, axe clean', async () => {
+    const context = await phoneContext(browser);
+    const page = await context.newPage();
+    await signInAsOfficial(page);
+    await page.click('#show-trends');
+    await page.waitForSelector('#trends-results table.counts');
+    await expectPhoneSafe(page);
+    await context.close();
+  });
 });

@@ -22,8 +22,10 @@ describe('report submission', () => {
     const row = await env.DB.prepare('SELECT * FROM reports WHERE id = ?1').bind(body.reportId).first<Record<string, unknown>>();
     expect(row).toMatchObject({ facility_id: f.id, channel: 'web', send_to: 'both', status: 'new', mailbox_id: body.mailbox.id });
     expect(Object.keys(row!).sort()).toEqual(
-      ['assignee', 'body_digest', 'body_key', 'channel', 'closed_day', 'facility_id', 'first_reply_day', 'id', 'mailbox_box_pk', 'mailbox_id', 'mailbox_sign_pk', 'received_day', 'release_at', 'send_to', 'severity', 'status'].sort(),
+      ['assignee', 'body_digest', 'body_key', 'channel', 'closed_day', 'facility_id', 'first_reply_day', 'id', 'mailbox_box_pk', 'mailbox_id', 'mailbox_sign_pk', 'received_day', 'record_key', 'release_at', 'send_to', 'severity', 'status'].sort(),
     );
+    // Its random record key (src/trends/cellkey.ts), set in the same batch.
+    expect(Number.isInteger(row!.record_key) && (row!.record_key as number) >= 0 && (row!.record_key as number) < 2 ** 32).toBe(true);
   });
 
   it('should let each chosen recipient, and only them, open the stored report', async () => {

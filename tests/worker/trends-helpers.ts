@@ -1,7 +1,8 @@
 /**
  * Helpers for the trends tests: backdated reports written straight into D1 as the write path
  * would have left them (days, replies and the answer day, closing, monitors' views), counters
- * rebuilt from them, and the dashboard fetched as an official.
+ * rebuilt from them, and the dashboard fetched as an official. Their record keys are 0, so every
+ * cell's key is 0 and its adjustment none (src/trends/cellkey.ts): these tests see true counts.
  */
 import { env } from 'cloudflare:test';
 import type { Sodium } from '../../src/crypto';
@@ -10,6 +11,7 @@ import type { SendTo } from '../../src/domain/report';
 import { mexicoDay } from '../../src/lib/clock';
 import { appendAudit } from '../../src/storage/audit';
 import { rebuildTrendCounters } from '../../src/trends/counters';
+import { trendsSnapshotKey } from '../../src/trends/snapshot';
 import type { Table } from '../../src/trends/tables';
 import type { DashboardView } from '../../src/trends/view';
 import { api } from './console-helpers';
@@ -46,8 +48,8 @@ export async function insertReports(s: Sodium, fixtures: Array<Fixture & { times
       statements.push(
         env.DB.prepare(
           `INSERT INTO reports (id, facility_id, channel, send_to, received_day, status, mailbox_id, mailbox_box_pk, mailbox_sign_pk,
-                                body_key, body_digest, first_reply_day, closed_day)
-           VALUES (?1, ?2, 'web', ?3, ?4, ?5, ?1, 'pk', 'pk', 'none', 'digest', ?6, ?7)`,
+                                body_key, body_digest, first_reply_day, closed_day, record_key)
+           VALUES (?1, ?2, 'web', ?3, ?4, ?5, ?1, 'pk', 'pk', 'none', 'digest', ?6, ?7, 0)`,
         ).bind(id, f.facilityId, f.sendTo ?? 'monitor', received, f.status ?? 'new', at(f.ackAfter), at(f.closedAfter)),
         ...(f.answerAfter === undefined
           ? []
@@ -67,7 +69,15 @@ export async function insertReports(s: Sodium, fixtures: Array<Fixture & { times
   for (let i = 0; i < statements.length; i += 200) await env.DB.batch(statements.slice(i, i + 200));
   if (views.length) await appendAudit(env.DB, s, views.map((id) => ({ day, actor: 'k', role: 'monitor', action: 'view', reportId: id, outcome: 'ok' as const, detail: null })));
   await rebuildTrendCounters(env.DB);
+  // As after a bulk import: today's dashboard snapshot is computed again, with these reports.
+  await forgetTrendsSnapshot();
   return ids;
+}
+
+/** Drops today's dashboard snapshot, so the next request computes it from the database as it is now. */
+export async function forgetTrendsSnapshot() {
+  const key = trendsSnapshotKey(today());
+  await Promise.all([env.STATE.delete(key), env.STATE.delete(`${key}/id`)]);
 }
 
 export async function dashboard(token: string, query = ''): Promise<DashboardView> {
