@@ -18,6 +18,8 @@ export interface Digest {
   to: string;
   /** New reports in the reader's scope since the last digest. */
   count: number;
+  /** Cases with an answer from the worker the reader has not seen. */
+  answers: number;
   /** The audit chain's head at the end of a day (64 hex chars, so the size stays fixed). */
   auditHead: { day: string; hash: string };
   origin: string;
@@ -25,10 +27,12 @@ export interface Digest {
   messageId: string;
 }
 
-function digestText(lang: Language, count: number, origin: string, head: Digest['auditHead']): string {
+function digestText(lang: Language, d: Pick<Digest, 'count' | 'answers' | 'origin' | 'auditHead'>): string {
   const t = translator(lang);
+  const { count, origin, auditHead: head } = d;
   return [
     count === 0 ? t('email.digest.none') : t('email.digest.some', { count }),
+    t('email.digest.answers', { count: d.answers }),
     '',
     t('email.digest.where', { link: `${origin}/console${lang === 'en' ? '?lang=en' : ''}` }),
     '',
@@ -40,8 +44,8 @@ function digestText(lang: Language, count: number, origin: string, head: Digest[
 }
 
 /** The body padded with spaces to DIGEST_BODY_BYTES. */
-export function digestBody(count: number, origin: string, head: Digest['auditHead']): Uint8Array {
-  const text = new TextEncoder().encode([digestText('es', count, origin, head), '', '------', '', digestText('en', count, origin, head), ''].join('\r\n'));
+export function digestBody(d: Pick<Digest, 'count' | 'answers' | 'origin' | 'auditHead'>): Uint8Array {
+  const text = new TextEncoder().encode([digestText('es', d), '', '------', '', digestText('en', d), ''].join('\r\n'));
   if (text.length > DIGEST_BODY_BYTES) throw new Error('digest text longer than its padded size');
   const padded = new Uint8Array(DIGEST_BODY_BYTES).fill(0x20);
   padded.set(text);
@@ -57,6 +61,6 @@ export function digestMessage(d: Digest): string {
   msg.setHeader('Message-ID', d.messageId);
   msg.setHeader('Auto-Submitted', 'auto-generated');
   msg.setHeader('X-Auto-Response-Suppress', 'All');
-  msg.addMessage({ contentType: 'text/plain', charset: 'UTF-8', encoding: 'base64', data: base64Body(digestBody(d.count, d.origin, d.auditHead)) });
+  msg.addMessage({ contentType: 'text/plain', charset: 'UTF-8', encoding: 'base64', data: base64Body(digestBody(d)) });
   return msg.asRaw();
 }

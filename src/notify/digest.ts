@@ -7,7 +7,7 @@ import { EmailMessage } from 'cloudflare:email';
 import { addDays } from '../domain/case';
 import { isPlainAddress, newMessageId } from '../email/mime';
 import type { Env } from '../env';
-import { mexicoDay } from '../lib/clock';
+import { mexicoDay, releaseClock } from '../lib/clock';
 import { loadSodium } from '../lib/sodium';
 import { auditHeadAt } from '../storage/audit';
 import { digestMessage } from './digest-message';
@@ -19,7 +19,17 @@ export interface DueDigest {
   keyId: string;
   address: string;
   count: number;
+  /** Cases in scope with an answer from the worker this reader has not seen. */
+  answers: number;
 }
+
+/** Cases reader m may read with released answers it has not seen; ?3 is the last release. */
+const WITH_NEW_ANSWERS = `(SELECT count(*) FROM reports r JOIN facilities f ON f.id = r.facility_id
+   WHERE CASE m.role WHEN 'monitor' THEN r.send_to IN ('monitor', 'both')
+                AND r.facility_id IN (SELECT rf.facility_id FROM recipient_facilities rf WHERE rf.key_id = m.key_id)
+              ELSE r.send_to IN ('authority', 'both') AND (m.scope_state IS NULL OR f.state = m.scope_state) END
+     AND (SELECT count(*) FROM messages a WHERE a.report_id = r.id AND a.kind = 'answer' AND a.release_at <= ?3)
+         > coalesce((SELECT cr.answers_seen FROM case_reads cr WHERE cr.key_id = m.key_id AND cr.report_id = r.id), 0))`;
 
 /**
  * Readers not yet notified today, with the reports they may read received from their last digest
@@ -27,7 +37,7 @@ export interface DueDigest {
  * A monitor counts its facilities' reports sent to monitors; an official, those sent to the
  * authority in its state (or everywhere).
  */
-export async function dueDigests(db: D1Database, today: string): Promise<DueDigest[]> {
+export async function dueDigests(db: D1Database, today: string, released: string): Promise<DueDigest[]> {
   const { results } = await db
     .prepare(
       `SELECT m.key_id AS keyId, m.notify_email AS address,
@@ -40,13 +50,14 @@ export async function dueDigests(db: D1Database, today: string): Promise<DueDige
                 (SELECT count(*) FROM reports r JOIN facilities f ON f.id = r.facility_id
                   WHERE r.send_to IN ('authority', 'both') AND (m.scope_state IS NULL OR f.state = m.scope_state)
                     AND r.received_day >= coalesce(m.last_digest_day, ?2) AND r.received_day < ?1)
-              END AS count
+              END AS count,
+              ${WITH_NEW_ANSWERS} AS answers
          FROM recipients m
         WHERE m.status = 'active' AND m.notify_email IS NOT NULL
           AND (m.last_digest_day IS NULL OR m.last_digest_day < ?1)
         ORDER BY m.key_id`,
     )
-    .bind(today, addDays(today, -1))
+    .bind(today, addDays(today, -1), released)
     .all<DueDigest>();
   return results;
 }
@@ -56,7 +67,7 @@ export async function dueDigests(db: D1Database, today: string): Promise<DueDige
  * so the run shows as failed; running again sends only the ones still due.
  */
 export async function sendDigests(env: Env, today = mexicoDay()): Promise<number> {
-  const due = await dueDigests(env.DB, today);
+  const due = await dueDigests(env.DB, today, releaseClock(env.RELEASE_HOURS).last);
   if (due.length === 0) return 0;
   const s = await loadSodium();
   const from = `${DIGEST_SENDER}@${env.EMAIL_DOMAIN}`;
@@ -65,7 +76,7 @@ export async function sendDigests(env: Env, today = mexicoDay()): Promise<number
   for (const d of due) {
     try {
       if (!isPlainAddress(d.address)) throw new Error('not a plain address');
-      const raw = digestMessage({ from, to: d.address, count: d.count, origin: env.PUBLIC_ORIGIN, auditHead: { day: head.day, hash: head.hash }, messageId: newMessageId(s, env.EMAIL_DOMAIN) });
+      const raw = digestMessage({ from, to: d.address, count: d.count, answers: d.answers, origin: env.PUBLIC_ORIGIN, auditHead: { day: head.day, hash: head.hash }, messageId: newMessageId(s, env.EMAIL_DOMAIN) });
       await env.MAILER.send(new EmailMessage(from, d.address, raw));
       await env.DB.prepare('UPDATE recipients SET last_digest_day = ?2 WHERE key_id = ?1').bind(d.keyId, today).run();
     } catch {

@@ -21,6 +21,7 @@ import { loadSodium } from '../lib/sodium';
 import { recordAudit } from '../storage/audit';
 import { getSealedText, getSealedTexts } from '../storage/blobs';
 import { applyTriage, bodyKeysInScope, facilityMonitors, listCases, openCase, storeMessage, threadFor } from '../storage/cases';
+import { markAnswersSeen } from '../storage/case-reads';
 import { getSignedReaderList } from '../storage/reader-lists';
 import { readersOf, sealedToExactly } from '../storage/recipients';
 import { bodiesSchema, caseFilterSchema, hexId, messageSchema, signinChallengeSchema, signinSchema, triageSchema } from './console-schemas';
@@ -180,17 +181,18 @@ consoleApi.get('/session', async (c) => {
 consoleApi.get('/cases', zValidator('query', caseFilterSchema, invalid), async (c) => {
   const q = c.req.valid('query');
   const today = mexicoDay();
-  const { cases, total } = await listCases(c.env.DB, c.get('reader'), {
+  const { cases, total, withNewAnswers } = await listCases(c.env.DB, c.get('reader'), {
     status: q.status,
     category: q.category,
     facility: q.facility,
     overdue: q.overdue === '1',
+    newAnswers: q.answers === '1',
     today,
     released: released(c),
     limit: q.limit,
     offset: q.offset,
   });
-  return c.json({ cases, total, today });
+  return c.json({ cases, total, withNewAnswers, today });
 });
 
 /**
@@ -231,6 +233,8 @@ consoleApi.get('/cases/:id', async (c) => {
   ]);
   const texts = await getSealedTexts(c.env.DB, c.env.BLOBS, thread.filter((m) => m.sealed).map((m) => m.bodyKey));
   const messages = thread.map(({ bodyKey, ...m }) => ({ ...m, body: m.sealed ? (texts.get(bodyKey) ?? null) : null }));
+  // Opened: its answers are seen (the summary above still says how many were new, for the page).
+  await markAnswersSeen(c.env.DB, reader.keyId, id, released(c)).run();
   await audit(c, 'view', id, 'ok');
   const toKey = ({ keyId, boxPk }: { keyId: string; boxPk: string }) => ({ keyId, boxPk });
   return c.json({

@@ -28,6 +28,8 @@ export interface CaseSummary {
   assignee: string | null;
   firstReplyDay: string | null;
   closedDay: string | null;
+  /** The worker's answers released since this reader last opened the case. */
+  newAnswers: number;
   categories: string[];
   tags: string[];
   /** The content key sealed to this reader's key, or null if the report was sealed to other keys. */
@@ -53,8 +55,17 @@ const IN_SCOPE = `(
       SELECT 1 FROM recipients x WHERE x.key_id = ?2 AND (x.scope_state IS NULL OR x.scope_state = f.state)))
 )`;
 
-const SELECT_CASE = `
+/**
+ * The worker's answers released and not yet seen by reader ?2 (src/storage/case-reads.ts).
+ * RELEASED is replaced by the parameter holding the last release.
+ */
+const NEW_ANSWERS = `(
+  (SELECT count(*) FROM messages m WHERE m.report_id = r.id AND m.kind = 'answer' AND m.release_at <= RELEASED)
+  - coalesce((SELECT cr.answers_seen FROM case_reads cr WHERE cr.key_id = ?2 AND cr.report_id = r.id), 0))`;
+
+const selectCase = (released: string) => `
   SELECT r.id, r.facility_id AS facilityId, f.name AS facilityName, r.channel, r.send_to AS sendTo,
+         ${NEW_ANSWERS.replace('RELEASED', released)} AS newAnswers,
          r.received_day AS receivedDay, r.status, r.severity, r.assignee, r.first_reply_day AS firstReplyDay,
          r.closed_day AS closedDay,
          (SELECT group_concat(category) FROM report_categories c WHERE c.report_id = r.id) AS categories,
@@ -69,6 +80,8 @@ export interface CaseFilter {
   category?: string;
   facility?: string;
   overdue?: boolean;
+  /** Only cases with answers from the worker this reader has not seen. */
+  newAnswers?: boolean;
   today: string;
   /** The last release that has passed: nothing stamped later is listed or counted. */
   released: string;
@@ -77,24 +90,35 @@ export interface CaseFilter {
 }
 
 /** Newest release first; within a release the order is the random id, which says nothing about arrival. */
-export async function listCases(db: D1Database, reader: ReaderSession, f: CaseFilter): Promise<{ cases: CaseSummary[]; total: number }> {
+export async function listCases(db: D1Database, reader: ReaderSession, f: CaseFilter): Promise<{ cases: CaseSummary[]; total: number; withNewAnswers: number }> {
   const where = [IN_SCOPE];
   const params: unknown[] = [reader.role, reader.keyId];
   const param = (v: unknown) => {
     params.push(v);
     return `?${params.length}`;
   };
-  where.push(`r.release_at <= ${param(f.released)}`);
+  const released = param(f.released);
+  where.push(`r.release_at <= ${released}`);
   if (f.status) where.push(`r.status = ${param(f.status)}`);
   if (f.facility) where.push(`r.facility_id = ${param(f.facility)}`);
   if (f.category) where.push(`EXISTS (SELECT 1 FROM report_categories c WHERE c.report_id = r.id AND c.category = ${param(f.category)})`);
   if (f.overdue) where.push(`r.first_reply_day IS NULL AND r.received_day < ${param(addDays(f.today, -7))}`);
+  const newAnswers = NEW_ANSWERS.replace('RELEASED', released);
+  const scoped = `${IN_SCOPE} AND r.release_at <= ${released}`;
+  if (f.newAnswers) where.push(`${newAnswers} > 0`);
   const clause = where.join(' AND ');
-  const [rows, count] = await db.batch([
-    db.prepare(`${SELECT_CASE} WHERE ${clause} ORDER BY r.release_at DESC, r.id LIMIT ${param(f.limit)} OFFSET ${param(f.offset)}`).bind(...params),
-    db.prepare(`SELECT count(*) AS n FROM reports r JOIN facilities f ON f.id = r.facility_id WHERE ${clause}`).bind(...params.slice(0, -2)),
+  const counted = params.length;
+  const [rows, count, unread] = await db.batch([
+    db.prepare(`${selectCase(released)} WHERE ${clause} ORDER BY r.release_at DESC, r.id LIMIT ${param(f.limit)} OFFSET ${param(f.offset)}`).bind(...params),
+    db.prepare(`SELECT count(*) AS n FROM reports r JOIN facilities f ON f.id = r.facility_id WHERE ${clause}`).bind(...params.slice(0, counted)),
+    // Over the whole scope, whatever the filters: the count on the "new answers" filter.
+    db.prepare(`SELECT count(*) AS n FROM reports r JOIN facilities f ON f.id = r.facility_id WHERE ${scoped} AND ${newAnswers} > 0`).bind(...params.slice(0, counted)),
   ]);
-  return { cases: (rows!.results as unknown as CaseRow[]).map(toSummary), total: (count!.results[0] as { n: number }).n };
+  return {
+    cases: (rows!.results as unknown as CaseRow[]).map(toSummary),
+    total: (count!.results[0] as { n: number }).n,
+    withNewAnswers: (unread!.results[0] as { n: number }).n,
+  };
 }
 
 export type CaseAccess = { case: CaseSummary; bodyKey: string; mailboxBoxPk: string } | 'missing';
@@ -106,7 +130,7 @@ export type CaseAccess = { case: CaseSummary; bodyKey: string; mailboxBoxPk: str
  */
 export async function openCase(db: D1Database, reader: ReaderSession, id: string, released: string): Promise<CaseAccess> {
   const row = await db
-    .prepare(`${SELECT_CASE.replace('w.sealed', 'w.sealed, r.body_key AS bodyKey, r.mailbox_box_pk AS mailboxBoxPk')} WHERE r.id = ?3 AND r.release_at <= ?4 AND ${IN_SCOPE}`)
+    .prepare(`${selectCase('?4').replace('w.sealed', 'w.sealed, r.body_key AS bodyKey, r.mailbox_box_pk AS mailboxBoxPk')} WHERE r.id = ?3 AND r.release_at <= ?4 AND ${IN_SCOPE}`)
     .bind(reader.role, reader.keyId, id, released)
     .first<CaseRow & { bodyKey: string; mailboxBoxPk: string }>();
   if (!row) return 'missing';

@@ -7,6 +7,7 @@ import { SELF, env } from 'cloudflare:test';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { checkWork, type Sodium } from '../../src/crypto';
+import { releaseClock } from '../../src/lib/clock';
 import { dueDigests } from '../../src/notify/digest';
 import { forgetSnapshots, publicSnapshotKey, trendsSnapshotKey } from '../../src/trends/snapshot';
 import { rebuildTrendCounters } from '../../src/trends/counters';
@@ -64,7 +65,7 @@ async function readerViews(s: Sodium, f: TestFacility, ids: string[]) {
   views.csv = await text(`/console/api/trends/export.csv?facility=${f.id}`, official);
   await forgetSnapshots(env.STATE, '2026-04-02'); // computed afresh for each order, not served from the first
   views.publicPage = await (await SELF.fetch('https://buzon.test/transparencia')).text();
-  views.digest = JSON.stringify((await dueDigests(env.DB, '2026-04-02')).filter((d) => d.keyId === f.monitor.keyId).map((d) => d.count));
+  views.digest = JSON.stringify((await dueDigests(env.DB, '2026-04-02', releaseClock(env.RELEASE_HOURS).last)).filter((d) => d.keyId === f.monitor.keyId).map((d) => [d.count, d.answers]));
   for (const [who, token] of [['monitor', monitor], ['official', official]] as const) {
     views[`${who}List`] = await text('/console/api/cases?limit=200', token);
     views[`${who}New`] = await text('/console/api/cases?status=new&category=intimidation', token);
@@ -78,7 +79,7 @@ async function readerViews(s: Sodium, f: TestFacility, ids: string[]) {
 async function forget(f: TestFacility, ids: string[]) {
   const inIds = `(${ids.map((id) => `'${id}'`).join(',')})`;
   await env.DB.batch([
-    ...['report_categories', 'wrapped_keys', 'attachments', 'messages', 'report_tags', 'triage_events', 'report_answers'].map((t) =>
+    ...['report_categories', 'wrapped_keys', 'attachments', 'messages', 'report_tags', 'triage_events', 'report_answers', 'case_reads'].map((t) =>
       env.DB.prepare(`DELETE FROM ${t} WHERE report_id IN ${inIds}`),
     ),
     env.DB.prepare(`DELETE FROM audit_log WHERE report_id IN ${inIds}`),
