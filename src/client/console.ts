@@ -6,7 +6,9 @@
 import sodium from 'libsodium-wrappers-sumo';
 import { deriveRecipientKeys, fromB64, fromUtf8, openReport, signinMessage, signProof, toB64, type RecipientKeys, type SignedReaderList, type Sodium } from '../crypto';
 import { renderAttachments, type AttachmentRef } from './console-attachments';
-import { caseTrust, openCaseMessage, sealCaseMessage, signerLabel, type CaseTrust } from './console-trust';
+import { caseTrust, sealCaseMessage, type CaseTrust } from './console-trust';
+import { renderThread } from './console-thread';
+import { caseRow, writtenIn, type CaseSummary, type Plain } from './console-list';
 import { addDays, CLOCK, daysBetween, isValidTag, MAX_TAG_LENGTH, MAX_TAGS, TRANSITIONS, type Status } from '../domain/case';
 import { $, ApiProblem, el, leaveTo, msg, requestJson, showErrors } from './page';
 import { startTrends } from './trends';
@@ -16,21 +18,6 @@ interface Reader {
   role: 'monitor' | 'official';
   label: string;
 }
-interface CaseSummary {
-  id: string;
-  facilityId: string;
-  facilityName: string;
-  channel: 'web' | 'email';
-  sendTo: string;
-  receivedDay: string;
-  status: Status;
-  severity: string | null;
-  assignee: string | null;
-  firstReplyDay: string | null;
-  categories: string[];
-  tags: string[];
-  sealed: string | null;
-}
 interface CaseDetail {
   case: CaseSummary;
   body: string | null;
@@ -39,7 +26,6 @@ interface CaseDetail {
   sealTo: { reply: Array<{ keyId: string; boxPk: string }>; note: Array<{ keyId: string; boxPk: string }> };
   readers: SignedReaderList | null;
 }
-type Plain = Record<string, unknown> & { format?: 1 | 2 };
 
 const PAGE_SIZE = 200;
 const root = document.querySelector<HTMLElement>('.console')!;
@@ -81,6 +67,7 @@ async function start() {
     void saveTriage();
   });
   $('send-reply').addEventListener('click', () => void sendMessage('reply'));
+  $('reply').addEventListener('input', () => armedReply !== undefined && disarmReply());
   $('add-note').addEventListener('click', () => void sendMessage('note'));
 }
 
@@ -179,14 +166,6 @@ function open(body: string | null, sealed: string | null, c: { id: string; facil
 }
 
 /** The language a decrypted text was written in, as a lang attribute, so a screen reader reads it in that voice. */
-const writtenIn = (p: Plain | null): Record<string, string> => (p?.lang === 'en' ? { lang: 'en' } : p?.lang === 'es' ? { lang: 'es-MX' } : {});
-
-const summaryOf = (p: Plain | null) => {
-  if (!p) return msg('console.cannot_open');
-  const text = String(p.description ?? p.subject ?? p.text ?? '');
-  return text.length > 140 ? `${text.slice(0, 140)}…` : text;
-};
-
 async function loadList(reset: boolean) {
   if (reset) {
     shown = 0;
@@ -200,42 +179,24 @@ async function loadList(reset: boolean) {
   if (category) params.set('category', category);
   if (facility) params.set('facility', facility);
   if ($<HTMLInputElement>('filter-overdue').checked) params.set('overdue', '1');
+  if ($<HTMLInputElement>('filter-answers').checked) params.set('answers', '1');
   try {
-    const { cases, total } = await api<{ cases: CaseSummary[]; total: number }>(`/cases?${params}`);
+    const { cases, total, withNewAnswers } = await api<{ cases: CaseSummary[]; total: number; withNewAnswers: number }>(`/cases?${params}`);
     const readable = cases.filter((c) => c.sealed).map((c) => c.id);
     const { bodies } = readable.length ? await api<{ bodies: Record<string, string | null> }>('/bodies', { ids: readable }) : { bodies: {} };
     const rows = document.createDocumentFragment();
     for (const c of cases) {
       const plain = open(bodies[c.id] ?? null, c.sealed, c);
-      rows.append(caseRow(c, plain));
+      rows.append(caseRow(c, plain, today, () => void showCase(c.id)));
     }
     $('cases').querySelector('tbody')!.append(rows);
     shown += cases.length;
-    $('list-count').textContent = total ? msg('console.count', { shown, total }) : msg('console.none');
+    const counted = total ? msg('console.count', { shown, total }) : msg('console.none');
+    $('list-count').textContent = withNewAnswers ? `${counted} · ${msg('console.new_answers_count', { count: withNewAnswers })}` : counted;
     $('more').hidden = shown >= total;
   } catch (error) {
     $('list-count').textContent = error instanceof ApiProblem ? error.message : msg('errors.network');
   }
-}
-
-function caseRow(c: CaseSummary, plain: Plain | null): HTMLTableRowElement {
-  const overdue = c.firstReplyDay === null && daysBetween(c.receivedDay, today) > CLOCK.acknowledge;
-  const row = el('tr', null, { 'data-id': c.id, class: overdue ? 'overdue' : '' });
-  row.append(
-    el('td', c.receivedDay),
-    el('td', c.facilityName),
-    el('td', c.categories.map((k) => msg(`categories.${k}.label`)).join(', ') || msg(`console.channel_${c.channel}`)),
-    el('td', msg(`status.${c.status}`)),
-    el('td', String(daysBetween(c.receivedDay, today))),
-    el('td', c.firstReplyDay ? '✓' : `${addDays(c.receivedDay, CLOCK.acknowledge)}${overdue ? ` · ${msg('console.overdue')}` : ''}`),
-  );
-  const summary = el('td', null, { class: 'summary' });
-  // The visible summary is the name; the case number is read after it.
-  const button = el('button', summaryOf(plain), { type: 'button', title: `${msg('console.open_case')}: ${c.id.slice(0, 8)}`, ...writtenIn(plain) });
-  button.addEventListener('click', () => void showCase(c.id));
-  summary.append(button);
-  row.append(summary);
-  return row;
 }
 
 function showList() {
@@ -248,6 +209,12 @@ function showList() {
 
 /** Shows a case; `focus` false re-renders it in place (after saving), leaving focus where the reader is. */
 async function showCase(id: string, focus = true) {
+  if (focus) {
+    // A "Guardado." or "Enviado." said about another case must not stay on screen.
+    $('triage-status-msg').textContent = '';
+    $('message-status').textContent = '';
+    disarmReply();
+  }
   openCaseId = id;
   const detail = await api<CaseDetail>(`/cases/${id}`);
   openDetail = detail;
@@ -268,6 +235,7 @@ async function showCase(id: string, focus = true) {
   );
 
   if (trust.mailbox === 'unchecked') facts.append(el('li', msg('console.mailbox_unchecked')));
+  if (c.newAnswers > 0) facts.prepend(el('li', msg('console.new_answers_case', { count: c.newAnswers }), { class: 'new-answer' }));
   const fields = $('report-fields');
   fields.replaceChildren();
   /** A field of the report; `written` when it is the worker's own words rather than a label of ours. */
@@ -286,7 +254,8 @@ async function showCase(id: string, focus = true) {
   const files = [...((plain?.attachments as AttachmentRef[] | undefined) ?? [])];
   // Mail that did not parse cleanly carries its raw bytes (sender headers stripped at the edge).
   if (typeof plain?.raw === 'string') files.push({ name: 'original.eml', type: 'message/rfc822', size: Math.floor((plain.raw.length * 3) / 4), data: plain.raw });
-  renderAttachments(s, () => token, c.id, files);
+  // Re-rendered in place after saving: the files stay as the reader left them (an opened photo stays open).
+  if (focus) renderAttachments(s, () => token, c.id, files);
 
   const statusSelect = $<HTMLSelectElement>('triage-status');
   statusSelect.replaceChildren(...[c.status, ...TRANSITIONS[c.status]].map((st) => el('option', msg(`status.${st}`), { value: st })));
@@ -296,18 +265,7 @@ async function showCase(id: string, focus = true) {
   assignee.replaceChildren(el('option', msg('console.nobody'), { value: '' }), ...detail.monitors.map((m) => el('option', m.label, { value: m.keyId })));
   assignee.value = c.assignee ?? '';
 
-  const thread = $('case-thread');
-  thread.replaceChildren();
-  for (const m of detail.messages) {
-    const item = el('li');
-    item.append(el('span', `${msg(`console.kind_${m.kind}`)} · ${m.day}`, { class: 'who' }));
-    const opened = keys ? openCaseMessage(s, keys, trust, c, m) : null;
-    if (opened && !opened.verified) item.append(el('p', msg('console.not_verified'), { class: 'warning', role: 'note' }));
-    const label = opened?.verified ? signerLabel(trust, opened.signer) : undefined;
-    if (label) item.append(el('span', msg('console.signed_by', { label }), { class: 'who' }));
-    item.append(el('p', opened ? opened.text : msg('console.cannot_open'), { class: 'text', ...writtenIn(opened as Plain | null) }));
-    thread.append(item);
-  }
+  renderThread(s, keys, trust, c, detail.messages);
   if (focus) $('case-view').focus();
 }
 
@@ -343,6 +301,13 @@ async function saveTriage() {
 
 /** A reply or note on its way: a double tap sends nothing more, a retry of the same text resends the same id. */
 let sending = false;
+/** The reply text the reader has been asked to confirm; any change asks again. */
+let armedReply: string | undefined;
+
+function disarmReply() {
+  armedReply = undefined;
+  $('send-reply').textContent = msg('console.send_reply');
+}
 let pendingMessage: { caseId: string; kind: string; text: string; body: unknown } | undefined;
 
 /** Seals a reply (to the worker's mailbox and the case's readers) or a note (to readers of my role). */
@@ -357,6 +322,13 @@ async function sendMessage(kind: 'reply' | 'note') {
     return;
   }
   const c = openDetail.case;
+  // A reply reaches the worker: the first press asks, on the same button, and the second sends.
+  if (kind === 'reply' && armedReply !== text) {
+    armedReply = text;
+    $('send-reply').textContent = msg('console.confirm_reply');
+    status.textContent = msg('console.confirm_reply_hint');
+    return;
+  }
   if (!pendingMessage || pendingMessage.caseId !== c.id || pendingMessage.kind !== kind || pendingMessage.text !== text) {
     try {
       const body = sealCaseMessage(s, keys!, openDetail, openTrust!, kind, text, lang);
@@ -373,8 +345,9 @@ async function sendMessage(kind: 'reply' | 'note') {
     await api(`/cases/${c.id}/messages`, pendingMessage.body);
     pendingMessage = undefined;
     field.value = '';
+    if (kind === 'reply') disarmReply();
     await showCase(c.id, false);
-    status.textContent = msg('console.sent');
+    status.textContent = msg(kind === 'reply' ? 'console.reply_sent' : 'console.note_saved');
   } catch (error) {
     status.textContent = error instanceof ApiProblem ? error.message : msg('errors.network');
   } finally {

@@ -21,7 +21,9 @@ const CLIENT_KEYS = [
     'field_description', 'field_subject', 'field_attachments', 'cannot_open', 'nobody', 'saved', 'kind_reply', 'kind_answer', 'kind_note',
     'sent', 'empty_text', 'wrong_passphrase', 'decrypt_failed', 'loading', 'severity_none',
     'tags_invalid', 'open_attachment', 'attachment_cleaned', 'attachment_not_cleaned', 'download', 'attachments_heading',
-    'not_verified', 'signed_by', 'mailbox_mismatch', 'mailbox_unchecked',
+    'not_verified', 'signed_by', 'mailbox_mismatch', 'mailbox_unchecked', 'new_answers', 'new_answers_count', 'new_answers_case',
+    'author_worker', 'author_monitor', 'author_official', 'note_audience', 'reply_audience', 'confirm_reply', 'confirm_reply_hint',
+    'reply_sent', 'note_saved', 'send_reply',
   ].map((k) => `console.${k}`),
   'errors.readers_unverified',
   'errors.network',
@@ -78,6 +80,9 @@ export function Console({ t, lang }: { t: TFunction; lang: string }) {
             </label>
             <label class="check">
               <input type="checkbox" id="filter-overdue" /> {t('console.filter_overdue')}
+            </label>
+            <label class="check">
+              <input type="checkbox" id="filter-answers" /> {t('console.filter_answers')}
             </label>
             <button type="submit" class="secondary">{t('console.apply')}</button>
           </form>
@@ -137,15 +142,19 @@ export function Console({ t, lang }: { t: TFunction; lang: string }) {
           <h3>{t('console.thread_heading')}</h3>
           <ol id="case-thread" class="thread"></ol>
 
-          <label class="q" for="reply">{t('console.reply_label')}</label>
+          <div class="compose compose-reply">
+          <label class="q" for="reply">✉ {t('console.reply_label')}</label>
           <p class="hint" id="reply-hint">{t('console.reply_hint')}</p>
           <textarea id="reply" rows={4} maxlength={LIMITS.description} aria-describedby="reply-hint"></textarea>
           <button type="button" id="send-reply" class="send">{t('console.send_reply')}</button>
+          </div>
 
-          <label class="q" for="note">{t('console.note_label')}</label>
+          <div class="compose compose-note">
+          <label class="q" for="note">🔒 {t('console.note_label')}</label>
           <p class="hint" id="note-hint">{t('console.note_hint')}</p>
           <textarea id="note" rows={3} maxlength={LIMITS.description} aria-describedby="note-hint"></textarea>
           <button type="button" id="add-note" class="secondary">{t('console.add_note')}</button>
+          </div>
           <p id="message-status" role="status" aria-live="polite"></p>
         </section>
       </section>

@@ -114,8 +114,21 @@ describe('report → triage → reply → worker reads and answers → monitor s
     await monitor.click('#triage button[type=submit]');
     await monitor.waitForFunction(() => document.getElementById('triage-status-msg')!.textContent !== '');
     await monitor.fill('#reply', 'Leímos tu reporte. ¿En qué turno pasó?');
+    // A reply reaches the worker: the first press asks, on the same button; the second sends.
+    await monitor.click('#send-reply');
+    expect(await monitor.textContent('#send-reply')).toBe('Sí, enviar al trabajador');
+    expect(await monitor.locator('#case-thread li', { hasText: '¿En qué turno pasó?' }).count()).toBe(0);
     await monitor.click('#send-reply');
     await monitor.waitForFunction(() => document.getElementById('case-thread')!.textContent!.includes('¿En qué turno pasó?'));
+    expect(await monitor.textContent('#message-status')).toBe('Respuesta enviada. El trabajador la verá con su código.');
+    // A note looks and reads unlike a reply, and says so.
+    await monitor.fill('#note', 'Revisar con RH el turno de noche.');
+    await monitor.click('#add-note');
+    await monitor.waitForFunction(() => document.getElementById('case-thread')!.textContent!.includes('Revisar con RH'));
+    expect(await monitor.textContent('#message-status')).toBe('Nota guardada. Solo la ven los lectores.');
+    const note = monitor.locator('#case-thread li.msg-note', { hasText: 'Revisar con RH' });
+    expect(await note.textContent()).toContain('Solo la ven los lectores');
+    expect(await monitor.locator('#case-thread li.msg-reply', { hasText: '¿En qué turno pasó?' }).textContent()).toContain('Lo verá el trabajador');
 
     // 4. The worker opens the follow-up page with the receipt, reads the reply and answers.
     const followUp = await openFollowUp(phone, code.toLowerCase().replace(/-/g, ' '));
@@ -128,10 +141,13 @@ describe('report → triage → reply → worker reads and answers → monitor s
     await followUp.waitForFunction(() => document.getElementById('thread')!.textContent!.includes('turno de noche'));
     expect(await phone.storageState()).toEqual({ cookies: [], origins: [] });
 
-    // 5. The monitor sees the answer once it is released.
+    // 5. The monitor sees the answer once it is released: the list marks the case until it is opened.
     await releaseNow(stateDir);
     await monitor.click('#back');
+    await monitor.waitForFunction((m) => [...document.querySelectorAll('#cases tbody tr')].some((tr) => tr.textContent!.includes(m) && tr.textContent!.includes('Respuesta nueva')), marker);
+    expect(await monitor.textContent('#list-count')).toMatch(/con respuesta nueva del trabajador/);
     await openCaseWith(monitor, marker);
+    expect(await monitor.textContent('#case-facts')).toContain('El trabajador contestó');
     await monitor.waitForFunction(() => document.getElementById('case-thread')!.textContent!.includes('turno de noche'));
     expect(await monitor.locator('#case-thread .warning').count()).toBe(0); // the answer is signed by the report's own mailbox key
     expect(await monitor.textContent('#case-thread')).toContain('Firmado por Demo monitor');

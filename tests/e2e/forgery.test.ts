@@ -115,7 +115,8 @@ describe('forgeries with the server\'s powers over storage', () => {
     await signInConsole(monitor);
     await openCaseWith(monitor, marker);
     await monitor.fill('#reply', 'Respuesta genuina del monitor.');
-    await monitor.click('#send-reply');
+    await monitor.click('#send-reply'); // asks
+    await monitor.click('#send-reply'); // sends
     await monitor.waitForFunction(() => document.getElementById('case-thread')!.textContent!.includes('Respuesta genuina'));
     const signed = (await consoleThread(monitor)).find((m) => m.text.includes('Respuesta genuina'))!;
     expect(signed.warned).toBe(false);
@@ -179,7 +180,8 @@ describe('forgeries with the server\'s powers over storage', () => {
     await openCaseWith(monitor, marker);
     const before = await withStorage(async (env) => (await env.DB.prepare('SELECT count(*) AS n FROM messages WHERE report_id = ?1').bind(forged.reportId).first<{ n: number }>())!.n);
     await monitor.fill('#reply', 'Esta respuesta no debe salir.');
-    await monitor.click('#send-reply');
+    await monitor.click('#send-reply'); // asks
+    await monitor.click('#send-reply'); // would send
     await monitor.waitForFunction(() => document.getElementById('message-status')!.textContent!.includes('llave del buzón'));
     const later = await withStorage(async (env) => (await env.DB.prepare('SELECT count(*) AS n FROM messages WHERE report_id = ?1').bind(forged.reportId).first<{ n: number }>())!.n);
     expect(later).toBe(before);

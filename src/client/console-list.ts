@@ -1,0 +1,62 @@
+/**
+ * @module One row of the console's case list: what the case is, its clocks, and a mark when the
+ * worker answered since this reader last opened it. Decrypted text only ever goes in as text.
+ */
+import { addDays, CLOCK, daysBetween, type Status } from '../domain/case';
+import { el, msg } from './page';
+
+export interface CaseSummary {
+  id: string;
+  facilityId: string;
+  facilityName: string;
+  channel: 'web' | 'email';
+  sendTo: string;
+  receivedDay: string;
+  status: Status;
+  severity: string | null;
+  assignee: string | null;
+  firstReplyDay: string | null;
+  newAnswers: number;
+  categories: string[];
+  tags: string[];
+  sealed: string | null;
+}
+/** A decrypted report, and the envelope format it opened in. */
+export type Plain = Record<string, unknown> & { format?: 1 | 2 };
+
+/** The language a decrypted text was written in, as a lang attribute, so a screen reader reads it in that voice. */
+export const writtenIn = (p: Plain | null): Record<string, string> => (p?.lang === 'en' ? { lang: 'en' } : p?.lang === 'es' ? { lang: 'es-MX' } : {});
+
+const summaryOf = (p: Plain | null) => {
+  if (!p) return msg('console.cannot_open');
+  const text = String(p.description ?? p.subject ?? p.text ?? '');
+  return text.length > 140 ? `${text.slice(0, 140)}…` : text;
+};
+
+export function caseRow(c: CaseSummary, plain: Plain | null, today: string, onOpen: () => void): HTMLTableRowElement {
+  const overdue = c.firstReplyDay === null && daysBetween(c.receivedDay, today) > CLOCK.acknowledge;
+  const row = el('tr', null, { 'data-id': c.id, class: overdue ? 'overdue' : '' });
+  row.append(
+    el('td', c.receivedDay),
+    el('td', c.facilityName),
+    el('td', c.categories.map((k) => msg(`categories.${k}.label`)).join(', ') || msg(`console.channel_${c.channel}`)),
+    statusCell(c),
+    el('td', String(daysBetween(c.receivedDay, today))),
+    el('td', c.firstReplyDay ? '✓' : `${addDays(c.receivedDay, CLOCK.acknowledge)}${overdue ? ` · ${msg('console.overdue')}` : ''}`),
+  );
+  const summary = el('td', null, { class: 'summary' });
+  // The visible summary is the name; the case number is read after it.
+  const button = el('button', summaryOf(plain), { type: 'button', title: `${msg('console.open_case')}: ${c.id.slice(0, 8)}`, ...writtenIn(plain) });
+  button.addEventListener('click', onOpen);
+  summary.append(button);
+  row.append(summary);
+  return row;
+}
+
+/** The status, and a mark the eye and a screen reader both catch when the worker answered since I last looked. */
+function statusCell(c: CaseSummary) {
+  const cell = el('td', msg(`status.${c.status}`));
+  if (c.newAnswers > 0) cell.append(' ', el('strong', `● ${msg('console.new_answers')}`, { class: 'new-answer' }));
+  return cell;
+}
+

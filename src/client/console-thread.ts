@@ -1,0 +1,42 @@
+/**
+ * @module A case's thread in the console: who wrote each message and who sees it, so a reply to
+ * the worker and an internal note can never be taken for one another, and whether it verified.
+ */
+import type { RecipientKeys, Sodium } from '../crypto';
+import { openCaseMessage, signerLabel, type CaseTrust } from './console-trust';
+import { $, el, msg } from './page';
+
+export interface ThreadEntry {
+  id: string;
+  kind: string;
+  authorRole: string;
+  day: string;
+  body: string | null;
+  sealed: string | null;
+}
+
+/** Icons are words' companions, never alone: a screen reader reads the words. */
+const LOOK: Record<string, { icon: string; audience: string }> = {
+  reply: { icon: '✉', audience: 'console.reply_audience' },
+  answer: { icon: '✉', audience: 'console.reply_audience' },
+  note: { icon: '🔒', audience: 'console.note_audience' },
+};
+
+export function renderThread(s: Sodium, keys: RecipientKeys | undefined, trust: CaseTrust, caseRef: { id: string; facilityId: string }, messages: ThreadEntry[]) {
+  const thread = $('case-thread');
+  thread.replaceChildren();
+  for (const m of messages) {
+    const look = LOOK[m.kind] ?? LOOK.reply!;
+    const item = el('li', null, { class: `msg-${m.kind}` });
+    const author = msg(`console.author_${m.authorRole}`);
+    item.append(el('span', `${look.icon} ${msg(`console.kind_${m.kind}`)} · ${author} · ${m.day}`, { class: 'who' }));
+    item.append(el('span', msg(look.audience), { class: 'audience' }));
+    const opened = keys ? openCaseMessage(s, keys, trust, caseRef, m) : null;
+    if (opened && !opened.verified) item.append(el('p', msg('console.not_verified'), { class: 'warning', role: 'note' }));
+    const label = opened?.verified ? signerLabel(trust, opened.signer) : undefined;
+    if (label) item.append(el('span', msg('console.signed_by', { label }), { class: 'who' }));
+    const written: Record<string, string> = opened?.lang === 'en' ? { lang: 'en' } : opened?.lang === 'es' ? { lang: 'es-MX' } : {};
+    item.append(el('p', opened ? opened.text : msg('console.cannot_open'), { class: 'text', ...written }));
+    thread.append(item);
+  }
+}
