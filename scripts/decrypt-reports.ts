@@ -11,6 +11,13 @@ import { getSealed } from '../src/storage/blobs';
 import { openLocalPlatform, option } from './lib/local-platform';
 import { loadNodeSodium } from './lib/node-sodium';
 
+if (process.argv.includes('--help')) {
+  console.log(`Decrypts the reports a reader can open, from local D1 and KV; one JSON object per report.
+
+  npm run decrypt -- --passphrase-file FILE [--persist-to DIR] [--report ID]
+  (or the passphrase in BUZON_PASSPHRASE; DIR is a wrangler state other than .wrangler/state)`);
+  process.exit(0);
+}
 const s = await loadNodeSodium();
 const file = option('passphrase-file');
 const passphrase = (file ? readFileSync(file, 'utf8').split('\n')[0] : process.env.BUZON_PASSPHRASE)?.trim();

@@ -8,6 +8,7 @@
  *   npm run keys -- retire --key KEY_ID [--remote]
  *   npm run keys -- facility --id ID --name NAME --short CODE --email LOCAL --state S --municipality M --sector SECTOR [--remote]
  *   npm run keys -- sign [--yes] [--remote]
+ *   npm run keys -- notify --key KEY_ID (--email ADDRESS | --clear) [--remote]
  *   npm run keys -- list [--remote]
  *
  * Local commands use .wrangler/state (or --persist-to DIR); --remote goes through wrangler.
@@ -132,7 +133,15 @@ function adminInit() {
   });
 }
 
+/** The usage in this file's header comment, for --help. */
+function usage(): never {
+  const header = readFileSync(new URL(import.meta.url), 'utf8').split('*/')[0]!;
+  console.log(header.replace(/^\/\*\*\n?/, '').replace(/^ \* ?/gm, '').trim());
+  process.exit(0);
+}
+
 async function main() {
+  if (!command || command === '--help' || command === 'help' || flag('help')) usage();
   if (command === 'keygen') return keygen();
   if (command === 'admin-init') return adminInit();
   const target = await openTarget({ remote: flag('remote'), persistTo: option('persist-to') });
@@ -182,6 +191,16 @@ async function main() {
       case 'sign':
         await resign(target);
         break;
+      case 'notify': {
+        // Where the reader's daily digest goes (src/notify/digest.ts); --clear stops it.
+        const key = need('key');
+        const address = flag('clear') ? null : need('email').trim().toLowerCase();
+        if (address !== null && !/^[^\s@<>(),;:"\[\]]+@[^\s@<>(),;:"\[\]]+\.[^\s@<>(),;:"\[\]]+$/.test(address)) fail('--email must be a plain address, like ana@example.org');
+        if (!(await registered(target, key))) fail(`no registered key ${key}`);
+        await target.run([{ sql: 'UPDATE recipients SET notify_email = ?2, last_digest_day = NULL WHERE key_id = ?1', params: [key, address] }]);
+        console.log(address ? `the daily digest for ${key} goes to ${address}` : `no daily digest for ${key}`);
+        break;
+      }
       case 'list': {
         const rows = await target.query<Record<string, unknown>>(
           `SELECT r.key_id, r.role, r.label, r.status, r.scope_state, group_concat(rf.facility_id) AS facilities
@@ -191,7 +210,7 @@ async function main() {
         break;
       }
       default:
-        fail('usage: npm run keys -- admin-init|keygen|register|retire|facility|sign|list ... (see scripts/keys.ts)');
+        fail('usage: npm run keys -- admin-init|keygen|register|retire|facility|sign|notify|list ... (see scripts/keys.ts)');
     }
   } finally {
     await target.close();
