@@ -38,6 +38,14 @@ export async function mixedLoad(s: Sodium, base: string, stateDir: string, secon
     for (const r of await Promise.all(subs.map((sub) => postSubmission(base, sub.json).then((res) => (res.arrayBuffer(), res.status === 201 ? sub.id : null))))) if (r) stored.add(r);
   }
   await releaseNow(stateDir);
+  // Throughput, not the daily mail cap (tested in tests/worker/email-limits.test.ts): past the cap
+  // mail is deferred on purpose, which wrangler dev answers as a 500.
+  const setup = await openLocalPlatform(stateDir);
+  try {
+    await setup.env.DB.prepare("UPDATE facilities SET mail_daily_cap = 1000000 WHERE id = 'demo-silao'").run();
+  } finally {
+    await setup.dispose();
+  }
 
   const submitter = async () => {
     while (Date.now() < until) {
