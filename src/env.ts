@@ -23,6 +23,9 @@ export interface Env {
   POW_BITS: string;
   /** Release hours of the Mexico City day, e.g. "7,15" (src/domain/release.ts). */
   RELEASE_HOURS?: string;
+  /** Days a closed case is kept, and days without activity that close a case (src/domain/retention.ts). */
+  RETENTION_CLOSED_DAYS?: string;
+  RETENTION_IDLE_DAYS?: string;
   /** Where the quick-exit control goes. */
   QUICK_EXIT_URL: string;
   /** Domain of the facilities' intake addresses, e.g. reportes.example.org. */

@@ -2,7 +2,8 @@
  * @module Daily housekeeping (cron): forgets spent proof-of-work challenges once they have expired,
  * forgets upload records past their expiry, finishes copying stored reports' evidence to its
  * permanent keys (src/storage/uploads.ts), removes bodies no report points to, sends the
- * monitors' content-free digests (src/notify/), and
+ * readers' content-free digests (src/notify/), erases the cases retention says are due
+ * (src/storage/retention.ts), and
  * computes the day's figures for the dashboard and the public page (src/trends/snapshot.ts).
  */
 import type { Env } from './env';
@@ -10,6 +11,8 @@ import { addDays } from './domain/case';
 import { mexicoDay } from './lib/clock';
 import { forgetUnreferencedBlobs } from './storage/cleanup';
 import { forgetExpiredUploads, keepAttachments } from './storage/uploads';
+import { eraseDueCases, purgeErasedBlobs } from './storage/retention';
+import { retentionPolicy } from './domain/retention';
 import { sendDigests } from './notify/digest';
 import { publicSnapshot, trendsSnapshot } from './trends/snapshot';
 
@@ -21,7 +24,10 @@ export async function forgetExpiredChallenges(db: D1Database, today = mexicoDay(
 
 /** Runs every job even if one fails, then fails the run if any did. */
 export async function scheduled(_controller: ScheduledController, env: Env): Promise<void> {
+  const today = mexicoDay();
   const results = await Promise.allSettled([
+    // Erased cases leave tombstones the figures still count, so this may run beside the snapshots.
+    eraseDueCases(env.DB, retentionPolicy(env), today).then(() => purgeErasedBlobs(env.DB, env.BLOBS)),
     forgetExpiredChallenges(env.DB),
     forgetExpiredUploads(env.DB),
     keepAttachments(env.DB, env.BLOBS),

@@ -30,6 +30,12 @@ export interface CaseSummary {
   closedDay: string | null;
   /** The worker's answers released since this reader last opened the case. */
   newAnswers: number;
+  /** A legal hold's reason code, or null (src/domain/retention.ts). */
+  holdReason: string | null;
+  lastActivityDay: string | null;
+  /** The plant's retention overrides, null for the deployment's. */
+  retentionClosedDays: number | null;
+  retentionIdleDays: number | null;
   categories: string[];
   tags: string[];
   /** The content key sealed to this reader's key, or null if the report was sealed to other keys. */
@@ -47,8 +53,8 @@ const toSummary = (r: CaseRow): CaseSummary => ({
   tags: r.tags ? r.tags.split(',').sort() : [],
 });
 
-/** Reports a reader may see. Parameters ?1 = role, ?2 = key id. */
-const IN_SCOPE = `(
+/** Reports a reader may see (never an erased case's tombstone). Parameters ?1 = role, ?2 = key id. */
+const IN_SCOPE = `r.erased_day IS NULL AND (
   (?1 = 'monitor' AND r.send_to IN ('monitor', 'both')
       AND r.facility_id IN (SELECT rf.facility_id FROM recipient_facilities rf WHERE rf.key_id = ?2))
   OR (?1 = 'official' AND r.send_to IN ('authority', 'both') AND EXISTS (
@@ -67,7 +73,8 @@ const selectCase = (released: string) => `
   SELECT r.id, r.facility_id AS facilityId, f.name AS facilityName, r.channel, r.send_to AS sendTo,
          ${NEW_ANSWERS.replace('RELEASED', released)} AS newAnswers,
          r.received_day AS receivedDay, r.status, r.severity, r.assignee, r.first_reply_day AS firstReplyDay,
-         r.closed_day AS closedDay,
+         r.closed_day AS closedDay, r.hold_reason AS holdReason, r.last_activity_day AS lastActivityDay,
+         f.retention_closed_days AS retentionClosedDays, f.retention_idle_days AS retentionIdleDays,
          (SELECT group_concat(category) FROM report_categories c WHERE c.report_id = r.id) AS categories,
          (SELECT group_concat(tag) FROM report_tags t WHERE t.report_id = r.id) AS tags,
          w.sealed
@@ -82,6 +89,8 @@ export interface CaseFilter {
   overdue?: boolean;
   /** Only cases with answers from the worker this reader has not seen. */
   newAnswers?: boolean;
+  /** Only cases on legal hold. */
+  held?: boolean;
   today: string;
   /** The last release that has passed: nothing stamped later is listed or counted. */
   released: string;
@@ -106,6 +115,7 @@ export async function listCases(db: D1Database, reader: ReaderSession, f: CaseFi
   const newAnswers = NEW_ANSWERS.replace('RELEASED', released);
   const scoped = `${IN_SCOPE} AND r.release_at <= ${released}`;
   if (f.newAnswers) where.push(`${newAnswers} > 0`);
+  if (f.held) where.push('r.hold_reason IS NOT NULL');
   const clause = where.join(' AND ');
   const counted = params.length;
   const [rows, count, unread] = await db.batch([
@@ -223,6 +233,7 @@ export async function storeMessage(s: Sodium, db: D1Database, blobs: KVNamespace
          SELECT ?1, coalesce(max(seq), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM messages WHERE report_id = ?1`,
       )
       .bind(m.reportId, m.id, m.kind, m.authorRole, m.authorKey, m.day, bodyKey, m.releaseAt),
+    db.prepare('UPDATE reports SET last_activity_day = ?2 WHERE id = ?1').bind(m.reportId, m.day),
     ...m.keys.map((k) =>
       db.prepare('INSERT INTO wrapped_keys (report_id, message_id, key_id, sealed) VALUES (?1, ?2, ?3, ?4)').bind(m.reportId, m.id, k.keyId, k.sealed),
     ),
@@ -269,7 +280,8 @@ export async function applyTriage(db: D1Database, reportId: string, change: Tria
     for (const tag of change.tags) statements.push(db.prepare('INSERT INTO report_tags (report_id, tag) VALUES (?1, ?2)').bind(reportId, tag));
     statements.push(event('tags', change.tags.join(',')));
   }
-  if (statements.length) await db.batch(statements);
+  // Any change is activity: the idle rule of retention counts from it (src/domain/retention.ts).
+  if (statements.length) await db.batch([...statements, db.prepare('UPDATE reports SET last_activity_day = ?2 WHERE id = ?1').bind(reportId, day)]);
 }
 
 /** The monitors serving a facility (for assignment). */

@@ -134,8 +134,10 @@ export async function loadTrendRows(db: D1Database, weeks: string[], today: stri
               count(*) AS n, sum(r.record_key) AS k
          FROM reports r INDEXED BY reports_unopened
         WHERE r.status = 'new' AND ${COMPANY_CHANNEL} AND r.first_reply_day IS NULL AND r.received_day < ?3
-          AND NOT EXISTS (SELECT 1 FROM audit_log a INDEXED BY audit_log_views
-                           WHERE a.report_id = r.id AND a.action = 'view' AND a.role = 'monitor' AND a.outcome = 'ok')
+          AND CASE WHEN r.erased_day IS NULL
+                   THEN NOT EXISTS (SELECT 1 FROM audit_log a INDEXED BY audit_log_views
+                                     WHERE a.report_id = r.id AND a.action = 'view' AND a.role = 'monitor' AND a.outcome = 'ok')
+                   ELSE r.monitor_viewed = 0 END -- an erased case's tombstone kept whether it had been opened
         GROUP BY 1, 2`),
   ]);
   const rows = <T>(i: number) => results[i]!.results as T[];

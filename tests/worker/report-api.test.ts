@@ -16,13 +16,15 @@ describe('report submission', () => {
     const json = (await res.json()) as { reportId: string; receivedDay: string; duplicate: boolean };
     expect(json).toMatchObject({ reportId: body.reportId, duplicate: false });
     expect(json.receivedDay).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    expect(await storedTrace(body.reportId)).toEqual({ reports: 1, categories: 2, keys: 3, blob: 1 }) // monitor, official and the worker's own mailbox;
+    expect(await storedTrace(body.reportId)).toEqual({ reports: 1, categories: 2, keys: 3, blob: 1 }); // monitor, official and the worker's own mailbox
     expect((await env.BLOBS.list({ prefix: `report/${body.reportId}/` })).keys).toEqual([]);
 
     const row = await env.DB.prepare('SELECT * FROM reports WHERE id = ?1').bind(body.reportId).first<Record<string, unknown>>();
     expect(row).toMatchObject({ facility_id: f.id, channel: 'web', send_to: 'both', status: 'new', mailbox_id: body.mailbox.id });
     expect(Object.keys(row!).sort()).toEqual(
-      ['assignee', 'body_digest', 'body_key', 'channel', 'closed_day', 'facility_id', 'first_reply_day', 'id', 'mailbox_box_pk', 'mailbox_id', 'mailbox_sign_pk', 'received_day', 'record_key', 'release_at', 'send_to', 'severity', 'status'].sort(),
+      // Days and flags only, never a time of day (retention's columns included).
+      ['assignee', 'body_digest', 'body_key', 'channel', 'closed_day', 'erase_requested', 'erased_day', 'facility_id', 'first_reply_day', 'hold_reason', 'id',
+        'last_activity_day', 'mailbox_box_pk', 'mailbox_id', 'mailbox_sign_pk', 'monitor_viewed', 'received_day', 'record_key', 'release_at', 'send_to', 'severity', 'status'].sort(),
     );
     // Its random record key (src/trends/cellkey.ts), set in the same batch.
     expect(Number.isInteger(row!.record_key) && (row!.record_key as number) >= 0 && (row!.record_key as number) < 2 ** 32).toBe(true);
@@ -56,7 +58,7 @@ describe('report submission', () => {
     const again = await post(body);
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ reportId: body.reportId, duplicate: true });
-    expect(await storedTrace(body.reportId)).toEqual({ reports: 1, categories: 2, keys: 3, blob: 1 }) // monitor, official and the worker's own mailbox;
+    expect(await storedTrace(body.reportId)).toEqual({ reports: 1, categories: 2, keys: 3, blob: 1 }); // monitor, official and the worker's own mailbox
   });
 
   it('should store concurrent copies of one submission exactly once', async () => {
@@ -66,7 +68,7 @@ describe('report submission', () => {
     const statuses = (await Promise.all(Array.from({ length: 6 }, () => post(body)))).map((r) => r.status).sort();
     expect(statuses.filter((x) => x === 201)).toHaveLength(1);
     expect(statuses.every((x) => x === 200 || x === 201)).toBe(true);
-    expect(await storedTrace(body.reportId)).toEqual({ reports: 1, categories: 2, keys: 3, blob: 1 }) // monitor, official and the worker's own mailbox;
+    expect(await storedTrace(body.reportId)).toEqual({ reports: 1, categories: 2, keys: 3, blob: 1 }); // monitor, official and the worker's own mailbox
   });
 
   it('should refuse a different report under an id already used, and keep the first', async () => {

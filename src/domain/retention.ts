@@ -1,0 +1,41 @@
+/**
+ * @module How long a case is kept (docs/privacy.md). A closed case is erased `closedDays` after it
+ * closed; a case nobody moved for `idleDays` counts as closed for lack of activity that day, and is
+ * erased `closedDays` after that. A legal hold stops both until it is lifted.
+ */
+import { addDays, FINAL_STATUSES, type Status } from './case';
+
+export interface RetentionPolicy {
+  closedDays: number;
+  idleDays: number;
+}
+
+/** Defaults: half a year after closing is enough to appeal or reopen; two idle years end a case. */
+export const DEFAULT_RETENTION: RetentionPolicy = { closedDays: 180, idleDays: 730 };
+
+/** The deployment's policy from its settings, then a plant's own overrides. */
+export function retentionPolicy(
+  env: { RETENTION_CLOSED_DAYS?: string; RETENTION_IDLE_DAYS?: string },
+  plant: { closedDays?: number | null; idleDays?: number | null } = {},
+): RetentionPolicy {
+  const setting = (v: string | undefined, fallback: number) => (v && Number.isInteger(Number(v)) && Number(v) > 0 ? Number(v) : fallback);
+  return {
+    closedDays: plant.closedDays ?? setting(env.RETENTION_CLOSED_DAYS, DEFAULT_RETENTION.closedDays),
+    idleDays: plant.idleDays ?? setting(env.RETENTION_IDLE_DAYS, DEFAULT_RETENTION.idleDays),
+  };
+}
+
+/** The day a case will be erased if nothing changes, or null while it is on hold. */
+export function eraseDay(
+  c: { status: Status; closedDay: string | null; lastActivityDay: string | null; receivedDay: string; held: boolean },
+  policy: RetentionPolicy,
+): string | null {
+  if (c.held) return null;
+  const idleClose = addDays(c.lastActivityDay ?? c.receivedDay, policy.idleDays);
+  const closed = FINAL_STATUSES.includes(c.status) && c.closedDay ? c.closedDay : null;
+  const closes = closed && closed < idleClose ? closed : idleClose;
+  return addDays(closes, policy.closedDays);
+}
+
+export const HOLD_REASONS = ['court_order', 'investigation', 'complaint'] as const;
+export type HoldReason = (typeof HOLD_REASONS)[number];
