@@ -9,6 +9,7 @@
  *   npm run keys -- facility --id ID --name NAME --short CODE --email LOCAL --state S --municipality M --sector SECTOR [--remote]
  *   npm run keys -- sign [--yes] [--remote]
  *   npm run keys -- notify --key KEY_ID (--email ADDRESS | --clear) [--remote]
+ *   npm run keys -- retention --facility ID (--closed-days N | --idle-days N | --default) [--remote]
  *   npm run keys -- list [--remote]
  *
  * Local commands use .wrangler/state (or --persist-to DIR); --remote goes through wrangler.
@@ -191,6 +192,29 @@ async function main() {
       case 'sign':
         await resign(target);
         break;
+      case 'retention': {
+        // A plant's own retention (docs/privacy.md); --default goes back to the deployment's.
+        const id = need('facility');
+        const days = (name: string) => {
+          const v = option(name);
+          if (v === undefined) return undefined;
+          if (!/^[1-9]\d{0,4}$/.test(v)) fail(`--${name} must be a whole number of days`);
+          return Number(v);
+        };
+        const closed = flag('default') ? null : days('closed-days');
+        const idle = flag('default') ? null : days('idle-days');
+        if (closed === undefined && idle === undefined) fail('give --closed-days N, --idle-days N or --default');
+        const [row] = await target.query<{ id: string }>('SELECT id FROM facilities WHERE id = ?1', [id]);
+        if (!row) fail(`no facility ${id}`);
+        await target.run([
+          {
+            sql: 'UPDATE facilities SET retention_closed_days = CASE WHEN ?2 = -1 THEN retention_closed_days ELSE ?3 END, retention_idle_days = CASE WHEN ?4 = -1 THEN retention_idle_days ELSE ?5 END WHERE id = ?1',
+            params: [id, closed === undefined ? -1 : 0, closed ?? null, idle === undefined ? -1 : 0, idle ?? null],
+          },
+        ]);
+        console.log(`retention of ${id}: closed cases kept ${closed === null ? 'the default' : (closed ?? 'unchanged')} days, idle cases ${idle === null ? 'the default' : (idle ?? 'unchanged')} days`);
+        break;
+      }
       case 'notify': {
         // Where the reader's daily digest goes (src/notify/digest.ts); --clear stops it.
         const key = need('key');
@@ -210,7 +234,7 @@ async function main() {
         break;
       }
       default:
-        fail('usage: npm run keys -- admin-init|keygen|register|retire|facility|sign|notify|list ... (see scripts/keys.ts)');
+        fail('usage: npm run keys -- admin-init|keygen|register|retire|facility|sign|notify|retention|list ... (see scripts/keys.ts)');
     }
   } finally {
     await target.close();

@@ -25,6 +25,7 @@ interface CaseDetail {
   monitors: Array<{ keyId: string; label: string }>;
   sealTo: { reply: Array<{ keyId: string; boxPk: string }>; note: Array<{ keyId: string; boxPk: string }> };
   readers: SignedReaderList | null;
+  retention: { eraseDay: string | null; holdReason: string | null; policy: { closedDays: number } };
 }
 
 const PAGE_SIZE = 200;
@@ -65,6 +66,10 @@ async function start() {
   $<HTMLFormElement>('triage').addEventListener('submit', (e) => {
     e.preventDefault();
     void saveTriage();
+  });
+  $<HTMLFormElement>('hold').addEventListener('submit', (e) => {
+    e.preventDefault();
+    void saveHold();
   });
   $('send-reply').addEventListener('click', () => void sendMessage('reply'));
   $('reply').addEventListener('input', () => armedReply !== undefined && disarmReply());
@@ -130,6 +135,7 @@ async function signIn() {
     $('app').hidden = false;
     $('signed-in-as').textContent = msg('console.signed_in_as', { label: reader.label, role: msg(`console.role_${reader.role}`) });
     if (reader.role !== 'monitor') $('triage').hidden = true;
+    $('hold').hidden = reader.role !== 'official'; // a legal hold is the authority's to set
     if (reader.role === 'official') startTrends({ lang, token: () => token });
     const session = await api<{ facilities: Array<{ id: string; name: string }>; today: string }>('/session');
     today = session.today;
@@ -213,6 +219,7 @@ async function showCase(id: string, focus = true) {
     // A "Guardado." or "Enviado." said about another case must not stay on screen.
     $('triage-status-msg').textContent = '';
     $('message-status').textContent = '';
+    $('hold-status').textContent = '';
     disarmReply();
   }
   openCaseId = id;
@@ -235,6 +242,10 @@ async function showCase(id: string, focus = true) {
   );
 
   if (trust.mailbox === 'unchecked') facts.append(el('li', msg('console.mailbox_unchecked')));
+  const kept = detail.retention;
+  if (kept.holdReason) facts.append(el('li', msg('console.held', { reason: msg(`hold_reason.${kept.holdReason}`) })));
+  else if (kept.eraseDay) facts.append(el('li', msg('console.erase_on', { day: kept.eraseDay, closed: kept.policy.closedDays })));
+  $<HTMLSelectElement>('hold-reason').value = kept.holdReason ?? '';
   if (c.newAnswers > 0) facts.prepend(el('li', msg('console.new_answers_case', { count: c.newAnswers }), { class: 'new-answer' }));
   const fields = $('report-fields');
   fields.replaceChildren();
@@ -267,6 +278,17 @@ async function showCase(id: string, focus = true) {
 
   renderThread(s, keys, trust, c, detail.messages);
   if (focus) $('case-view').focus();
+}
+
+async function saveHold() {
+  if (!openCaseId) return;
+  try {
+    await api(`/cases/${openCaseId}/hold`, { reason: $<HTMLSelectElement>('hold-reason').value || null });
+    await showCase(openCaseId, false);
+    $('hold-status').textContent = msg('console.hold_saved');
+  } catch (error) {
+    $('hold-status').textContent = error instanceof ApiProblem ? error.message : msg('errors.network');
+  }
 }
 
 async function saveTriage() {

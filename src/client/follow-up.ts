@@ -37,7 +37,7 @@ interface ThreadMessage {
   sealed: string | null;
 }
 interface Thread {
-  case: { id: string; facilityId: string; sendTo: SendTo; status: string; receivedDay: string };
+  case: { id: string; facilityId: string; sendTo: SendTo; status: string; receivedDay: string; eraseDay: string | null; held: boolean };
   messages: ThreadMessage[];
   sealTo: Array<{ keyId: string; boxPk: string }>;
   /** The administrator's signed list of the plant's readers: whom answers go to, whose replies are genuine. */
@@ -84,6 +84,7 @@ async function start() {
   });
   form.addEventListener('submit', (e) => e.preventDefault());
   $('send-answer').addEventListener('click', () => void sendAnswer());
+  $('erase-case').addEventListener('click', () => void eraseMyCase());
   $('close-case').addEventListener('click', (e) => {
     e.preventDefault();
     forget();
@@ -135,6 +136,7 @@ async function loadThread() {
   const shown = current.case.status === 'new' && answered ? 'acknowledged' : current.case.status;
   $('case-status').textContent = msg(`status.${shown}`);
   $('case-received').textContent = msg('followup.received', { day: formatDay(current.case.receivedDay, lang) });
+  $('case-erase').textContent = current.case.held ? msg('followup.erase_held') : current.case.eraseDay ? msg('followup.erase_on', { day: formatDay(current.case.eraseDay, lang) }) : '';
   renderThread(current);
 }
 
@@ -236,6 +238,36 @@ function answerReaders(thread: Thread) {
   const served = thread.sealTo.map((r) => r.keyId).sort().join();
   if (!readerList || !chosen || served !== recipients.map((r) => r.keyId).sort().join()) throw new ApiProblem(msg('errors.readers_unverified'), 0, 'readers_unverified');
   return recipients;
+}
+
+/** Erases the case, asked twice: the first press explains, the second erases. */
+let eraseArmed = false;
+async function eraseMyCase() {
+  const button = $<HTMLButtonElement>('erase-case');
+  const status = $('erase-status');
+  if (!mailbox) return;
+  if (!eraseArmed) {
+    eraseArmed = true;
+    button.textContent = msg('followup.erase_confirm');
+    status.textContent = msg('followup.erase_confirm_hint');
+    return;
+  }
+  button.disabled = true;
+  try {
+    const result = await requestJson<{ erased: boolean; held: boolean }>(`/api/mailbox/erase?lang=${lang}`, { body: await proof('erase') });
+    if (result.erased) {
+      forget();
+      $('case').hidden = true;
+      form.hidden = false;
+      status.textContent = '';
+      $('status').textContent = msg('followup.erased');
+      codeField.focus();
+    } else status.textContent = msg('followup.erase_waits');
+  } catch (error) {
+    status.textContent = error instanceof ApiProblem ? error.message : msg('followup.network');
+  } finally {
+    button.disabled = false;
+  }
 }
 
 function forget() {

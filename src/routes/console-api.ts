@@ -22,9 +22,10 @@ import { recordAudit } from '../storage/audit';
 import { getSealedText, getSealedTexts } from '../storage/blobs';
 import { applyTriage, bodyKeysInScope, facilityMonitors, listCases, openCase, storeMessage, threadFor } from '../storage/cases';
 import { markAnswersSeen } from '../storage/case-reads';
+import { eraseDay, retentionPolicy } from '../domain/retention';
 import { getSignedReaderList } from '../storage/reader-lists';
 import { readersOf, sealedToExactly } from '../storage/recipients';
-import { bodiesSchema, caseFilterSchema, hexId, messageSchema, signinChallengeSchema, signinSchema, triageSchema } from './console-schemas';
+import { bodiesSchema, caseFilterSchema, hexId, holdSchema, messageSchema, signinChallengeSchema, signinSchema, triageSchema } from './console-schemas';
 import { limitBody } from '../lib/body-limit';
 
 export type ConsoleEnv = AppEnv & { Variables: { reader: ReaderSession; token: string } };
@@ -159,6 +160,7 @@ consoleApi.use('/signout', requireReader);
 consoleApi.use('/cases', requireReader);
 consoleApi.use('/cases/*', requireReader);
 consoleApi.use('/bodies', requireReader);
+consoleApi.use('/holds', requireReader);
 
 consoleApi.post('/signout', async (c) => {
   await endSession(c.env.STATE, await loadSodium(), c.get('token'));
@@ -236,6 +238,9 @@ consoleApi.get('/cases/:id', async (c) => {
   // Opened: its answers are seen (the summary above still says how many were new, for the page).
   await markAnswersSeen(c.env.DB, reader.keyId, id, released(c)).run();
   await audit(c, 'view', id, 'ok');
+  const k = access.case;
+  const policy = retentionPolicy(c.env, { closedDays: k.retentionClosedDays, idleDays: k.retentionIdleDays });
+  const retention = { eraseDay: eraseDay({ ...k, held: k.holdReason !== null }, policy), holdReason: k.holdReason, policy };
   const toKey = ({ keyId, boxPk }: { keyId: string; boxPk: string }) => ({ keyId, boxPk });
   return c.json({
     case: access.case,
@@ -250,7 +255,33 @@ consoleApi.get('/cases/:id', async (c) => {
     },
     // The console seals and verifies against this list only once it checks the administrator's signature.
     readers: readerList,
+    retention,
   });
+});
+
+/**
+ * A legal hold: an official puts a case in their jurisdiction on hold (a reason code, audited),
+ * which stops its erasure until lifted. Monitors cannot: the company must not keep a worker's words.
+ */
+consoleApi.post('/cases/:id/hold', limitBody(1024), zValidator('json', holdSchema, invalid), async (c) => {
+  const id = c.req.param('id');
+  const reader = c.get('reader');
+  if (!hexId.safeParse(id).success) return apiError(c, 400, 'invalid');
+  const access = await openCase(c.env.DB, reader, id, released(c));
+  if (access === 'missing') return deny(c, 404, 'not_found', 'hold', id);
+  if (reader.role !== 'official') return deny(c, 403, 'forbidden', 'hold', id);
+  const { reason } = c.req.valid('json');
+  await c.env.DB.prepare('UPDATE reports SET hold_reason = ?2 WHERE id = ?1').bind(id, reason).run();
+  await audit(c, reason ? 'hold' : 'unhold', id, 'ok', reason);
+  return c.json({ ok: true, holdReason: reason });
+});
+
+/** The cases on hold in the official's jurisdiction. */
+consoleApi.get('/holds', async (c) => {
+  const reader = c.get('reader');
+  if (reader.role !== 'official') return deny(c, 403, 'forbidden', 'holds', null);
+  const { cases } = await listCases(c.env.DB, reader, { held: true, today: mexicoDay(), released: released(c), limit: 200, offset: 0 });
+  return c.json({ holds: cases.map((k) => ({ id: k.id, facilityName: k.facilityName, receivedDay: k.receivedDay, holdReason: k.holdReason })) });
 });
 
 /** One encrypted chunk of an attachment; every chunk read is an audited download (detail: attachment/chunk). */

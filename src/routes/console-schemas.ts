@@ -3,6 +3,7 @@
  */
 import { z } from 'zod';
 import { CATEGORIES } from '../domain/report';
+import { HOLD_REASONS } from '../domain/retention';
 import { MAX_TAG_LENGTH, MAX_TAGS, SEVERITIES, STATUSES, TAG_PATTERN } from '../domain/case';
 
 const b64url = (min: number, max: number) => z.string().min(min).max(max).regex(/^[A-Za-z0-9_-]+$/);
@@ -22,6 +23,9 @@ export const caseFilterSchema = z.strictObject({
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   lang: z.enum(['es', 'en']).optional(),
 });
+
+/** Put on hold with a reason code, or lift it with null. */
+export const holdSchema = z.strictObject({ reason: z.enum(HOLD_REASONS).nullable() });
 
 export const bodiesSchema = z.strictObject({ ids: z.array(hexId).min(1).max(200) });
 

@@ -8,8 +8,11 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { fromB64, isPlausibleBodyLength, mailboxMessage, toB64, verifyProof, type Sodium } from '../crypto';
 import { issueChallenge, verifyChallenge } from '../lib/challenge';
-import { nowSeconds, releaseClock } from '../lib/clock';
+import { mexicoDay, nowSeconds, releaseClock } from '../lib/clock';
 import { releaseDay } from '../domain/release';
+import { eraseDay, retentionPolicy } from '../domain/retention';
+import type { Status } from '../domain/case';
+import { eraseCase } from '../storage/retention';
 import { apiError, type AppEnv } from '../lib/http';
 import { loadSodium } from '../lib/sodium';
 import { getSealedText } from '../storage/blobs';
@@ -47,16 +50,30 @@ interface MailboxCase {
   bodyKey: string;
   /** The report's content key sealed to the mailbox (reports sent since format 2), so the worker can read what they sent. */
   reportSealed: string | null;
+  closedDay: string | null;
+  lastActivityDay: string | null;
+  holdReason: string | null;
+  retentionClosedDays: number | null;
+  retentionIdleDays: number | null;
 }
+
+/** When the case will be erased if nothing changes (null while on hold), for the worker to see. */
+const eraseDayOf = (env: AppEnv['Bindings'], k: MailboxCase) =>
+  eraseDay(
+    { status: k.status as Status, closedDay: k.closedDay, lastActivityDay: k.lastActivityDay, receivedDay: k.receivedDay, held: k.holdReason !== null },
+    retentionPolicy(env, { closedDays: k.retentionClosedDays, idleDays: k.retentionIdleDays }),
+  );
 
 /** The case behind a signed request, or null: same queries and one signature check either way. */
 async function provenCase(env: AppEnv['Bindings'], s: Sodium, p: { mailboxId: string; challenge: string; signature: string }, action: string) {
   const check = verifyChallenge(s, env.POW_SECRET, p.challenge, nowSeconds(), MAILBOX);
   const row = await env.DB.prepare(
     `SELECT r.id, r.facility_id AS facilityId, r.send_to AS sendTo, r.status, r.received_day AS receivedDay, r.mailbox_sign_pk AS signPk,
-            r.body_key AS bodyKey, w.sealed AS reportSealed
-       FROM reports r LEFT JOIN wrapped_keys w ON w.report_id = r.id AND w.message_id = r.id AND w.key_id = 'mailbox'
-      WHERE r.mailbox_id = ?1`,
+            r.body_key AS bodyKey, w.sealed AS reportSealed, r.closed_day AS closedDay, r.last_activity_day AS lastActivityDay,
+            r.hold_reason AS holdReason, f.retention_closed_days AS retentionClosedDays, f.retention_idle_days AS retentionIdleDays
+       FROM reports r JOIN facilities f ON f.id = r.facility_id
+       LEFT JOIN wrapped_keys w ON w.report_id = r.id AND w.message_id = r.id AND w.key_id = 'mailbox'
+      WHERE r.mailbox_id = ?1 AND r.erased_day IS NULL`,
   )
     .bind(p.mailboxId)
     .first<MailboxCase>();
@@ -89,7 +106,15 @@ mailboxApi.post('/thread', rateLimited(() => 'mailbox:thread'), limitBody(4 * 10
       }),
   );
   return c.json({
-    case: { id: found.id, facilityId: found.facilityId, sendTo: found.sendTo, status: found.status, receivedDay: found.receivedDay },
+    case: {
+      id: found.id,
+      facilityId: found.facilityId,
+      sendTo: found.sendTo,
+      status: found.status,
+      receivedDay: found.receivedDay,
+      eraseDay: eraseDayOf(c.env, found),
+      held: found.holdReason !== null,
+    },
     // What the worker sent, sealed to their own mailbox too: the page shows it, and takes from it who may read the case.
     report: found.reportSealed && reportBody ? { body: reportBody, sealed: found.reportSealed } : null,
     messages,
@@ -97,6 +122,19 @@ mailboxApi.post('/thread', rateLimited(() => 'mailbox:thread'), limitBody(4 * 10
     // The page seals to, and trusts signatures of, readers on this list only once it checks the administrator's signature.
     readers: readerList,
   });
+});
+
+/**
+ * The worker closes and erases their own case (confirmed twice on the page): the same erasure as
+ * retention's. A case on legal hold is erased as soon as the hold is lifted. After it, the code
+ * opens nothing, exactly like a code that never existed.
+ */
+mailboxApi.post('/erase', rateLimited(() => 'mailbox:erase'), limitBody(4 * 1024), zValidator('json', threadSchema, invalid), async (c) => {
+  const s = await loadSodium();
+  const found = await provenCase(c.env, s, c.req.valid('json'), 'erase');
+  if (!found) return apiError(c, 404, 'case_not_found');
+  const outcome = await eraseCase(c.env.DB, found.id, mexicoDay());
+  return c.json({ erased: outcome === 'erased', held: outcome === 'held' });
 });
 
 /** The worker's answer, sealed to the mailbox (so they can read it back) and to the case's readers. */

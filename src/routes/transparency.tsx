@@ -16,6 +16,7 @@ import { transparencyView } from '../trends/transparency';
 import { addMonths } from '../trends/weeks';
 import { Layout } from '../views/layout';
 import { Transparency } from '../views/transparency';
+import { retentionPolicy } from '../domain/retention';
 
 export const transparencyPages = new Hono<AppEnv>();
 
@@ -42,7 +43,7 @@ transparencyPages.get('/transparencia', rateLimited(() => 'transparencia'), asyn
       quickExitUrl={c.env.QUICK_EXIT_URL}
       stylesheets={['/assets/trends.css']}
     >
-      <Transparency t={t} lang={language} view={view} auditHead={head} />
+      <Transparency t={t} lang={language} view={view} auditHead={head} retention={retentionPolicy(c.env)} />
     </Layout>,
   );
 });

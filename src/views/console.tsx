@@ -7,6 +7,7 @@ import { SEVERITIES, STATUSES } from '../domain/case';
 import { CATEGORIES, LIMITS, SEND_TO, WHEN } from '../domain/report';
 import { ClientMessages } from './client-messages';
 import { TRENDS_CLIENT_KEYS, TrendsView } from './trends';
+import { HOLD_REASONS } from '../domain/retention';
 
 /** Labels the script needs at run time. */
 const CLIENT_KEYS = [
@@ -23,9 +24,10 @@ const CLIENT_KEYS = [
     'tags_invalid', 'open_attachment', 'attachment_cleaned', 'attachment_not_cleaned', 'download', 'attachments_heading',
     'not_verified', 'signed_by', 'mailbox_mismatch', 'mailbox_unchecked', 'new_answers', 'new_answers_count', 'new_answers_case',
     'author_worker', 'author_monitor', 'author_official', 'note_audience', 'reply_audience', 'confirm_reply', 'confirm_reply_hint',
-    'reply_sent', 'note_saved', 'send_reply',
+    'reply_sent', 'note_saved', 'send_reply', 'erase_on', 'held', 'hold_saved',
   ].map((k) => `console.${k}`),
   'errors.readers_unverified',
+  ...HOLD_REASONS.map((r) => `hold_reason.${r}`),
   'errors.network',
   'errors.unavailable',
   'errors.unauthenticated',
@@ -138,6 +140,18 @@ export function Console({ t, lang }: { t: TFunction; lang: string }) {
             <button type="submit" class="secondary">{t('console.save')}</button>
           </form>
           <p id="triage-status-msg" role="status" aria-live="polite"></p>
+
+          <form id="hold" hidden>
+            <label>
+              {t('console.hold_label')}
+              <select id="hold-reason">
+                <option value="">{t('console.hold_none')}</option>
+                {HOLD_REASONS.map((r) => <option value={r}>{t(`hold_reason.${r}`)}</option>)}
+              </select>
+            </label>
+            <button type="submit" class="secondary">{t('console.hold_save')}</button>
+            <p id="hold-status" role="status" aria-live="polite"></p>
+          </form>
 
           <h3>{t('console.thread_heading')}</h3>
           <ol id="case-thread" class="thread"></ol>

@@ -16,6 +16,13 @@ const CLIENT_MESSAGES = [
   'followup.from_official',
   'followup.from_worker',
   'followup.not_verified',
+  'followup.erase_on',
+  'followup.erase_button',
+  'followup.erase_held',
+  'followup.erase_confirm',
+  'followup.erase_confirm_hint',
+  'followup.erased',
+  'followup.erase_waits',
   'followup.sent_to',
   'send_to.monitor.label',
   'send_to.authority.label',
@@ -70,6 +77,7 @@ export function FollowUp({ t, lang }: { t: TFunction; lang: string }) {
         <p id="case-status-label">{t('followup.status_label')}</p>
         <p id="case-status" class="fixed"></p>
         <p id="case-received"></p>
+        <p id="case-erase"></p>
         <details id="sent" hidden>
           <summary>{t('followup.sent_heading')}</summary>
           <p id="sent-to"></p>
@@ -87,6 +95,14 @@ export function FollowUp({ t, lang }: { t: TFunction; lang: string }) {
           {t('followup.send_answer')}
         </button>
         <p id="answer-status" class="status" role="status" aria-live="polite"></p>
+        <details id="erase">
+          <summary>{t('followup.erase_heading')}</summary>
+          <p>{t('followup.erase_explain')}</p>
+          <button type="button" id="erase-case" class="secondary">
+            {t('followup.erase_button')}
+          </button>
+          <p id="erase-status" class="status" role="status" aria-live="polite"></p>
+        </details>
         <p>
           <a class="secondary" href={`/seguimiento?lang=${lang}`} id="close-case">
             {t('followup.close')}

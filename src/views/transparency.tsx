@@ -2,11 +2,12 @@
  * @module The public transparency page: per facility and month, what the channel received, how
  * fast it acknowledged, how cases ended. Every count is already suppressed. HTML only.
  */
+import type { RetentionPolicy } from '../domain/retention';
 import type { TFunction } from 'i18next';
 import type { TransparencyView } from '../trends/transparency';
 import { CountsTable, Svg } from './trends-table';
 
-export function Transparency({ t, lang, view, auditHead }: { t: TFunction; lang: string; view: TransparencyView; auditHead: { day: string; hash: string } }) {
+export function Transparency({ t, lang, view, auditHead, retention }: { t: TFunction; lang: string; view: TransparencyView; auditHead: { day: string; hash: string }; retention: RetentionPolicy }) {
   return (
     <div class="transparency">
       <h1>{t('transparency.title')}</h1>
@@ -38,6 +39,8 @@ export function Transparency({ t, lang, view, auditHead }: { t: TFunction; lang:
           <li>{n}</li>
         ))}
       </ul>
+      <h2>{t('transparency.retention_heading')}</h2>
+      <p>{t('transparency.retention', { closed: retention.closedDays, idle: retention.idleDays })}</p>
       <h2>{t('transparency.audit_heading')}</h2>
       <p class="audit-head">
         {t('transparency.audit_head')}

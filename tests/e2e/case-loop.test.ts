@@ -221,6 +221,9 @@ describe('report → triage → reply → worker reads and answers → monitor s
     // Days as people write them, not 2026-11-23.
     expect(await followUp.textContent('#case-received')).toMatch(/\d{1,2} de (enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre) de \d{4}/);
     expect(await followUp.textContent('#thread')).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    // When it will be erased, in plain words, in the console and on the worker's page.
+    expect(await monitor.textContent('#case-facts')).toMatch(/Se borrará el \d{4}-\d{2}-\d{2}, si nada cambia/);
+    expect(await followUp.textContent('#case-erase')).toMatch(/^Si nada cambia, tu caso se borrará el \d{1,2} de [a-z]+ de \d{4}\./);
 
     // The session ends on the server (as when the key is retired or 12 hours pass): the next action
     // wipes the keys from the page and returns to the sign-in form, which says why.
@@ -234,6 +237,17 @@ describe('report → triage → reply → worker reads and answers → monitor s
     await monitor.waitForURL(/\/console\?lang=es&fin=1$/);
     await monitor.waitForFunction(() => document.getElementById('signin-errors')!.textContent!.includes('Tu sesión terminó'));
     expect(await monitor.isVisible('#app')).toBe(false);
+
+    // The worker erases the case, asked twice; then the code opens nothing, like a wrong one.
+    await followUp.click('#erase summary');
+    await followUp.tap('#erase-case');
+    expect(await followUp.textContent('#erase-case')).toBe('Sí, borrar todo para siempre');
+    expect(await followUp.isVisible('#case')).toBe(true); // the first press only asks
+    await followUp.tap('#erase-case');
+    await followUp.waitForFunction(() => document.getElementById('status')!.textContent!.includes('Tu caso se borró'));
+    await followUp.fill('#receipt-code', code);
+    await followUp.tap('#open');
+    await followUp.waitForFunction(() => document.getElementById('errors')!.textContent!.includes('No encontramos un caso con ese código'));
     await phone.close();
     await monitorPhone.close();
   });
