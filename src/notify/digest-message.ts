@@ -20,6 +20,8 @@ export interface Digest {
   count: number;
   /** Cases with an answer from the worker the reader has not seen. */
   answers: number;
+  /** Cases retention erases within the next 14 days. */
+  erasing: number;
   /** The audit chain's head at the end of a day (64 hex chars, so the size stays fixed). */
   auditHead: { day: string; hash: string };
   origin: string;
@@ -27,12 +29,15 @@ export interface Digest {
   messageId: string;
 }
 
-function digestText(lang: Language, d: Pick<Digest, 'count' | 'answers' | 'origin' | 'auditHead'>): string {
+type DigestFacts = Pick<Digest, 'count' | 'answers' | 'erasing' | 'origin' | 'auditHead'>;
+
+function digestText(lang: Language, d: DigestFacts): string {
   const t = translator(lang);
   const { count, origin, auditHead: head } = d;
   return [
     count === 0 ? t('email.digest.none') : t('email.digest.some', { count }),
     t('email.digest.answers', { count: d.answers }),
+    t('email.digest.erasing', { count: d.erasing }),
     '',
     t('email.digest.where', { link: `${origin}/console${lang === 'en' ? '?lang=en' : ''}` }),
     '',
@@ -44,7 +49,7 @@ function digestText(lang: Language, d: Pick<Digest, 'count' | 'answers' | 'origi
 }
 
 /** The body padded with spaces to DIGEST_BODY_BYTES. */
-export function digestBody(d: Pick<Digest, 'count' | 'answers' | 'origin' | 'auditHead'>): Uint8Array {
+export function digestBody(d: DigestFacts): Uint8Array {
   const text = new TextEncoder().encode([digestText('es', d), '', '------', '', digestText('en', d), ''].join('\r\n'));
   if (text.length > DIGEST_BODY_BYTES) throw new Error('digest text longer than its padded size');
   const padded = new Uint8Array(DIGEST_BODY_BYTES).fill(0x20);

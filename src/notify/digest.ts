@@ -10,6 +10,8 @@ import type { Env } from '../env';
 import { mexicoDay, releaseClock } from '../lib/clock';
 import { loadSodium } from '../lib/sodium';
 import { auditHeadAt } from '../storage/audit';
+import { dueBy } from '../storage/retention';
+import { DEFAULT_RETENTION, retentionPolicy, type RetentionPolicy } from '../domain/retention';
 import { digestMessage } from './digest-message';
 
 /** The local part the digest comes from, at EMAIL_DOMAIN; no facility may use it. */
@@ -21,7 +23,19 @@ export interface DueDigest {
   count: number;
   /** Cases in scope with an answer from the worker this reader has not seen. */
   answers: number;
+  /** Cases in scope that retention erases within the next ERASE_WARNING_DAYS. */
+  erasing: number;
 }
+
+/** How far ahead the digest warns of erasures (docs/privacy.md). */
+export const ERASE_WARNING_DAYS = 14;
+
+/** Cases reader m may read that are due for erasure by ?4, with the default closed (?5) and idle (?6) days. */
+const ERASING_SOON = `(SELECT count(*) FROM reports r JOIN facilities f ON f.id = r.facility_id
+   WHERE CASE m.role WHEN 'monitor' THEN r.send_to IN ('monitor', 'both')
+                AND r.facility_id IN (SELECT rf.facility_id FROM recipient_facilities rf WHERE rf.key_id = m.key_id)
+              ELSE r.send_to IN ('authority', 'both') AND (m.scope_state IS NULL OR f.state = m.scope_state) END
+     AND r.release_at <= ?3 AND ${dueBy('?4', '?5', '?6')})`;
 
 /** Cases reader m may read with released answers it has not seen; ?3 is the last release. */
 const WITH_NEW_ANSWERS = `(SELECT count(*) FROM reports r JOIN facilities f ON f.id = r.facility_id
@@ -37,7 +51,7 @@ const WITH_NEW_ANSWERS = `(SELECT count(*) FROM reports r JOIN facilities f ON f
  * A monitor counts its facilities' reports sent to monitors; an official, those sent to the
  * authority in its state (or everywhere).
  */
-export async function dueDigests(db: D1Database, today: string, released: string): Promise<DueDigest[]> {
+export async function dueDigests(db: D1Database, today: string, released: string, policy: RetentionPolicy = DEFAULT_RETENTION): Promise<DueDigest[]> {
   const { results } = await db
     .prepare(
       `SELECT m.key_id AS keyId, m.notify_email AS address,
@@ -51,13 +65,14 @@ export async function dueDigests(db: D1Database, today: string, released: string
                   WHERE r.send_to IN ('authority', 'both') AND (m.scope_state IS NULL OR f.state = m.scope_state)
                     AND r.received_day >= coalesce(m.last_digest_day, ?2) AND r.received_day < ?1)
               END AS count,
-              ${WITH_NEW_ANSWERS} AS answers
+              ${WITH_NEW_ANSWERS} AS answers,
+              ${ERASING_SOON} AS erasing
          FROM recipients m
         WHERE m.status = 'active' AND m.notify_email IS NOT NULL
           AND (m.last_digest_day IS NULL OR m.last_digest_day < ?1)
         ORDER BY m.key_id`,
     )
-    .bind(today, addDays(today, -1), released)
+    .bind(today, addDays(today, -1), released, addDays(today, ERASE_WARNING_DAYS), policy.closedDays, policy.idleDays)
     .all<DueDigest>();
   return results;
 }
@@ -67,7 +82,7 @@ export async function dueDigests(db: D1Database, today: string, released: string
  * so the run shows as failed; running again sends only the ones still due.
  */
 export async function sendDigests(env: Env, today = mexicoDay()): Promise<number> {
-  const due = await dueDigests(env.DB, today, releaseClock(env.RELEASE_HOURS).last);
+  const due = await dueDigests(env.DB, today, releaseClock(env.RELEASE_HOURS).last, retentionPolicy(env));
   if (due.length === 0) return 0;
   const s = await loadSodium();
   const from = `${DIGEST_SENDER}@${env.EMAIL_DOMAIN}`;
@@ -76,7 +91,7 @@ export async function sendDigests(env: Env, today = mexicoDay()): Promise<number
   for (const d of due) {
     try {
       if (!isPlainAddress(d.address)) throw new Error('not a plain address');
-      const raw = digestMessage({ from, to: d.address, count: d.count, answers: d.answers, origin: env.PUBLIC_ORIGIN, auditHead: { day: head.day, hash: head.hash }, messageId: newMessageId(s, env.EMAIL_DOMAIN) });
+      const raw = digestMessage({ from, to: d.address, count: d.count, answers: d.answers, erasing: d.erasing, origin: env.PUBLIC_ORIGIN, auditHead: { day: head.day, hash: head.hash }, messageId: newMessageId(s, env.EMAIL_DOMAIN) });
       await env.MAILER.send(new EmailMessage(from, d.address, raw));
       await env.DB.prepare('UPDATE recipients SET last_digest_day = ?2 WHERE key_id = ?1').bind(d.keyId, today).run();
     } catch {

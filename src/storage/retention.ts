@@ -12,13 +12,17 @@ import type { RetentionPolicy } from '../domain/retention';
 const FINAL = FINAL_STATUSES.map((s) => `'${s}'`).join(', ');
 const MAPPED = '(SELECT old_id FROM erase_map)';
 
-/** Cases due: ?1 today, ?2 and ?3 the deployment's closed and idle days (a plant may override them). */
-const DUE = `r.erased_day IS NULL AND r.hold_reason IS NULL AND (
+/**
+ * The cases due for erasure by `day` (an SQL parameter), with the deployment's closed and idle days
+ * (a plant may override them); `r` is the report and `f` its facility.
+ */
+export const dueBy = (day: string, closedDays: string, idleDays: string) => `r.erased_day IS NULL AND r.hold_reason IS NULL AND (
     r.erase_requested = 1
     OR (r.status IN (${FINAL}) AND r.closed_day IS NOT NULL
-        AND r.closed_day <= date(?1, '-' || coalesce(f.retention_closed_days, ?2) || ' days'))
+        AND r.closed_day <= date(${day}, '-' || coalesce(f.retention_closed_days, ${closedDays}) || ' days'))
     OR coalesce(r.last_activity_day, r.received_day)
-        <= date(?1, '-' || (coalesce(f.retention_idle_days, ?3) + coalesce(f.retention_closed_days, ?2)) || ' days'))`;
+        <= date(${day}, '-' || (coalesce(f.retention_idle_days, ${idleDays}) + coalesce(f.retention_closed_days, ${closedDays})) || ' days'))`;
+const DUE = dueBy('?1', '?2', '?3');
 
 /** The statements that erase whatever erase_map holds, ending with it empty. `today` is ?1 where used. */
 function eraseMapped(db: D1Database, today: string): D1PreparedStatement[] {

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { deriveMailbox, fromB64, mailboxMessage, sealEnvelope, signProof, toB64, utf8, type Sodium } from '../../src/crypto';
 import { addDays } from '../../src/domain/case';
 import { DEFAULT_RETENTION } from '../../src/domain/retention';
-import { mexicoDay } from '../../src/lib/clock';
+import { mexicoDay, releaseClock } from '../../src/lib/clock';
+import { dueDigests } from '../../src/notify/digest';
 import worker from '../../src/index';
 import { verifyAuditChain } from '../../src/storage/audit';
 import { eraseDueCases, STATEMENTS_PER_ROUND } from '../../src/storage/retention';
@@ -176,5 +177,21 @@ describe('retention', () => {
     await env.DB.prepare('UPDATE reports SET hold_reason = NULL WHERE id = ?1').bind(c.reportId).run();
     await runCron();
     expect((await threadWith(s, c.code)).status).toBe(404);
+  });
+
+  it('should warn readers in the digest, as a count, of cases to be erased in the next 14 days', async () => {
+    const s = await sodium();
+    const f = await makeFacility(s);
+    const soon = await workedCase(s, f);
+    const later = await workedCase(s, f);
+    await env.DB.batch([
+      env.DB.prepare("UPDATE reports SET status = 'resolved', closed_day = ?2 WHERE id = ?1").bind(soon.reportId, addDays(mexicoDay(), -(DEFAULT_RETENTION.closedDays - 10))),
+      env.DB.prepare("UPDATE reports SET status = 'resolved', closed_day = ?2 WHERE id = ?1").bind(later.reportId, addDays(mexicoDay(), -(DEFAULT_RETENTION.closedDays - 20))),
+    ]);
+    const due = (await dueDigests(env.DB, mexicoDay(), releaseClock(env.RELEASE_HOURS).last, DEFAULT_RETENTION)).find((d) => d.keyId === f.monitor.keyId);
+    expect(due).toBeUndefined(); // no address: no digest
+    await env.DB.prepare('UPDATE recipients SET notify_email = ?2 WHERE key_id = ?1').bind(f.monitor.keyId, `r-${f.id}@monitores.example.org`).run();
+    const digest = (await dueDigests(env.DB, mexicoDay(), releaseClock(env.RELEASE_HOURS).last, DEFAULT_RETENTION)).find((d) => d.keyId === f.monitor.keyId);
+    expect(digest?.erasing).toBe(1);
   });
 });
