@@ -136,6 +136,7 @@ async function signIn() {
     $('signed-in-as').textContent = msg('console.signed_in_as', { label: reader.label, role: msg(`console.role_${reader.role}`) });
     if (reader.role !== 'monitor') $('triage').hidden = true;
     $('hold').hidden = reader.role !== 'official'; // a legal hold is the authority's to set
+    $('filter-held-label').hidden = reader.role !== 'official';
     if (reader.role === 'official') startTrends({ lang, token: () => token });
     const session = await api<{ facilities: Array<{ id: string; name: string }>; today: string }>('/session');
     today = session.today;
@@ -186,6 +187,7 @@ async function loadList(reset: boolean) {
   if (facility) params.set('facility', facility);
   if ($<HTMLInputElement>('filter-overdue').checked) params.set('overdue', '1');
   if ($<HTMLInputElement>('filter-answers').checked) params.set('answers', '1');
+  if ($<HTMLInputElement>('filter-held').checked) params.set('held', '1');
   try {
     const { cases, total, withNewAnswers } = await api<{ cases: CaseSummary[]; total: number; withNewAnswers: number }>(`/cases?${params}`);
     const readable = cases.filter((c) => c.sealed).map((c) => c.id);

@@ -189,6 +189,7 @@ consoleApi.get('/cases', zValidator('query', caseFilterSchema, invalid), async (
     facility: q.facility,
     overdue: q.overdue === '1',
     newAnswers: q.answers === '1',
+    held: q.held === '1',
     today,
     released: released(c),
     limit: q.limit,

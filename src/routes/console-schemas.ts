@@ -19,6 +19,7 @@ export const caseFilterSchema = z.strictObject({
   facility: z.string().max(64).regex(/^[a-z0-9-]+$/).optional(),
   overdue: z.enum(['1', '0']).optional(),
   answers: z.enum(['1', '0']).optional(),
+  held: z.enum(['1', '0']).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   lang: z.enum(['es', 'en']).optional(),

@@ -86,6 +86,9 @@ export function Console({ t, lang }: { t: TFunction; lang: string }) {
             <label class="check">
               <input type="checkbox" id="filter-answers" /> {t('console.filter_answers')}
             </label>
+            <label class="check" id="filter-held-label" hidden>
+              <input type="checkbox" id="filter-held" /> {t('console.filter_held')}
+            </label>
             <button type="submit" class="secondary">{t('console.apply')}</button>
           </form>
           <p id="list-count" role="status" aria-live="polite"></p>

@@ -134,6 +134,8 @@ describe('retention', () => {
     expect((await api(`/console/api/cases/${c.reportId}/hold`, { token: official, body: { reason: 'court_order' } })).status).toBe(200);
     const holds = (await (await api('/console/api/holds', { token: official })).json()) as { holds: Array<{ id: string; holdReason: string }> };
     expect(holds.holds).toContainEqual(expect.objectContaining({ id: c.reportId, holdReason: 'court_order' }));
+    const filtered = (await (await api('/console/api/cases?held=1', { token: official })).json()) as { cases: Array<{ id: string }> };
+    expect(filtered.cases.map((k) => k.id)).toEqual([c.reportId]);
     await runCron();
     expect((await threadWith(s, c.code)).status).toBe(200);
     const detail = (await (await api(`/console/api/cases/${c.reportId}`, { token: official })).json()) as { retention: { eraseDay: string | null; holdReason: string } };
