@@ -34,8 +34,16 @@ export function eraseDay(
   const idleClose = addDays(c.lastActivityDay ?? c.receivedDay, policy.idleDays);
   const closed = FINAL_STATUSES.includes(c.status) && c.closedDay ? c.closedDay : null;
   const closes = closed && closed < idleClose ? closed : idleClose;
-  return addDays(closes, policy.closedDays);
+  const byRule = addDays(closes, policy.closedDays);
+  const byAge = addDays(c.receivedDay, MAX_AGE_DAYS);
+  return byRule < byAge ? byRule : byAge;
 }
+
+/**
+ * The longest any case is kept without an official's hold, whatever happens on it: reopening or
+ * replying cannot keep a worker's words forever (docs/privacy.md).
+ */
+export const MAX_AGE_DAYS = 1095;
 
 export const HOLD_REASONS = ['court_order', 'investigation', 'complaint'] as const;
 export type HoldReason = (typeof HOLD_REASONS)[number];

@@ -12,11 +12,11 @@ import { mexicoDay, nowSeconds, releaseClock } from '../lib/clock';
 import { releaseDay } from '../domain/release';
 import { eraseDay, retentionPolicy } from '../domain/retention';
 import type { Status } from '../domain/case';
-import { eraseCase } from '../storage/retention';
+import { eraseCase, purgeErasedBlobs } from '../storage/retention';
 import { apiError, type AppEnv } from '../lib/http';
 import { loadSodium } from '../lib/sodium';
 import { getSealedText } from '../storage/blobs';
-import { storeMessage, threadFor } from '../storage/cases';
+import { activityDay, storeMessage, threadFor } from '../storage/cases';
 import { getSignedReaderList } from '../storage/reader-lists';
 import { readersOf, sealedToExactly } from '../storage/recipients';
 import { envelopeSchema, hexId } from './console-schemas';
@@ -69,13 +69,13 @@ async function provenCase(env: AppEnv['Bindings'], s: Sodium, p: { mailboxId: st
   const check = verifyChallenge(s, env.POW_SECRET, p.challenge, nowSeconds(), MAILBOX);
   const row = await env.DB.prepare(
     `SELECT r.id, r.facility_id AS facilityId, r.send_to AS sendTo, r.status, r.received_day AS receivedDay, r.mailbox_sign_pk AS signPk,
-            r.body_key AS bodyKey, w.sealed AS reportSealed, r.closed_day AS closedDay, r.last_activity_day AS lastActivityDay,
+            r.body_key AS bodyKey, w.sealed AS reportSealed, r.closed_day AS closedDay, ${activityDay('?2')} AS lastActivityDay,
             r.hold_reason AS holdReason, f.retention_closed_days AS retentionClosedDays, f.retention_idle_days AS retentionIdleDays
        FROM reports r JOIN facilities f ON f.id = r.facility_id
        LEFT JOIN wrapped_keys w ON w.report_id = r.id AND w.message_id = r.id AND w.key_id = 'mailbox'
       WHERE r.mailbox_id = ?1 AND r.erased_day IS NULL`,
   )
-    .bind(p.mailboxId)
+    .bind(p.mailboxId, releaseClock(env.RELEASE_HOURS).last)
     .first<MailboxCase>();
   const signed = verifyProof(s, fromB64(s, p.signature), mailboxMessage(p.challenge, p.mailboxId, action), row ? fromB64(s, row.signPk) : DECOY_SIGN_PK);
   return check.ok && signed && row ? row : null;
@@ -134,6 +134,8 @@ mailboxApi.post('/erase', rateLimited(() => 'mailbox:erase'), limitBody(4 * 1024
   const found = await provenCase(c.env, s, c.req.valid('json'), 'erase');
   if (!found) return apiError(c, 404, 'case_not_found');
   const outcome = await eraseCase(c.env.DB, found.id, mexicoDay());
+  // Its evidence chunks (unreadable now: their keys went with the report) go from KV at once, not in a later run.
+  if (outcome === 'erased') c.executionCtx.waitUntil(purgeErasedBlobs(c.env.DB, c.env.BLOBS, 300).catch(() => undefined));
   return c.json({ erased: outcome === 'erased', held: outcome === 'held' });
 });
 

@@ -69,11 +69,15 @@ const NEW_ANSWERS = `(
   (SELECT count(*) FROM messages m WHERE m.report_id = r.id AND m.kind = 'answer' AND m.release_at <= RELEASED)
   - coalesce((SELECT cr.answers_seen FROM case_reads cr WHERE cr.key_id = ?2 AND cr.report_id = r.id), 0))`;
 
+/** The last day the worker saw or did something on the case: a reply to them, or their released answer. */
+export const activityDay = (released: string) => `max(coalesce(r.last_activity_day, r.received_day),
+  coalesce((SELECT max(m.day) FROM messages m WHERE m.report_id = r.id AND m.kind = 'answer' AND m.release_at <= ${released}), ''))`;
+
 const selectCase = (released: string) => `
   SELECT r.id, r.facility_id AS facilityId, f.name AS facilityName, r.channel, r.send_to AS sendTo,
          ${NEW_ANSWERS.replace('RELEASED', released)} AS newAnswers,
          r.received_day AS receivedDay, r.status, r.severity, r.assignee, r.first_reply_day AS firstReplyDay,
-         r.closed_day AS closedDay, r.hold_reason AS holdReason, r.last_activity_day AS lastActivityDay,
+         r.closed_day AS closedDay, r.hold_reason AS holdReason, ${activityDay(released)} AS lastActivityDay,
          f.retention_closed_days AS retentionClosedDays, f.retention_idle_days AS retentionIdleDays,
          (SELECT group_concat(category) FROM report_categories c WHERE c.report_id = r.id) AS categories,
          (SELECT group_concat(tag) FROM report_tags t WHERE t.report_id = r.id) AS tags,
@@ -233,7 +237,9 @@ export async function storeMessage(s: Sodium, db: D1Database, blobs: KVNamespace
          SELECT ?1, coalesce(max(seq), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM messages WHERE report_id = ?1`,
       )
       .bind(m.reportId, m.id, m.kind, m.authorRole, m.authorKey, m.day, bodyKey, m.releaseAt),
-    db.prepare('UPDATE reports SET last_activity_day = ?2 WHERE id = ?1').bind(m.reportId, m.day),
+    // A reply to the worker keeps the case alive for retention's idle rule; a note does not, and the
+    // worker's answer counts only from its release (so it says nothing early; src/storage/retention.ts).
+    ...(m.kind === 'reply' ? [db.prepare('UPDATE reports SET last_activity_day = ?2 WHERE id = ?1').bind(m.reportId, m.day)] : []),
     ...m.keys.map((k) =>
       db.prepare('INSERT INTO wrapped_keys (report_id, message_id, key_id, sealed) VALUES (?1, ?2, ?3, ?4)').bind(m.reportId, m.id, k.keyId, k.sealed),
     ),
@@ -280,8 +286,7 @@ export async function applyTriage(db: D1Database, reportId: string, change: Tria
     for (const tag of change.tags) statements.push(db.prepare('INSERT INTO report_tags (report_id, tag) VALUES (?1, ?2)').bind(reportId, tag));
     statements.push(event('tags', change.tags.join(',')));
   }
-  // Any change is activity: the idle rule of retention counts from it (src/domain/retention.ts).
-  if (statements.length) await db.batch([...statements, db.prepare('UPDATE reports SET last_activity_day = ?2 WHERE id = ?1').bind(reportId, day)]);
+  if (statements.length) await db.batch(statements);
 }
 
 /** The monitors serving a facility (for assignment). */

@@ -7,7 +7,8 @@
  * KV keys of the erased cases are queued in kv_erasures and deleted a bounded number per run.
  */
 import { FINAL_STATUSES } from '../domain/case';
-import type { RetentionPolicy } from '../domain/retention';
+import { MAX_AGE_DAYS, type RetentionPolicy } from '../domain/retention';
+import { activityDay } from './cases';
 
 const FINAL = FINAL_STATUSES.map((s) => `'${s}'`).join(', ');
 const MAPPED = '(SELECT old_id FROM erase_map)';
@@ -20,8 +21,10 @@ export const dueBy = (day: string, closedDays: string, idleDays: string) => `r.e
     r.erase_requested = 1
     OR (r.status IN (${FINAL}) AND r.closed_day IS NOT NULL
         AND r.closed_day <= date(${day}, '-' || coalesce(f.retention_closed_days, ${closedDays}) || ' days'))
-    OR coalesce(r.last_activity_day, r.received_day)
-        <= date(${day}, '-' || (coalesce(f.retention_idle_days, ${idleDays}) + coalesce(f.retention_closed_days, ${closedDays})) || ' days'))`;
+    OR ${activityDay(`${day} || 'T99'`)}
+        <= date(${day}, '-' || (coalesce(f.retention_idle_days, ${idleDays}) + coalesce(f.retention_closed_days, ${closedDays})) || ' days')
+    -- However often it is reopened or answered, no case outlives this without an official's hold.
+    OR r.received_day <= date(${day}, '-' || ${MAX_AGE_DAYS} || ' days'))`;
 const DUE = dueBy('?1', '?2', '?3');
 
 /** The statements that erase whatever erase_map holds, ending with it empty. `today` is ?1 where used. */
@@ -49,7 +52,7 @@ function eraseMapped(db: D1Database, today: string): D1PreparedStatement[] {
         `INSERT INTO reports (id, facility_id, channel, send_to, received_day, status, mailbox_id, mailbox_box_pk, mailbox_sign_pk,
                               body_key, body_digest, first_reply_day, closed_day, release_at, record_key, erased_day, monitor_viewed)
          SELECT e.new_id, r.facility_id, r.channel, r.send_to, r.received_day, r.status, 'erased-' || e.new_id, '', '',
-                '', '', r.first_reply_day, r.closed_day, r.release_at, r.record_key, ?1,
+                '', '', r.first_reply_day, r.closed_day, r.received_day || 'T00', r.record_key, ?1,
                 EXISTS (SELECT 1 FROM audit_log a WHERE a.report_id = r.id AND a.action = 'view' AND a.role = 'monitor' AND a.outcome = 'ok')
            FROM reports r JOIN erase_map e ON e.old_id = r.id`,
       )

@@ -11,7 +11,7 @@ import { buildSubmission, makeFacility, post, releaseNow, sodium } from './helpe
 import { api, signIn } from './console-helpers';
 
 type Keyed = { keyId: string; boxPk: string };
-type Listed = { cases: Array<{ id: string; newAnswers: number }>; total: number; withNewAnswers: number };
+type Listed = { cases: Array<{ id: string; newAnswers: number; lastActivityDay: string | null }>; total: number; withNewAnswers: number };
 
 /** The worker answers through the mailbox API, as the follow-up page does. */
 async function answer(s: Sodium, code: string, reportId: string, facilityId: string, text: string) {
@@ -53,9 +53,13 @@ describe('new answers from the worker', () => {
     const [first, next] = [await signIn(s, f.monitor), await signIn(s, second)];
     expect((await list(first)).withNewAnswers).toBe(0);
 
+    await env.DB.prepare("UPDATE reports SET received_day = '2026-01-05', last_activity_day = NULL WHERE id = ?1").bind(reportId).run();
+    const quiet = (await list(first)).cases.find((c) => c.id === reportId)!.lastActivityDay;
     await answer(s, sub.code, reportId, f.id, 'Fue el turno de noche.');
-    // Until its release the answer marks nothing: readers learn nothing about when it was written.
+    // Until its release the answer marks nothing, not even the case's last activity (retention's idle
+    // rule): readers learn nothing about when it was written.
     expect((await list(first)).withNewAnswers).toBe(0);
+    expect((await list(first)).cases.find((c) => c.id === reportId)!.lastActivityDay).toBe(quiet);
     await releaseNow();
 
     for (const token of [first, next]) {

@@ -7,7 +7,7 @@ import { createScheduledController, env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { deriveMailbox, fromB64, mailboxMessage, sealEnvelope, signProof, toB64, utf8, type Sodium } from '../../src/crypto';
 import { addDays } from '../../src/domain/case';
-import { DEFAULT_RETENTION } from '../../src/domain/retention';
+import { DEFAULT_RETENTION, MAX_AGE_DAYS } from '../../src/domain/retention';
 import { mexicoDay, releaseClock } from '../../src/lib/clock';
 import { dueDigests } from '../../src/notify/digest';
 import worker from '../../src/index';
@@ -195,5 +195,38 @@ describe('retention', () => {
     await env.DB.prepare('UPDATE recipients SET notify_email = ?2 WHERE key_id = ?1').bind(f.monitor.keyId, `r-${f.id}@monitores.example.org`).run();
     const digest = (await dueDigests(env.DB, mexicoDay(), releaseClock(env.RELEASE_HOURS).last, DEFAULT_RETENTION)).find((d) => d.keyId === f.monitor.keyId);
     expect(digest?.erasing).toBe(1);
+  });
+
+  it('should count only what the worker sees towards the idle rule, and keep no case past the age limit however often it is reopened', async () => {
+    const s = await sodium();
+    const f = await makeFacility(s);
+    const c = await workedCase(s, f);
+    const old = addDays(mexicoDay(), -(DEFAULT_RETENTION.idleDays + DEFAULT_RETENTION.closedDays + 5));
+    await env.DB.prepare('UPDATE reports SET received_day = ?2, last_activity_day = NULL WHERE id = ?1').bind(c.reportId, old).run();
+    await env.DB.prepare("UPDATE messages SET day = ?2 WHERE report_id = ?1").bind(c.reportId, old).run();
+    // A note and a triage change among readers: the worker sees neither, so the case stays idle.
+    const detail = (await (await api(`/console/api/cases/${c.reportId}`, { token: c.token })).json()) as { sealTo: { note: Keyed[] } };
+    const id = s.to_hex(s.randombytes_buf(16));
+    const e = sealEnvelope(s, utf8(JSON.stringify({ v: 1, text: 'nota' })), { kind: 'message', reportId: c.reportId, messageId: id, facilityId: f.id }, detail.sealTo.note.map((k) => ({ keyId: k.keyId, boxPublicKey: fromB64(s, k.boxPk) })));
+    expect((await api(`/console/api/cases/${c.reportId}/messages`, { token: c.token, body: { id, kind: 'note', envelope: { body: toB64(s, e.body), keys: e.keys.map((k) => ({ keyId: k.keyId, sealed: toB64(s, k.sealed) })) } } })).status).toBe(201);
+    expect((await api(`/console/api/cases/${c.reportId}/triage`, { token: c.token, body: { severity: 'low' } })).status).toBe(200);
+    await runCron();
+    expect((await threadWith(s, c.code)).status).toBe(404);
+
+    // Kept alive with replies, reopened again and again: still gone once past the age limit.
+    const busy = await workedCase(s, f);
+    await env.DB.prepare("UPDATE reports SET received_day = ?2, status = 'investigating', closed_day = NULL WHERE id = ?1").bind(busy.reportId, addDays(mexicoDay(), -(MAX_AGE_DAYS + 1))).run();
+    await runCron();
+    expect((await threadWith(s, busy.code)).status).toBe(404);
+  });
+
+  it('should delete the queued KV keys of erased cases on the half-hourly runs', async () => {
+    await env.DB.prepare('DELETE FROM kv_erasures').run(); // the 10,000 bulk cases above queued their (absent) KV bodies
+    const keys = Array.from({ length: 30 }, (_, i) => `report/${'e'.repeat(32)}/att/${'a'.repeat(32)}/${i}`);
+    for (const k of keys) await env.BLOBS.put(k, 'sealed chunk');
+    await env.DB.batch(keys.map((k) => env.DB.prepare('INSERT INTO kv_erasures (key) VALUES (?1)').bind(k)));
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: '*/30 * * * *' }), env);
+    expect((await env.BLOBS.list({ prefix: `report/${'e'.repeat(32)}/` })).keys).toEqual([]);
+    expect((await env.DB.prepare('SELECT count(*) AS n FROM kv_erasures').first<{ n: number }>())!.n).toBe(0);
   });
 });
