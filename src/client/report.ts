@@ -44,6 +44,7 @@ const errorBox = $<HTMLDivElement>('errors');
 const lang = form.dataset.lang === 'en' ? 'en' : 'es';
 
 const email = form.dataset.email ?? '';
+$('copy-code').addEventListener('click', () => void copyCode());
 
 neutralTitle();
 charactersLeft();
@@ -343,6 +344,16 @@ async function submit(body: string, facility: string): Promise<StoredAnswer> {
 function releaseTime(hour: number): string {
   const part = hour < 12 ? 'morning' : hour < 19 ? 'afternoon' : 'night';
   return msg(`receipt.time_${part}`, { hour: hour % 12 === 0 ? 12 : hour % 12 });
+}
+
+/** Copies the receipt code; the button says so, and where not to paste it. */
+async function copyCode() {
+  try {
+    await navigator.clipboard.writeText(receiptCode);
+    $('copy-status').textContent = msg('receipt.copied');
+  } catch {
+    $('copy-status').textContent = msg('receipt.copy_failed');
+  }
 }
 
 function showReceipt(stored: StoredAnswer) {

@@ -6,6 +6,8 @@ export interface Facility {
   name: string;
   shortCode: string;
   emailLocal: string | null;
+  /** The plant's case clocks, in days from receipt (migrations/0005_trends.sql). */
+  clocks: { acknowledge: number; firstAnswer: number; close: number };
 }
 
 export interface FacilityRow {
@@ -13,6 +15,9 @@ export interface FacilityRow {
   name: string;
   short_code: string;
   email_local: string | null;
+  ack_days: number;
+  answer_days: number;
+  close_days: number;
 }
 
 export const toFacility = (r: FacilityRow): Facility => ({
@@ -20,9 +25,10 @@ export const toFacility = (r: FacilityRow): Facility => ({
   name: r.name,
   shortCode: r.short_code,
   emailLocal: r.email_local,
+  clocks: { acknowledge: r.ack_days, firstAnswer: r.answer_days, close: r.close_days },
 });
 
-const COLUMNS = 'id, name, short_code, email_local';
+const COLUMNS = 'id, name, short_code, email_local, ack_days, answer_days, close_days';
 
 /** The statement behind getFacility, for callers that batch it with others; map rows with toFacility. */
 export const facilityStatement = (db: D1Database, id: string) =>

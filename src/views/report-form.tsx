@@ -2,6 +2,7 @@
  * @module The report form and its receipt panel. Renders and can be filled in before any script
  * runs; free-text fields carry no `name`, so nothing typed can ever leave the phone unencrypted.
  */
+import { CLOCK } from '../domain/case';
 import type { TFunction } from 'i18next';
 import { CATEGORIES, LIMITS, SEND_TO, WHEN } from '../domain/report';
 import type { Facility } from '../storage/facilities';
@@ -43,6 +44,8 @@ const CLIENT_MESSAGES = [
   'form.evidence_unreadable',
   'form.uploading',
   'receipt.read_today',
+  'receipt.copied',
+  'receipt.copy_failed',
   'receipt.read_tomorrow',
   'receipt.time_morning',
   'receipt.time_afternoon',
@@ -51,6 +54,8 @@ const CLIENT_MESSAGES = [
 
 export function ReportForm({ t, lang, facility, facilities, facilityEmail }: ReportFormProps) {
   const required = <span class="req"> {t('form.required')}</span>;
+  // The plant's own clocks when the form is for one plant; the defaults when the worker picks it.
+  const clocks = facility?.clocks ?? CLOCK;
   return (
     <>
       <h1>{t('intro.heading')}</h1>
@@ -181,6 +186,10 @@ export function ReportForm({ t, lang, facility, facilities, facilityEmail }: Rep
         <h2 id="receipt-heading">{t('receipt.heading')}</h2>
         <p id="receipt-code-label">{t('receipt.code_label')}</p>
         <p id="receipt-code" class="code" aria-labelledby="receipt-code-label"></p>
+        <button type="button" id="copy-code" class="secondary">
+          {t('receipt.copy')}
+        </button>
+        <p id="copy-status" class="status" role="status" aria-live="polite"></p>
         <p>
           <strong>{t('receipt.only_way')}</strong>
         </p>
@@ -190,11 +199,18 @@ export function ReportForm({ t, lang, facility, facilities, facilityEmail }: Rep
         <p class="emergency">{t('receipt.emergency')}</p>
         <h3>{t('receipt.save_heading')}</h3>
         <ul>
-          <li>{t('receipt.save_contact')}</li>
           <li>{t('receipt.save_paper')}</li>
+          <li>{t('receipt.save_self')}</li>
           <li>{t('receipt.dont_share')}</li>
         </ul>
+        <h3>{t('receipt.next_heading')}</h3>
         <p>{t('receipt.next')}</p>
+        <ul id="receipt-clocks">
+          <li>{t('receipt.next_ack', { days: clocks.acknowledge })}</li>
+          <li>{t('receipt.next_answer', { days: clocks.firstAnswer })}</li>
+          <li>{t('receipt.next_close', { days: clocks.close })}</li>
+        </ul>
+        <p>{t('receipt.next_check')}</p>
         <p>
           <a href={`/seguimiento?lang=${lang}`}>{t('followup.link')}</a>
         </p>

@@ -43,8 +43,8 @@ fieldset[aria-invalid=true]{border-left:4px solid #b00020;padding-left:.6rem}
 .errors{padding:.75rem;border:2px solid #b00020;border-radius:.5rem;background:#fdecee}
 .errors:focus{outline:3px solid #b00020}
 .errors ul{margin:.25rem 0 0;padding-left:1.2rem}
-.receipt{padding:1rem;border:3px solid #1b7a3a;border-radius:.75rem;background:#eef8f1}
-.code{font:700 1.6rem/1.3 ui-monospace,Roboto Mono,Menlo,monospace;letter-spacing:.05em;word-spacing:.2em;padding:.75rem;background:#fff;border:2px dashed #1b7a3a;border-radius:.5rem;text-align:center;user-select:all}
+.receipt{padding:1rem .75rem;border:3px solid #1b7a3a;border-radius:.75rem;background:#eef8f1}
+.code{font:700 clamp(1rem,4.6vw,1.6rem)/1.3 ui-monospace,Roboto Mono,Menlo,monospace;padding:.6rem .25rem;background:#fff;border:2px dashed #1b7a3a;border-radius:.5rem;text-align:center;user-select:all}
 .fixed{font-weight:700}
 .links a{display:flex;align-items:center;min-height:48px;padding:.25rem 0}
 .thread{list-style:none;padding:0}

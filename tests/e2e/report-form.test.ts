@@ -61,6 +61,15 @@ describe('report form on a phone', () => {
     expect(codeInUrl(page.url(), code)).toBe(false);
     expect(await page.evaluate(() => history.length)).toBe(historyBefore);
     await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('receipt');
+    // The code on one line on the phone, a copy button that says it copied, and what happens next.
+    const lines = await page.$eval('#receipt-code', (e) => Math.round(e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight)));
+    expect(lines).toBeLessThanOrEqual(2); // one line of text inside its padding
+    expect(await page.$eval('#receipt-code', (e) => e.scrollWidth <= e.clientWidth)).toBe(true);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    await page.tap('#copy-code');
+    await page.waitForFunction(() => document.getElementById('copy-status')!.textContent!.startsWith('Copiado'));
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(code);
+    expect(await page.textContent('#receipt-clocks')).toMatch(/En 7 días como máximo te deben decir que lo leyeron\..*En 30 días.*En 90 días/s);
 
     // No storage of any kind, and no cookie set or sent.
     const state = await context.storageState();
