@@ -6,6 +6,13 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
+ * How long a page may take to load. The test projects run side by side on a 2-core CI machine, and
+ * a first load (half a megabyte of script, its wasm compiled) can wait a minute behind the Worker
+ * tests; a minute was seen to time out. Speed is measured in bench/, never asserted here.
+ */
+const NAVIGATION_TIMEOUT_MS = 180_000;
+
+/**
  * Debian's Chromium, headless. `actionTimeoutMs` sets every context's and page's default wait,
  * for tests on a shared, loaded machine where Argon2id and proof of work run slower.
  */
@@ -15,20 +22,20 @@ export async function launchChromium(opts: { actionTimeoutMs?: number } = {}): P
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const ms = opts.actionTimeoutMs;
-  if (ms) {
-    const newContext = browser.newContext.bind(browser);
-    browser.newContext = async (options) => {
-      const context = await newContext(options);
-      context.setDefaultTimeout(ms);
-      return context;
-    };
-    const newPage = browser.newPage.bind(browser);
-    browser.newPage = async (options) => {
-      const page = await newPage(options);
-      page.setDefaultTimeout(ms);
-      return page;
-    };
-  }
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    if (ms) context.setDefaultTimeout(ms);
+    context.setDefaultNavigationTimeout(NAVIGATION_TIMEOUT_MS);
+    return context;
+  };
+  const newPage = browser.newPage.bind(browser);
+  browser.newPage = async (options) => {
+    const page = await newPage(options);
+    if (ms) page.setDefaultTimeout(ms);
+    page.setDefaultNavigationTimeout(NAVIGATION_TIMEOUT_MS);
+    return page;
+  };
   return browser;
 }
 
