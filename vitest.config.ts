@@ -60,6 +60,9 @@ export default defineConfig(async () => {
           test: {
             name: 'e2e',
             include: ['tests/e2e/**/*.test.ts'],
+            // After the Worker and Node projects, not beside them: on a 2-core machine Chromium,
+            // wrangler dev and the Worker pool together made first page loads time out.
+            sequence: { groupOrder: 1 },
             environment: 'node',
             globalSetup: ['./tests/e2e/global-setup.ts'],
             testTimeout: 300_000,
