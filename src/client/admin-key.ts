@@ -17,3 +17,10 @@ export function trustedReaderList(s: Sodium, signed: SignedReaderList | null | u
   }
   return verifyReaderList(s, signed, key, facilityId);
 }
+
+/**
+ * Whether the key ids the server asks to seal to are exactly the signed list's: any difference
+ * means the rows were changed behind the administrator's back, and nothing is sealed.
+ */
+export const servedAsSigned = (served: Array<{ keyId: string }>, signed: Array<{ keyId: string }>) =>
+  served.map((k) => k.keyId).sort().join() === signed.map((k) => k.keyId).sort().join();

@@ -20,7 +20,7 @@ import {
   type Sodium,
 } from '../crypto';
 import { rolesFor, SEND_TO, type SendTo } from '../domain/report';
-import { trustedReaderList } from './admin-key';
+import { servedAsSigned, trustedReaderList } from './admin-key';
 import { ApiProblem, msg } from './page';
 
 type Key = { keyId: string; boxPk: string };
@@ -107,8 +107,7 @@ export function sealCaseMessage(
   if (!trust.list || !role) refuse('errors.readers_unverified', 'readers_unverified');
   // The roles come from the worker's sealed choice: a row widened to "both" must not let a reply reach the company.
   const readers = trust.list!.readers.filter((r) => r.recipient && rolesFor(trust.sendTo).includes(r.role) && (kind === 'reply' || r.role === role));
-  const served = detail.sealTo[kind].filter((k) => k.keyId !== MAILBOX_SIGNER).map((k) => k.keyId).sort().join();
-  if (served !== readers.map((r) => r.keyId).sort().join()) refuse('errors.readers_unverified', 'readers_unverified');
+  if (!servedAsSigned(detail.sealTo[kind].filter((k) => k.keyId !== MAILBOX_SIGNER), readers)) refuse('errors.readers_unverified', 'readers_unverified');
   const recipients: EnvelopeRecipient[] = readers.map((r) => ({ keyId: r.keyId, boxPublicKey: fromB64(s, r.boxPk) }));
   if (kind === 'reply') {
     if (trust.mailbox === 'mismatch') refuse('console.mailbox_mismatch', 'mailbox_mismatch');

@@ -24,7 +24,7 @@ import {
   type Sodium,
 } from '../crypto';
 import { rolesFor, SEND_TO, type SendTo } from '../domain/report';
-import { trustedReaderList } from './admin-key';
+import { servedAsSigned, trustedReaderList } from './admin-key';
 import { $, ApiProblem, el, formatDay, leaveTo, msg, requestJson, showErrors } from './page';
 
 interface ThreadMessage {
@@ -235,8 +235,7 @@ function answerReaders(thread: Thread) {
   // A row widened to "both" must not let the worker's answer reach a reader they did not choose.
   const chosen = chosenSendTo();
   const recipients = readerList && chosen ? listedRecipients(s, readerList, rolesFor(chosen)) : [];
-  const served = thread.sealTo.map((r) => r.keyId).sort().join();
-  if (!readerList || !chosen || served !== recipients.map((r) => r.keyId).sort().join()) throw new ApiProblem(msg('errors.readers_unverified'), 0, 'readers_unverified');
+  if (!readerList || !chosen || !servedAsSigned(thread.sealTo, recipients)) throw new ApiProblem(msg('errors.readers_unverified'), 0, 'readers_unverified');
   return recipients;
 }
 

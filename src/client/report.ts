@@ -17,7 +17,7 @@ import {
   type SignedReaderList,
   type Sodium,
 } from './report-crypto';
-import { trustedReaderList } from './admin-key';
+import { servedAsSigned, trustedReaderList } from './admin-key';
 import { LIMITS, rolesFor, type Category, type ReportPlaintext, type SendTo, type When } from '../domain/report';
 import { ATTACHMENT_FORMAT, ATTACHMENT_LIMITS, chunkAdditionalData, type SealedAttachment } from '../domain/attachment';
 import { evidencePicker } from './evidence';
@@ -194,9 +194,8 @@ function signedRecipients(keys: RecipientKeys, report: ReportPlaintext) {
   const list = trustedReaderList(s, keys.readers, report.facility);
   const roles = rolesFor(report.sendTo);
   const recipients = list ? listedRecipients(s, list, roles) : [];
-  const served = roles.flatMap((role) => keys[role]).map((k) => k.keyId).sort();
-  const signed = recipients.map((r) => r.keyId).sort();
-  if (!list || (served.length && served.join() !== signed.join())) throw new ApiProblem(msg('errors.readers_unverified'), 0, 'readers_unverified');
+  const served = roles.flatMap((role) => keys[role]);
+  if (!list || (served.length && !servedAsSigned(served, recipients))) throw new ApiProblem(msg('errors.readers_unverified'), 0, 'readers_unverified');
   return recipients;
 }
 

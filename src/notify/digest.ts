@@ -10,6 +10,7 @@ import type { Env } from '../env';
 import { mexicoDay, releaseClock } from '../lib/clock';
 import { loadSodium } from '../lib/sodium';
 import { auditHeadAt } from '../storage/audit';
+import { unseenAnswers } from '../storage/case-reads';
 import { dueBy } from '../storage/retention';
 import { DEFAULT_RETENTION, retentionPolicy, type RetentionPolicy } from '../domain/retention';
 import { digestMessage } from './digest-message';
@@ -30,20 +31,18 @@ export interface DueDigest {
 /** How far ahead the digest warns of erasures (docs/privacy.md). */
 export const ERASE_WARNING_DAYS = 14;
 
-/** Cases reader m may read that are due for erasure by ?4, with the default closed (?5) and idle (?6) days. */
-const ERASING_SOON = `(SELECT count(*) FROM reports r JOIN facilities f ON f.id = r.facility_id
+/** The reports (r, at facility f) reader m may read: its plants' for a monitor, its state's for an official. */
+const READABLE_BY_M = `FROM reports r JOIN facilities f ON f.id = r.facility_id
    WHERE CASE m.role WHEN 'monitor' THEN r.send_to IN ('monitor', 'both')
                 AND r.facility_id IN (SELECT rf.facility_id FROM recipient_facilities rf WHERE rf.key_id = m.key_id)
-              ELSE r.send_to IN ('authority', 'both') AND (m.scope_state IS NULL OR f.state = m.scope_state) END
+              ELSE r.send_to IN ('authority', 'both') AND (m.scope_state IS NULL OR f.state = m.scope_state) END`;
+
+/** Cases reader m may read that are due for erasure by ?4, with the default closed (?5) and idle (?6) days. */
+const ERASING_SOON = `(SELECT count(*) ${READABLE_BY_M}
      AND r.release_at <= ?3 AND ${dueBy('?4', '?5', '?6')})`;
 
 /** Cases reader m may read with released answers it has not seen; ?3 is the last release. */
-const WITH_NEW_ANSWERS = `(SELECT count(*) FROM reports r JOIN facilities f ON f.id = r.facility_id
-   WHERE CASE m.role WHEN 'monitor' THEN r.send_to IN ('monitor', 'both')
-                AND r.facility_id IN (SELECT rf.facility_id FROM recipient_facilities rf WHERE rf.key_id = m.key_id)
-              ELSE r.send_to IN ('authority', 'both') AND (m.scope_state IS NULL OR f.state = m.scope_state) END
-     AND (SELECT count(*) FROM messages a WHERE a.report_id = r.id AND a.kind = 'answer' AND a.release_at <= ?3)
-         > coalesce((SELECT cr.answers_seen FROM case_reads cr WHERE cr.key_id = m.key_id AND cr.report_id = r.id), 0))`;
+const WITH_NEW_ANSWERS = `(SELECT count(*) ${READABLE_BY_M} AND ${unseenAnswers('m.key_id', '?3')} > 0)`;
 
 /**
  * Readers not yet notified today, with the reports they may read received from their last digest

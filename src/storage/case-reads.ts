@@ -13,3 +13,11 @@ export const markAnswersSeen = (db: D1Database, keyId: string, reportId: string,
        ON CONFLICT (key_id, report_id) DO UPDATE SET answers_seen = excluded.answers_seen`,
     )
     .bind(keyId, reportId, released);
+
+/**
+ * SQL for the number of the worker's answers on report `r` released by `released` that reader
+ * `reader` (a key id expression) has not seen.
+ */
+export const unseenAnswers = (reader: string, released: string) => `(
+  (SELECT count(*) FROM messages a WHERE a.report_id = r.id AND a.kind = 'answer' AND a.release_at <= ${released})
+  - coalesce((SELECT cr.answers_seen FROM case_reads cr WHERE cr.key_id = ${reader} AND cr.report_id = r.id), 0))`;

@@ -10,6 +10,7 @@
  * release that has passed, and a report or answer stamped with a later one does not exist for them,
  * not even as a count. Inside a release the order is the random id, which says nothing about arrival.
  */
+import { unseenAnswers } from './case-reads';
 import type { Sodium } from '../crypto';
 import { addDays, type Status } from '../domain/case';
 import { sealedBodyWrite } from './blobs';
@@ -61,13 +62,8 @@ const IN_SCOPE = `r.erased_day IS NULL AND (
       SELECT 1 FROM recipients x WHERE x.key_id = ?2 AND (x.scope_state IS NULL OR x.scope_state = f.state)))
 )`;
 
-/**
- * The worker's answers released and not yet seen by reader ?2 (src/storage/case-reads.ts).
- * RELEASED is replaced by the parameter holding the last release.
- */
-const NEW_ANSWERS = `(
-  (SELECT count(*) FROM messages m WHERE m.report_id = r.id AND m.kind = 'answer' AND m.release_at <= RELEASED)
-  - coalesce((SELECT cr.answers_seen FROM case_reads cr WHERE cr.key_id = ?2 AND cr.report_id = r.id), 0))`;
+/** The worker's answers released and not yet seen by reader ?2 (src/storage/case-reads.ts). */
+const newAnswersBy = (released: string) => unseenAnswers('?2', released);
 
 /** The last day the worker saw or did something on the case: a reply to them, or their released answer. */
 export const activityDay = (released: string) => `max(coalesce(r.last_activity_day, r.received_day),
@@ -75,7 +71,7 @@ export const activityDay = (released: string) => `max(coalesce(r.last_activity_d
 
 const selectCase = (released: string) => `
   SELECT r.id, r.facility_id AS facilityId, f.name AS facilityName, r.channel, r.send_to AS sendTo,
-         ${NEW_ANSWERS.replace('RELEASED', released)} AS newAnswers,
+         ${newAnswersBy(released)} AS newAnswers,
          r.received_day AS receivedDay, r.status, r.severity, r.assignee, r.first_reply_day AS firstReplyDay,
          r.closed_day AS closedDay, r.hold_reason AS holdReason, ${activityDay(released)} AS lastActivityDay,
          f.retention_closed_days AS retentionClosedDays, f.retention_idle_days AS retentionIdleDays,
@@ -116,7 +112,7 @@ export async function listCases(db: D1Database, reader: ReaderSession, f: CaseFi
   if (f.facility) where.push(`r.facility_id = ${param(f.facility)}`);
   if (f.category) where.push(`EXISTS (SELECT 1 FROM report_categories c WHERE c.report_id = r.id AND c.category = ${param(f.category)})`);
   if (f.overdue) where.push(`r.first_reply_day IS NULL AND r.received_day < ${param(addDays(f.today, -7))}`);
-  const newAnswers = NEW_ANSWERS.replace('RELEASED', released);
+  const newAnswers = newAnswersBy(released);
   const scoped = `${IN_SCOPE} AND r.release_at <= ${released}`;
   if (f.newAnswers) where.push(`${newAnswers} > 0`);
   if (f.held) where.push('r.hold_reason IS NOT NULL');
