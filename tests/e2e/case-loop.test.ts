@@ -6,13 +6,13 @@
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium, phoneContext } from '../../scripts/lib/browser';
 import { releaseNow } from '../../scripts/lib/dev-server';
 import { openLocalPlatform } from '../../scripts/lib/local-platform';
+import { openCaseWith, signInConsole } from './console-steps';
 import { codeInUrl } from './state-files';
 
 const run = promisify(execFile);
@@ -25,27 +25,6 @@ beforeAll(async () => {
   browser = await launchChromium({ actionTimeoutMs: 60_000 });
 });
 afterAll(async () => browser?.close());
-
-async function readerCredentials(file: string) {
-  const [passphrase, , keyId] = (await readFile(join(stateDir, file), 'utf8')).trim().split('\n');
-  return { passphrase: passphrase!.trim(), keyId: keyId!.trim() };
-}
-
-async function signInConsole(page: Page, file: string) {
-  const { passphrase, keyId } = await readerCredentials(file);
-  await page.goto(`${base}/console`);
-  await page.waitForFunction(() => !(document.getElementById('signin-button') as HTMLButtonElement).disabled);
-  await page.fill('#key-id', keyId);
-  await page.fill('#passphrase', passphrase);
-  await page.click('#signin-button');
-  await page.waitForSelector('#app:not([hidden])', { timeout: 60_000 });
-}
-
-async function openCaseWith(page: Page, marker: string) {
-  await page.waitForSelector('#cases tbody tr');
-  await page.locator('#cases tbody tr', { hasText: marker }).locator('button').click();
-  await page.waitForSelector('#case-view:not([hidden])');
-}
 
 /** A worker reports this week's events to the monitor from the phone; gives the receipt code. */
 async function reportFromPhone(phone: BrowserContext, r: { category: string; description: string; where?: string }): Promise<string> {

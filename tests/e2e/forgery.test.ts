@@ -6,8 +6,6 @@
  * genuine reply relabelled as the authority's, a worker "answer" the worker never wrote, a swapped
  * mailbox key, and a rogue reader row that the form would otherwise seal every report to.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium, phoneContext } from '../../scripts/lib/browser';
@@ -26,6 +24,7 @@ import {
   type Sodium,
 } from '../../src/crypto';
 import { storeMessage } from '../../src/storage/cases';
+import { openCaseWith, signInConsole } from './console-steps';
 
 const base = inject('baseUrl');
 const stateDir = inject('stateDir');
@@ -48,22 +47,6 @@ async function withStorage<T>(fn: (env: LocalPlatform['env']) => Promise<T>): Pr
   } finally {
     await platform.dispose();
   }
-}
-
-async function signInConsole(page: Page) {
-  const [passphrase, , keyId] = (await readFile(join(stateDir, '.demo-monitor.txt'), 'utf8')).trim().split('\n');
-  await page.goto(`${base}/console`);
-  await page.waitForFunction(() => !(document.getElementById('signin-button') as HTMLButtonElement).disabled);
-  await page.fill('#key-id', keyId!.trim());
-  await page.fill('#passphrase', passphrase!.trim());
-  await page.click('#signin-button');
-  await page.waitForSelector('#app:not([hidden])', { timeout: 60_000 });
-}
-
-async function openCaseWith(page: Page, marker: string) {
-  await page.waitForSelector('#cases tbody tr');
-  await page.locator('#cases tbody tr', { hasText: marker }).locator('button').click();
-  await page.waitForSelector('#case-view:not([hidden])');
 }
 
 async function report(phone: BrowserContext, description: string): Promise<{ page: Page; sent: boolean }> {
@@ -112,7 +95,7 @@ describe('forgeries with the server\'s powers over storage', () => {
     // A genuine reply from the monitor, signed in the console.
     const laptop = await browser.newContext({ locale: 'es-MX', viewport: { width: 1280, height: 900 } });
     const monitor = await laptop.newPage();
-    await signInConsole(monitor);
+    await signInConsole(monitor, '.demo-monitor.txt');
     await openCaseWith(monitor, marker);
     await monitor.fill('#reply', 'Respuesta genuina del monitor.');
     await monitor.click('#send-reply'); // asks

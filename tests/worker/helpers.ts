@@ -11,6 +11,8 @@ import {
   recipientKeysFromSeed,
   sealEnvelope,
   sealReport,
+  mailboxMessage,
+  signProof,
   toB64,
   utf8,
   type RecipientKeys,
@@ -126,6 +128,13 @@ export async function buildSubmission(s: Sodium, f: TestFacility, report = sampl
       pow: { challenge: c.challenge, counter: counterValue },
     } as Record<string, any>,
   };
+}
+
+/** Signs one action on a case mailbox with a fresh challenge, as the follow-up page does. */
+export async function mailboxProof(s: Sodium, code: string, action: string) {
+  const mailbox = deriveMailbox(s, code);
+  const { challenge } = (await (await SELF.fetch('https://buzon.test/api/mailbox/challenge')).json()) as { challenge: string };
+  return { mailboxId: mailbox.mailboxId, challenge, signature: toB64(s, signProof(s, mailboxMessage(challenge, mailbox.mailboxId, action), mailbox.sign.privateKey)) };
 }
 
 export function post(body: unknown, lang = 'es', raw?: string) {

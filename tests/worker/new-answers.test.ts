@@ -4,10 +4,10 @@
  */
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { deriveMailbox, fromB64, mailboxMessage, recipientKeysFromSeed, sealEnvelope, signProof, toB64, utf8, type Sodium } from '../../src/crypto';
+import { deriveMailbox, fromB64, recipientKeysFromSeed, sealEnvelope, toB64, utf8, type Sodium } from '../../src/crypto';
 import { releaseClock, mexicoDay } from '../../src/lib/clock';
 import { dueDigests } from '../../src/notify/digest';
-import { buildSubmission, makeFacility, post, releaseNow, sodium } from './helpers';
+import { buildSubmission, mailboxProof, makeFacility, post, releaseNow, sodium } from './helpers';
 import { api, signIn } from './console-helpers';
 
 type Keyed = { keyId: string; boxPk: string };
@@ -16,19 +16,13 @@ type Listed = { cases: Array<{ id: string; newAnswers: number; lastActivityDay: 
 /** The worker answers through the mailbox API, as the follow-up page does. */
 async function answer(s: Sodium, code: string, reportId: string, facilityId: string, text: string) {
   const mailbox = deriveMailbox(s, code);
-  const thread = await (await api('/api/mailbox/thread', { body: await proof(s, code, 'thread') })).json() as { sealTo: Keyed[] };
+  const thread = await (await api('/api/mailbox/thread', { body: await mailboxProof(s, code, 'thread') })).json() as { sealTo: Keyed[] };
   const id = s.to_hex(s.randombytes_buf(16));
   const to = [{ keyId: 'mailbox', boxPublicKey: mailbox.box.publicKey }, ...thread.sealTo.map((k) => ({ keyId: k.keyId, boxPublicKey: fromB64(s, k.boxPk) }))];
   const e = sealEnvelope(s, utf8(JSON.stringify({ v: 1, text })), { kind: 'message', reportId, messageId: id, facilityId }, to);
   const message = { id, envelope: { body: toB64(s, e.body), keys: e.keys.map((k) => ({ keyId: k.keyId, sealed: toB64(s, k.sealed) })) } };
-  const res = await api('/api/mailbox/messages', { body: { ...(await proof(s, code, `answer:${id}`)), message } });
+  const res = await api('/api/mailbox/messages', { body: { ...(await mailboxProof(s, code, `answer:${id}`)), message } });
   expect(res.status).toBe(201);
-}
-
-async function proof(s: Sodium, code: string, action: string) {
-  const mailbox = deriveMailbox(s, code);
-  const { challenge } = (await (await api('/api/mailbox/challenge')).json()) as { challenge: string };
-  return { mailboxId: mailbox.mailboxId, challenge, signature: toB64(s, signProof(s, mailboxMessage(challenge, mailbox.mailboxId, action), mailbox.sign.privateKey)) };
 }
 
 const list = async (token: string, query = '') => (await (await api(`/console/api/cases?limit=200${query}`, { token })).json()) as Listed;

@@ -5,7 +5,7 @@
  */
 import { createScheduledController, env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { deriveMailbox, fromB64, mailboxMessage, sealEnvelope, signProof, toB64, utf8, type Sodium } from '../../src/crypto';
+import { fromB64, sealEnvelope, toB64, utf8, type Sodium } from '../../src/crypto';
 import { addDays } from '../../src/domain/case';
 import { DEFAULT_RETENTION, MAX_AGE_DAYS } from '../../src/domain/retention';
 import { mexicoDay, releaseClock } from '../../src/lib/clock';
@@ -13,17 +13,11 @@ import { dueDigests } from '../../src/notify/digest';
 import worker from '../../src/index';
 import { verifyAuditChain } from '../../src/storage/audit';
 import { eraseDueCases, STATEMENTS_PER_ROUND } from '../../src/storage/retention';
-import { buildSubmission, makeFacility, post, releaseNow, sodium, type TestFacility } from './helpers';
+import { buildSubmission, mailboxProof, makeFacility, post, releaseNow, sodium, type TestFacility } from './helpers';
 import { api, makeOfficial, signIn } from './console-helpers';
 import { foundInStorage } from './email-helpers';
 
 type Keyed = { keyId: string; boxPk: string };
-
-async function proof(s: Sodium, code: string, action: string) {
-  const mailbox = deriveMailbox(s, code);
-  const { challenge } = (await (await api('/api/mailbox/challenge')).json()) as { challenge: string };
-  return { mailboxId: mailbox.mailboxId, challenge, signature: toB64(s, signProof(s, mailboxMessage(challenge, mailbox.mailboxId, action), mailbox.sign.privateKey)) };
-}
 
 /** A released case with a reply, a tag and a triage event, as a monitor would leave it. */
 async function workedCase(s: Sodium, f: TestFacility) {
@@ -54,7 +48,7 @@ async function runCron() {
 }
 
 const threadWith = async (s: Sodium, code: string) => {
-  const res = await api('/api/mailbox/thread', { body: await proof(s, code, 'thread') });
+  const res = await api('/api/mailbox/thread', { body: await mailboxProof(s, code, 'thread') });
   return { status: res.status, body: await res.text() };
 };
 
@@ -155,11 +149,11 @@ describe('retention', () => {
     const s = await sodium();
     const f = await makeFacility(s);
     const c = await workedCase(s, f);
-    const forged = { ...(await proof(s, c.code, 'erase')), signature: toB64(s, new Uint8Array(64)) };
+    const forged = { ...(await mailboxProof(s, c.code, 'erase')), signature: toB64(s, new Uint8Array(64)) };
     expect((await api('/api/mailbox/erase', { body: forged })).status).toBe(404);
-    expect((await api('/api/mailbox/erase', { body: await proof(s, c.code, 'thread') })).status).toBe(404); // a proof for another action
+    expect((await api('/api/mailbox/erase', { body: await mailboxProof(s, c.code, 'thread') })).status).toBe(404); // a proof for another action
     expect((await threadWith(s, c.code)).status).toBe(200);
-    const res = await api('/api/mailbox/erase', { body: await proof(s, c.code, 'erase') });
+    const res = await api('/api/mailbox/erase', { body: await mailboxProof(s, c.code, 'erase') });
     expect(await res.json()).toEqual({ erased: true, held: false });
     expect((await threadWith(s, c.code)).status).toBe(404);
     const places = (await foundInStorage([c.reportId, c.mailboxId, ...c.sealed])).filter((p) => !p.startsWith('D1 audit_log'));
@@ -173,7 +167,7 @@ describe('retention', () => {
     const official = await makeOfficial(s, null);
     void official;
     await env.DB.prepare("UPDATE reports SET hold_reason = 'investigation' WHERE id = ?1").bind(c.reportId).run();
-    const res = await api('/api/mailbox/erase', { body: await proof(s, c.code, 'erase') });
+    const res = await api('/api/mailbox/erase', { body: await mailboxProof(s, c.code, 'erase') });
     expect(await res.json()).toEqual({ erased: false, held: true });
     expect((await threadWith(s, c.code)).status).toBe(200);
     await env.DB.prepare('UPDATE reports SET hold_reason = NULL WHERE id = ?1').bind(c.reportId).run();
