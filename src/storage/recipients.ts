@@ -12,21 +12,19 @@ export interface RecipientKey {
 
 /**
  * The active keys that may read a facility's reports: its monitors, and the officials whose
- * scope is every facility or the facility's state.
+ * scope is every facility or the facility's state (`facility` is the SQL parameter naming it).
  */
+export const activeRecipientsSql = (facility: string) => `
+  SELECT r.key_id AS keyId, r.role AS role, r.box_pk AS boxPk
+    FROM recipients r
+   WHERE r.status = 'active' AND (
+         (r.role = 'monitor' AND EXISTS (
+            SELECT 1 FROM recipient_facilities rf WHERE rf.key_id = r.key_id AND rf.facility_id = ${facility}))
+      OR (r.role = 'official' AND (r.scope_state IS NULL OR r.scope_state =
+            (SELECT f.state FROM facilities f WHERE f.id = ${facility}))))`;
+
 export const activeRecipientsStatement = (db: D1Database, facilityId: string) =>
-  db
-    .prepare(
-      `SELECT r.key_id AS keyId, r.role AS role, r.box_pk AS boxPk
-         FROM recipients r
-        WHERE r.status = 'active' AND (
-              (r.role = 'monitor' AND EXISTS (
-                 SELECT 1 FROM recipient_facilities rf WHERE rf.key_id = r.key_id AND rf.facility_id = ?1))
-           OR (r.role = 'official' AND (r.scope_state IS NULL OR r.scope_state =
-                 (SELECT f.state FROM facilities f WHERE f.id = ?1))))
-        ORDER BY r.key_id`,
-    )
-    .bind(facilityId);
+  db.prepare(`${activeRecipientsSql('?1')} ORDER BY r.key_id`).bind(facilityId);
 
 export async function activeRecipientsFor(db: D1Database, facilityId: string): Promise<RecipientKey[]> {
   return (await activeRecipientsStatement(db, facilityId).all<RecipientKey>()).results;

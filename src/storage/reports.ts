@@ -9,6 +9,7 @@ import type { Sodium } from '../crypto';
 import type { Category, SendTo } from '../domain/report';
 import { sealedBodyWrite } from './blobs';
 import { facilityStatement, toFacility, type Facility, type FacilityRow } from './facilities';
+import { intakeGuard, type IntakeExpectation } from './intake-guard';
 import { activeRecipientsStatement, type RecipientKey } from './recipients';
 import { countNewReport } from '../trends/counters';
 
@@ -102,12 +103,16 @@ export async function releasedVolume(db: D1Database, facilityId: string, since: 
 
 /**
  * Stores a report: in one D1 batch its body, the report, its categories, its wrapped keys, the
- * spent challenge and its trend counts. If any row fails (a replayed challenge, a racing copy) none is written.
+ * spent challenge and its trend counts. If any row fails (a replayed challenge, a racing copy) none
+ * is written. With `expect`, the batch also fails unless what intake would have looked up first
+ * still holds (src/storage/intake-guard.ts), so a first submission needs no read before it.
  */
-export async function storeReport(s: Sodium, db: D1Database, blobs: KVNamespace, r: NewReport): Promise<void> {
+export async function storeReport(s: Sodium, db: D1Database, blobs: KVNamespace, r: NewReport, expect?: IntakeExpectation): Promise<void> {
   const bodyKey = reportBodyKey(r.id, r.bodyDigest);
   const body = await sealedBodyWrite(s, db, blobs, bodyKey, r.body, r.receivedDay);
+  const guard = expect ? intakeGuard(db, expect) : null;
   await db.batch([
+    ...(guard ? [guard.check] : []),
     ...body,
     db
       .prepare(
@@ -127,5 +132,6 @@ export async function storeReport(s: Sodium, db: D1Database, blobs: KVNamespace,
     ...(r.spends ? [db.prepare('INSERT INTO spent_challenges (nonce, expires_day) VALUES (?1, ?2)').bind(r.spends.nonce, r.spends.expiresDay)] : []),
     // Trend counters (src/trends/counters.ts), in this batch so they commit or fail with the report.
     ...countNewReport(db, r),
+    ...(guard ? [guard.release] : []),
   ]);
 }

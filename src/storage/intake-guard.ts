@@ -1,0 +1,41 @@
+/**
+ * @module The check a one-round-trip report write carries in its own D1 batch: what the slower
+ * path (intakeLookup, then checks, then storeReport) reads before writing. If anything changed or
+ * was never true, the guard row fails its CHECK and the batch writes nothing; the caller then
+ * takes the slower path, which names the reason. Everything else that path checks is a constraint
+ * of the batch already: a known report id or mailbox id (primary key, UNIQUE), a spent challenge
+ * (primary key), an unknown facility (foreign key, and checked here too).
+ */
+import { activeRecipientsSql } from './recipients';
+
+type Statement = ReturnType<D1Database['prepare']>;
+
+export interface IntakeExpectation {
+  facilityId: string;
+  reportId: string;
+  /** The roles the worker chose (rolesFor(sendTo)). */
+  roles: Array<'monitor' | 'official'>;
+  /** The reader key ids the envelope is sealed to (without the case mailbox), each once. */
+  keyIds: string[];
+  /** The challenge nonce the report spends. */
+  nonce: string;
+}
+
+/** The facility's active keys for these roles are exactly `keyIds`, each role has one, and the challenge paid no other report's evidence. */
+const GUARD = `
+  INSERT INTO intake_guard (ok)
+  SELECT EXISTS (SELECT 1 FROM facilities WHERE id = ?1)
+     AND n = ?4 AND matched = ?4 AND roles = json_array_length(?2)
+     AND NOT EXISTS (SELECT 1 FROM upload_claims WHERE nonce = ?5 AND report_id <> ?6)
+    FROM (SELECT count(*) AS n,
+                 count(CASE WHEN keyId IN (SELECT value FROM json_each(?3)) THEN 1 END) AS matched,
+                 count(DISTINCT role) AS roles
+            FROM (${activeRecipientsSql('?1')}) WHERE role IN (SELECT value FROM json_each(?2)))`;
+
+/** The statements that open and close a guarded batch: the check first, the row's removal last. */
+export function intakeGuard(db: D1Database, e: IntakeExpectation): { check: Statement; release: Statement } {
+  return {
+    check: db.prepare(GUARD).bind(e.facilityId, JSON.stringify(e.roles), JSON.stringify(e.keyIds), e.keyIds.length, e.nonce, e.reportId),
+    release: db.prepare('DELETE FROM intake_guard'),
+  };
+}
