@@ -80,7 +80,7 @@ describe('one round trip for a first report', () => {
       ...onlyMonitor.body,
       envelope: { ...onlyMonitor.body.envelope, keys: onlyMonitor.body.envelope.keys.map((k: { keyId: string; sealed: string }) => (k.keyId === f.monitor.keyId ? { ...k, keyId: other.monitor.keyId } : k)) },
     };
-    for (const body of [withoutOfficial, extra, swapped]) {
+    for (const body of [withoutOfficial, extra, swapped] as Array<Record<string, any>>) {
       const res = await post(body);
       expect(res.status).toBe(422);
       expect(await storedTrace(body.reportId)).toEqual({ reports: 0, categories: 0, keys: 0, blob: 0 });
