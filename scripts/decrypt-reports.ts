@@ -1,21 +1,31 @@
 /**
- * Decrypts the stored reports a monitor or official can read, from local D1 and KV. Proves the
- * round trip until the monitor console exists. Prints one JSON object per report.
- *
- *   tsx scripts/decrypt-reports.ts --passphrase-file .demo-monitor.txt [--persist-to DIR] [--report ID]
- *   (or the passphrase in BUZON_PASSPHRASE)
+ * Decrypts the cases a monitor or official can read, from local (or another) D1 and KV, with the
+ * reader's passphrase: readable text by default (one case after another, the thread included),
+ * `--json` for machines (one JSON object per case), `--out DIR` to save the files as well.
  */
 import { readFileSync } from 'node:fs';
-import { deriveRecipientKeys, fromB64, fromUtf8, openReport, type RecipientKeys } from '../src/crypto';
-import { getSealed } from '../src/storage/blobs';
+import { deriveRecipientKeys, fromB64, type RecipientKeys } from '../src/crypto';
+import { LANGUAGES, type Language } from '../src/domain/report';
+import { translator } from '../src/i18n';
+import { configuredAdminKey } from './lib/admin-key';
+import { caseAsText, casesFor, openCaseInTerminal, saveCaseFiles } from './lib/case-export';
 import { openLocalPlatform, option } from './lib/local-platform';
 import { loadNodeSodium } from './lib/node-sodium';
 
 if (process.argv.includes('--help')) {
-  console.log(`Decrypts the reports a reader can open, from local D1 and KV; one JSON object per report.
+  console.log(`Decrypts the cases a reader can open, from local D1 and KV, with the reader's passphrase.
 
-  npm run decrypt -- --passphrase-file FILE [--persist-to DIR] [--report ID]
-  (or the passphrase in BUZON_PASSPHRASE; DIR is a wrangler state other than .wrangler/state)`);
+  npm run decrypt -- --passphrase-file FILE [--report ID] [--json] [--out DIR] [--lang es|en] [--persist-to DIR]
+
+  --passphrase-file FILE  the reader's passphrase (or set BUZON_PASSPHRASE)
+  --report ID             only this case
+  --json                  one JSON object per case (report, thread), for other programs
+  --out DIR               also save each case's files under DIR/<case id>/ (decrypted: keep them safe)
+  --lang es|en            language of the text (default es)
+  --persist-to DIR        a wrangler state other than .wrangler/state
+
+Without --json it prints each case as text: the report, then every message of its thread with who
+wrote it and whether its signature checked out against the administrator's signed list.`);
   process.exit(0);
 }
 const s = await loadNodeSodium();
@@ -35,21 +45,20 @@ try {
     console.error('No registered recipient matches this passphrase.');
     process.exit(1);
   }
-  const { results } = await DB.prepare(
-    `SELECT r.id, r.facility_id AS facilityId, r.received_day AS receivedDay, r.channel, r.body_key AS bodyKey, w.sealed
-       FROM reports r JOIN wrapped_keys w ON w.report_id = r.id AND w.message_id = r.id
-      WHERE w.key_id = ?1 AND (?2 IS NULL OR r.id = ?2)
-      ORDER BY r.received_day DESC, r.id`,
-  )
-    .bind(keys.keyId, onlyReport ?? null)
-    .all<{ id: string; facilityId: string; receivedDay: string; channel: string; bodyKey: string; sealed: string }>();
+  const results = await casesFor(DB, keys.keyId, onlyReport);
+  const admin = configuredAdminKey();
+  const adminPublicKey = admin ? fromB64(s, admin) : null;
+  const asJson = process.argv.includes('--json');
+  const out = option('out');
+  const language: Language = (LANGUAGES as readonly string[]).includes(option('lang') ?? '') ? (option('lang') as Language) : 'es';
+  const t = translator(language);
   let failures = 0;
   for (const row of results) {
-    const body = await getSealed(s, DB, BLOBS, row.bodyKey);
     try {
-      if (!body) throw new Error('body missing');
-      const { plain } = openReport(s, body, fromB64(s, row.sealed), keys.box, { reportId: row.id, facilityId: row.facilityId });
-      console.log(JSON.stringify({ id: row.id, facility: row.facilityId, receivedDay: row.receivedDay, channel: row.channel, report: JSON.parse(fromUtf8(plain)) }));
+      const opened = await openCaseInTerminal(s, platform.env, keys, row, adminPublicKey);
+      const files = out ? await saveCaseFiles(s, BLOBS, opened, out) : [];
+      if (asJson) console.log(JSON.stringify({ ...opened, ...(out ? { files } : {}) }));
+      else console.log(`${caseAsText(t, opened)}${files.length ? `\n\n${t('decrypt.saved', { count: files.length })}\n${files.join('\n')}` : ''}\n`);
     } catch (error) {
       failures++;
       console.error(`report ${row.id}: cannot open (${(error as Error).message})`);

@@ -43,7 +43,7 @@ async function demoAddress(): Promise<string> {
 }
 
 async function decryptAs(who: '.demo-monitor.txt' | '.demo-official.txt') {
-  const { stdout } = await run('npx', ['tsx', 'scripts/decrypt-reports.ts', '--passphrase-file', join(stateDir, who), '--persist-to', stateDir]);
+  const { stdout } = await run('npx', ['tsx', 'scripts/decrypt-reports.ts', '--passphrase-file', join(stateDir, who), '--persist-to', stateDir, '--json']);
   return stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
 }
 

@@ -3,8 +3,11 @@
  * before encryption, files round-trip byte for byte, an interrupted upload resumes, the progress
  * bar shows on a slow line, and the poster's QR code reads back to the facility's link.
  */
-import { readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import exifr from 'exifr';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
@@ -167,6 +170,23 @@ describe('evidence attachments', () => {
     expect(await console_.textContent('#case-attachments')).not.toMatch(/IMG_|Screenshot|WhatsApp|PXL|Grabacion|2026/);
     await phone.close();
     await laptop.close();
+
+    // The same case from the terminal: readable text by default, and `--out` saves the files decrypted.
+    const decrypt = async (...args: string[]) =>
+      (await promisify(execFile)('npx', ['tsx', 'scripts/decrypt-reports.ts', '--passphrase-file', join(stateDir, '.demo-monitor.txt'), '--persist-to', stateDir, ...args])).stdout;
+    const cases = (await decrypt('--json')).split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    const mine = cases.find((c) => String(c.report.description).includes(marker));
+    expect(mine.thread).toEqual([]);
+    const out = await mkdtemp(join(tmpdir(), 'buzon-decrypt-'));
+    const text = await decrypt('--report', mine.id, '--out', out);
+    expect(text).toContain(`Caso ${mine.id}`);
+    expect(text).toContain(`Qué pasó:\n${mine.report.description}`);
+    expect(text).toContain('Archivos adjuntos: foto-1.jpg, foto-2.png, documento-1.pdf, audio-1.wav');
+    expect(text).not.toContain('{');
+    expect((await readdir(join(out, mine.id))).sort()).toEqual(['audio-1.wav', 'documento-1.pdf', 'foto-1.jpg', 'foto-2.png']);
+    expect((await readFile(join(out, mine.id, 'documento-1.pdf'))).equals(PDF)).toBe(true);
+    expect((await readFile(join(out, mine.id, 'audio-1.wav'))).equals(audio)).toBe(true);
+    expect((await readFile(join(out, mine.id, 'foto-1.jpg'))).equals(photo.bytes)).toBe(true);
   });
 
   it('should resume an interrupted upload without starting over or storing a chunk twice', async () => {

@@ -112,7 +112,7 @@ describe('report form on a phone', () => {
 
     // The monitor's decrypt script, and the official's, recover every field.
     for (const who of ['.demo-monitor.txt', '.demo-official.txt']) {
-      const { stdout } = await run('npx', ['tsx', 'scripts/decrypt-reports.ts', '--passphrase-file', join(stateDir, who), '--persist-to', stateDir]);
+      const { stdout } = await run('npx', ['tsx', 'scripts/decrypt-reports.ts', '--passphrase-file', join(stateDir, who), '--persist-to', stateDir, '--json']);
       const reports = stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
       const mine = reports.find((r) => r.report.description.includes(canary));
       expect(mine).toBeDefined();

@@ -1,0 +1,173 @@
+/**
+ * @module A reader's cases opened in the terminal (`npm run decrypt`): the report, its thread with
+ * who wrote each message and whether its signature verified, and its files, read from local (or
+ * remote) D1 and KV and decrypted with the reader's own keys. Nothing is written but what `--out` asks for.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TFunction } from 'i18next';
+import {
+  attachmentOpener,
+  concat,
+  fromB64,
+  fromUtf8,
+  listedSigner,
+  MAILBOX_SIGNER,
+  openReport,
+  openThreadMessage,
+  verifyReaderList,
+  type AuthorRole,
+  type MessageKind,
+  type RecipientKeys,
+  type Sodium,
+} from '../../src/crypto';
+import { attachmentFormatOf, type SealedAttachment } from '../../src/domain/attachment';
+import { getSealed, getSealedTexts } from '../../src/storage/blobs';
+import { getSignedReaderList } from '../../src/storage/reader-lists';
+import { getChunk } from '../../src/storage/uploads';
+import { chunkAdditionalData } from '../../src/domain/attachment';
+
+export interface CaseRow {
+  id: string;
+  facilityId: string;
+  receivedDay: string;
+  channel: string;
+  status: string;
+  bodyKey: string;
+  sealed: string;
+}
+
+export interface OpenedThreadMessage {
+  day: string;
+  kind: string;
+  authorRole: string;
+  text: string | null;
+  /** True when signed by a reader the administrator listed (or the worker's own mailbox). */
+  verified: boolean;
+  signer?: string;
+}
+
+export interface OpenedCase {
+  id: string;
+  facility: string;
+  receivedDay: string;
+  channel: string;
+  status: string;
+  report: Record<string, unknown>;
+  thread: OpenedThreadMessage[];
+}
+
+/** The cases sealed to this key, newest first (or just one). */
+export async function casesFor(db: D1Database, keyId: string, onlyReport?: string): Promise<CaseRow[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT r.id, r.facility_id AS facilityId, r.received_day AS receivedDay, r.channel, r.status, r.body_key AS bodyKey, w.sealed
+         FROM reports r JOIN wrapped_keys w ON w.report_id = r.id AND w.message_id = r.id
+        WHERE w.key_id = ?1 AND (?2 IS NULL OR r.id = ?2)
+        ORDER BY r.received_day DESC, r.id`,
+    )
+    .bind(keyId, onlyReport ?? null)
+    .all<CaseRow>();
+  return results;
+}
+
+/** Opens one case: throws if the report itself does not open with these keys. */
+export async function openCaseInTerminal(
+  s: Sodium,
+  env: { DB: D1Database; BLOBS: KVNamespace },
+  keys: RecipientKeys,
+  row: CaseRow,
+  adminPublicKey: Uint8Array | null,
+): Promise<OpenedCase> {
+  const body = await getSealed(s, env.DB, env.BLOBS, row.bodyKey);
+  if (!body) throw new Error('body missing');
+  const { plain } = openReport(s, body, fromB64(s, row.sealed), keys.box, { reportId: row.id, facilityId: row.facilityId });
+  const report = JSON.parse(fromUtf8(plain)) as Record<string, unknown>;
+
+  const list = adminPublicKey ? verifyReaderList(s, await getSignedReaderList(env.DB, row.facilityId), adminPublicKey, row.facilityId) : null;
+  const readers = list ? listedSigner(s, list) : () => null;
+  const mailboxSignPk = typeof (report.mailbox as { signPk?: unknown })?.signPk === 'string' ? fromB64(s, (report.mailbox as { signPk: string }).signPk) : null;
+  const lookup = (signer: string, author: string) => (signer === MAILBOX_SIGNER ? mailboxSignPk : readers(signer, author));
+
+  const { results: messages } = await env.DB.prepare(
+    `SELECT m.id, m.kind, m.author_role AS authorRole, m.day, m.body_key AS bodyKey, w.sealed
+       FROM messages m LEFT JOIN wrapped_keys w ON w.report_id = m.report_id AND w.message_id = m.id AND w.key_id = ?2
+      WHERE m.report_id = ?1 ORDER BY m.seq`,
+  )
+    .bind(row.id, keys.keyId)
+    .all<{ id: string; kind: string; authorRole: string; day: string; bodyKey: string; sealed: string | null }>();
+  const texts = await getSealedTexts(env.DB, env.BLOBS, messages.filter((m) => m.sealed).map((m) => m.bodyKey));
+  const thread = messages.map((m): OpenedThreadMessage => {
+    const text = m.sealed ? texts.get(m.bodyKey) : null;
+    if (!text || !m.sealed) return { day: m.day, kind: m.kind, authorRole: m.authorRole, text: null, verified: false };
+    const place = { reportId: row.id, messageId: m.id, facilityId: row.facilityId, kind: m.kind as MessageKind, author: m.authorRole as AuthorRole };
+    const opened = openThreadMessage(s, fromB64(s, text), fromB64(s, m.sealed), keys.box, place, lookup);
+    const signer = opened?.verified ? list?.readers.find((r) => r.keyId === opened.signer)?.label : undefined;
+    return { day: m.day, kind: m.kind, authorRole: m.authorRole, text: opened?.text ?? null, verified: !!opened?.verified, ...(signer ? { signer } : {}) };
+  });
+  return { id: row.id, facility: row.facilityId, receivedDay: row.receivedDay, channel: row.channel, status: row.status, report, thread };
+}
+
+/** A web report's files as sealed in it; a mail report's as it carried them. */
+const webFiles = (report: Record<string, unknown>) => (Array.isArray(report.attachments) && report.channel !== 'email' ? (report.attachments as SealedAttachment[]) : []);
+const mailFiles = (report: Record<string, unknown>) =>
+  report.channel === 'email' && Array.isArray(report.attachments) ? (report.attachments as Array<{ name: string; type: string; size: number; data: string }>) : [];
+
+/** The case as plain text for a reader, in their language: the report, then the thread in order. */
+export function caseAsText(t: TFunction, c: OpenedCase): string {
+  const r = c.report;
+  const lines = [`━━ ${t('decrypt.case')} ${c.id} · ${c.facility} · ${t('decrypt.received', { day: c.receivedDay })} · ${t(`console.channel_${c.channel}`)} · ${t(`status.${c.status}`, { defaultValue: c.status })}`];
+  const field = (label: string, value: unknown) => typeof value === 'string' && value.trim() && lines.push(`${label}: ${value}`);
+  if (r.channel === 'email') {
+    field(t('console.field_subject'), r.subject);
+    lines.push('', String(r.text ?? ''));
+  } else {
+    const categories = Array.isArray(r.categories) ? r.categories.map((k) => t(`categories.${k}.label`, { defaultValue: String(k) })) : [];
+    if (categories.length) lines.push(`${t('decrypt.categories')}: ${categories.join('; ')}`);
+    field(t('console.field_when'), typeof r.when === 'string' ? t(`when.${r.when}`, { defaultValue: r.when }) : undefined);
+    field(t('console.field_where'), r.where);
+    field(t('console.field_who'), r.who);
+    lines.push(`${t('console.field_description')}:`, String(r.description ?? ''));
+  }
+  const files = [...webFiles(r).map((a, i) => fileName(a, i)), ...mailFiles(r).map((a) => `${a.name} (${a.type}, ${a.size} B)`)];
+  if (files.length) lines.push('', `${t('console.field_attachments')}: ${files.join(', ')}`);
+  for (const m of c.thread) {
+    const who = `${t(`console.kind_${m.kind}`)} · ${t(`console.author_${m.authorRole}`)} · ${m.day}`;
+    const check = m.text === null ? '' : m.verified ? ` · ${t('decrypt.verified')}${m.signer ? ` (${m.signer})` : ''}` : ` · ${t('console.not_verified')}`;
+    lines.push('', `── ${who}${check}`, m.text ?? t('console.cannot_open'));
+  }
+  return lines.join('\n');
+}
+
+/** The neutral name a web file is saved under: the one sealed in the report, or its place in the list. */
+const fileName = (a: SealedAttachment, i: number) => (a.name && !/[/\\]/.test(a.name) ? a.name : `archivo-${i + 1}`);
+
+/** Writes a case's files under DIR/<case id>/ and returns their paths. Web files are decrypted chunk by chunk. */
+export async function saveCaseFiles(s: Sodium, blobs: KVNamespace, c: OpenedCase, dir: string): Promise<string[]> {
+  const folder = join(dir, c.id);
+  const written: string[] = [];
+  const web = webFiles(c.report);
+  const mail = mailFiles(c.report);
+  if (!web.length && !mail.length) return written;
+  await mkdir(folder, { recursive: true });
+  for (const [i, a] of web.entries()) {
+    const format = attachmentFormatOf(a);
+    const opener = attachmentOpener(s, fromB64(s, a.key), fromB64(s, a.header), chunkAdditionalData(c.id, a.id, format), format);
+    const parts: Uint8Array[] = [];
+    for (let n = 0; n < a.chunks; n++) {
+      const chunk = await getChunk(blobs, c.id, a.id, n);
+      if (!chunk) throw new Error(`file ${a.id}: chunk ${n} missing`);
+      parts.push(opener.next(new Uint8Array(chunk), n === a.chunks - 1));
+    }
+    const path = join(folder, fileName(a, i));
+    await writeFile(path, concat(...parts));
+    written.push(path);
+  }
+  for (const [i, a] of mail.entries()) {
+    const safe = a.name && !/[/\\]|^\.\.?$/.test(a.name) ? a.name : `adjunto-${i + 1}`;
+    const path = join(folder, safe);
+    await writeFile(path, fromB64(s, a.data));
+    written.push(path);
+  }
+  return written;
+}
