@@ -1,9 +1,13 @@
 // Build step: extracts libsodium's wasm for workerd and bundles the browser entry points.
-// Outputs are generated (build/, public/assets/) and git-ignored.
-import { build } from 'esbuild';
+// Outputs are generated (build/, public/assets/) and git-ignored. The bundles are reproducible:
+// the same commit and ADMIN_SIGN_PK give the same bytes on any machine (no time, no absolute path;
+// esbuild and libsodium pinned in package-lock.json), and build/buzon-build.json names their hashes
+// for the Worker (integrity attributes, /.well-known/buzon-build.json) and for `npm run verify`.
+import { build, version as esbuildVersion } from 'esbuild';
 import { existsSync, readFileSync } from 'node:fs';
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { buildManifest, sourceCommit } from './lib/build-manifest.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -30,6 +34,8 @@ async function extractWasm(modulePath, outFile) {
 }
 
 await mkdir(`${root}build`, { recursive: true });
+// Start empty, so a file an older build left behind is neither served nor listed in the manifest.
+await rm(`${root}public/assets`, { recursive: true, force: true });
 await mkdir(`${root}public/assets`, { recursive: true });
 const wasmBytes = await extractWasm(`${root}node_modules/libsodium/dist/modules-esm/libsodium.mjs`, `${root}build/libsodium.wasm`);
 
@@ -65,5 +71,13 @@ const result = await build({
 for (const css of ['console.css', 'poster.css', 'poster-letter.css', 'poster-a4.css', 'trends.css']) {
   await copyFile(`${root}src/client/${css}`, `${root}public/assets/${css}`);
 }
+const version = (pkg) => JSON.parse(readFileSync(`${root}node_modules/${pkg}/package.json`, 'utf8')).version;
+const manifest = buildManifest({
+  commit: sourceCommit(root),
+  adminSignPk: adminKey,
+  tools: { esbuild: esbuildVersion, 'libsodium-wrappers': version('libsodium-wrappers'), 'libsodium-wrappers-sumo': version('libsodium-wrappers-sumo') },
+  assetsDir: `${root}public/assets`,
+});
+await writeFile(`${root}build/buzon-build.json`, `${JSON.stringify(manifest, null, 2)}\n`);
 const outputs = Object.entries(result.metafile.outputs).map(([f, o]) => `${f.replace(root, '')} ${o.bytes} B`);
-console.log(`build: libsodium.wasm ${wasmBytes} B; ${outputs.join('; ')}`);
+console.log(`build: libsodium.wasm ${wasmBytes} B; ${outputs.join('; ')}; manifest for ${manifest.commit}`);

@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { languageDetector } from 'hono/language';
 import { LANGUAGES } from './domain/report';
+import { BUILD_MANIFEST } from './lib/build-info';
 import { translator } from './i18n';
 import { apiError, lang, page, privacyHeaders, type AppEnv } from './lib/http';
 import { api } from './routes/api';
@@ -46,6 +47,9 @@ app.route('/', reportPage);
 app.route('/', readerPages);
 app.route('/', posterPages);
 app.route('/', transparencyPages);
+
+/** Which commit the bundles were built from and each one's hash, to compare with a local build (npm run verify). */
+app.get('/.well-known/buzon-build.json', (c) => c.json(BUILD_MANIFEST));
 
 /** Static files (the browser bundles) go through the Worker so they get the same headers. */
 app.get('/assets/*', async (c, next) => {

@@ -1,9 +1,11 @@
 /**
- * @module The reporter pages' shell: language, quick exit (with src/client/no-trace.ts), the inline stylesheet.
+ * @module The reporter pages' shell: language, quick exit (with src/client/no-trace.ts), the inline stylesheet,
+ * and scripts and stylesheets pinned by their hash (integrity, from the build manifest).
  */
 import type { Child } from 'hono/jsx';
 import type { TFunction } from 'i18next';
 import type { Language } from '../domain/report';
+import { integrity } from '../lib/build-info';
 import { STYLESHEET } from './styles';
 
 export interface LayoutProps {
@@ -33,10 +35,10 @@ export function Layout({ t, lang, otherLanguageHref, quickExitUrl, children, scr
         <link rel="icon" href="data:," />
         <style>{STYLESHEET}</style>
         {stylesheets.map((href) => (
-          <link rel="stylesheet" href={href} />
+          <link rel="stylesheet" href={href} integrity={integrity(href)} />
         ))}
         {[...(quickExitUrl ? ['/assets/no-trace.js'] : []), ...scripts].map((src) => (
-          <script type="module" src={src} />
+          <script type="module" src={src} integrity={integrity(src)} />
         ))}
       </head>
       <body>

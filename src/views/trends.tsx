@@ -5,6 +5,7 @@
  */
 import type { TFunction } from 'i18next';
 import { SECTORS } from '../domain/facility';
+import { integrity } from '../lib/build-info';
 
 /** Labels the trends script needs at run time (everything else comes translated with the data). */
 export const TRENDS_CLIENT_KEYS = [
@@ -15,7 +16,7 @@ export const TRENDS_CLIENT_KEYS = [
 export function TrendsView({ t }: { t: TFunction }) {
   return (
     <>
-      <link rel="stylesheet" href="/assets/trends.css" />
+      <link rel="stylesheet" href="/assets/trends.css" integrity={integrity('/assets/trends.css')} />
       <nav id="views-nav" class="views-nav" aria-label={t('trends.views_nav')} hidden>
         <button type="button" id="show-cases" class="secondary" aria-pressed="true">{t('trends.nav_cases')}</button>
         <button type="button" id="show-trends" class="secondary" aria-pressed="false">{t('trends.nav_trends')}</button>
