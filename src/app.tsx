@@ -7,6 +7,7 @@ import { HTTPException } from 'hono/http-exception';
 import { languageDetector } from 'hono/language';
 import { LANGUAGES } from './domain/report';
 import { BUILD_MANIFEST } from './lib/build-info';
+import { openApiDocument } from './openapi/document';
 import { translator } from './i18n';
 import { apiError, lang, page, privacyHeaders, type AppEnv } from './lib/http';
 import { api } from './routes/api';
@@ -37,6 +38,9 @@ app.use(
 
 /** Liveness, and the trivial route the intake benchmark compares against. */
 app.get('/healthz', (c) => c.text('ok'));
+
+/** The HTTP API as OpenAPI 3.1, generated from the schemas the routes validate with (docs/api.md). */
+app.get('/api/openapi.json', (c) => c.json(openApiDocument()));
 
 app.route('/api/mailbox', mailboxApi);
 app.route('/api', attachmentsApi);

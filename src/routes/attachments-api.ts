@@ -23,7 +23,7 @@ import { limitBody } from '../lib/body-limit';
 export const attachmentsApi = new Hono<AppEnv>();
 
 const MAX_CHUNK_BYTES = ATTACHMENT_LIMITS.chunkBytes + CHUNK_OVERHEAD;
-const params = z.object({
+export const params = z.object({
   reportId: z.string().regex(/^[0-9a-f]{32}$/),
   attachmentId: z.string().regex(/^[0-9a-f]{32}$/),
   // One spelling per chunk; past MAX_CHUNKS is the per-file cap (413 below), not bad input.

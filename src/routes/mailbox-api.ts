@@ -30,8 +30,8 @@ const proof = {
   challenge: z.string().min(1).max(200),
   signature: z.string().length(86).regex(/^[A-Za-z0-9_-]+$/),
 };
-const threadSchema = z.strictObject(proof);
-const answerSchema = z.strictObject({ ...proof, message: z.strictObject({ id: hexId, envelope: envelopeSchema }) });
+export const threadSchema = z.strictObject(proof);
+export const answerSchema = z.strictObject({ ...proof, message: z.strictObject({ id: hexId, envelope: envelopeSchema }) });
 const invalid = (result: { success: boolean }, c: Parameters<typeof apiError>[0]) => (result.success ? undefined : apiError(c, 400, 'invalid'));
 
 /** Mailbox tokens carry no work and pay for nothing else (src/lib/challenge.ts). */

@@ -30,7 +30,7 @@ export const trendsApi = new Hono<TrendsEnv>();
 export { MAX_WEEKS };
 export const DEFAULT_WEEKS = 13;
 
-const querySchema = z.strictObject({
+export const querySchema = z.strictObject({
   state: z.string().min(1).max(80).optional(),
   sector: z.enum(SECTORS).optional(),
   facility: z.string().max(64).regex(/^[a-z0-9-]+$/).optional(),

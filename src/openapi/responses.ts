@@ -1,0 +1,110 @@
+/**
+ * @module Response bodies as zod schemas: the OpenAPI document's response shapes, and what the
+ * tests check real responses against. The request schemas are the routes' own (src/routes/).
+ */
+import { z } from 'zod';
+import { CATEGORIES, SEND_TO } from '../domain/report';
+import { ERROR_CODES } from './error-codes';
+
+const b64url = z.string().regex(/^[A-Za-z0-9_-]*$/).meta({ description: 'base64url without padding' });
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).meta({ description: 'calendar day in Mexico City, YYYY-MM-DD' });
+const hex32 = z.string().regex(/^[0-9a-f]{32}$/);
+
+export const apiErrorBody = z.strictObject({
+  error: z.strictObject({
+    code: z.enum(ERROR_CODES as [string, ...string[]]),
+    message: z.string().meta({ description: 'in the language of the request (?lang= or Accept-Language)' }),
+    fields: z.array(z.string()).optional().meta({ description: 'dotted paths of the invalid fields, when known' }),
+  }),
+});
+
+export const recipientKey = z.strictObject({ keyId: z.string(), boxPk: b64url });
+export const signedReaderList = z
+  .strictObject({ statement: z.string().meta({ description: 'the JSON text exactly as signed (docs/crypto.md, The reader list)' }), signature: b64url })
+  .nullable();
+
+export const powChallenge = z.strictObject({ challenge: z.string(), bits: z.number().int().meta({ description: 'leading zero bits the work needs' }) });
+
+export const facilityRecipients = z.strictObject({
+  facility: z.strictObject({ id: z.string(), name: z.string() }),
+  monitor: z.array(recipientKey),
+  official: z.array(recipientKey),
+  readers: signedReaderList,
+});
+
+export const reportAccepted = z.strictObject({
+  reportId: hex32,
+  receivedDay: day,
+  release: z.strictObject({
+    at: z.string().meta({ description: 'the release the report waits for, ISO date and hour' }),
+    day,
+    hour: z.number().int(),
+    relative: z.enum(['today', 'tomorrow']),
+  }),
+  duplicate: z.boolean().meta({ description: 'false with 201 the first time; true with 200 for a retry of the same bytes' }),
+});
+
+export const mailboxChallenge = z.strictObject({ challenge: z.string() });
+
+export const threadMessage = z.strictObject({
+  id: hex32,
+  seq: z.number().int(),
+  kind: z.enum(['reply', 'answer', 'note']),
+  authorRole: z.enum(['worker', 'monitor', 'official']),
+  day,
+  sealed: b64url.nullable().meta({ description: "the message's content key sealed to the asking key (the mailbox, or the reader); null for a note to others" }),
+  body: b64url.nullable().meta({ description: 'the message envelope body' }),
+});
+
+export const mailboxThread = z.strictObject({
+  case: z.strictObject({
+    id: hex32,
+    facilityId: z.string(),
+    sendTo: z.enum(SEND_TO),
+    status: z.string(),
+    receivedDay: day,
+    eraseDay: day.nullable(),
+    held: z.boolean(),
+  }),
+  report: z.strictObject({ body: b64url, sealed: b64url }).nullable(),
+  messages: z.array(threadMessage),
+  sealTo: z.array(recipientKey),
+  readers: signedReaderList,
+});
+
+export const mailboxErased = z.strictObject({ erased: z.boolean(), held: z.boolean() });
+export const messageStored = z.strictObject({ id: hex32, duplicate: z.boolean().meta({ description: 'false with 201; true with 200 for a retry' }) });
+
+export const signinChallenge = z.strictObject({
+  challenge: b64url,
+  kdf: z.strictObject({ salt: b64url, ops: z.number().int(), mem: z.number().int() }).meta({ description: 'Argon2id parameters for the passphrase (a decoy for an unknown key id)' }),
+});
+
+const readerSession = z.strictObject({
+  keyId: z.string(),
+  role: z.enum(['monitor', 'official']),
+  facilities: z.array(z.string()),
+  scopeState: z.string().nullable(),
+});
+export const signedIn = z.strictObject({ token: b64url.meta({ description: 'send as Authorization: Bearer <token>' }), reader: readerSession.extend({ label: z.string() }) });
+
+/** Console answers described by their main fields; the case shapes live in src/storage/cases.ts. */
+const loose = (description: string, shape: z.ZodRawShape) => z.looseObject(shape).meta({ description });
+export const consoleSession = loose('the signed-in reader and their facilities', { reader: z.unknown(), facilities: z.array(z.unknown()), today: day });
+export const caseList = loose('one page of case summaries', { cases: z.array(z.looseObject({ id: hex32, categories: z.array(z.enum(CATEGORIES)).optional() })), total: z.number().int(), withNewAnswers: z.number().int(), today: day });
+export const sealedBodies = loose('envelope bodies by case id', { bodies: z.record(z.string(), b64url.nullable()) });
+export const caseDetail = loose('a case with its sealed body, thread, triage events, attachments and whom to seal to', {
+  case: z.unknown(),
+  body: b64url.nullable(),
+  messages: z.array(z.unknown()),
+  events: z.array(z.unknown()),
+  attachments: z.array(z.strictObject({ id: hex32, chunks: z.number().int() })),
+  sealTo: z.strictObject({ reply: z.array(recipientKey), note: z.array(recipientKey) }),
+  readers: signedReaderList,
+  retention: z.unknown(),
+});
+export const holdSet = z.strictObject({ ok: z.literal(true), holdReason: z.string().nullable() });
+export const holdList = z.strictObject({ holds: z.array(z.strictObject({ id: hex32, facilityName: z.string(), receivedDay: day, holdReason: z.string() })) });
+export const triaged = z.strictObject({ ok: z.literal(true), status: z.string() });
+export const trendsOptions = loose('the filter choices within the official\'s jurisdiction', { scopeState: z.string().nullable(), facilities: z.array(z.unknown()), states: z.array(z.string()), sectors: z.array(z.unknown()), from: z.string(), to: z.string() });
+export const trendsView = loose('suppressed aggregates for the selection (docs/trends.md)', {});
