@@ -17,8 +17,8 @@ const doc = async () => (await (await SELF.fetch('https://buzon.test/api/openapi
 /** Hono's `/cases/:id` and `/f/:code{regex}` in OpenAPI's form; `/assets/*` as `/assets/{file}`. */
 const openApiPath = (path: string) => path.replace(/:(\w+)(\{[^}]*\}+)?/g, '{$1}').replace(/\/\*$/, '/{file}').replace(/(.)\/$/, '$1');
 
-/** Which (status, code) pairs a route file can answer with, read from its source. */
-const sources = import.meta.glob(['../../src/routes/*.ts', '../../src/routes/*.tsx', '../../src/lib/*.ts', '../../src/app.tsx'], { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
+/** The Worker's source, to read which (status, code) pairs it can answer with. */
+const sources = import.meta.glob('../../src/**/*.{ts,tsx}', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
 
 describe('OpenAPI document', () => {
   it('should be OpenAPI 3.1 with the request schemas the routes validate with', async () => {
