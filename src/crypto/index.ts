@@ -2,6 +2,7 @@
  * @module The one crypto module shared by the browser bundles, the Worker and the Node CLI.
  */
 export * from './attachment';
+export * from './constancia';
 export * from './encoding';
 export * from './envelope';
 export * from './proof-of-work';

@@ -14,8 +14,6 @@ export const RECEIPT_SYMBOLS = 20;
 const GROUP = 4;
 /** 16-byte BLAKE2b key that separates receipt hashing from every other use. */
 const RECEIPT_HASH_KEY = 'buzon.receipt.v1';
-const MAILBOX_CONTEXT = 'bzmailbx';
-
 export interface MailboxKeys {
   /** Lookup id of the case mailbox (16 bytes, hex); stored so the worker can find the case. */
   mailboxId: string;
@@ -49,13 +47,24 @@ export function normalizeReceiptCode(typed: string): string | null {
 }
 
 /**
+ * The master key of a receipt code: BLAKE2b-256 (crypto_generichash) of the normalised code, keyed
+ * with RECEIPT_HASH_KEY. Every key of the case is a crypto_kdf subkey of it; the caller wipes it.
+ */
+export function receiptMaster(s: Sodium, code: string): Uint8Array {
+  const normalized = normalizeReceiptCode(code);
+  if (!normalized) throw new Error('not a receipt code');
+  return s.crypto_generichash(32, utf8(normalized), utf8(RECEIPT_HASH_KEY));
+}
+
+/** Context of every subkey of the master (1 box seed, 2 sign seed, 3 mailbox id, 4 constancia key). */
+export const MAILBOX_CONTEXT = 'bzmailbx';
+
+/**
  * Derives the case mailbox from a receipt code: BLAKE2b (crypto_generichash, keyed for domain
  * separation) to a master key, then crypto_kdf_derive_from_key for each subkey.
  */
 export function deriveMailbox(s: Sodium, code: string): MailboxKeys {
-  const normalized = normalizeReceiptCode(code);
-  if (!normalized) throw new Error('not a receipt code');
-  const master = s.crypto_generichash(32, utf8(normalized), utf8(RECEIPT_HASH_KEY));
+  const master = receiptMaster(s, code);
   const box = s.crypto_box_seed_keypair(s.crypto_kdf_derive_from_key(32, 1, MAILBOX_CONTEXT, master));
   const sign = s.crypto_sign_seed_keypair(s.crypto_kdf_derive_from_key(32, 2, MAILBOX_CONTEXT, master));
   const mailboxId = s.to_hex(s.crypto_kdf_derive_from_key(16, 3, MAILBOX_CONTEXT, master));
