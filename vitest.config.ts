@@ -25,6 +25,8 @@ export default defineConfig(async () => {
                 bindings: {
                   TEST_MIGRATIONS: migrations,
                   POW_SECRET: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8',
+                  // The constancia signing seed: bytes 20…3f, a test value (tests/worker/constancia.test.ts).
+                  CONSTANCIA_SIGN_SK: 'ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8',
                   POW_BITS: '4',
                   EMAIL_DOMAIN: 'buzon.test',
                   PUBLIC_ORIGIN: 'https://buzon.test',

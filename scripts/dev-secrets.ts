@@ -1,6 +1,6 @@
 /**
  * Local development secrets, made once and never committed: .dev.vars with a proof-of-work signing
- * key and the demo administrator's public key, and .demo-admin.txt with that administrator's
+ * key, the seed of the constancia signing key and the demo administrator's public key, and .demo-admin.txt with that administrator's
  * passphrase (it signs the demo reader lists). Runs before the build, which puts the key in the bundles.
  *
  *   tsx scripts/dev-secrets.ts
@@ -19,6 +19,11 @@ if (!existsSync(DEMO_ADMIN_FILE)) {
   const { publicKey } = createAdminFile(await loadNodeSodium(), DEMO_ADMIN_FILE);
   console.log(`wrote ${DEMO_ADMIN_FILE} (demo administrator, local dev only)`);
   writeFileSync(vars, readFileSync(vars, 'utf8').replace(/^ADMIN_SIGN_PK=.*\n?/m, ''), { mode: 0o600 });
+}
+// The seed of the key that signs constancias (proofs of filing): a secret of each deployment.
+if (!/^CONSTANCIA_SIGN_SK=/m.test(readFileSync(vars, 'utf8'))) {
+  appendFileSync(vars, `CONSTANCIA_SIGN_SK=${randomBytes(32).toString('base64url')}\n`);
+  console.log(`added CONSTANCIA_SIGN_SK to ${vars}`);
 }
 if (!/^ADMIN_SIGN_PK=/m.test(readFileSync(vars, 'utf8'))) {
   const publicKey = readFileSync(DEMO_ADMIN_FILE, 'utf8').split('\n')[2]!.trim();

@@ -13,6 +13,7 @@ import { apiError, lang, page, privacyHeaders, type AppEnv } from './lib/http';
 import { api } from './routes/api';
 import { attachmentsApi } from './routes/attachments-api';
 import { consoleApi } from './routes/console-api';
+import { constanciaPages } from './routes/constancia-pages';
 import { mailboxApi } from './routes/mailbox-api';
 import { posterPages } from './routes/poster-pages';
 import { readerPages } from './routes/reader-pages';
@@ -43,6 +44,7 @@ app.get('/healthz', (c) => c.text('ok'));
 app.get('/api/openapi.json', (c) => c.json(openApiDocument()));
 
 app.route('/api/mailbox', mailboxApi);
+app.route('/', constanciaPages);
 app.route('/api', attachmentsApi);
 app.route('/api', api);
 app.route('/console/api/trends', trendsApi);

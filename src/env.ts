@@ -19,6 +19,12 @@ export interface Env {
    * A deployment setting, also built into the browser bundles; the mail intake checks lists with it.
    */
   ADMIN_SIGN_PK?: string;
+  /**
+   * 32 random bytes, base64url: the seed of the Ed25519 key that signs constancias (proofs of
+   * filing, src/crypto/constancia.ts). Its public key is served at /.well-known/buzon-constancia.json.
+   * Without it no constancia is issued.
+   */
+  CONSTANCIA_SIGN_SK?: string;
   /** Leading zero bits the proof of work needs. */
   POW_BITS: string;
   /** Release hours of the Mexico City day, e.g. "7,15" (src/domain/release.ts). */

@@ -61,7 +61,7 @@ export async function releaseNow(stateDir: string): Promise<void> {
  */
 export async function startDevServer(opts: { stateDir: string; vars?: Record<string, string>; env?: Record<string, string>; cwd?: string }): Promise<DevServer> {
   const port = await freePort();
-  const vars = { POW_SECRET: randomBytes(32).toString('base64url'), ...opts.vars };
+  const vars = { POW_SECRET: randomBytes(32).toString('base64url'), CONSTANCIA_SIGN_SK: randomBytes(32).toString('base64url'), ...opts.vars };
   const args = ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', opts.stateDir, '--log-level', process.env.WLOG ?? 'warn'];
   for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);
   const child: ChildProcess = spawn('npx', args, { cwd: opts.cwd, env: { ...process.env, ...QUIET_WRANGLER, ...opts.env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

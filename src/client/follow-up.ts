@@ -26,6 +26,7 @@ import {
 import { rolesFor, SEND_TO, type SendTo } from '../domain/report';
 import { servedAsSigned, trustedReaderList } from './admin-key';
 import { $, ApiProblem, el, formatDay, leaveTo, msg, requestJson, showErrors } from './page';
+import { followUpConstancia } from './follow-up-constancia';
 
 interface ThreadMessage {
   id: string;
@@ -62,6 +63,9 @@ const lang = form.dataset.lang === 'en' ? 'en' : 'es';
 
 let s: Sodium;
 let mailbox: MailboxKeys | undefined;
+/** The normalised receipt code while a case is open: the constancia key is derived from it on request. */
+let openCode: string | null = null;
+let constancia: { hide: () => void } | undefined;
 let current: Thread | undefined;
 /** The thread's signed reader list, once checked; null when it does not verify. */
 let readerList: ReaderList | null = null;
@@ -84,6 +88,7 @@ async function start() {
   });
   form.addEventListener('submit', (e) => e.preventDefault());
   $('send-answer').addEventListener('click', () => void sendAnswer());
+  constancia = followUpConstancia(s, lang, () => openCode, proof);
   $('erase-case').addEventListener('click', () => void eraseMyCase());
   $('close-case').addEventListener('click', (e) => {
     e.preventDefault();
@@ -113,6 +118,7 @@ async function openCase() {
   try {
     mailbox = deriveMailbox(s, code);
     await loadThread();
+    openCode = code;
     codeField.value = ''; // only once the case is open: a typo is fixed, not typed again
     form.hidden = true;
     $('case').hidden = false;
@@ -275,6 +281,8 @@ function forget() {
     s.memzero(mailbox.sign.privateKey);
   }
   mailbox = undefined;
+  openCode = null;
+  constancia?.hide();
   current = undefined;
   readerList = null;
   pending = undefined;

@@ -6,6 +6,7 @@
  */
 import sodium from 'libsodium-wrappers';
 import {
+  constanciaKeyFromCode,
   deriveMailbox,
   encryptAttachment,
   listedRecipients,
@@ -22,6 +23,7 @@ import { LIMITS, rolesFor, type Category, type ReportPlaintext, type SendTo, typ
 import { ATTACHMENT_FORMAT, ATTACHMENT_LIMITS, chunkAdditionalData, type SealedAttachment } from '../domain/attachment';
 import { evidencePicker } from './evidence';
 import { $, ApiProblem, msg, requestJson, showErrors } from './page';
+import { fillReceipt, wireReceipt, type StoredAnswer } from './receipt';
 
 interface RecipientKeys {
   monitor: Array<{ keyId: string; boxPk: string }>;
@@ -44,7 +46,7 @@ const errorBox = $<HTMLDivElement>('errors');
 const lang = form.dataset.lang === 'en' ? 'en' : 'es';
 
 const email = form.dataset.email ?? '';
-$('copy-code').addEventListener('click', () => void copyCode());
+wireReceipt(lang, () => receiptCode);
 
 neutralTitle();
 charactersLeft();
@@ -233,6 +235,8 @@ async function seal(report: ReportPlaintext, source: string): Promise<SealedRepo
     categories: report.categories,
     sendTo: report.sendTo,
     mailbox: { id: mailbox.mailboxId, boxPk: toB64(s, mailbox.box.publicKey), signPk: toB64(s, mailbox.sign.publicKey) },
+    // The server signs a proof of filing with it and keeps only its check (src/crypto/constancia.ts).
+    constancia: { key: toB64(s, constanciaKeyFromCode(s, receiptCode)) },
     envelope: { body: toB64(s, envelope.body), keys: envelope.keys.map((k) => ({ keyId: k.keyId, sealed: toB64(s, k.sealed) })) },
     ...(uploads.length ? { attachments: uploads.map((u) => ({ id: u.id, chunks: u.chunks.length })) } : {}),
   });
@@ -313,10 +317,6 @@ async function uploadEvidence(uploads: PendingUpload[], facility: string) {
   }
 }
 
-/** What the server answers once the report is stored: when its batch reaches the readers. */
-interface StoredAnswer {
-  release: { day: string; hour: number; relative: 'today' | 'tomorrow' };
-}
 
 /** Posts the payload, retrying network failures and refreshing a spent or expired challenge. */
 async function submit(body: string, facility: string): Promise<StoredAnswer> {
@@ -339,26 +339,8 @@ async function submit(body: string, facility: string): Promise<StoredAnswer> {
   throw new Error('network');
 }
 
-/** "7 de la mañana", "3 de la tarde": the release hour on a 12-hour clock, in words. */
-function releaseTime(hour: number): string {
-  const part = hour < 12 ? 'morning' : hour < 19 ? 'afternoon' : 'night';
-  return msg(`receipt.time_${part}`, { hour: hour % 12 === 0 ? 12 : hour % 12 });
-}
-
-/** Copies the receipt code; the button says so, and where not to paste it. */
-async function copyCode() {
-  try {
-    await navigator.clipboard.writeText(receiptCode);
-    $('copy-status').textContent = msg('receipt.copied');
-  } catch {
-    $('copy-status').textContent = msg('receipt.copy_failed');
-  }
-}
-
 function showReceipt(stored: StoredAnswer) {
-  const receipt = $<HTMLElement>('receipt');
-  $<HTMLElement>('receipt-code').textContent = receiptCode;
-  $<HTMLElement>('receipt-release').textContent = msg(`receipt.read_${stored.release.relative}`, { time: releaseTime(stored.release.hour) });
+  const receipt = fillReceipt(receiptCode, stored);
   form.reset();
   form.hidden = true;
   document.querySelector('.promises')?.setAttribute('hidden', '');

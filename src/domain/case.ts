@@ -45,3 +45,13 @@ export const MAX_TAGS = 20;
 export const MAX_TAG_LENGTH = 40;
 export const TAG_PATTERN = /^[\p{L}\p{N} _.\/#()&+:'-]+$/u;
 export const isValidTag = (tag: string) => tag.length >= 1 && tag.length <= MAX_TAG_LENGTH && TAG_PATTERN.test(tag);
+
+/** How a clock stands: met in time, met late, still running, or run out without it being met. */
+export type ClockOutcome = 'in_time' | 'late' | 'pending' | 'overdue';
+
+/** One clock of a case: `days` from the received day, met on `metDay` (null if not yet), seen on `today`. */
+export function clockOutcome(receivedDay: string, metDay: string | null, days: number, today: string): { due: string; day: string | null; outcome: ClockOutcome } {
+  const due = addDays(receivedDay, days);
+  const outcome: ClockOutcome = metDay ? (metDay <= due ? 'in_time' : 'late') : today <= due ? 'pending' : 'overdue';
+  return { due, day: metDay, outcome };
+}

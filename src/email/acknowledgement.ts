@@ -20,11 +20,13 @@ export interface Acknowledgement {
   messageId: string;
   caseRef: string;
   code: string;
+  /** The proof of filing (src/crypto/constancia.ts), when the deployment signs them. */
+  constancia?: string | null;
   origin: string;
 }
 
 /** The acknowledgement text in one language. */
-export function acknowledgementText(lang: Language, a: Pick<Acknowledgement, 'caseRef' | 'code' | 'origin'>): string {
+export function acknowledgementText(lang: Language, a: Pick<Acknowledgement, 'caseRef' | 'code' | 'origin' | 'constancia'>): string {
   const t = translator(lang);
   const link = `${a.origin}/seguimiento${lang === 'en' ? '?lang=en' : ''}`;
   return [
@@ -44,6 +46,7 @@ export function acknowledgementText(lang: Language, a: Pick<Acknowledgement, 'ca
     `- ${t('email.ack.deadline_close', { days: CLOCK.close })}`,
     t('email.ack.where_answers'),
     '',
+    ...(a.constancia ? [t('email.ack.constancia_heading'), a.constancia, t('email.ack.constancia_explain', { link: `${a.origin}/constancia${lang === 'en' ? '?lang=en' : ''}` }), ''] : []),
     t('email.ack.new_mail'),
     t('email.ack.automatic'),
   ].join('\r\n');

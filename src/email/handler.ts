@@ -4,12 +4,13 @@
  * trade-offs: docs/email.md.
  */
 import { EmailMessage } from 'cloudflare:email';
-import { deriveMailbox, fromB64, newReceiptCode, sealReport, toB64, verifyReaderList, type SignedReaderList, type Sodium } from '../crypto';
+import { constanciaCheck, constanciaKeyFromCode, deriveMailbox, fromB64, newReceiptCode, sealReport, toB64, verifyReaderList, type SignedReaderList, type Sodium } from '../crypto';
 import { rolesFor, type SendTo } from '../domain/report';
 import type { Env } from '../env';
 import { releaseClock } from '../lib/clock';
 import { releaseDay } from '../domain/release';
 import { loadSodium } from '../lib/sodium';
+import { issueConstancia } from '../lib/constancia';
 import { activeRecipientsStatement, type RecipientKey } from '../storage/recipients';
 import { findReport, storeReport } from '../storage/reports';
 import { acknowledgementMessage } from './acknowledgement';
@@ -83,6 +84,8 @@ export async function receiveMail(message: ForwardableEmailMessage, env: Env): P
   const mail = await parseMail(raw);
   const code = newReceiptCode(s);
   const mailbox = deriveMailbox(s, code);
+  const constanciaKey = constanciaKeyFromCode(s, code);
+  const check = constanciaCheck(s, constanciaKey);
   const mailboxKeys = { id: mailbox.mailboxId, boxPk: toB64(s, mailbox.box.publicKey), signPk: toB64(s, mailbox.sign.publicKey) };
   const envelope = sealReport(
     s,
@@ -103,6 +106,7 @@ export async function receiveMail(message: ForwardableEmailMessage, env: Env): P
       body: envelope.body,
       bodyDigest: toB64(s, s.crypto_generichash(32, envelope.body, null)),
       keys: envelope.keys.map((k) => ({ keyId: k.keyId, sealed: toB64(s, k.sealed) })),
+      constanciaCheck: check,
     });
   } catch (error) {
     // A copy of the same mail stored first. Its body sits under its own content-named KV key, which
@@ -114,8 +118,11 @@ export async function receiveMail(message: ForwardableEmailMessage, env: Env): P
     s.memzero(mailbox.sign.privateKey);
   }
 
+  // The proof of filing goes in the acknowledgement, next to the code; the release day is its only date.
+  const constancia = issueConstancia(s, env, { facilityId: facility.id, day: releaseDay(releaseAt), reportId, key: constanciaKey, check });
+  s.memzero(constanciaKey);
   if (kind.kind === 'automatic') return { outcome: 'stored', reportId, acknowledged: false, automatic: kind.rule };
-  const acknowledged = await acknowledge(s, message, env, { from: facility.address, reportId, code });
+  const acknowledged = await acknowledge(s, message, env, { from: facility.address, reportId, code, constancia });
   return { outcome: 'stored', reportId, acknowledged, automatic: null };
 }
 
@@ -152,7 +159,12 @@ function readersFor(active: RecipientKey[], mailSendTo: SendTo): { keys: Recipie
  * Replies with the receipt code, the only place it ever goes. The report is already stored: if the
  * platform refuses the reply (the sender's domain fails DMARC, say), the report stays and the code is lost.
  */
-async function acknowledge(s: Sodium, message: ForwardableEmailMessage, env: Env, a: { from: string; reportId: string; code: string }): Promise<boolean> {
+async function acknowledge(
+  s: Sodium,
+  message: ForwardableEmailMessage,
+  env: Env,
+  a: { from: string; reportId: string; code: string; constancia: string | null },
+): Promise<boolean> {
   const to = message.from.trim().replace(/^<|>$/g, '');
   if (!isPlainAddress(to)) return false;
   const raw = acknowledgementMessage({
@@ -163,6 +175,7 @@ async function acknowledge(s: Sodium, message: ForwardableEmailMessage, env: Env
     messageId: newMessageId(s, env.EMAIL_DOMAIN),
     caseRef: a.reportId.slice(0, 8),
     code: a.code,
+    constancia: a.constancia,
     origin: env.PUBLIC_ORIGIN,
   });
   try {

@@ -4,7 +4,8 @@
  */
 import { zValidator } from '@hono/zod-validator';
 import { Hono, type Context } from 'hono';
-import { checkWork, fromB64, isPlausibleBodyLength, toB64, type Sodium } from '../crypto';
+import { checkWork, constanciaCheck, fromB64, isPlausibleBodyLength, toB64, type Sodium } from '../crypto';
+import { issueConstancia, readConstanciaKey } from '../lib/constancia';
 import { rolesFor } from '../domain/report';
 import { issueChallenge, powBits, verifyChallenge } from '../lib/challenge';
 import { attachmentComplete } from './attachments-api';
@@ -66,11 +67,15 @@ api.post(
     // never counts towards it (so the counter tells a prober nothing about who else reported).
     const paid = !!(sub.pow && challenge?.ok && checkWork(s, sub.pow.challenge, sub.reportId, sub.pow.counter, Math.max(challenge.claims.bits, powBits(c.env))));
     if (!paid && !(await c.env.PUBLIC_LIMIT.limit({ key: 'report:unpaid' })).success) return apiError(c, 429, 'busy');
+    // The receipt code's constancia key: the proof of filing is signed with it, and only its check is kept.
+    const constanciaKey = readConstanciaKey(s, sub.constancia?.key);
+    if (sub.constancia && !constanciaKey) return apiError(c, 400, 'invalid', ['constancia.key']);
+    const check = constanciaKey ? constanciaCheck(s, constanciaKey) : null;
     // Most submissions are paid first tries: stored in one D1 round trip. Anything else (a retry, a
     // replay, keys that changed, a bad envelope) takes the full path below, which names the reason.
     if (paid && challenge?.ok) {
-      const report = await storeInOneTrip(c, s, sub, { nonce, expires: challenge.claims.expires });
-      if (report) return answerStored(c, report);
+      const report = await storeInOneTrip(c, s, sub, { nonce, expires: challenge.claims.expires }, check);
+      if (report) return answerStored(c, s, report, constanciaKey);
     }
     const lookup = await intakeLookup(c.env.DB, { facilityId: sub.facility, reportId: sub.reportId, mailboxId: sub.mailbox.id, challengeNonce: nonce });
     const { facility, existing } = lookup;
@@ -85,7 +90,7 @@ api.post(
     const bodyDigest = toB64(s, s.crypto_generichash(32, body, null));
 
     // A retry of a report already stored gets the same answer, before the single-use work is checked again.
-    if (existing) return answerRetry(c, existing, facility.id, bodyDigest);
+    if (existing) return answerRetry(c, s, existing, facility.id, bodyDigest, constanciaKey);
 
     if (!sub.pow || !challenge) return apiError(c, 403, 'pow_missing');
     if (!challenge.ok) return apiError(c, 403, challenge.reason);
@@ -99,26 +104,26 @@ api.post(
     if (lookup.mailboxTaken) return apiError(c, 409, 'conflict');
     if (!(await attachmentsComplete(c.env.BLOBS, sub))) return apiError(c, 422, 'attachment_incomplete');
 
-    const report = newReport(sub, body, bodyDigest, { nonce, expires: challenge.claims.expires }, releaseClock(c.env.RELEASE_HOURS).next);
+    const report = newReport(sub, body, bodyDigest, { nonce, expires: challenge.claims.expires }, releaseClock(c.env.RELEASE_HOURS).next, check);
     try {
       await storeReport(s, c.env.DB, c.env.BLOBS, report);
     } catch (error) {
       // A racing copy of this submission, or a racing replay of its challenge, fails the whole batch.
       const raced = await findReport(c.env.DB, sub.reportId);
-      if (raced) return answerRetry(c, raced, facility.id, bodyDigest);
+      if (raced) return answerRetry(c, s, raced, facility.id, bodyDigest, constanciaKey);
       if ((await intakeLookup(c.env.DB, { facilityId: facility.id, reportId: sub.reportId, mailboxId: sub.mailbox.id, challengeNonce: nonce })).challengeSpent) {
         return apiError(c, 409, 'pow_replayed');
       }
       throw error;
     }
-    return answerStored(c, report);
+    return answerStored(c, s, report, constanciaKey);
   },
 );
 
 type Spend = { nonce: string; expires: number };
 
 /** The report to store, stamped with the next release rather than the hour it came in: readers get it with its whole batch. */
-function newReport(sub: Submission, body: Uint8Array, bodyDigest: string, spend: Spend, releaseAt: string): NewReport {
+function newReport(sub: Submission, body: Uint8Array, bodyDigest: string, spend: Spend, releaseAt: string, constanciaCheck: string | null): NewReport {
   return {
     id: sub.reportId,
     facilityId: sub.facility,
@@ -133,6 +138,7 @@ function newReport(sub: Submission, body: Uint8Array, bodyDigest: string, spend:
     keys: sub.envelope.keys,
     spends: { nonce: spend.nonce, expiresDay: mexicoDay(new Date(spend.expires * 1000)) },
     attachments: sub.attachments ?? [],
+    constanciaCheck,
   };
 }
 
@@ -141,7 +147,7 @@ function newReport(sub: Submission, body: Uint8Array, bodyDigest: string, spend:
  * write's own batch (src/storage/intake-guard.ts). Null when the body is not plainly well formed or
  * the batch refuses it; nothing is written then.
  */
-async function storeInOneTrip(c: Context<AppEnv>, s: Sodium, sub: Submission, spend: Spend): Promise<NewReport | null> {
+async function storeInOneTrip(c: Context<AppEnv>, s: Sodium, sub: Submission, spend: Spend, check: string | null): Promise<NewReport | null> {
   let body: Uint8Array;
   try {
     body = fromB64(s, sub.envelope.body);
@@ -151,7 +157,7 @@ async function storeInOneTrip(c: Context<AppEnv>, s: Sodium, sub: Submission, sp
   if (body.length > MAX_WEB_BODY_BYTES || !isPlausibleBodyLength(body.length)) return null;
   const ids = sub.envelope.keys.map((k) => k.keyId);
   if (new Set(ids).size !== ids.length || !(await attachmentsComplete(c.env.BLOBS, sub))) return null;
-  const report = newReport(sub, body, toB64(s, s.crypto_generichash(32, body, null)), spend, releaseClock(c.env.RELEASE_HOURS).next);
+  const report = newReport(sub, body, toB64(s, s.crypto_generichash(32, body, null)), spend, releaseClock(c.env.RELEASE_HOURS).next, check);
   const expect = { facilityId: sub.facility, reportId: sub.reportId, roles: rolesFor(sub.sendTo), keyIds: ids.filter((id) => id !== 'mailbox'), nonce: spend.nonce };
   try {
     await storeReport(s, c.env.DB, c.env.BLOBS, report, expect);
@@ -168,9 +174,11 @@ async function attachmentsComplete(blobs: KVNamespace, sub: Submission): Promise
 
 /** A first store: its chunks become permanent now. If a copy fails the report is still stored
  * (readers fall back to the upload keys) and the daily job finishes it well before the upload TTL. */
-async function answerStored(c: Context<AppEnv>, r: NewReport) {
+async function answerStored(c: Context<AppEnv>, s: Sodium, r: NewReport, key: Uint8Array | null) {
   if (r.attachments?.length) await keepAttachments(c.env.DB, c.env.BLOBS, r.id).catch((e) => console.error('keep attachments', e));
-  return c.json({ reportId: r.id, receivedDay: r.receivedDay, release: releaseInfo(r.releaseAt), duplicate: false }, 201);
+  // The proof of filing carries the release day only, which this answer already tells: no time of day.
+  const constancia = key ? issueConstancia(s, c.env, { facilityId: r.facilityId, day: r.receivedDay, reportId: r.id, key, check: r.constanciaCheck ?? null }) : null;
+  return c.json({ reportId: r.id, receivedDay: r.receivedDay, release: releaseInfo(r.releaseAt), duplicate: false, constancia }, 201);
 }
 
 /** When readers get the report: its release day and hour, for the receipt screen. */
@@ -181,10 +189,14 @@ const releaseInfo = (releaseAt: string) => ({
   relative: releaseDay(releaseAt) === mexicoDay() ? ('today' as const) : ('tomorrow' as const),
 });
 
-/** The same answer as the first time for a true retry; a conflict for different bytes under a used id. */
-function answerRetry(c: Context<AppEnv>, stored: StoredReportRef, facilityId: string, bodyDigest: string) {
+/**
+ * The same answer as the first time for a true retry; a conflict for different bytes under a used
+ * id. Its constancia is the first one again, byte for byte, and only for the key first sent.
+ */
+function answerRetry(c: Context<AppEnv>, s: Sodium, stored: StoredReportRef, facilityId: string, bodyDigest: string, key: Uint8Array | null) {
   if (stored.bodyDigest !== bodyDigest || stored.facilityId !== facilityId) return apiError(c, 409, 'conflict');
-  return c.json({ reportId: stored.id, receivedDay: stored.receivedDay, release: releaseInfo(stored.releaseAt), duplicate: true }, 200);
+  const constancia = key ? issueConstancia(s, c.env, { facilityId, day: stored.receivedDay, reportId: stored.id, key, check: stored.constanciaCheck }) : null;
+  return c.json({ reportId: stored.id, receivedDay: stored.receivedDay, release: releaseInfo(stored.releaseAt), duplicate: true, constancia }, 200);
 }
 
 /**

@@ -11,7 +11,9 @@ import { issueChallenge, verifyChallenge } from '../lib/challenge';
 import { mexicoDay, nowSeconds, releaseClock } from '../lib/clock';
 import { releaseDay } from '../domain/release';
 import { eraseDay, retentionPolicy } from '../domain/retention';
-import type { Status } from '../domain/case';
+import { clockOutcome, type Status } from '../domain/case';
+import { issueConstancia, readConstanciaKey } from '../lib/constancia';
+import { constanciaCheck } from '../crypto';
 import { eraseCase, purgeErasedBlobs } from '../storage/retention';
 import { apiError, type AppEnv } from '../lib/http';
 import { loadSodium } from '../lib/sodium';
@@ -31,6 +33,7 @@ const proof = {
   signature: z.string().length(86).regex(/^[A-Za-z0-9_-]+$/),
 };
 export const threadSchema = z.strictObject(proof);
+export const constanciaSchema = z.strictObject({ ...proof, key: z.string().length(43).regex(/^[A-Za-z0-9_-]+$/) });
 export const answerSchema = z.strictObject({ ...proof, message: z.strictObject({ id: hexId, envelope: envelopeSchema }) });
 const invalid = (result: { success: boolean }, c: Parameters<typeof apiError>[0]) => (result.success ? undefined : apiError(c, 400, 'invalid'));
 
@@ -121,6 +124,40 @@ mailboxApi.post('/thread', rateLimited(() => 'mailbox:thread'), limitBody(4 * 10
     sealTo: readers.map(({ keyId, boxPk }) => ({ keyId, boxPk })),
     // The page seals to, and trusts signatures of, readers on this list only once it checks the administrator's signature.
     readers: readerList,
+  });
+});
+
+/**
+ * The case's constancia (proof of filing), signed again: Ed25519 is deterministic, so it is the
+ * same text the receipt screen showed. The page sends the receipt code's constancia key; a report
+ * stored before constancias existed takes the check of the first key proven with its code, and
+ * from then on no other key gets a signature. With it, the clocks the worker may show alongside.
+ */
+mailboxApi.post('/constancia', rateLimited(() => 'mailbox:constancia'), limitBody(4 * 1024), zValidator('json', constanciaSchema, invalid), async (c) => {
+  const s = await loadSodium();
+  const p = c.req.valid('json');
+  const found = await provenCase(c.env, s, p, 'constancia');
+  if (!found) return apiError(c, 404, 'case_not_found');
+  const key = readConstanciaKey(s, p.key);
+  if (!key) return apiError(c, 400, 'invalid');
+  if (!c.env.CONSTANCIA_SIGN_SK) return apiError(c, 503, 'unavailable');
+  const [, row] = await c.env.DB.batch([
+    c.env.DB.prepare('UPDATE reports SET constancia_check = coalesce(constancia_check, ?2) WHERE id = ?1').bind(found.id, constanciaCheck(s, key)),
+    c.env.DB.prepare(
+      `SELECT r.constancia_check AS "check", r.first_reply_day AS firstReplyDay, a.day AS answerDay, f.ack_days AS ackDays, f.answer_days AS answerDays
+         FROM reports r JOIN facilities f ON f.id = r.facility_id LEFT JOIN report_answers a ON a.report_id = r.id WHERE r.id = ?1`,
+    ).bind(found.id),
+  ]);
+  const k = row!.results[0] as { check: string | null; firstReplyDay: string | null; answerDay: string | null; ackDays: number; answerDays: number };
+  const constancia = issueConstancia(s, c.env, { facilityId: found.facilityId, day: found.receivedDay, reportId: found.id, key, check: k.check });
+  if (!constancia) return apiError(c, 409, 'conflict');
+  const today = mexicoDay();
+  return c.json({
+    constancia,
+    clocks: {
+      acknowledge: clockOutcome(found.receivedDay, k.firstReplyDay, k.ackDays, today),
+      answer: clockOutcome(found.receivedDay, k.answerDay, k.answerDays, today),
+    },
   });
 });
 

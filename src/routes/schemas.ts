@@ -36,6 +36,8 @@ export const submissionSchema = z.strictObject({
       .min(1)
       .max(64),
   }),
+  /** The receipt code's constancia key (src/crypto/constancia.ts): the server signs a proof of filing with it and keeps only its check. */
+  constancia: z.strictObject({ key: b64url(b64Chars(32)) }).optional(),
   attachments: z
     .array(z.strictObject({ id: hexId, chunks: z.number().int().min(1).max(MAX_CHUNKS) }))
     .max(ATTACHMENT_LIMITS.files)

@@ -29,6 +29,8 @@ export interface NewReport {
   keys: Array<{ keyId: string; sealed: string }>;
   /** The proof-of-work challenge this report spends, if any (email reports have none). */
   spends?: { nonce: string; expiresDay: string };
+  /** The check of the receipt code's constancia key (src/crypto/constancia.ts), if the page sent one. */
+  constanciaCheck?: string | null;
   /** Attachments whose chunks are already in KV. */
   attachments?: Array<{ id: string; chunks: number }>;
 }
@@ -45,10 +47,11 @@ export interface StoredReportRef {
   bodyDigest: string;
   receivedDay: string;
   releaseAt: string;
+  constanciaCheck: string | null;
 }
 
 const findReportStatement = (db: D1Database, id: string) =>
-  db.prepare('SELECT id, facility_id AS facilityId, body_digest AS bodyDigest, received_day AS receivedDay, release_at AS releaseAt FROM reports WHERE id = ?1').bind(id);
+  db.prepare('SELECT id, facility_id AS facilityId, body_digest AS bodyDigest, received_day AS receivedDay, release_at AS releaseAt, constancia_check AS constanciaCheck FROM reports WHERE id = ?1').bind(id);
 
 export async function findReport(db: D1Database, id: string): Promise<StoredReportRef | null> {
   return findReportStatement(db, id).first<StoredReportRef>();
@@ -117,10 +120,10 @@ export async function storeReport(s: Sodium, db: D1Database, blobs: KVNamespace,
     db
       .prepare(
         `INSERT INTO reports (id, facility_id, channel, send_to, received_day, release_at, status,
-                              mailbox_id, mailbox_box_pk, mailbox_sign_pk, body_key, body_digest)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?11, 'new', ?6, ?7, ?8, ?9, ?10)`,
+                              mailbox_id, mailbox_box_pk, mailbox_sign_pk, body_key, body_digest, constancia_check)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?11, 'new', ?6, ?7, ?8, ?9, ?10, ?12)`,
       )
-      .bind(r.id, r.facilityId, r.channel, r.sendTo, r.receivedDay, r.mailbox.id, r.mailbox.boxPk, r.mailbox.signPk, bodyKey, r.bodyDigest, r.releaseAt),
+      .bind(r.id, r.facilityId, r.channel, r.sendTo, r.receivedDay, r.mailbox.id, r.mailbox.boxPk, r.mailbox.signPk, bodyKey, r.bodyDigest, r.releaseAt, r.constanciaCheck ?? null),
     ...r.categories.map((c) => db.prepare('INSERT INTO report_categories (report_id, category) VALUES (?1, ?2)').bind(r.id, c)),
     ...r.keys.map((k) =>
       db.prepare('INSERT INTO wrapped_keys (report_id, message_id, key_id, sealed) VALUES (?1, ?1, ?2, ?3)').bind(r.id, k.keyId, k.sealed),

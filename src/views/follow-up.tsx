@@ -5,6 +5,7 @@
 import type { TFunction } from 'i18next';
 import { LIMITS } from '../domain/report';
 import { ClientMessages } from './client-messages';
+import { CONSTANCIA_MESSAGES, ConstanciaBox } from './constancia-box';
 
 const CLIENT_MESSAGES = [
   'followup.open',
@@ -42,6 +43,7 @@ const CLIENT_MESSAGES = [
   'status.not_substantiated',
   'errors.crypto_unavailable',
   'errors.unavailable',
+  ...CONSTANCIA_MESSAGES,
 ];
 
 export function FollowUp({ t, lang }: { t: TFunction; lang: string }) {
@@ -95,6 +97,7 @@ export function FollowUp({ t, lang }: { t: TFunction; lang: string }) {
           {t('followup.send_answer')}
         </button>
         <p id="answer-status" class="status" role="status" aria-live="polite"></p>
+        <ConstanciaBox t={t} lang={lang} clocks />
         <details id="erase">
           <summary>{t('followup.erase_heading')}</summary>
           <p>{t('followup.erase_explain')}</p>

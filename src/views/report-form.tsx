@@ -7,6 +7,7 @@ import type { TFunction } from 'i18next';
 import { CATEGORIES, LIMITS, SEND_TO, WHEN } from '../domain/report';
 import type { Facility } from '../storage/facilities';
 import { ClientMessages } from './client-messages';
+import { CONSTANCIA_MESSAGES, ConstanciaBox } from './constancia-box';
 
 export interface ReportFormProps {
   t: TFunction;
@@ -50,6 +51,7 @@ const CLIENT_MESSAGES = [
   'receipt.time_morning',
   'receipt.time_afternoon',
   'receipt.time_night',
+  ...CONSTANCIA_MESSAGES,
 ];
 
 export function ReportForm({ t, lang, facility, facilities, facilityEmail }: ReportFormProps) {
@@ -211,6 +213,7 @@ export function ReportForm({ t, lang, facility, facilities, facilityEmail }: Rep
           <li>{t('receipt.next_close', { days: clocks.close })}</li>
         </ul>
         <p>{t('receipt.next_check')}</p>
+        <ConstanciaBox t={t} lang={lang} />
         <p>
           <a href={`/seguimiento?lang=${lang}`}>{t('followup.link')}</a>
         </p>

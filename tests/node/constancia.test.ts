@@ -152,3 +152,27 @@ describe('constancia negative cases', () => {
     expect(() => constanciaKeypair(s, 'AAAA')).toThrow();
   });
 });
+
+describe('npm run constancia:verify, offline', () => {
+  const cli = async (args: string[]) => {
+    const { execFile } = await import('node:child_process');
+    return new Promise<{ code: number; out: string }>((resolve) =>
+      execFile('npx', ['tsx', 'scripts/constancia-verify.ts', ...args], (error, stdout) => resolve({ code: error ? (error.code as number) : 0, out: stdout })),
+    );
+  };
+
+  it('should say valid, for this plant, on this day, with the published key; and not valid once changed', async () => {
+    const ok = await cli([first.text, '--key', vectors.publicKeyB64]);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain('valid: a report was filed for plant planta-uno, released to its readers on 2026-01-15 (offline');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const file = `${mkdtempSync('/tmp/constancia-')}/constancia.txt`;
+    writeFileSync(file, `Constancia de presentación:\n${first.text}\n`);
+    expect((await cli([file, '--key', vectors.publicKeyB64])).code).toBe(0);
+    const bad = await cli([withPart(first.text, 2, '2026-01-16'), '--key', vectors.publicKeyB64]);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain('NOT valid');
+    expect((await cli([first.text, '--key', toB64(s, new Uint8Array(32).fill(1))])).code).toBe(1);
+    expect((await cli([])).code).toBe(2);
+  }, 60_000);
+});

@@ -23,7 +23,7 @@ describe('report submission', () => {
     expect(row).toMatchObject({ facility_id: f.id, channel: 'web', send_to: 'both', status: 'new', mailbox_id: body.mailbox.id });
     expect(Object.keys(row!).sort()).toEqual(
       // Days and flags only, never a time of day (retention's columns included).
-      ['assignee', 'body_digest', 'body_key', 'channel', 'closed_day', 'erase_requested', 'erased_day', 'facility_id', 'first_reply_day', 'hold_reason', 'id',
+      ['assignee', 'body_digest', 'body_key', 'channel', 'closed_day', 'constancia_check', 'erase_requested', 'erased_day', 'facility_id', 'first_reply_day', 'hold_reason', 'id',
         'last_activity_day', 'mailbox_box_pk', 'mailbox_id', 'mailbox_sign_pk', 'monitor_viewed', 'received_day', 'record_key', 'release_at', 'send_to', 'severity', 'status'].sort(),
     );
     // Its random record key (src/trends/cellkey.ts), set in the same batch.
