@@ -105,7 +105,7 @@ describe('constancia negative cases', () => {
       const bytes = fromB64(s, first.text.split('.')[part]!);
       for (let i = 0; i < bytes.length; i++) {
         const flipped = bytes.slice();
-        flipped[i] ^= 1 << (i % 8);
+        flipped[i] = flipped[i]! ^ (1 << (i % 8));
         invalid(withPart(first.text, part, toB64(s, flipped)));
       }
     }

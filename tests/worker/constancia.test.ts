@@ -261,7 +261,7 @@ describe('checking a constancia', () => {
     const { stored } = await submit(s, f);
     const parts = stored.constancia!.split('.');
     const sig = fromB64(s, parts[4]!);
-    sig[10] ^= 0x01;
+    sig[10] = sig[10]! ^ 0x01;
     const tampered = [
       [parts[0], parts[1], '2020-01-01', parts[3], parts[4]].join('.'),
       [parts[0], 'demo-silao', parts[2], parts[3], parts[4]].join('.'),
