@@ -58,6 +58,8 @@ const result = await build({
     'follow-up': `${root}src/client/follow-up.ts`,
     console: `${root}src/client/console.ts`,
     'no-trace': `${root}src/client/no-trace.ts`,
+    // Loaded by the constancia panel on request only (src/client/constancia-panel.ts).
+    qr: `${root}src/client/qr.ts`,
   },
   outdir: `${root}public/assets`,
   bundle: true,

@@ -1,10 +1,13 @@
 /**
  * @module The constancia panel (src/views/constancia-box.tsx): nothing of the constancia is on the
- * page until the worker taps "Ver constancia"; then its text, its QR code (uqr, drawn here as an
- * SVG image, no request) and what it proves. Tapping again hides it and takes it off the page.
+ * page until the worker taps "Ver constancia"; then its text, its QR code (uqr, as an SVG image;
+ * its script loads from this origin on that first tap) and what it proves. Tapping again hides it and takes it off the page.
  */
-import { renderSVG } from 'uqr';
 import { $, formatDay, msg } from './page';
+
+/** The QR drawer, a bundle of its own fetched from this origin on the first tap (src/client/qr.ts). */
+const QR_MODULE = '/assets/qr.js';
+let qr: Promise<{ qrDataUri: (text: string) => string }> | undefined;
 
 /** Where the constancia comes from: given at once (the receipt) or fetched on the tap (follow-up). */
 export type ConstanciaSource = () => Promise<string | null>;
@@ -31,12 +34,19 @@ export function constanciaPanel(lang: 'es' | 'en', source: ConstanciaSource) {
       text = await source();
     } catch {
       text = null;
-    } finally {
-      button.disabled = false;
     }
+    if (text) {
+      try {
+        qr ??= import(QR_MODULE);
+        show(text, lang, (await qr).qrDataUri(text));
+      } catch {
+        qr = undefined;
+        text = null;
+      }
+    }
+    button.disabled = false;
     status.textContent = text ? '' : msg('constancia.unavailable');
     if (!text) return;
-    show(text, lang);
     button.textContent = msg('constancia.hide');
     button.setAttribute('aria-expanded', 'true');
   });
@@ -51,12 +61,12 @@ export function constanciaPanel(lang: 'es' | 'en', source: ConstanciaSource) {
   return { hide };
 }
 
-function show(text: string, lang: 'es' | 'en') {
+function show(text: string, lang: 'es' | 'en', qrImage: string) {
   const [, facility = '', day = ''] = text.split('.');
   $('constancia-proves').textContent = msg('constancia.what_proves', { facility, day: formatDay(day, lang) });
   $('constancia-text').textContent = text;
-  const qr = $<HTMLImageElement>('constancia-qr');
-  qr.src = `data:image/svg+xml;base64,${btoa(renderSVG(text, { border: 2, ecc: 'M' }))}`;
-  qr.alt = msg('constancia.qr_alt');
+  const image = $<HTMLImageElement>('constancia-qr');
+  image.src = qrImage;
+  image.alt = msg('constancia.qr_alt');
   $('constancia-panel').hidden = false;
 }

@@ -51,7 +51,8 @@ describe('constancia in the browser', () => {
     const page = await phone.newPage();
     await report(page);
 
-    // Nothing of it on the page by default: not shown, not even hidden in the markup.
+    // Nothing of it on the page by default: not shown, not even hidden in the markup; no QR script yet.
+    expect(requests.some((u) => u.endsWith('/assets/qr.js'))).toBe(false);
     expect(await page.isHidden('#constancia-panel')).toBe(true);
     expect(await page.evaluate(() => document.documentElement.outerHTML.includes('BZC1.'))).toBe(false);
     expect(await page.getAttribute('#constancia-qr', 'src')).toBeNull();
@@ -64,6 +65,8 @@ describe('constancia in the browser', () => {
     expect(await page.textContent('#constancia-proves')).toContain('demo-silao');
     expect(await page.textContent('#constancia-panel')).toContain('No dice qué escribiste');
     expect(await qrText(page)).toBe(text);
+    // The QR drawer is its own script, fetched only now, from this origin.
+    expect(requests.some((u) => u.endsWith('/assets/qr.js'))).toBe(true);
 
     // Tapping again takes it off the page.
     await page.tap('#show-constancia');
@@ -107,6 +110,7 @@ describe('constancia in the browser', () => {
     const page = await phone.newPage();
     await report(page);
     await page.tap('#show-constancia');
+    await page.waitForSelector('#constancia-panel:not([hidden])');
     const text = (await page.textContent('#constancia-text'))!.trim();
     const code = (await page.textContent('#receipt-code'))!.trim();
 

@@ -1,0 +1,10 @@
+/**
+ * @module The QR code drawer (uqr), its own small bundle (/assets/qr.js): a page loads it only
+ * when the worker asks to see the constancia, so the form's first bytes do not grow.
+ */
+import { renderSVG } from 'uqr';
+
+/** The text as a QR code, an SVG data URI for an <img> (the CSP allows data: images, nothing else is fetched). */
+export function qrDataUri(text: string): string {
+  return `data:image/svg+xml;base64,${btoa(renderSVG(text, { border: 2, ecc: 'M' }))}`;
+}
