@@ -1,13 +1,33 @@
 /**
  * @module The constancia panel (src/views/constancia-box.tsx): nothing of the constancia is on the
  * page until the worker taps "Ver constancia"; then its text, its QR code (uqr, as an SVG image;
- * its script loads from this origin on that first tap) and what it proves. Tapping again hides it and takes it off the page.
+ * its script loads from this origin, pinned by its hash, on that first tap) and what it proves.
+ * Tapping again hides it and takes it off the page.
  */
 import { $, formatDay, msg } from './page';
 
-/** The QR drawer, a bundle of its own fetched from this origin on the first tap (src/client/qr.ts). */
-const QR_MODULE = '/assets/qr.js';
-let qr: Promise<{ qrDataUri: (text: string) => string }> | undefined;
+type QrDrawer = (text: string) => string;
+let qr: Promise<QrDrawer> | undefined;
+
+/**
+ * The QR drawer (src/client/qr.ts), a bundle of its own: added on the first tap as a module script
+ * from this origin, pinned like every other script by the integrity hash the page names.
+ */
+function loadQr(panel: HTMLElement): Promise<QrDrawer> {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.type = 'module';
+    script.src = panel.dataset.qrSrc!;
+    script.integrity = panel.dataset.qrIntegrity!;
+    script.addEventListener('load', () => {
+      const draw = (globalThis as { buzonQr?: QrDrawer }).buzonQr;
+      if (draw) resolve(draw);
+      else reject(new Error('qr'));
+    });
+    script.addEventListener('error', () => reject(new Error('qr')));
+    document.head.append(script);
+  });
+}
 
 /** Where the constancia comes from: given at once (the receipt) or fetched on the tap (follow-up). */
 export type ConstanciaSource = () => Promise<string | null>;
@@ -37,8 +57,8 @@ export function constanciaPanel(lang: 'es' | 'en', source: ConstanciaSource) {
     }
     if (text) {
       try {
-        qr ??= import(QR_MODULE);
-        show(text, lang, (await qr).qrDataUri(text));
+        qr ??= loadQr(panel);
+        show(text, lang, (await qr)(text));
       } catch {
         qr = undefined;
         text = null;

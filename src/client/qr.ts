@@ -1,6 +1,7 @@
 /**
- * @module The QR code drawer (uqr), its own small bundle (/assets/qr.js): a page loads it only
- * when the worker asks to see the constancia, so the form's first bytes do not grow.
+ * @module The QR code drawer (uqr), its own small bundle (/assets/qr.js): the constancia panel
+ * adds it as a script pinned by its integrity hash only when the worker asks to see the
+ * constancia, so the form's first bytes do not grow. It hands the panel one function.
  */
 import { renderSVG } from 'uqr';
 
@@ -8,3 +9,5 @@ import { renderSVG } from 'uqr';
 export function qrDataUri(text: string): string {
   return `data:image/svg+xml;base64,${btoa(renderSVG(text, { border: 2, ecc: 'M' }))}`;
 }
+
+(globalThis as { buzonQr?: typeof qrDataUri }).buzonQr = qrDataUri;

@@ -8,7 +8,7 @@ import { CATEGORIES } from '../domain/report';
 import type { ErrorCode } from '../lib/http';
 import { submissionSchema } from '../routes/schemas';
 import { bodiesSchema, caseFilterSchema, holdSchema, messageSchema, signinChallengeSchema, signinSchema, triageSchema } from '../routes/console-schemas';
-import { answerSchema, threadSchema } from '../routes/mailbox-api';
+import { answerSchema, constanciaSchema, threadSchema } from '../routes/mailbox-api';
 import { querySchema as trendsQuerySchema } from '../routes/trends-api';
 import { params as chunkParams } from '../routes/attachments-api';
 import * as r from './responses';
@@ -91,6 +91,18 @@ export const OPERATIONS: Operation[] = [
     body: threadSchema, ok: { status: 200, description: 'erased, or held (erased when the hold is lifted)', schema: r.mailboxErased },
     errors: [...common, [400, 'invalid'], [404, 'case_not_found'], [429, 'busy']],
   },
+  {
+    method: 'post', path: '/api/mailbox/constancia', tag: 'mailbox', summary: 'The case\'s proof of filing, signed again, and its two clocks (action "constancia")',
+    description: 'The body carries the receipt code\'s constancia key (docs/crypto.md, Constancia); 409 when it is not the key whose check the report keeps.',
+    body: constanciaSchema, ok: { status: 200, description: 'the constancia and the acknowledgement and first-answer clocks', schema: r.mailboxConstancia },
+    errors: [...common, [400, 'invalid'], [404, 'case_not_found'], [409, 'conflict'], [429, 'busy']],
+  },
+  {
+    method: 'post', path: '/api/constancia/verify', tag: 'report', summary: 'Check a proof of filing: valid or not, which plant, which day',
+    description: 'Body {"constancia": "<text>"}. Nothing is kept. The same check runs offline with the public key: npm run constancia:verify.',
+    ok: { status: 200, description: 'valid with plant and release day, or not valid (400 for an empty text, 503 when the deployment signs none)', schema: r.constanciaChecked },
+    errors: [[413, 'too_large'], [429, 'busy']],
+  },
   // --- readers ---
   {
     method: 'post', path: '/console/api/signin/challenge', tag: 'console', summary: 'A sign-in challenge and the key\'s Argon2id parameters',
@@ -153,11 +165,20 @@ export const OPERATIONS: Operation[] = [
   page('/console', 'The readers\' console'),
   page('/sin-rastro', 'How to leave no trace on a shared phone'),
   page('/transparencia', 'The public, suppressed figures'),
+  page('/constancia', 'Check a proof of filing (paste its text)'),
+  {
+    method: 'post', path: '/constancia', tag: 'pages', summary: 'The same page with the result of checking the pasted text (form field "constancia", urlencoded)',
+    query: z.object({ lang: z.enum(['es', 'en']).optional() }), ok: { status: 200, description: 'HTML page', media: 'text/html' }, errors: [[413, 'too_large'], [429, 'busy']],
+  },
   { method: 'get', path: '/healthz', tag: 'deployment', summary: 'Liveness', ok: { status: 200, description: '"ok"', media: 'text/plain' }, errors: [] },
   { method: 'get', path: '/api/openapi.json', tag: 'deployment', summary: 'This document', ok: { status: 200, description: 'OpenAPI 3.1', media: 'application/json' }, errors: [] },
   {
     method: 'get', path: '/.well-known/buzon-build.json', tag: 'deployment', summary: 'The build manifest: commit, administrator key, hash of every asset',
     description: 'Compare with a local build: npm run verify -- <origin> (README, Checking a deployment).', ok: { status: 200, description: 'the manifest', media: 'application/json' }, errors: [],
+  },
+  {
+    method: 'get', path: '/.well-known/buzon-constancia.json', tag: 'deployment', summary: 'The Ed25519 public key that signs proofs of filing',
+    description: 'docs/crypto.md, Constancia; 404 when the deployment signs none.', ok: { status: 200, description: '{ v, format, algorithm, publicKey, … }', media: 'application/json' }, errors: [],
   },
   {
     method: 'get', path: '/assets/{file}', tag: 'deployment', summary: 'The browser bundles and stylesheets, pinned by the pages\' integrity attributes',

@@ -42,7 +42,18 @@ export const reportAccepted = z.strictObject({
     relative: z.enum(['today', 'tomorrow']),
   }),
   duplicate: z.boolean().meta({ description: 'false with 201 the first time; true with 200 for a retry of the same bytes' }),
+  constancia: z.string().nullable().meta({ description: 'the proof of filing (docs/crypto.md, Constancia) when the submission carried a constancia key and the deployment signs them; the same text on a retry with the same key, null otherwise' }),
 });
+
+const clock = z.strictObject({ due: day, day: day.nullable(), outcome: z.enum(['in_time', 'late', 'pending', 'overdue']) });
+export const mailboxConstancia = z.strictObject({
+  constancia: z.string().meta({ description: 'BZC1.<facility>.<release day>.<commitment>.<signature>: byte for byte the one the receipt showed' }),
+  clocks: z.strictObject({ acknowledge: clock, answer: clock }),
+});
+export const constanciaChecked = z.union([
+  z.strictObject({ valid: z.literal(true), facility: z.string(), facilityName: z.string().nullable(), day }),
+  z.strictObject({ valid: z.literal(false), reason: z.enum(['invalid', 'empty', 'unavailable']) }),
+]);
 
 export const mailboxChallenge = z.strictObject({ challenge: z.string() });
 

@@ -67,6 +67,7 @@ describe('constancia in the browser', () => {
     expect(await qrText(page)).toBe(text);
     // The QR drawer is its own script, fetched only now, from this origin.
     expect(requests.some((u) => u.endsWith('/assets/qr.js'))).toBe(true);
+    expect(await page.evaluate(() => document.querySelector('script[src="/assets/qr.js"]')?.getAttribute('integrity'))).toMatch(/^sha384-/);
 
     // Tapping again takes it off the page.
     await page.tap('#show-constancia');

@@ -27,7 +27,7 @@ describe('OpenAPI document', () => {
     const submit = (d.paths['/api/reports']!.post as unknown as { requestBody: { content: { 'application/json': { schema: { properties: Record<string, { enum?: string[] }>; additionalProperties: boolean } } } } }).requestBody.content['application/json'].schema;
     expect(submit.additionalProperties).toBe(false);
     expect(submit.properties.sendTo!.enum).toEqual(['monitor', 'authority', 'both']);
-    expect(Object.keys(submit.properties)).toEqual(['v', 'reportId', 'facility', 'categories', 'sendTo', 'mailbox', 'envelope', 'attachments', 'pow']);
+    expect(Object.keys(submit.properties)).toEqual(['v', 'reportId', 'facility', 'categories', 'sendTo', 'mailbox', 'envelope', 'constancia', 'attachments', 'pow']);
   });
 
   it('should document every route of the app, and no route it does not have', async () => {
