@@ -152,7 +152,8 @@ export async function listCases(db: D1Database, reader: ReaderSession, f: CaseFi
     db.prepare(`${selectCase(released)} WHERE ${clause} ORDER BY r.release_at DESC, r.id LIMIT ${param(f.limit)} OFFSET ${param(f.offset)}`).bind(...params),
     db.prepare(`SELECT count(*) AS n FROM reports r JOIN facilities f ON f.id = r.facility_id WHERE ${clause}`).bind(...params.slice(0, counted)),
     // Over the whole scope, whatever the filters: the count on the "new answers" filter.
-    db.prepare(`SELECT count(*) AS n FROM reports r JOIN facilities f ON f.id = r.facility_id WHERE ${scoped} AND ${newAnswers} > 0`).bind(...params.slice(0, counted)),
+    // Bound to exactly the parameters it names (role, key, release): D1 refuses a statement given more.
+    db.prepare(`SELECT count(*) AS n FROM reports r JOIN facilities f ON f.id = r.facility_id WHERE ${scoped} AND ${newAnswers} > 0`).bind(...params.slice(0, 3)),
   ]);
   return {
     cases: (rows!.results as unknown as CaseRow[]).map(toSummary),
