@@ -4,6 +4,8 @@
  */
 import { addDays, CLOCK, daysBetween, type Status } from '../domain/case';
 import { el, msg } from './page';
+import type { ShownSide } from './case-sides';
+import { listStatus } from './console-sides';
 
 export interface CaseSummary {
   id: string;
@@ -16,6 +18,8 @@ export interface CaseSummary {
   severity: string | null;
   assignee: string | null;
   firstReplyDay: string | null;
+  /** Each side the reader may see, with its own status (src/domain/case-sides.ts). */
+  sides: ShownSide[];
   newAnswers: number;
   categories: string[];
   tags: string[];
@@ -55,7 +59,7 @@ export function caseRow(c: CaseSummary, plain: Plain | null, today: string, onOp
 
 /** The status, and a mark the eye and a screen reader both catch when the worker answered since I last looked. */
 function statusCell(c: CaseSummary) {
-  const cell = el('td', msg(`status.${c.status}`));
+  const cell = el('td', listStatus(c));
   if (c.newAnswers > 0) cell.append(' ', el('strong', `● ${msg('console.new_answers')}`, { class: 'new-answer' }));
   return cell;
 }

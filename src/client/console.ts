@@ -12,6 +12,7 @@ import { caseRow, writtenIn, type CaseSummary, type Plain } from './console-list
 import { addDays, CLOCK, daysBetween, isValidTag, MAX_TAG_LENGTH, MAX_TAGS, TRANSITIONS, type Status } from '../domain/case';
 import { $, ApiProblem, el, leaveTo, msg, requestJson, showErrors } from './page';
 import { startTrends } from './trends';
+import { fitTriageForm, sideFacts } from './console-sides';
 
 interface Reader {
   keyId: string;
@@ -134,7 +135,7 @@ async function signIn() {
     signinForm.hidden = true;
     $('app').hidden = false;
     $('signed-in-as').textContent = msg('console.signed_in_as', { label: reader.label, role: msg(`console.role_${reader.role}`) });
-    if (reader.role !== 'monitor') $('triage').hidden = true;
+    fitTriageForm(reader.role);
     $('hold').hidden = reader.role !== 'official'; // a legal hold is the authority's to set
     $('filter-held-label').hidden = reader.role !== 'official';
     if (reader.role === 'official') startTrends({ lang, token: () => token });
@@ -241,6 +242,7 @@ async function showCase(id: string, focus = true) {
     el('li', msg('console.days_since', { days: daysBetween(c.receivedDay, today) })),
     el('li', c.firstReplyDay ? msg('console.acknowledged_on', { day: c.firstReplyDay }) : msg('console.ack_deadline', { day: addDays(c.receivedDay, CLOCK.acknowledge) })),
     el('li', msg('console.sent_to', { who: msg(`send_to.${trust.sendTo}.label`) })),
+    ...sideFacts(c, reader!.role),
   );
 
   if (trust.mailbox === 'unchecked') facts.append(el('li', msg('console.mailbox_unchecked')));

@@ -35,3 +35,6 @@ export function caseClosedDay(sides: readonly SideState[]): string | null {
   return sides.map((x) => x.closedDay!).sort().at(-1)!;
 }
 
+
+/** The labels a page script needs to show a case's sides (src/client/case-sides.ts). */
+export const CASE_SIDE_KEYS = ['case_side.company', 'case_side.authority', 'case_side.line', 'case_side.authority_private', 'case_side.own_side'] as const;

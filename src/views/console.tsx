@@ -8,6 +8,7 @@ import { CATEGORIES, LIMITS, SEND_TO, WHEN } from '../domain/report';
 import { ClientMessages } from './client-messages';
 import { TRENDS_CLIENT_KEYS, TrendsView } from './trends';
 import { HOLD_REASONS } from '../domain/retention';
+import { CASE_SIDE_KEYS } from '../domain/case-sides';
 
 /** Labels the script needs at run time. */
 const CLIENT_KEYS = [
@@ -27,6 +28,7 @@ const CLIENT_KEYS = [
     'reply_sent', 'note_saved', 'send_reply', 'erase_on', 'held', 'hold_saved',
   ].map((k) => `console.${k}`),
   'errors.readers_unverified',
+  ...CASE_SIDE_KEYS,
   ...HOLD_REASONS.map((r) => `hold_reason.${r}`),
   'errors.network',
   'errors.unavailable',
@@ -120,6 +122,7 @@ export function Console({ t, lang }: { t: TFunction; lang: string }) {
           <ul id="case-attachments" class="attachments" aria-label={t('console.attachments_heading')}></ul>
 
           <h3>{t('console.triage_heading')}</h3>
+          <p id="triage-side" class="hint"></p>
           <form id="triage" class="filters" novalidate>
             <label>
               {t('console.status')}
@@ -132,11 +135,11 @@ export function Console({ t, lang }: { t: TFunction; lang: string }) {
                 {SEVERITIES.map((s) => <option value={s}>{t(`severity.${s}`)}</option>)}
               </select>
             </label>
-            <label>
+            <label id="triage-tags-field">
               {t('console.tags')}
               <input type="text" id="triage-tags" maxlength={400} />
             </label>
-            <label>
+            <label id="triage-assignee-field">
               {t('console.assignee')}
               <select id="triage-assignee"></select>
             </label>

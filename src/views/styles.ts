@@ -46,6 +46,7 @@ fieldset[aria-invalid=true]{border-left:4px solid #b00020;padding-left:.6rem}
 .receipt{padding:1rem .75rem;border:3px solid #1b7a3a;border-radius:.75rem;background:#eef8f1}
 .code{font:700 clamp(1rem,4.6vw,1.6rem)/1.3 ui-monospace,Roboto Mono,Menlo,monospace;padding:.6rem .25rem;background:#fff;border:2px dashed #1b7a3a;border-radius:.5rem;text-align:center;user-select:all}
 .fixed{font-weight:700}
+ul.sides{list-style:none;padding:0;margin:.25rem 0}
 .links a{display:flex;align-items:center;min-height:48px;padding:.25rem 0}
 .thread{list-style:none;padding:0}
 .sent-text{white-space:pre-wrap;overflow-wrap:anywhere}
