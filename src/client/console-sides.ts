@@ -21,5 +21,12 @@ export function sideFacts(c: { sendTo: string; sides: ShownSide[] }, role: Role)
   return items;
 }
 
+/**
+ * Who may read the case. A web report's worker chose; someone who writes a mail chooses nothing:
+ * the plant's setting (facilities.mail_send_to, as its readers allowed) decided where it went.
+ */
+export const sentToFact = (channel: 'web' | 'email', sendTo: string) =>
+  el('li', channel === 'email' ? msg('console.mail_sent_to', { who: msg(`console.mail_to.${sendTo}`) }) : msg('console.sent_to', { who: msg(`send_to.${sendTo}.label`) }));
+
 /** The list's status cell text: the reader's own status, or every side's line when there are two. */
 export const listStatus = (c: { status: string; sides: ShownSide[] }) => (c.sides.length > 1 ? c.sides.map(sideLine).join(' · ') : msg(`status.${c.status}`));

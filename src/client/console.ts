@@ -12,7 +12,8 @@ import { caseRow, writtenIn, type CaseSummary, type Plain } from './console-list
 import { addDays, CLOCK, daysBetween, isValidTag, MAX_TAG_LENGTH, MAX_TAGS, TRANSITIONS, type Status } from '../domain/case';
 import { $, ApiProblem, el, leaveTo, msg, requestJson, showErrors } from './page';
 import { startTrends } from './trends';
-import { fitTriageForm, sideFacts } from './console-sides';
+import { fitTriageForm, sentToFact, sideFacts } from './console-sides';
+import { nameUnnamed } from '../domain/attachment';
 
 interface Reader {
   keyId: string;
@@ -241,7 +242,7 @@ async function showCase(id: string, focus = true) {
     el('li', `${c.facilityName} · ${msg(`console.channel_${c.channel}`)} · ${c.receivedDay}`),
     el('li', msg('console.days_since', { days: daysBetween(c.receivedDay, today) })),
     el('li', c.firstReplyDay ? msg('console.acknowledged_on', { day: c.firstReplyDay }) : msg('console.ack_deadline', { day: addDays(c.receivedDay, CLOCK.acknowledge) })),
-    el('li', msg('console.sent_to', { who: msg(`send_to.${trust.sendTo}.label`) })),
+    sentToFact(c.channel, trust.sendTo),
     ...sideFacts(c, reader!.role),
   );
 
@@ -266,7 +267,7 @@ async function showCase(id: string, focus = true) {
     field('console.field_subject', plain.subject);
     field('console.field_description', plain.description ?? plain.text);
   }
-  const files = [...((plain?.attachments as AttachmentRef[] | undefined) ?? [])];
+  const files = nameUnnamed((plain?.attachments as AttachmentRef[] | undefined) ?? []);
   // Mail that did not parse cleanly carries its raw bytes (sender headers stripped at the edge).
   if (typeof plain?.raw === 'string') files.push({ name: 'original.eml', type: 'message/rfc822', size: Math.floor((plain.raw.length * 3) / 4), data: plain.raw });
   // Re-rendered in place after saving: the files stay as the reader left them (an opened photo stays open).

@@ -17,9 +17,10 @@ const CLIENT_KEYS = [
   ...CATEGORIES.map((c) => `categories.${c}.label`),
   ...WHEN.map((w) => `when.${w}`),
   ...SEND_TO.map((s) => `send_to.${s}.label`),
+  ...SEND_TO.map((s) => `console.mail_to.${s}`),
   ...[
     'signin', 'signing_in', 'signed_in_as', 'role_monitor', 'role_official', 'count', 'none', 'overdue', 'channel_email', 'channel_web',
-    'open_case', 'case_heading', 'days_since', 'ack_deadline', 'acknowledged_on', 'sent_to', 'field_when', 'field_where', 'field_who',
+    'open_case', 'case_heading', 'days_since', 'ack_deadline', 'acknowledged_on', 'sent_to', 'mail_sent_to', 'field_when', 'field_where', 'field_who',
     'field_description', 'field_subject', 'field_attachments', 'cannot_open', 'nobody', 'saved', 'kind_reply', 'kind_answer', 'kind_note',
     'sent', 'empty_text', 'wrong_passphrase', 'decrypt_failed', 'loading', 'severity_none',
     'tags_invalid', 'open_attachment', 'attachment_cleaned', 'attachment_not_cleaned', 'download', 'attachments_heading',
