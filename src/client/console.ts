@@ -13,6 +13,7 @@ import { addDays, CLOCK, daysBetween, isValidTag, MAX_TAG_LENGTH, MAX_TAGS, TRAN
 import { $, ApiProblem, el, leaveTo, msg, requestJson, showErrors } from './page';
 import { startTrends } from './trends';
 import { fitTriageForm, sentToFact, sideFacts } from './console-sides';
+import { sortableCases } from './console-sort';
 import { nameUnnamed } from '../domain/attachment';
 
 interface Reader {
@@ -137,6 +138,7 @@ async function signIn() {
     $('app').hidden = false;
     $('signed-in-as').textContent = msg('console.signed_in_as', { label: reader.label, role: msg(`console.role_${reader.role}`) });
     fitTriageForm(reader.role);
+    sortableCases($<HTMLTableElement>('cases'), lang);
     $('hold').hidden = reader.role !== 'official'; // a legal hold is the authority's to set
     $('filter-held-label').hidden = reader.role !== 'official';
     if (reader.role === 'official') startTrends({ lang, token: () => token });

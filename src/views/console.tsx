@@ -99,11 +99,13 @@ export function Console({ t, lang }: { t: TFunction; lang: string }) {
           <table id="cases" class="cases">
             <thead>
               <tr>
-                <th scope="col">{t('console.col_received')}</th>
-                <th scope="col">{t('console.col_facility')}</th>
+                {/* Headings with data-sort become sort buttons (src/client/console-sort.ts). */}
+                <th scope="col" data-sort="received">{t('console.col_received')}</th>
+                <th scope="col" data-sort="facility">{t('console.col_facility')}</th>
                 <th scope="col">{t('console.col_categories')}</th>
-                <th scope="col">{t('console.col_status')}</th>
-                <th scope="col">{t('console.col_days')}</th>
+                <th scope="col" data-sort="status">{t('console.col_status')}</th>
+                <th scope="col" data-sort="severity">{t('console.col_severity')}</th>
+                <th scope="col" data-sort="days">{t('console.col_days')}</th>
                 <th scope="col">{t('console.col_deadline')}</th>
                 <th scope="col">{t('console.col_summary')}</th>
               </tr>

@@ -62,6 +62,23 @@ describe('an official works the authority side of a case', () => {
     await official.click('#back');
     const row = official.locator('#cases tbody tr', { hasText: marker });
     expect(await row.textContent()).toContain('Monitor de la empresa: Recibido, sin leer · Autoridad laboral: En investigación');
+    // The list has a severity column, and sorts by it (and by the other keyed columns) in the page.
+    expect(await row.locator('td.severity').textContent()).toBe('Alta');
+    const keys = (attr: string) => official.$$eval('#cases tbody tr', (rows, a) => rows.map((r) => Number(r.getAttribute(a))), attr);
+    await official.click('#cases th[data-sort=severity] button');
+    await official.click('#cases th[data-sort=severity] button');
+    expect(await official.getAttribute('#cases th[data-sort=severity]', 'aria-sort')).toBe('descending');
+    const severities = await keys('data-sort-severity');
+    expect(severities).toEqual([...severities].sort((a, b) => b - a));
+    expect(severities[0]).toBeGreaterThanOrEqual(2); // "Alta" or above comes first
+    await official.click('#cases th[data-sort=days] button');
+    expect(await official.getAttribute('#cases th[data-sort=days]', 'aria-sort')).toBe('ascending');
+    expect(await official.getAttribute('#cases th[data-sort=severity]', 'aria-sort')).toBeNull();
+    const days = await keys('data-sort-days');
+    expect(days).toEqual([...days].sort((a, b) => a - b));
+    // "Estado" no longer means two things side by side: the case's status, the Mexican state.
+    expect(await official.textContent('label:has(#filter-status)')).toContain('Estado del caso');
+    expect(await official.textContent('label:has(#trends-state)')).toContain('Estado de la República');
 
     // The monitor sees the company's side, and the authority's reply (the worker's thread is shared), never its status.
     const monitor = await laptop.newPage();
