@@ -3,6 +3,7 @@
  * who wrote each message and whether its signature verified, and its files, read from local (or
  * remote) D1 and KV and decrypted with the reader's own keys. Nothing is written but what `--out` asks for.
  */
+import { ownColumn } from '../../src/storage/case-sides';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TFunction } from 'i18next';
@@ -61,7 +62,9 @@ export interface OpenedCase {
 export async function casesFor(db: D1Database, keyId: string, onlyReport?: string): Promise<CaseRow[]> {
   const { results } = await db
     .prepare(
-      `SELECT r.id, r.facility_id AS facilityId, r.received_day AS receivedDay, r.channel, r.status, r.body_key AS bodyKey, w.sealed
+      // The status of the key holder's own side of the case (src/domain/case-sides.ts).
+      `SELECT r.id, r.facility_id AS facilityId, r.received_day AS receivedDay, r.channel,
+              ${ownColumn('status', '(SELECT role FROM recipients WHERE key_id = ?1)')} AS status, r.body_key AS bodyKey, w.sealed
          FROM reports r JOIN wrapped_keys w ON w.report_id = r.id AND w.message_id = r.id
         WHERE w.key_id = ?1 AND (?2 IS NULL OR r.id = ?2)
         ORDER BY r.received_day DESC, r.id`,

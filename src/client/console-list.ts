@@ -4,6 +4,9 @@
  */
 import { addDays, CLOCK, daysBetween, type Status } from '../domain/case';
 import { el, msg } from './page';
+import type { ShownSide } from './case-sides';
+import { listStatus } from './console-sides';
+import { sortKeys } from './console-sort';
 
 export interface CaseSummary {
   id: string;
@@ -16,6 +19,8 @@ export interface CaseSummary {
   severity: string | null;
   assignee: string | null;
   firstReplyDay: string | null;
+  /** Each side the reader may see, with its own status (src/domain/case-sides.ts). */
+  sides: ShownSide[];
   newAnswers: number;
   categories: string[];
   tags: string[];
@@ -35,14 +40,16 @@ const summaryOf = (p: Plain | null) => {
 
 export function caseRow(c: CaseSummary, plain: Plain | null, today: string, onOpen: () => void): HTMLTableRowElement {
   const overdue = c.firstReplyDay === null && daysBetween(c.receivedDay, today) > CLOCK.acknowledge;
-  const row = el('tr', null, { 'data-id': c.id, class: overdue ? 'overdue' : '' });
+  const days = daysBetween(c.receivedDay, today);
+  const row = el('tr', null, { 'data-id': c.id, class: overdue ? 'overdue' : '', ...sortKeys({ ...c, receivedDays: days }) });
   row.append(
     el('td', c.receivedDay),
     el('td', c.facilityName),
     el('td', c.categories.map((k) => msg(`categories.${k}.label`)).join(', ') || msg(`console.channel_${c.channel}`)),
     statusCell(c),
-    el('td', String(daysBetween(c.receivedDay, today))),
-    el('td', c.firstReplyDay ? '✓' : `${addDays(c.receivedDay, CLOCK.acknowledge)}${overdue ? ` · ${msg('console.overdue')}` : ''}`),
+    el('td', c.severity ? msg(`severity.${c.severity}`) : '—', { class: `severity${c.severity ? ` severity-${c.severity}` : ''}` }),
+    el('td', String(days)),
+    el('td', c.firstReplyDay ? '✓' : `${addDays(c.receivedDay, CLOCK.acknowledge)}${overdue ? ` · ${msg('console.overdue')}` : ''}`, { class: 'deadline' }),
   );
   const summary = el('td', null, { class: 'summary' });
   // The visible summary is the name; the case number is read after it.
@@ -55,7 +62,7 @@ export function caseRow(c: CaseSummary, plain: Plain | null, today: string, onOp
 
 /** The status, and a mark the eye and a screen reader both catch when the worker answered since I last looked. */
 function statusCell(c: CaseSummary) {
-  const cell = el('td', msg(`status.${c.status}`));
+  const cell = el('td', listStatus(c));
   if (c.newAnswers > 0) cell.append(' ', el('strong', `● ${msg('console.new_answers')}`, { class: 'new-answer' }));
   return cell;
 }

@@ -12,6 +12,9 @@ import { caseRow, writtenIn, type CaseSummary, type Plain } from './console-list
 import { addDays, CLOCK, daysBetween, isValidTag, MAX_TAG_LENGTH, MAX_TAGS, TRANSITIONS, type Status } from '../domain/case';
 import { $, ApiProblem, el, leaveTo, msg, requestJson, showErrors } from './page';
 import { startTrends } from './trends';
+import { fitTriageForm, sentToFact, sideFacts } from './console-sides';
+import { sortableCases } from './console-sort';
+import { nameUnnamed } from '../domain/attachment';
 
 interface Reader {
   keyId: string;
@@ -134,7 +137,8 @@ async function signIn() {
     signinForm.hidden = true;
     $('app').hidden = false;
     $('signed-in-as').textContent = msg('console.signed_in_as', { label: reader.label, role: msg(`console.role_${reader.role}`) });
-    if (reader.role !== 'monitor') $('triage').hidden = true;
+    fitTriageForm(reader.role);
+    sortableCases($<HTMLTableElement>('cases'), lang);
     $('hold').hidden = reader.role !== 'official'; // a legal hold is the authority's to set
     $('filter-held-label').hidden = reader.role !== 'official';
     if (reader.role === 'official') startTrends({ lang, token: () => token });
@@ -240,7 +244,8 @@ async function showCase(id: string, focus = true) {
     el('li', `${c.facilityName} · ${msg(`console.channel_${c.channel}`)} · ${c.receivedDay}`),
     el('li', msg('console.days_since', { days: daysBetween(c.receivedDay, today) })),
     el('li', c.firstReplyDay ? msg('console.acknowledged_on', { day: c.firstReplyDay }) : msg('console.ack_deadline', { day: addDays(c.receivedDay, CLOCK.acknowledge) })),
-    el('li', msg('console.sent_to', { who: msg(`send_to.${trust.sendTo}.label`) })),
+    sentToFact(c.channel, trust.sendTo),
+    ...sideFacts(c, reader!.role),
   );
 
   if (trust.mailbox === 'unchecked') facts.append(el('li', msg('console.mailbox_unchecked')));
@@ -264,7 +269,7 @@ async function showCase(id: string, focus = true) {
     field('console.field_subject', plain.subject);
     field('console.field_description', plain.description ?? plain.text);
   }
-  const files = [...((plain?.attachments as AttachmentRef[] | undefined) ?? [])];
+  const files = nameUnnamed((plain?.attachments as AttachmentRef[] | undefined) ?? []);
   // Mail that did not parse cleanly carries its raw bytes (sender headers stripped at the edge).
   if (typeof plain?.raw === 'string') files.push({ name: 'original.eml', type: 'message/rfc822', size: Math.floor((plain.raw.length * 3) / 4), data: plain.raw });
   // Re-rendered in place after saving: the files stay as the reader left them (an opened photo stays open).

@@ -27,6 +27,7 @@ import { rolesFor, SEND_TO, type SendTo } from '../domain/report';
 import { servedAsSigned, trustedReaderList } from './admin-key';
 import { $, ApiProblem, el, formatDay, leaveTo, msg, requestJson, showErrors } from './page';
 import { followUpConstancia } from './follow-up-constancia';
+import { sideItems, type ShownSide } from './case-sides';
 
 interface ThreadMessage {
   id: string;
@@ -38,7 +39,8 @@ interface ThreadMessage {
   sealed: string | null;
 }
 interface Thread {
-  case: { id: string; facilityId: string; sendTo: SendTo; status: string; receivedDay: string; eraseDay: string | null; held: boolean };
+  /** sides: each side the worker sent the case to, with its own status (src/domain/case-sides.ts). */
+  case: { id: string; facilityId: string; sendTo: SendTo; sides: ShownSide[]; receivedDay: string; eraseDay: string | null; held: boolean };
   messages: ThreadMessage[];
   sealTo: Array<{ keyId: string; boxPk: string }>;
   /** The administrator's signed list of the plant's readers: whom answers go to, whose replies are genuine. */
@@ -137,10 +139,8 @@ async function loadThread() {
   readerList = trustedReaderList(s, current.readers, current.case.facilityId);
   sent = openSent(current);
   showSent(sent);
-  // A case the monitor has answered has been read, whatever its triage status says yet.
-  const answered = current.messages.some((m) => m.authorRole !== 'worker' && m.kind === 'reply');
-  const shown = current.case.status === 'new' && answered ? 'acknowledged' : current.case.status;
-  $('case-status').textContent = msg(`status.${shown}`);
+  // Each side's own status, as the console shows it: a side's first reply acknowledged it.
+  $('case-status').replaceChildren(...sideItems(current.case.sides));
   $('case-received').textContent = msg('followup.received', { day: formatDay(current.case.receivedDay, lang) });
   $('case-erase').textContent = current.case.held ? msg('followup.erase_held') : current.case.eraseDay ? msg('followup.erase_on', { day: formatDay(current.case.eraseDay, lang) }) : '';
   renderThread(current);

@@ -41,11 +41,12 @@ export function tableElement(table: Table): HTMLElement {
   const showTotal = !table.noTotalColumn;
   const head = el('tr');
   head.append(el('th', table.rowHeader, { scope: 'col' }));
-  const totalHeader = () => el('th', table.totalLabel, { scope: 'col' });
+  // A number column's heading sits right, over its numbers, not over the next column's.
+  const totalHeader = () => el('th', table.totalLabel, { scope: 'col', class: 'num' });
   if (showTotal && table.totalFirst) head.append(totalHeader());
-  for (const c of table.columns) head.append(el('th', c, { scope: 'col' }));
+  for (const c of table.columns) head.append(el('th', c, { scope: 'col', class: 'num' }));
   if (showTotal && !table.totalFirst) head.append(totalHeader());
-  for (const c of table.extraColumns ?? []) head.append(el('th', c, { scope: 'col' }));
+  for (const c of table.extraColumns ?? []) head.append(el('th', c, { scope: 'col', class: 'num' }));
   const thead = el('thead');
   thead.append(head);
   const row = (r: TableRow) => {
@@ -160,7 +161,8 @@ export function startTrends(session: { lang: string; token: () => string }) {
 
   function render(data: DashboardView) {
     const out = $('trends-results');
-    const parts: HTMLElement[] = [];
+    // Why a report sent today shows nowhere yet, said once above every figure (docs/trends.md).
+    const parts: HTMLElement[] = [el('p', data.upTo, { id: 'trends-up-to', class: 'up-to' })];
     parts.push(el('h3', msg('trends.spikes_heading')));
     if (data.spikes.length) {
       const list = el('ul', null, { id: 'trends-spikes', class: 'spikes' });

@@ -81,6 +81,8 @@ const NAME_PREFIX: Array<[RegExp, string]> = [
   [/^application\/pdf$/, 'documento'],
   [/^audio\//, 'audio'],
   [/^video\//, 'video'],
+  // Mail parts (web evidence never carries text): a body part sent as a file, "text/watch-html" and the like.
+  [/^text\//, 'texto'],
 ];
 
 const EXTENSION: Record<string, string> = {
@@ -110,13 +112,27 @@ const EXTENSION: Record<string, string> = {
   'video/webm': 'webm',
   'video/3gpp': '3gp',
   'video/quicktime': 'mov',
+  'text/plain': 'txt',
+  'text/html': 'html',
+  'text/watch-html': 'html',
+  'text/calendar': 'ics',
 };
 
-/** The prefix of a neutral name: `foto`, `documento`, `audio`, `video` or `archivo`. */
+/** The prefix of a neutral name: `foto`, `documento`, `audio`, `video`, `texto` or `archivo`. */
 export const neutralPrefix = (type: string) => NAME_PREFIX.find(([re]) => re.test(type))?.[1] ?? 'archivo';
 
 /** `foto-1.jpg`: the extension comes from the type (never from the original name); `bin` when unknown. */
 export const neutralName = (type: string, position: number) => `${neutralPrefix(type)}-${position}.${EXTENSION[type] ?? 'bin'}`;
+
+/**
+ * Files as they came, with a neutral name by type (`texto-1.html`) for each that came without one:
+ * mail parts often have none, and a bare type ("· text/watch-html") tells a reader nothing.
+ */
+export function nameUnnamed<T extends { name: string; type: string }>(files: readonly T[]): T[] {
+  const names = neutralNames(files.filter((f) => !f.name.trim()).map((f) => f.type));
+  let next = 0;
+  return files.map((f) => (f.name.trim() ? f : { ...f, name: names[next++]! }));
+}
 
 /** Neutral names for a list of files, numbered from 1 within each kind in list order. */
 export function neutralNames(types: readonly string[]): string[] {

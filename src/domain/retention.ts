@@ -3,7 +3,7 @@
  * closed; a case nobody moved for `idleDays` counts as closed for lack of activity that day, and is
  * erased `closedDays` after that. A legal hold stops both until it is lifted.
  */
-import { addDays, FINAL_STATUSES, type Status } from './case';
+import { addDays } from './case';
 
 export interface RetentionPolicy {
   closedDays: number;
@@ -27,12 +27,13 @@ export function retentionPolicy(
 
 /** The day a case will be erased if nothing changes, or null while it is on hold. */
 export function eraseDay(
-  c: { status: Status; closedDay: string | null; lastActivityDay: string | null; receivedDay: string; held: boolean },
+  /** closedDay: the day the case closed as a whole, every side it went to (src/domain/case-sides.ts caseClosedDay). */
+  c: { closedDay: string | null; lastActivityDay: string | null; receivedDay: string; held: boolean },
   policy: RetentionPolicy,
 ): string | null {
   if (c.held) return null;
   const idleClose = addDays(c.lastActivityDay ?? c.receivedDay, policy.idleDays);
-  const closed = FINAL_STATUSES.includes(c.status) && c.closedDay ? c.closedDay : null;
+  const closed = c.closedDay;
   const closes = closed && closed < idleClose ? closed : idleClose;
   const byRule = addDays(closes, policy.closedDays);
   const byAge = addDays(c.receivedDay, MAX_AGE_DAYS);

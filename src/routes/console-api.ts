@@ -7,6 +7,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { fromB64, isPlausibleBodyLength, signinMessage, toB64, utf8, verifyProof } from '../crypto';
 import { getChunk } from '../storage/uploads';
 import { canMove, FINAL_STATUSES, type Status } from '../domain/case';
+import { sideOf } from '../domain/case-sides';
 import { mexicoDay, nowSeconds, releaseClock } from '../lib/clock';
 import { apiError, type AppEnv, type ErrorCode } from '../lib/http';
 import {
@@ -230,7 +231,10 @@ consoleApi.get('/cases/:id', async (c) => {
     threadFor(c.env.DB, id, reader.keyId, released(c)),
     readersOf(c.env.DB, access.case.facilityId, access.case.sendTo),
     facilityMonitors(c.env.DB, access.case.facilityId),
-    c.env.DB.prepare('SELECT seq, field, value, actor, day FROM triage_events WHERE report_id = ?1 ORDER BY seq').bind(id).all(),
+    // A monitor sees the company's side only: never the authority's triage of a case sent to both.
+    c.env.DB.prepare(`SELECT seq, field, value, actor, day FROM triage_events WHERE report_id = ?1 AND (?2 = 'official' OR field NOT LIKE 'authority\\_%' ESCAPE '\\') ORDER BY seq`)
+      .bind(id, reader.role)
+      .all(),
     c.env.DB.prepare('SELECT id, chunks FROM attachments WHERE report_id = ?1 ORDER BY id').bind(id).all<{ id: string; chunks: number }>(),
     getSignedReaderList(c.env.DB, access.case.facilityId),
   ]);
@@ -241,7 +245,7 @@ consoleApi.get('/cases/:id', async (c) => {
   await audit(c, 'view', id, 'ok');
   const k = access.case;
   const policy = retentionPolicy(c.env, { closedDays: k.retentionClosedDays, idleDays: k.retentionIdleDays });
-  const retention = { eraseDay: eraseDay({ ...k, held: k.holdReason !== null }, policy), holdReason: k.holdReason, policy };
+  const retention = { eraseDay: eraseDay({ ...k, closedDay: access.caseClosedDay, held: k.holdReason !== null }, policy), holdReason: k.holdReason, policy };
   const toKey = ({ keyId, boxPk }: { keyId: string; boxPk: string }) => ({ keyId, boxPk });
   return c.json({
     case: access.case,
@@ -307,9 +311,12 @@ consoleApi.post('/cases/:id/triage', limitBody(8 * 1024), zValidator('json', tri
   if (!hexId.safeParse(id).success) return apiError(c, 400, 'invalid');
   const access = await openCase(c.env.DB, reader, id, released(c));
   if (access === 'missing') return deny(c, 404, 'not_found', 'triage', id);
-  if (reader.role !== 'monitor') return deny(c, 403, 'forbidden', 'triage', id);
   const change = c.req.valid('json');
+  // Officials work status and severity of their own side; tags and assignment are the company's
+  // monitors' own bookkeeping, shared by them alone (src/domain/case-sides.ts).
+  if (reader.role !== 'monitor' && (change.tags !== undefined || change.assignee !== undefined)) return deny(c, 403, 'forbidden', 'triage', id);
   const day = mexicoDay();
+  // The reader's own side, as stored: nobody can move the other side's status.
   const from = access.case.status;
   let status;
   if (change.status && change.status !== from) {
@@ -320,7 +327,8 @@ consoleApi.post('/cases/:id/triage', limitBody(8 * 1024), zValidator('json', tri
     const monitors = await facilityMonitors(c.env.DB, access.case.facilityId);
     if (!monitors.some((m) => m.keyId === change.assignee)) return deny(c, 422, 'invalid', 'assign', id);
   }
-  await applyTriage(c.env.DB, id, { status, severity: change.severity, tags: change.tags, assignee: change.assignee }, reader.keyId, day);
+  const on = { sendTo: access.case.sendTo, side: sideOf(reader.role) };
+  await applyTriage(c.env.DB, id, on, { status, severity: change.severity, tags: change.tags, assignee: change.assignee }, reader.keyId, day);
   const fields = Object.keys(change).sort();
   await audit(c, fields.includes('assignee') && fields.length === 1 ? 'assign' : 'triage', id, 'ok', fields.join(','));
   return c.json({ ok: true, status: status?.to ?? from });
@@ -359,6 +367,7 @@ consoleApi.post(
       releaseAt: released(c),
       body,
       keys: msg.envelope.keys,
+      sendTo: access.case.sendTo,
     });
     if (outcome === 'stored') await audit(c, msg.kind, id, 'ok');
     return c.json({ id: msg.id, duplicate: outcome === 'duplicate' }, outcome === 'stored' ? 201 : 200);

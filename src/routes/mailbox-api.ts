@@ -14,6 +14,8 @@ import { eraseDay, retentionPolicy } from '../domain/retention';
 import { clockOutcome, type Status } from '../domain/case';
 import { issueConstancia, readConstanciaKey } from '../lib/constancia';
 import { constanciaCheck } from '../crypto';
+import { sidesOf, type SendTo } from '../domain/case-sides';
+import { authorityColumn, CASE_CLOSED_DAY, companyColumn } from '../storage/case-sides';
 import { eraseCase, purgeErasedBlobs } from '../storage/retention';
 import { apiError, type AppEnv } from '../lib/http';
 import { loadSodium } from '../lib/sodium';
@@ -46,14 +48,16 @@ const DECOY_SIGN_PK = new Uint8Array(32).fill(7);
 interface MailboxCase {
   id: string;
   facilityId: string;
-  sendTo: 'monitor' | 'authority' | 'both';
-  status: string;
+  sendTo: SendTo;
   receivedDay: string;
   signPk: string;
   bodyKey: string;
   /** The report's content key sealed to the mailbox (reports sent since format 2), so the worker can read what they sent. */
   reportSealed: string | null;
+  /** The day the case closed as a whole: every side it went to (src/storage/case-sides.ts). */
   closedDay: string | null;
+  companyStatus: Status | null;
+  authorityStatus: Status | null;
   lastActivityDay: string | null;
   holdReason: string | null;
   retentionClosedDays: number | null;
@@ -63,7 +67,7 @@ interface MailboxCase {
 /** When the case will be erased if nothing changes (null while on hold), for the worker to see. */
 const eraseDayOf = (env: AppEnv['Bindings'], k: MailboxCase) =>
   eraseDay(
-    { status: k.status as Status, closedDay: k.closedDay, lastActivityDay: k.lastActivityDay, receivedDay: k.receivedDay, held: k.holdReason !== null },
+    { closedDay: k.closedDay, lastActivityDay: k.lastActivityDay, receivedDay: k.receivedDay, held: k.holdReason !== null },
     retentionPolicy(env, { closedDays: k.retentionClosedDays, idleDays: k.retentionIdleDays }),
   );
 
@@ -71,8 +75,9 @@ const eraseDayOf = (env: AppEnv['Bindings'], k: MailboxCase) =>
 async function provenCase(env: AppEnv['Bindings'], s: Sodium, p: { mailboxId: string; challenge: string; signature: string }, action: string) {
   const check = verifyChallenge(s, env.POW_SECRET, p.challenge, nowSeconds(), MAILBOX);
   const row = await env.DB.prepare(
-    `SELECT r.id, r.facility_id AS facilityId, r.send_to AS sendTo, r.status, r.received_day AS receivedDay, r.mailbox_sign_pk AS signPk,
-            r.body_key AS bodyKey, w.sealed AS reportSealed, r.closed_day AS closedDay, ${activityDay('?2')} AS lastActivityDay,
+    `SELECT r.id, r.facility_id AS facilityId, r.send_to AS sendTo, r.received_day AS receivedDay, r.mailbox_sign_pk AS signPk,
+            r.body_key AS bodyKey, w.sealed AS reportSealed, ${CASE_CLOSED_DAY} AS closedDay, ${activityDay('?2')} AS lastActivityDay,
+            ${companyColumn('status')} AS companyStatus, ${authorityColumn('status')} AS authorityStatus,
             r.hold_reason AS holdReason, f.retention_closed_days AS retentionClosedDays, f.retention_idle_days AS retentionIdleDays
        FROM reports r JOIN facilities f ON f.id = r.facility_id
        LEFT JOIN wrapped_keys w ON w.report_id = r.id AND w.message_id = r.id AND w.key_id = 'mailbox'
@@ -113,7 +118,8 @@ mailboxApi.post('/thread', rateLimited(() => 'mailbox:thread'), limitBody(4 * 10
       id: found.id,
       facilityId: found.facilityId,
       sendTo: found.sendTo,
-      status: found.status,
+      // Each side the worker sent the case to, with its own status (src/domain/case-sides.ts).
+      sides: sidesOf(found.sendTo).map((side) => ({ side, status: side === 'company' ? found.companyStatus : found.authorityStatus })),
       receivedDay: found.receivedDay,
       eraseDay: eraseDayOf(c.env, found),
       held: found.holdReason !== null,
@@ -209,6 +215,7 @@ mailboxApi.post(
       releaseAt,
       body,
       keys: p.message.envelope.keys,
+      sendTo: found.sendTo,
     });
     return c.json({ id: p.message.id, duplicate: outcome === 'duplicate' }, outcome === 'stored' ? 201 : 200);
   },

@@ -108,7 +108,7 @@ async function dashboard(c: Context<TrendsEnv>, q: TrendsQuery) {
   const t = translator(lang(c));
   // The day's snapshot (computed by the cron job, or now by the day's first request): no request scans reports.
   const snapshot = await trendsSnapshot(c.env, mexicoDay());
-  return { view: buildDashboard(snapshot, resolved.sel, resolved.range, t), t };
+  return { view: buildDashboard(snapshot, resolved.sel, resolved.range, t, lang(c)), t };
 }
 
 trendsApi.get('/', zValidator('query', querySchema, invalid), async (c) => {
@@ -128,7 +128,8 @@ trendsApi.get('/export.csv', zValidator('query', querySchema, invalid), async (c
     q.sector && `${t('trends.filter_sector')}: ${t(`trends.sectors.${q.sector}`)}`,
     q.facility && `${t('trends.filter_facility')}: ${q.facility}`,
   ].filter(Boolean);
-  const heading = [t('trends.csv_heading', { from: view.from, to: view.to, day: view.today }), ...(filters.length ? [filters.join('; ')] : []), ...view.notes];
+  // The last day counted, by date, since the file outlives the day it was taken.
+  const heading = [t('trends.csv_heading', { from: view.from, to: view.to }), t('trends.up_to', { day: view.lastDay }), ...(filters.length ? [filters.join('; ')] : []), ...view.notes];
   await audit(c, 'trends_export', 'ok', `${view.from}..${view.to}`);
   return c.body(toCsv(heading, view.tables), 200, {
     'content-type': 'text/csv; charset=utf-8',

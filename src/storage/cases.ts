@@ -13,6 +13,8 @@
 import { unseenAnswers } from './case-reads';
 import type { Sodium } from '../crypto';
 import { addDays, type Status } from '../domain/case';
+import { leadSide, sideOf, type SendTo, type Side, type SideState } from '../domain/case-sides';
+import { authorityColumn, CASE_CLOSED_DAY, companyColumn, ownColumn, sideColumns } from './case-sides';
 import { sealedBodyWrite } from './blobs';
 import type { ReaderSession } from '../lib/session';
 import { countStatusChange, recordAnswerDay } from '../trends/counters';
@@ -24,11 +26,17 @@ export interface CaseSummary {
   channel: 'web' | 'email';
   sendTo: 'monitor' | 'authority' | 'both';
   receivedDay: string;
+  /** The reader's own side of the case (src/domain/case-sides.ts): status, severity and clocks. */
   status: Status;
   severity: string | null;
   assignee: string | null;
   firstReplyDay: string | null;
   closedDay: string | null;
+  /**
+   * Every side the worker sent the case to, for officials; for monitors the company's only: what
+   * the authority does on a case is not the company's to watch (docs/privacy.md).
+   */
+  sides: SideState[];
   /** The worker's answers released since this reader last opened the case. */
   newAnswers: number;
   /** A legal hold's reason code, or null (src/domain/retention.ts). */
@@ -43,16 +51,37 @@ export interface CaseSummary {
   sealed: string | null;
 }
 
-interface CaseRow extends Omit<CaseSummary, 'categories' | 'tags'> {
+interface CaseRow extends Omit<CaseSummary, 'categories' | 'tags' | 'sides'> {
   categories: string | null;
   tags: string | null;
+  companyStatus: Status | null;
+  companyFirstReplyDay: string | null;
+  companyClosedDay: string | null;
+  authorityStatus: Status | null;
+  authorityFirstReplyDay: string | null;
+  authorityClosedDay: string | null;
 }
 
-const toSummary = (r: CaseRow): CaseSummary => ({
-  ...r,
-  categories: r.categories ? r.categories.split(',').sort() : [],
-  tags: r.tags ? r.tags.split(',').sort() : [],
-});
+const toSummary = (r: CaseRow): CaseSummary => {
+  const { companyStatus, companyFirstReplyDay, companyClosedDay, authorityStatus, authorityFirstReplyDay, authorityClosedDay, ...rest } = r;
+  const sides: SideState[] = [];
+  if (companyStatus) sides.push({ side: 'company', status: companyStatus, firstReplyDay: companyFirstReplyDay, closedDay: companyClosedDay });
+  if (authorityStatus) sides.push({ side: 'authority', status: authorityStatus, firstReplyDay: authorityFirstReplyDay, closedDay: authorityClosedDay });
+  return {
+    ...rest,
+    sides,
+    categories: r.categories ? r.categories.split(',').sort() : [],
+    tags: r.tags ? r.tags.split(',').sort() : [],
+  };
+};
+
+/** One side's columns, as CaseRow names them; the authority's only for officials (?1 is the reader's role). */
+const sideSelect = () => `
+  ${companyColumn('status')} AS companyStatus, ${companyColumn('first_reply_day')} AS companyFirstReplyDay,
+  ${companyColumn('closed_day')} AS companyClosedDay,
+  CASE WHEN ?1 = 'official' THEN ${authorityColumn('status')} END AS authorityStatus,
+  CASE WHEN ?1 = 'official' THEN ${authorityColumn('first_reply_day')} END AS authorityFirstReplyDay,
+  CASE WHEN ?1 = 'official' THEN ${authorityColumn('closed_day')} END AS authorityClosedDay,`;
 
 /** Reports a reader may see (never an erased case's tombstone). Parameters ?1 = role, ?2 = key id. */
 const IN_SCOPE = `r.erased_day IS NULL AND (
@@ -72,8 +101,9 @@ export const activityDay = (released: string) => `max(coalesce(r.last_activity_d
 const selectCase = (released: string) => `
   SELECT r.id, r.facility_id AS facilityId, f.name AS facilityName, r.channel, r.send_to AS sendTo,
          ${newAnswersBy(released)} AS newAnswers,
-         r.received_day AS receivedDay, r.status, r.severity, r.assignee, r.first_reply_day AS firstReplyDay,
-         r.closed_day AS closedDay, r.hold_reason AS holdReason, ${activityDay(released)} AS lastActivityDay,
+         r.received_day AS receivedDay, ${ownColumn('status')} AS status, ${ownColumn('severity')} AS severity,
+         CASE WHEN ?1 = 'monitor' THEN r.assignee END AS assignee, ${ownColumn('first_reply_day')} AS firstReplyDay,
+         ${ownColumn('closed_day')} AS closedDay, ${sideSelect()} r.hold_reason AS holdReason, ${activityDay(released)} AS lastActivityDay,
          f.retention_closed_days AS retentionClosedDays, f.retention_idle_days AS retentionIdleDays,
          (SELECT group_concat(category) FROM report_categories c WHERE c.report_id = r.id) AS categories,
          (SELECT group_concat(tag) FROM report_tags t WHERE t.report_id = r.id) AS tags,
@@ -108,10 +138,10 @@ export async function listCases(db: D1Database, reader: ReaderSession, f: CaseFi
   };
   const released = param(f.released);
   where.push(`r.release_at <= ${released}`);
-  if (f.status) where.push(`r.status = ${param(f.status)}`);
+  if (f.status) where.push(`${ownColumn('status')} = ${param(f.status)}`);
   if (f.facility) where.push(`r.facility_id = ${param(f.facility)}`);
   if (f.category) where.push(`EXISTS (SELECT 1 FROM report_categories c WHERE c.report_id = r.id AND c.category = ${param(f.category)})`);
-  if (f.overdue) where.push(`r.first_reply_day IS NULL AND r.received_day < ${param(addDays(f.today, -7))}`);
+  if (f.overdue) where.push(`${ownColumn('first_reply_day')} IS NULL AND r.received_day < ${param(addDays(f.today, -7))}`);
   const newAnswers = newAnswersBy(released);
   const scoped = `${IN_SCOPE} AND r.release_at <= ${released}`;
   if (f.newAnswers) where.push(`${newAnswers} > 0`);
@@ -122,7 +152,8 @@ export async function listCases(db: D1Database, reader: ReaderSession, f: CaseFi
     db.prepare(`${selectCase(released)} WHERE ${clause} ORDER BY r.release_at DESC, r.id LIMIT ${param(f.limit)} OFFSET ${param(f.offset)}`).bind(...params),
     db.prepare(`SELECT count(*) AS n FROM reports r JOIN facilities f ON f.id = r.facility_id WHERE ${clause}`).bind(...params.slice(0, counted)),
     // Over the whole scope, whatever the filters: the count on the "new answers" filter.
-    db.prepare(`SELECT count(*) AS n FROM reports r JOIN facilities f ON f.id = r.facility_id WHERE ${scoped} AND ${newAnswers} > 0`).bind(...params.slice(0, counted)),
+    // Bound to exactly the parameters it names (role, key, release): D1 refuses a statement given more.
+    db.prepare(`SELECT count(*) AS n FROM reports r JOIN facilities f ON f.id = r.facility_id WHERE ${scoped} AND ${newAnswers} > 0`).bind(...params.slice(0, 3)),
   ]);
   return {
     cases: (rows!.results as unknown as CaseRow[]).map(toSummary),
@@ -131,7 +162,17 @@ export async function listCases(db: D1Database, reader: ReaderSession, f: CaseFi
   };
 }
 
-export type CaseAccess = { case: CaseSummary; bodyKey: string; mailboxBoxPk: string } | 'missing';
+export type CaseAccess =
+  | {
+      case: CaseSummary;
+      bodyKey: string;
+      mailboxBoxPk: string;
+      /** The day the case closed as a whole, for its erase day (every side's, whoever reads). */
+      caseClosedDay: string | null;
+      /** The lead side's status as stored, which a status change moves from (src/trends/counters.ts). */
+      leadStatus: Status;
+    }
+  | 'missing';
 
 /**
  * One case if the reader may see it. A case outside their scope, or not released yet, is
@@ -140,12 +181,15 @@ export type CaseAccess = { case: CaseSummary; bodyKey: string; mailboxBoxPk: str
  */
 export async function openCase(db: D1Database, reader: ReaderSession, id: string, released: string): Promise<CaseAccess> {
   const row = await db
-    .prepare(`${selectCase('?4').replace('w.sealed', 'w.sealed, r.body_key AS bodyKey, r.mailbox_box_pk AS mailboxBoxPk')} WHERE r.id = ?3 AND r.release_at <= ?4 AND ${IN_SCOPE}`)
+    .prepare(
+      `${selectCase('?4').replace('w.sealed', `w.sealed, r.body_key AS bodyKey, r.mailbox_box_pk AS mailboxBoxPk, ${CASE_CLOSED_DAY} AS caseClosedDay, r.status AS leadStatus`)}
+        WHERE r.id = ?3 AND r.release_at <= ?4 AND ${IN_SCOPE}`,
+    )
     .bind(reader.role, reader.keyId, id, released)
-    .first<CaseRow & { bodyKey: string; mailboxBoxPk: string }>();
+    .first<CaseRow & { bodyKey: string; mailboxBoxPk: string; caseClosedDay: string | null; leadStatus: Status }>();
   if (!row) return 'missing';
-  const { bodyKey, mailboxBoxPk, ...rest } = row;
-  return { case: toSummary(rest), bodyKey, mailboxBoxPk };
+  const { bodyKey, mailboxBoxPk, caseClosedDay, leadStatus, ...rest } = row;
+  return { case: toSummary(rest), bodyKey, mailboxBoxPk, caseClosedDay, leadStatus };
 }
 
 /** D1 binds at most 100 parameters per statement. */
@@ -213,6 +257,32 @@ export interface NewMessage {
   releaseAt: string;
   body: Uint8Array;
   keys: Array<{ keyId: string; sealed: string }>;
+  /** Who the worker sent the case to: a reader's reply moves their own side only. */
+  sendTo: SendTo;
+}
+
+/**
+ * What a reader's reply to the worker does to their side of the case: the first one acknowledges it
+ * (its clock stops, and a new case becomes acknowledged, recorded as the replier's triage event);
+ * on the lead side the second is the first substantive answer, for the trends' clocks.
+ */
+function replyMoves(db: D1Database, m: NewMessage, side: Side): D1PreparedStatement[] {
+  const col = sideColumns(m.sendTo, side);
+  const lead = side === leadSide(m.sendTo);
+  return [
+    // Counters and the event check that the side is still new, so they go before the UPDATE.
+    ...(lead ? countStatusChange(db, m.reportId, 'new', 'acknowledged') : []),
+    db
+      .prepare(
+        `INSERT INTO triage_events (report_id, seq, field, value, actor, day)
+         SELECT * FROM (SELECT ?1, coalesce(max(seq), 0) + 1, ?2, 'acknowledged', ?3, ?4 FROM triage_events WHERE report_id = ?1)
+          WHERE EXISTS (SELECT 1 FROM reports WHERE id = ?1 AND ${col.status} = 'new')`,
+      )
+      .bind(m.reportId, col.status, m.authorKey, m.day),
+    db.prepare(`UPDATE reports SET ${col.status} = 'acknowledged' WHERE id = ?1 AND ${col.status} = 'new'`).bind(m.reportId),
+    db.prepare(`UPDATE reports SET ${col.first_reply_day} = coalesce(${col.first_reply_day}, ?2) WHERE id = ?1`).bind(m.reportId, m.day),
+    ...(lead ? [recordAnswerDay(db, m.reportId, m.day, m.authorRole)] : []),
+  ];
 }
 
 /**
@@ -239,13 +309,7 @@ export async function storeMessage(s: Sodium, db: D1Database, blobs: KVNamespace
     ...m.keys.map((k) =>
       db.prepare('INSERT INTO wrapped_keys (report_id, message_id, key_id, sealed) VALUES (?1, ?2, ?3, ?4)').bind(m.reportId, m.id, k.keyId, k.sealed),
     ),
-    ...(m.kind === 'reply'
-      ? [
-          db.prepare('UPDATE reports SET first_reply_day = coalesce(first_reply_day, ?2) WHERE id = ?1').bind(m.reportId, m.day),
-          // The second reply is the first substantive answer, for the trends' clocks (src/trends/counters.ts).
-          recordAnswerDay(db, m.reportId, m.day),
-        ]
-      : []),
+    ...(m.kind === 'reply' && m.authorRole !== 'worker' ? replyMoves(db, m, sideOf(m.authorRole)) : []),
   ]);
   return 'stored';
 }
@@ -257,8 +321,21 @@ export interface TriageChange {
   assignee?: string | null;
 }
 
-/** Applies a triage change and records each field in triage_events, in one batch. */
-export async function applyTriage(db: D1Database, reportId: string, change: TriageChange, actor: string, day: string): Promise<void> {
+/**
+ * Applies a triage change to one side of a case and records each field in triage_events (under the
+ * side's column name: `authority_status` for the authority's side of a case sent to both), in one batch.
+ * Only the lead side's status moves the trend counters (src/domain/case-sides.ts leadSide).
+ */
+export async function applyTriage(
+  db: D1Database,
+  reportId: string,
+  on: { sendTo: SendTo; side: Side },
+  change: TriageChange,
+  actor: string,
+  day: string,
+): Promise<void> {
+  const col = sideColumns(on.sendTo, on.side);
+  const lead = on.side === leadSide(on.sendTo);
   const statements: D1PreparedStatement[] = [];
   const event = (field: string, value: string | null) =>
     db
@@ -270,12 +347,15 @@ export async function applyTriage(db: D1Database, reportId: string, change: Tria
   if (change.status) {
     statements.push(
       // Trend counters move with the status; they check the status themselves, so they go first.
-      ...countStatusChange(db, reportId, change.status.from, change.status.to),
-      db.prepare('UPDATE reports SET status = ?2, closed_day = ?3 WHERE id = ?1 AND status = ?4').bind(reportId, change.status.to, change.status.closedDay, change.status.from),
-      event('status', change.status.to),
+      ...(lead ? countStatusChange(db, reportId, change.status.from, change.status.to) : []),
+      db
+        .prepare(`UPDATE reports SET ${col.status} = ?2, ${col.closed_day} = ?3 WHERE id = ?1 AND ${col.status} = ?4`)
+        .bind(reportId, change.status.to, change.status.closedDay, change.status.from),
+      event(col.status, change.status.to),
     );
   }
-  if (change.severity !== undefined) statements.push(db.prepare('UPDATE reports SET severity = ?2 WHERE id = ?1').bind(reportId, change.severity), event('severity', change.severity));
+  if (change.severity !== undefined)
+    statements.push(db.prepare(`UPDATE reports SET ${col.severity} = ?2 WHERE id = ?1`).bind(reportId, change.severity), event(col.severity, change.severity));
   if (change.assignee !== undefined) statements.push(db.prepare('UPDATE reports SET assignee = ?2 WHERE id = ?1').bind(reportId, change.assignee), event('assignee', change.assignee));
   if (change.tags) {
     statements.push(db.prepare('DELETE FROM report_tags WHERE report_id = ?1').bind(reportId));

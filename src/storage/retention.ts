@@ -6,11 +6,10 @@
  * (but the audit log, which never held content) carries the case id, its mailbox or a sealed key.
  * KV keys of the erased cases are queued in kv_erasures and deleted a bounded number per run.
  */
-import { FINAL_STATUSES } from '../domain/case';
 import { MAX_AGE_DAYS, type RetentionPolicy } from '../domain/retention';
 import { activityDay } from './cases';
+import { CASE_CLOSED_DAY } from './case-sides';
 
-const FINAL = FINAL_STATUSES.map((s) => `'${s}'`).join(', ');
 const MAPPED = '(SELECT old_id FROM erase_map)';
 
 /**
@@ -19,8 +18,8 @@ const MAPPED = '(SELECT old_id FROM erase_map)';
  */
 export const dueBy = (day: string, closedDays: string, idleDays: string) => `r.erased_day IS NULL AND r.hold_reason IS NULL AND (
     r.erase_requested = 1
-    OR (r.status IN (${FINAL}) AND r.closed_day IS NOT NULL
-        AND r.closed_day <= date(${day}, '-' || coalesce(f.retention_closed_days, ${closedDays}) || ' days'))
+    -- Closed on every side the worker sent it to: the authority may still work a case the company closed.
+    OR ${CASE_CLOSED_DAY} <= date(${day}, '-' || coalesce(f.retention_closed_days, ${closedDays}) || ' days')
     OR ${activityDay(`${day} || 'T99'`)}
         <= date(${day}, '-' || (coalesce(f.retention_idle_days, ${idleDays}) + coalesce(f.retention_closed_days, ${closedDays})) || ' days')
     -- However often it is reopened or answered, no case outlives this without an official's hold.

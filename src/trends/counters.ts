@@ -69,19 +69,20 @@ export function countStatusChange(db: D1Database, reportId: string, from: string
 }
 
 /**
- * Records the first substantive answer, the second reply to the worker, so the clocks read it
+ * Records the first substantive answer, the lead side's second reply to the worker, so the clocks read it
  * without searching each case's thread. For storeMessage's batch, after the message row: it acts
  * only once the case has two replies, and only the first time.
  */
-export function recordAnswerDay(db: D1Database, reportId: string, day: string): Statement {
+export function recordAnswerDay(db: D1Database, reportId: string, day: string, authorRole: string): Statement {
+  // Only the lead side's replies count (src/domain/case-sides.ts): on a case sent to both, the company's.
   return db
     .prepare(
       `INSERT INTO report_answers (facility_id, received_day, report_id, day)
        SELECT r.facility_id, r.received_day, r.id, ?2 FROM reports r
-        WHERE r.id = ?1 AND (SELECT count(*) FROM messages m WHERE m.report_id = ?1 AND m.kind = 'reply') >= 2
+        WHERE r.id = ?1 AND (SELECT count(*) FROM messages m WHERE m.report_id = ?1 AND m.kind = 'reply' AND m.author_role = ?3) >= 2
        ON CONFLICT DO NOTHING`,
     )
-    .bind(reportId, day);
+    .bind(reportId, day, authorRole);
 }
 
 /** What the report counters should hold, counted from the reports themselves. */

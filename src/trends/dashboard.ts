@@ -5,7 +5,7 @@
  * console draws it; the CSV writes the same tables. Its sums come from src/trends/view-sums.ts.
  */
 import type { TFunction } from 'i18next';
-import { STATUSES } from '../domain/case';
+import { addDays, STATUSES } from '../domain/case';
 import { SEND_TO } from '../domain/report';
 import { MIN_SHOWN, SUPPRESSED, type Shown } from './cellkey';
 import { barChart, lineChart } from './chart';
@@ -15,7 +15,7 @@ import { CATEGORY_CODES, type TrendsSnapshot } from './snapshot';
 import { renderGrid, type Axis, type Grid, type Table } from './tables';
 import { dashboardCells, spikes, viewMedians } from './view-sums';
 import type { DashboardView } from './view';
-import { isoWeekLabel } from './weeks';
+import { dayLabel, isoWeekLabel } from './weeks';
 
 export type { DashboardView };
 export { CATEGORY_CODES };
@@ -24,7 +24,7 @@ const percent = (part: number, whole: number) => `${Math.round((100 * part) / wh
 const NOT_SHOWN = '—';
 
 /** Builds every table, chart and alert of one view of the dashboard. */
-export function buildDashboard(snap: TrendsSnapshot, sel: Selection, weekRange: { from: string; to: string }, t: TFunction): DashboardView {
+export function buildDashboard(snap: TrendsSnapshot, sel: Selection, weekRange: { from: string; to: string }, t: TFunction, lang: 'es' | 'en' = 'es'): DashboardView {
   const { cells, facilities, weeks, w0 } = dashboardCells(snap, sel, weekRange);
   const show = cells.show;
   const weekAxis: Axis[] = weeks.map((w) => ({ id: w, label: isoWeekLabel(w) }));
@@ -131,6 +131,8 @@ export function buildDashboard(snap: TrendsSnapshot, sel: Selection, weekRange: 
     from: isoWeekLabel(weekRange.from),
     to: isoWeekLabel(weekRange.to),
     today: snap.today,
+    lastDay: addDays(snap.today, -1),
+    upTo: t('trends.up_to', { day: dayLabel(addDays(snap.today, -1), lang) }),
     facilityCount: facilities.length,
     spikes: spikes(snap, facilities, w0, weeks.length).map((sp) => ({ facility: snap.facilities[sp.facility]!.name, week: isoWeekLabel(snap.weeks[sp.week]!) })),
     charts,

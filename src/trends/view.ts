@@ -10,6 +10,9 @@ export interface DashboardView {
   from: string;
   to: string;
   today: string;
+  /** The last day the figures count (yesterday), and the one plain line that says so and why. */
+  lastDay: string;
+  upTo: string;
   facilityCount: number;
   spikes: Array<{ facility: string; week: string }>;
   /** Each chart names the table that carries its numbers, and the label of the region it scrolls in. */

@@ -71,3 +71,9 @@ export function addMonths(month: string, n: number): string {
 
 /** The last day of a "YYYY-MM" month. */
 export const lastDayOfMonth = (month: string) => addDays(`${addMonths(month, 1)}-01`, -1);
+
+/** "1 de diciembre de 2026" / "December 1, 2026". */
+export function dayLabel(day: string, lang: string): string {
+  const date = new Date(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))));
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-US' : 'es-MX', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(date);
+}

@@ -8,6 +8,7 @@ import { CATEGORIES, LIMITS, SEND_TO, WHEN } from '../domain/report';
 import { ClientMessages } from './client-messages';
 import { TRENDS_CLIENT_KEYS, TrendsView } from './trends';
 import { HOLD_REASONS } from '../domain/retention';
+import { CASE_SIDE_KEYS } from '../domain/case-sides';
 
 /** Labels the script needs at run time. */
 const CLIENT_KEYS = [
@@ -16,9 +17,10 @@ const CLIENT_KEYS = [
   ...CATEGORIES.map((c) => `categories.${c}.label`),
   ...WHEN.map((w) => `when.${w}`),
   ...SEND_TO.map((s) => `send_to.${s}.label`),
+  ...SEND_TO.map((s) => `console.mail_to.${s}`),
   ...[
     'signin', 'signing_in', 'signed_in_as', 'role_monitor', 'role_official', 'count', 'none', 'overdue', 'channel_email', 'channel_web',
-    'open_case', 'case_heading', 'days_since', 'ack_deadline', 'acknowledged_on', 'sent_to', 'field_when', 'field_where', 'field_who',
+    'open_case', 'case_heading', 'days_since', 'ack_deadline', 'acknowledged_on', 'sent_to', 'mail_sent_to', 'field_when', 'field_where', 'field_who',
     'field_description', 'field_subject', 'field_attachments', 'cannot_open', 'nobody', 'saved', 'kind_reply', 'kind_answer', 'kind_note',
     'sent', 'empty_text', 'wrong_passphrase', 'decrypt_failed', 'loading', 'severity_none',
     'tags_invalid', 'open_attachment', 'attachment_cleaned', 'attachment_not_cleaned', 'download', 'attachments_heading',
@@ -27,6 +29,7 @@ const CLIENT_KEYS = [
     'reply_sent', 'note_saved', 'send_reply', 'erase_on', 'held', 'hold_saved',
   ].map((k) => `console.${k}`),
   'errors.readers_unverified',
+  ...CASE_SIDE_KEYS,
   ...HOLD_REASONS.map((r) => `hold_reason.${r}`),
   'errors.network',
   'errors.unavailable',
@@ -96,11 +99,13 @@ export function Console({ t, lang }: { t: TFunction; lang: string }) {
           <table id="cases" class="cases">
             <thead>
               <tr>
-                <th scope="col">{t('console.col_received')}</th>
-                <th scope="col">{t('console.col_facility')}</th>
+                {/* Headings with data-sort become sort buttons (src/client/console-sort.ts). */}
+                <th scope="col" data-sort="received">{t('console.col_received')}</th>
+                <th scope="col" data-sort="facility">{t('console.col_facility')}</th>
                 <th scope="col">{t('console.col_categories')}</th>
-                <th scope="col">{t('console.col_status')}</th>
-                <th scope="col">{t('console.col_days')}</th>
+                <th scope="col" data-sort="status">{t('console.col_status')}</th>
+                <th scope="col" data-sort="severity">{t('console.col_severity')}</th>
+                <th scope="col" data-sort="days">{t('console.col_days')}</th>
                 <th scope="col">{t('console.col_deadline')}</th>
                 <th scope="col">{t('console.col_summary')}</th>
               </tr>
@@ -120,6 +125,7 @@ export function Console({ t, lang }: { t: TFunction; lang: string }) {
           <ul id="case-attachments" class="attachments" aria-label={t('console.attachments_heading')}></ul>
 
           <h3>{t('console.triage_heading')}</h3>
+          <p id="triage-side" class="hint"></p>
           <form id="triage" class="filters" novalidate>
             <label>
               {t('console.status')}
@@ -132,11 +138,11 @@ export function Console({ t, lang }: { t: TFunction; lang: string }) {
                 {SEVERITIES.map((s) => <option value={s}>{t(`severity.${s}`)}</option>)}
               </select>
             </label>
-            <label>
+            <label id="triage-tags-field">
               {t('console.tags')}
               <input type="text" id="triage-tags" maxlength={400} />
             </label>
-            <label>
+            <label id="triage-assignee-field">
               {t('console.assignee')}
               <select id="triage-assignee"></select>
             </label>

@@ -6,8 +6,10 @@ import type { TFunction } from 'i18next';
 import { LIMITS } from '../domain/report';
 import { ClientMessages } from './client-messages';
 import { CONSTANCIA_MESSAGES, ConstanciaBox } from './constancia-box';
+import { CASE_SIDE_KEYS } from '../domain/case-sides';
 
 const CLIENT_MESSAGES = [
+  ...CASE_SIDE_KEYS,
   'followup.open',
   'followup.opening',
   'followup.code_invalid',
@@ -77,7 +79,7 @@ export function FollowUp({ t, lang }: { t: TFunction; lang: string }) {
 
       <section id="case" tabindex={-1} aria-labelledby="case-status-label" hidden>
         <p id="case-status-label">{t('followup.status_label')}</p>
-        <p id="case-status" class="fixed"></p>
+        <ul id="case-status" class="fixed sides" aria-labelledby="case-status-label"></ul>
         <p id="case-received"></p>
         <p id="case-erase"></p>
         <details id="sent" hidden>

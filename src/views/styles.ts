@@ -48,6 +48,7 @@ fieldset[aria-invalid=true]{border-left:4px solid #b00020;padding-left:.6rem}
 .fixed{font-weight:700}
 .constancia-text{font-size:.85rem;font-weight:400;word-break:break-all;text-align:left}
 .constancia .qr{display:block;width:240px;height:240px;margin:.5rem 0;background:#fff;image-rendering:pixelated}
+ul.sides{list-style:none;padding:0;margin:.25rem 0}
 .links a{display:flex;align-items:center;min-height:48px;padding:.25rem 0}
 .thread{list-style:none;padding:0}
 .sent-text{white-space:pre-wrap;overflow-wrap:anywhere}

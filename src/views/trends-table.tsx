@@ -35,7 +35,8 @@ const cells = (table: Table, r: TableRow) => {
 /** A table of counts with row and column headers, scrollable on its own on a narrow screen. */
 export function CountsTable({ table }: { table: Table }) {
   const showTotal = !table.noTotalColumn;
-  const totalHeader = <th scope="col">{table.totalLabel}</th>;
+  // A number column's heading sits right, over its numbers, not over the next column's.
+  const totalHeader = <th scope="col" class="num">{table.totalLabel}</th>;
   return (
     <div class="table-wrap" role="region" aria-labelledby={`${table.id}-title`} tabindex={0}>
       <table class="counts" id={table.id}>
@@ -48,11 +49,11 @@ export function CountsTable({ table }: { table: Table }) {
             <th scope="col">{table.rowHeader}</th>
             {showTotal && table.totalFirst && totalHeader}
             {table.columns.map((c) => (
-              <th scope="col">{c}</th>
+              <th scope="col" class="num">{c}</th>
             ))}
             {showTotal && !table.totalFirst && totalHeader}
             {(table.extraColumns ?? []).map((c) => (
-              <th scope="col">{c}</th>
+              <th scope="col" class="num">{c}</th>
             ))}
           </tr>
         </thead>

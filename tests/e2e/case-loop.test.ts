@@ -111,7 +111,7 @@ describe('report → triage → reply → worker reads and answers → monitor s
 
     // 4. The worker opens the follow-up page with the receipt, reads the reply and answers.
     const followUp = await openFollowUp(phone, code.toLowerCase().replace(/-/g, ' '));
-    expect(await followUp.textContent('#case-status')).toBe('Leído');
+    expect(await followUp.textContent('#case-status')).toBe('Monitor de la empresa: Leído');
     expect(await followUp.textContent('#thread')).toContain('Leímos tu reporte. ¿En qué turno pasó?');
     expect(await followUp.locator('#thread .warning').count()).toBe(0); // signed by a listed monitor: genuine
     expect(codeInUrl(followUp.url(), code)).toBe(false);
@@ -195,7 +195,7 @@ describe('report → triage → reply → worker reads and answers → monitor s
     expect(await monitor.locator('#case-thread li', { hasText: 'lo estamos leyendo' }).count()).toBe(1);
 
     const followUp = await openFollowUp(phone, code);
-    expect(await followUp.textContent('#case-status')).toBe('Leído');
+    expect(await followUp.textContent('#case-status')).toBe('Monitor de la empresa: Leído');
     expect(await followUp.locator('#thread li', { hasText: 'lo estamos leyendo' }).count()).toBe(1);
     // Days as people write them, not 2026-11-23.
     expect(await followUp.textContent('#case-received')).toMatch(/\d{1,2} de (enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre) de \d{4}/);

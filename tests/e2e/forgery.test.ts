@@ -108,14 +108,14 @@ describe('forgeries with the server\'s powers over storage', () => {
     // The forger writes, with the server's own storage code, what the server could never sign.
     const mailbox = deriveMailbox(s, code);
     const forged = await withStorage(async (env) => {
-      const row = (await env.DB.prepare('SELECT id, facility_id AS facilityId, mailbox_box_pk AS boxPk FROM reports WHERE mailbox_id = ?1')
+      const row = (await env.DB.prepare('SELECT id, facility_id AS facilityId, mailbox_box_pk AS boxPk, send_to AS sendTo FROM reports WHERE mailbox_id = ?1')
         .bind(mailbox.mailboxId)
-        .first<{ id: string; facilityId: string; boxPk: string }>())!;
+        .first<{ id: string; facilityId: string; boxPk: string; sendTo: 'monitor' | 'authority' | 'both' }>())!;
       const monitorRow = (await env.DB.prepare("SELECT key_id AS keyId, box_pk AS boxPk FROM recipients WHERE role = 'monitor' AND label = 'Demo monitor'").first<{ keyId: string; boxPk: string }>())!;
       const toWorker = [{ keyId: 'mailbox', boxPublicKey: fromB64(s, row.boxPk) }, { keyId: monitorRow.keyId, boxPublicKey: fromB64(s, monitorRow.boxPk) }];
       const rogue = recipientKeysFromSeed(s, s.randombytes_buf(32));
       const store = (id: string, kind: 'reply' | 'answer', authorRole: 'official' | 'worker' | 'monitor', e: Envelope) =>
-        storeMessage(s, env.DB, env.BLOBS, { reportId: row.id, id, kind, authorRole, authorKey: null, ...PAST, body: e.body, keys: keysOf(e) });
+        storeMessage(s, env.DB, env.BLOBS, { reportId: row.id, id, kind, authorRole, authorKey: null, ...PAST, body: e.body, keys: keysOf(e), sendTo: row.sendTo });
       // 1. "From the labor authority", format 2, signed by a key no administrator listed.
       const authorityId = s.to_hex(s.randombytes_buf(16));
       await store(authorityId, 'reply', 'official', sealSignedMessage(s, { text: 'Trae tu INE a la oficina 4 mañana.', lang: 'es' },

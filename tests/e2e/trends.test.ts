@@ -106,6 +106,41 @@ async function tablesOnScreen(page: Page) {
   );
 }
 
+/**
+ * Number cells whose text does not end where their own column heading's text ends: a number
+ * must sit under its own heading, not drift under the next one (issue 14 §6). Right edges of the
+ * laid-out text, in CSS px, compared within half a pixel.
+ */
+async function misalignedNumbers(page: Page) {
+  return page.$$eval('#trends-results table.counts', (tables) => {
+    const textRight = (cell: Element) => {
+      const range = document.createRange();
+      range.selectNodeContents(cell);
+      const rects = [...range.getClientRects()];
+      return rects.length ? Math.max(...rects.map((r) => r.right)) : NaN;
+    };
+    const bad: string[] = [];
+    for (const table of tables) {
+      const heads = [...table.querySelectorAll('thead th')];
+      for (const tr of table.querySelectorAll('tbody tr, tfoot tr')) {
+        [...tr.children].forEach((cell, i) => {
+          if (!cell.classList.contains('num') || !cell.textContent) return;
+          const head = heads[i]!;
+          const gap = Math.abs(textRight(cell) - textRight(head));
+          if (!(gap <= 0.5)) bad.push(`${table.id} «${head.textContent}»: ${cell.textContent} off by ${gap.toFixed(1)} px`);
+        });
+      }
+    }
+    return bad;
+  });
+}
+
+/** Yesterday in Mexico City, "YYYY-MM-DD": the last day the figures count. */
+function yesterdayInMexico(): string {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Mexico_City' }).format(new Date());
+  return new Date(Date.parse(`${today}T12:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+}
+
 function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
@@ -153,12 +188,22 @@ describe('officials: trends dashboard', () => {
     expect(await page.textContent('#trends-spikes')).toContain(plants[0]!.name);
 
     expect(await axeViolations(page)).toEqual([]);
+    // Every figure says up to which day it counts, and why today's reports are not in it yet.
+    const yesterday = yesterdayInMexico();
+    const longYesterday = new Intl.DateTimeFormat('es-MX', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${yesterday}T12:00:00Z`));
+    expect(await page.textContent('#trends-up-to')).toBe(
+      `Cifras hasta el ${longYesterday} (ayer), incluido. Lo que llega o cambia hoy se cuenta desde mañana: si los números cambiaran durante el día, dirían a qué hora llegó cada reporte.`,
+    );
+    expect(await misalignedNumbers(page)).toEqual([]);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#trends-csv')]);
     expect(download.suggestedFilename()).toMatch(/^buzon-tendencias-\d{4}-W\d{2}-\d{4}-W\d{2}\.csv$/);
     const bytes = await readFile((await download.path())!);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const csv = parseCsv(bytes.subarray(3).toString('utf8'));
+    // The heading names the last day counted, not the day it was taken.
+    expect(csv[0]![0]).toMatch(/^Buzón: tendencias de las semanas \d{4}-W\d{2} a \d{4}-W\d{2}$/);
+    expect(csv[1]![0]).toMatch(new RegExp(`^Cifras hasta el ${yesterday} \\(ayer\\), incluido\\.`));
     // Each table is a block: its title, the header, then the rows exactly as on screen.
     for (const t of tables) {
       const at = csv.findIndex((r) => r.length === 1 && r[0] === t.title);
@@ -259,6 +304,7 @@ describe('phones (360 × 740)', () => {
     await page.click('#show-trends');
     await page.waitForSelector('#trends-results table.counts');
     await expectPhoneSafe(page);
+    expect(await misalignedNumbers(page)).toEqual([]);
     await context.close();
   });
 });

@@ -57,8 +57,9 @@ describe('replies and the worker follow-up', () => {
     const { mailbox, proof } = await mailboxProof(s, code, () => 'thread');
     const res = await api('/api/mailbox/thread', { body: proof });
     expect(res.status).toBe(200);
-    const thread = (await res.json()) as { case: { id: string; status: string }; messages: Array<{ id: string; body: string; sealed: string; authorRole: string }>; sealTo: Keyed[] };
-    expect(thread.case.status).toBe('new');
+    const thread = (await res.json()) as { case: { id: string; sides: Array<{ side: string; status: string }> }; messages: Array<{ id: string; body: string; sealed: string; authorRole: string }>; sealTo: Keyed[] };
+    // The monitor's reply acknowledged the company's side only; the authority has not read it yet.
+    expect(thread.case.sides).toEqual([{ side: 'company', status: 'acknowledged' }, { side: 'authority', status: 'new' }]);
     expect(thread.messages).toHaveLength(1);
     const m = thread.messages[0]!;
     const text = JSON.parse(fromUtf8(openEnvelope(s, fromB64(s, m.body), fromB64(s, m.sealed), mailbox.box, { kind: 'message', reportId, messageId: m.id, facilityId: f.id }))).text;

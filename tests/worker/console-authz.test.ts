@@ -19,7 +19,7 @@ const readers = {} as Record<Reader, RecipientKeys>;
 const tokens = {} as Record<Reader, string>;
 const cases = {} as Record<Case, string>;
 
-/** Who may do what: monitors act on their facility's cases; officials read and write on cases sent to the authority in their jurisdiction, and never triage. */
+/** Who may do what: monitors act on their facility's cases; officials read, triage and write on cases sent to the authority in their jurisdiction. */
 function allowed(reader: Reader, c: Case, action: Action): boolean {
   const facility = c.startsWith('A') ? 'A' : 'B';
   const toAuthority = c !== 'A_monitorOnly';
@@ -30,11 +30,11 @@ function allowed(reader: Reader, c: Case, action: Action): boolean {
       // A report sent only to the authority does not exist for the company's monitors.
       return reader.endsWith(facility) && toMonitor;
     case 'officialA':
-      return facility === 'A' && toAuthority && action !== 'triage';
+      return facility === 'A' && toAuthority;
     case 'officialB':
-      return facility === 'B' && toAuthority && action !== 'triage';
+      return facility === 'B' && toAuthority;
     case 'officialNational':
-      return toAuthority && action !== 'triage';
+      return toAuthority;
   }
 }
 

@@ -60,8 +60,8 @@ describe('retention', () => {
     const kept = await workedCase(s, f); // closed only 179 days ago: stays
     const closed = addDays(mexicoDay(), -(DEFAULT_RETENTION.closedDays + 1));
     await env.DB.batch([
-      env.DB.prepare("UPDATE reports SET status = 'resolved', closed_day = ?2 WHERE id = ?1").bind(c.reportId, closed),
-      env.DB.prepare("UPDATE reports SET status = 'resolved', closed_day = ?2 WHERE id = ?1").bind(kept.reportId, addDays(mexicoDay(), -179)),
+      env.DB.prepare("UPDATE reports SET status = 'resolved', closed_day = ?2, authority_status = 'resolved', authority_closed_day = ?2 WHERE id = ?1").bind(c.reportId, closed),
+      env.DB.prepare("UPDATE reports SET status = 'resolved', closed_day = ?2, authority_status = 'resolved', authority_closed_day = ?2 WHERE id = ?1").bind(kept.reportId, addDays(mexicoDay(), -179)),
     ]);
     // The worker sees when it will go.
     const before = JSON.parse((await threadWith(s, c.code)).body) as { case: { eraseDay: string } };
@@ -121,7 +121,7 @@ describe('retention', () => {
     const s = await sodium();
     const f = await makeFacility(s);
     const c = await workedCase(s, f);
-    await env.DB.prepare("UPDATE reports SET status = 'resolved', closed_day = ?2 WHERE id = ?1").bind(c.reportId, addDays(mexicoDay(), -400)).run();
+    await env.DB.prepare("UPDATE reports SET status = 'resolved', closed_day = ?2, authority_status = 'resolved', authority_closed_day = ?2 WHERE id = ?1").bind(c.reportId, addDays(mexicoDay(), -400)).run();
     const official = await signIn(s, f.official);
     expect((await api('/console/api/holds')).status).toBe(401); // signed-in officials only
     expect((await api(`/console/api/cases/${c.reportId}/hold`, { token: c.token, body: { reason: 'court_order' } })).status).toBe(403); // not the company's to keep
@@ -181,8 +181,8 @@ describe('retention', () => {
     const soon = await workedCase(s, f);
     const later = await workedCase(s, f);
     await env.DB.batch([
-      env.DB.prepare("UPDATE reports SET status = 'resolved', closed_day = ?2 WHERE id = ?1").bind(soon.reportId, addDays(mexicoDay(), -(DEFAULT_RETENTION.closedDays - 10))),
-      env.DB.prepare("UPDATE reports SET status = 'resolved', closed_day = ?2 WHERE id = ?1").bind(later.reportId, addDays(mexicoDay(), -(DEFAULT_RETENTION.closedDays - 20))),
+      env.DB.prepare("UPDATE reports SET status = 'resolved', closed_day = ?2, authority_status = 'resolved', authority_closed_day = ?2 WHERE id = ?1").bind(soon.reportId, addDays(mexicoDay(), -(DEFAULT_RETENTION.closedDays - 10))),
+      env.DB.prepare("UPDATE reports SET status = 'resolved', closed_day = ?2, authority_status = 'resolved', authority_closed_day = ?2 WHERE id = ?1").bind(later.reportId, addDays(mexicoDay(), -(DEFAULT_RETENTION.closedDays - 20))),
     ]);
     const due = (await dueDigests(env.DB, mexicoDay(), releaseClock(env.RELEASE_HOURS).last, DEFAULT_RETENTION)).find((d) => d.keyId === f.monitor.keyId);
     expect(due).toBeUndefined(); // no address: no digest

@@ -3,6 +3,7 @@
  * concurrent triage changes (some racing each other for the same transition), the counters equal
  * a full recount of the reports.
  */
+import { leadSide } from '../../src/domain/case-sides';
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { fromB64, sealEnvelope, toB64, utf8 } from '../../src/crypto';
@@ -127,10 +128,11 @@ describe('trend counters', () => {
     const f = await makeFacility(s);
     const [r] = await submitMany(s, f, 1);
     const change = { status: { from: 'new' as const, to: 'acknowledged' as const, closedDay: null } };
+    const company = { sendTo: r!.sendTo, side: leadSide(r!.sendTo) };
     // Both requests read 'new'; the second batch runs after the first has committed.
-    await applyTriage(env.DB, r!.id, change, 'test', '2026-01-05');
-    await applyTriage(env.DB, r!.id, change, 'test', '2026-01-05');
-    await applyTriage(env.DB, r!.id, { status: { from: 'new', to: 'referred' as never, closedDay: null } }, 'test', '2026-01-05');
+    await applyTriage(env.DB, r!.id, company, change, 'test', '2026-01-05');
+    await applyTriage(env.DB, r!.id, company, change, 'test', '2026-01-05');
+    await applyTriage(env.DB, r!.id, company, { status: { from: 'new', to: 'referred' as never, closedDay: null } }, 'test', '2026-01-05');
     const c = await compare([f.id]);
     expect(c.reports).toEqual(c.reportsRecount);
     const rows = await env.DB.prepare('SELECT status, n FROM trend_reports WHERE facility_id = ?1 AND n != 0').bind(f.id).all();
