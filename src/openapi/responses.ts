@@ -72,7 +72,10 @@ export const mailboxThread = z.strictObject({
     id: hex32,
     facilityId: z.string(),
     sendTo: z.enum(SEND_TO),
-    status: z.string(),
+    status: z.string().meta({ description: "the lead side's status: the company's, or the authority's for a case sent to the authority only" }),
+    sides: z
+      .array(z.strictObject({ side: z.enum(['company', 'authority']), status: z.string() }))
+      .meta({ description: 'each side the worker sent the case to, with its own status (docs/trends.md, "Whose clock")' }),
     receivedDay: day,
     eraseDay: day.nullable(),
     held: z.boolean(),

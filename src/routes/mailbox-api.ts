@@ -120,6 +120,8 @@ mailboxApi.post('/thread', rateLimited(() => 'mailbox:thread'), limitBody(4 * 10
       sendTo: found.sendTo,
       // Each side the worker sent the case to, with its own status (src/domain/case-sides.ts).
       sides: sidesOf(found.sendTo).map((side) => ({ side, status: side === 'company' ? found.companyStatus : found.authorityStatus })),
+      // The lead side's status (the company's unless the case went to the authority only), for clients written before sides.
+      status: found.sendTo === 'authority' ? found.authorityStatus : found.companyStatus,
       receivedDay: found.receivedDay,
       eraseDay: eraseDayOf(c.env, found),
       held: found.holdReason !== null,

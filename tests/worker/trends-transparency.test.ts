@@ -63,7 +63,7 @@ describe('transparency page', () => {
     expect(html).toMatch(/^<!doctype html><html lang="es-MX">/);
     expect(html).toContain('<h1>Transparencia</h1>');
     // Its figures are all in the HTML; the one script is the shared quick exit (src/client/no-trace.ts).
-    expect([...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0])).toEqual(['<script type="module" src="/assets/no-trace.js">']);
+    expect([...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0])).toEqual([expect.stringMatching(/^<script type="module" src="\/assets\/no-trace.js" integrity="sha384-[A-Za-z0-9+/=]{64}">$/)]);
     expect(es.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(es.headers.get('set-cookie')).toBeNull();
     const en = await (await page('?lang=en')).text();
