@@ -8,6 +8,7 @@ import { CATEGORIES, LIMITS, SEND_TO, WHEN } from '../domain/report';
 import { ClientMessages } from './client-messages';
 import { TRENDS_CLIENT_KEYS, TrendsView } from './trends';
 import { HOLD_REASONS } from '../domain/retention';
+import { SHARE_CLIENT_KEYS, ShareView } from './console-share';
 
 /** Labels the script needs at run time. */
 const CLIENT_KEYS = [
@@ -32,6 +33,7 @@ const CLIENT_KEYS = [
   'errors.unavailable',
   'errors.unauthenticated',
   ...TRENDS_CLIENT_KEYS,
+  ...SHARE_CLIENT_KEYS,
 ];
 
 export function Console({ t, lang }: { t: TFunction; lang: string }) {
@@ -173,6 +175,8 @@ export function Console({ t, lang }: { t: TFunction; lang: string }) {
           <button type="button" id="add-note" class="secondary">{t('console.add_note')}</button>
           </div>
           <p id="message-status" role="status" aria-live="polite"></p>
+
+          <ShareView t={t} />
         </section>
       </section>
 
