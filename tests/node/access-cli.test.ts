@@ -16,6 +16,7 @@ import { configuredAdminKey } from '../../scripts/lib/admin-key';
 import { openLocalPlatform } from '../../scripts/lib/local-platform';
 import { loadNodeSodium } from '../../scripts/lib/node-sodium';
 import { recoveryCodeIn } from '../../scripts/lib/recovery-card';
+import { unapprovedChanges } from '../../scripts/lib/reader-lists';
 import {
   deriveRecipientKeys,
   deriveRecoveryKey,
@@ -150,6 +151,17 @@ describe('keys handover', () => {
 });
 
 describe('keys recovery', () => {
+  it('should name a recovery key the plant\'s signed list does not hold, unless this command made it', () => {
+    const list = (recovery?: { keyId: string; boxPk: string }) => ({ v: 1 as const, facility: 'planta-a', issued: '', readers: [], ...(recovery ? { recovery } : {}) });
+    const a = { keyId: 'aaaaaaaaaaaaaaaa', boxPk: 'A'.repeat(43) };
+    const b = { keyId: 'bbbbbbbbbbbbbbbb', boxPk: 'B'.repeat(43) };
+    expect(unapprovedChanges(list(a), list(a), new Set())).toEqual([]);
+    expect(unapprovedChanges(list(a), list(undefined), new Set())).toEqual([]); // taking it away needs no approval
+    expect(unapprovedChanges(list(a), list(b), new Set())).toEqual([`recovery key ${b.keyId} at planta-a: not on this plant's signed list`]);
+    expect(unapprovedChanges(list(undefined), list({ keyId: a.keyId, boxPk: b.boxPk }), new Set())).toHaveLength(1);
+    expect(unapprovedChanges(list(a), list(b), new Set([b.keyId]))).toEqual([]);
+  });
+
   it('should make a recovery key whose card alone opens the plant\'s cases and hands them to a new monitor', async () => {
     const card = join(dir, 'recovery.txt');
     await keysCli('recovery', '--facility', 'planta-a', '--out', card);

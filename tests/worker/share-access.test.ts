@@ -161,6 +161,11 @@ describe('share access to a case', () => {
     // A message id the sharer holds no key for.
     const made = [{ messageId: s.to_hex(s.randombytes_buf(16)), sealed: sealedFor(s, f.monitor, d, newOfficial, 'official')[0]!.sealed }];
     expect((await share(tokenA, id, { to: newOfficial.keyId, keys: made })).status).toBe(403);
+    // An official of another state is outside the case's jurisdiction, even on a case sent to both.
+    const farOfficial = await addReader(s, f, 'official', { state: `otro-${f.state}` });
+    const far = await share(tokenA, id, { to: farOfficial.keyId, keys: sealedFor(s, f.monitor, d, farOfficial, 'official') });
+    expect(far.status).toBe(403);
+    expect(((await far.json()) as { error: { code: string } }).error.code).toBe('share_out_of_scope');
     // Without the note, the new official gets the report: it is in their jurisdiction and the worker chose the authority.
     const ok = await share(tokenA, id, { to: newOfficial.keyId, keys: sealedFor(s, f.monitor, d, newOfficial, 'official') });
     expect(ok.status).toBe(200);
