@@ -2,6 +2,7 @@
  * Decrypts the cases a monitor or official can read, from local (or another) D1 and KV, with the
  * reader's passphrase: readable text by default (one case after another, the thread included),
  * `--json` for machines (one JSON object per case), `--out DIR` to save the files as well.
+ * `--recovery-file CARD` opens a plant's reports with its recovery key instead (src/crypto/recovery.ts).
  */
 import { readFileSync } from 'node:fs';
 import { deriveRecipientKeys, fromB64, type RecipientKeys } from '../src/crypto';
@@ -11,6 +12,7 @@ import { configuredAdminKey } from './lib/admin-key';
 import { caseAsText, casesFor, openCaseInTerminal, saveCaseFiles } from './lib/case-export';
 import { openLocalPlatform, option } from './lib/local-platform';
 import { loadNodeSodium } from './lib/node-sodium';
+import { loadRecoveryKey } from './lib/recovery-card';
 
 if (process.argv.includes('--help')) {
   console.log(`Decrypts the cases a reader can open, from local D1 and KV, with the reader's passphrase.
@@ -18,6 +20,8 @@ if (process.argv.includes('--help')) {
   npm run decrypt -- --passphrase-file FILE [--report ID] [--json] [--out DIR] [--lang es|en] [--persist-to DIR]
 
   --passphrase-file FILE  the reader's passphrase (or set BUZON_PASSPHRASE)
+  --recovery-file CARD    instead, a plant's recovery key: the card npm run keys -- recovery printed
+                          (or set BUZON_RECOVERY_CODE); it opens reports, not their threads
   --report ID             only this case
   --json                  one JSON object per case (report, thread), for other programs
   --out DIR               also save each case's files under DIR/<case id>/ (decrypted: keep them safe)
@@ -30,9 +34,10 @@ wrote it and whether its signature checked out against the administrator's signe
 }
 const s = await loadNodeSodium();
 const file = option('passphrase-file');
+const byRecovery = !!(option('recovery-file') || process.env.BUZON_RECOVERY_CODE);
 const passphrase = (file ? readFileSync(file, 'utf8').split('\n')[0] : process.env.BUZON_PASSPHRASE)?.trim();
-if (!passphrase) {
-  console.error('Give --passphrase-file FILE or set BUZON_PASSPHRASE.');
+if (!passphrase && !byRecovery) {
+  console.error('Give --passphrase-file FILE or set BUZON_PASSPHRASE (or --recovery-file CARD for a recovery key).');
   process.exit(2);
 }
 const onlyReport = option('report');
@@ -40,7 +45,7 @@ const platform = await openLocalPlatform(option('persist-to'));
 const { DB, BLOBS } = platform.env;
 
 try {
-  const keys = await findKeys(passphrase);
+  const keys = byRecovery ? loadRecoveryKey(s, option('recovery-file')) : await findKeys(passphrase!);
   if (!keys) {
     console.error('No registered recipient matches this passphrase.');
     process.exit(1);

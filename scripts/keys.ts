@@ -11,12 +11,20 @@
  *   npm run keys -- notify --key KEY_ID (--email ADDRESS | --clear) [--remote]
  *   npm run keys -- retention --facility ID (--closed-days N | --idle-days N | --default) [--remote]
  *   npm run keys -- list [--remote]
+ *   npm run keys -- recovery --facility ID [--out CARD] [--force | --clear] [--remote]
+ *   npm run keys -- handover --from OLD_KEY --to NEW_KEY [--passphrase-file FILE | --recovery-file CARD] [--remote]
  *
  * Local commands use .wrangler/state (or --persist-to DIR); --remote goes through wrangler.
  * register, retire, facility and sign re-sign every facility's reader list with the administrator
  * key (--admin FILE, default .demo-admin.txt; the passphrase may come from BUZON_ADMIN_PASSPHRASE).
  * They refuse to sign a reader found in D1 that no earlier list approved, naming it: someone wrote
  * it straight into the database. `sign --yes` approves what D1 holds now (first signing, or after checking).
+ *
+ * `recovery` makes a plant's recovery key offline and prints its card (the only copy of its private
+ * key; keep it on paper): every new report for the plant's monitors is then sealed to it as well.
+ * `handover` seals every case OLD_KEY can open to NEW_KEY (a registered, active, signed reader of
+ * each case's scope), opening them offline with OLD_KEY's passphrase (--passphrase-file, or
+ * BUZON_PASSPHRASE) or, for a recovery key, its card (--recovery-file, or BUZON_RECOVERY_CODE). Audited.
  *
  * `register` checks the card (its key id must be its box key's), never re-activates a retired key,
  * and will not widen an official's scope or change a monitor's facilities without --force: it
@@ -25,6 +33,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { SECTORS } from '../src/domain/facility';
 import { defaultKdfParams, deriveRecipientKeys, newPassphrase, toB64 } from '../src/crypto';
+import { handoverCommand, recoveryCommand } from './lib/access-commands';
 import { openTarget, type D1Target, type Statement } from './lib/d1-target';
 import { option } from './lib/local-platform';
 import { configuredAdminKey, createAdminFile, DEMO_ADMIN_FILE, loadAdminKey } from './lib/admin-key';
@@ -108,13 +117,14 @@ function registerStatements(card: Card, wanted: { scopeState: string | null; fac
 }
 
 /** Re-signs the reader lists after a change; `allow` is the key this command added or changed. */
-async function resign(target: D1Target, allow: string[] = []) {
+async function resign(target: D1Target, allow: string[] = [], undo: Statement[] = []) {
   const s = await loadNodeSodium();
   const admin = loadAdminKey(s, option('admin') ?? DEMO_ADMIN_FILE);
   assertConfiguredAdmin(s, admin, configuredAdminKey());
   const { changes, unapproved } = await resignReaderLists(s, target, admin, { allow, yes: flag('yes') });
   try {
     if (unapproved.length) {
+      if (undo.length) await target.run(undo);
       fail(
         `refused to sign the reader lists: D1 holds what no signed list approved (written straight into the database?):\n  ${unapproved.join('\n  ')}\nUndo it, or if it is meant (a new plant's first readers, say): run the command again with --yes, or npm run keys -- sign --yes`,
       );
@@ -124,6 +134,9 @@ async function resign(target: D1Target, allow: string[] = []) {
     s.memzero(admin.privateKey);
   }
 }
+
+/** What the access commands (scripts/lib/access-commands.ts) use of this command line. */
+const cli = { need, flag, fail, resign };
 
 function adminInit() {
   const out = need('out');
@@ -233,8 +246,14 @@ async function main() {
         console.table(rows);
         break;
       }
+      case 'recovery':
+        await recoveryCommand(target, cli);
+        break;
+      case 'handover':
+        await handoverCommand(target, cli);
+        break;
       default:
-        fail('usage: npm run keys -- admin-init|keygen|register|retire|facility|sign|notify|retention|list ... (see scripts/keys.ts)');
+        fail('usage: npm run keys -- admin-init|keygen|register|retire|facility|sign|notify|retention|list|recovery|handover ... (see scripts/keys.ts)');
     }
   } finally {
     await target.close();

@@ -78,7 +78,7 @@ export async function casesFor(db: D1Database, keyId: string, onlyReport?: strin
 export async function openCaseInTerminal(
   s: Sodium,
   env: { DB: D1Database; BLOBS: KVNamespace },
-  keys: RecipientKeys,
+  keys: Pick<RecipientKeys, 'keyId' | 'box'>,
   row: CaseRow,
   adminPublicKey: Uint8Array | null,
 ): Promise<OpenedCase> {

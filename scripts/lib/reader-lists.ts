@@ -37,6 +37,11 @@ export function unapprovedChanges(before: ReaderList | null, next: ReaderList, a
   }
   const widens = (from: string | undefined, to: string | undefined) => !!to && from !== to && (to === 'both' || from === undefined);
   if (before && widens(before.mailSendTo, next.mailSendTo)) out.push(`mail of ${next.facility}: to ${next.mailSendTo}, signed ${before.mailSendTo ?? 'unset'}`);
+  // A recovery key reads every new report of the plant: one the signed list does not hold needs approval.
+  const rec = next.recovery;
+  if (rec && !allow.has(rec.keyId) && (before?.recovery?.keyId !== rec.keyId || before?.recovery?.boxPk !== rec.boxPk)) {
+    out.push(`recovery key ${rec.keyId} at ${next.facility}: not on this plant's signed list`);
+  }
   return out;
 }
 
@@ -47,7 +52,9 @@ export async function resignReaderLists(
   admin: AdminKey,
   opts: { allow?: string[]; yes?: boolean; now?: Date } = {},
 ): Promise<ResignOutcome> {
-  const facilities = await target.query<{ id: string; mailSendTo: ReaderList['mailSendTo'] }>('SELECT id, mail_send_to AS mailSendTo FROM facilities ORDER BY id');
+  const facilities = await target.query<{ id: string; mailSendTo: ReaderList['mailSendTo']; recoveryKeyId: string | null; recoveryBoxPk: string | null }>(
+    'SELECT id, mail_send_to AS mailSendTo, recovery_key_id AS recoveryKeyId, recovery_box_pk AS recoveryBoxPk FROM facilities ORDER BY id',
+  );
   const stored = new Map(
     (await target.query<{ facilityId: string; statement: string; signature: string }>('SELECT facility_id AS facilityId, statement, signature FROM reader_lists')).map((r) => [
       r.facilityId,
@@ -59,12 +66,14 @@ export async function resignReaderLists(
   const changes = new Map<string, string[]>();
   const unapproved: string[] = [];
   const statements: Statement[] = [];
-  for (const { id, mailSendTo } of facilities) {
+  for (const { id, mailSendTo, recoveryKeyId, recoveryBoxPk } of facilities) {
     const readers = (await target.query<Parameters<typeof toListedReader>[0]>(READERS_FROM_ROWS_SQL, [id])).map(toListedReader);
     const before = stored.get(id) ?? null;
-    const list: ReaderList = { v: 1, facility: id, issued, readers, mailSendTo };
+    const recovery = recoveryKeyId && recoveryBoxPk ? { keyId: recoveryKeyId, boxPk: recoveryBoxPk } : undefined;
+    const list: ReaderList = { v: 1, facility: id, issued, readers, mailSendTo, ...(recovery ? { recovery } : {}) };
     unapproved.push(...unapprovedChanges(before, list, allow));
     const said = describe(before, readers);
+    if (before?.recovery?.keyId !== recovery?.keyId) said.push(recovery ? `recovery key ${recovery.keyId}` : `- recovery key ${before!.recovery!.keyId}`);
     if (!said.length && before && before.mailSendTo === mailSendTo) continue;
     changes.set(id, said);
     const signed = signReaderList(s, list, admin.privateKey);

@@ -8,6 +8,7 @@ import { deriveRecipientKeys, fromB64, fromUtf8, openReport, signinMessage, sign
 import { renderAttachments, type AttachmentRef } from './console-attachments';
 import { caseTrust, sealCaseMessage, type CaseTrust } from './console-trust';
 import { renderThread } from './console-thread';
+import { initShare, renderShare } from './console-share';
 import { caseRow, writtenIn, type CaseSummary, type Plain } from './console-list';
 import { addDays, CLOCK, daysBetween, isValidTag, MAX_TAG_LENGTH, MAX_TAGS, TRANSITIONS, type Status } from '../domain/case';
 import { $, ApiProblem, el, leaveTo, msg, requestJson, showErrors } from './page';
@@ -77,6 +78,7 @@ async function start() {
   $('send-reply').addEventListener('click', () => void sendMessage('reply'));
   $('reply').addEventListener('input', () => armedReply !== undefined && disarmReply());
   $('add-note').addEventListener('click', () => void sendMessage('note'));
+  initShare((path, body) => api(path, body));
 }
 
 /**
@@ -284,6 +286,7 @@ async function showCase(id: string, focus = true) {
   assignee.value = c.assignee ?? '';
 
   renderThread(s, keys, trust, c, detail.messages);
+  renderShare(s, keys!, trust, detail, focus);
   if (focus) $('case-view').focus();
 }
 

@@ -4,7 +4,7 @@
  */
 import { checkWork, type Sodium } from '../crypto';
 
-export { constanciaKeyFromCode, deriveMailbox, encryptAttachment, fromB64, listedRecipients, newReceiptCode, sealReport, toB64, utf8 } from '../crypto';
+export { constanciaKeyFromCode, deriveMailbox, encryptAttachment, fromB64, listedRecipients, listedRecovery, newReceiptCode, sealReport, toB64, utf8 } from '../crypto';
 export type { SignedReaderList } from '../crypto';
 export type { Sodium };
 

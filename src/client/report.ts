@@ -10,6 +10,7 @@ import {
   deriveMailbox,
   encryptAttachment,
   listedRecipients,
+  listedRecovery,
   newReceiptCode,
   sealReport,
   solveWorkInSlices,
@@ -198,7 +199,8 @@ function signedRecipients(keys: RecipientKeys, report: ReportPlaintext) {
   const recipients = list ? listedRecipients(s, list, roles) : [];
   const served = roles.flatMap((role) => keys[role]);
   if (!list || (served.length && !servedAsSigned(served, recipients))) throw new ApiProblem(msg('errors.readers_unverified'), 0, 'readers_unverified');
-  return recipients;
+  // The plant's recovery key, as the administrator signed it (src/crypto/recovery.ts).
+  return [...recipients, ...listedRecovery(s, list, roles)];
 }
 
 /** Encrypts the report and its evidence once; the same ciphertext is reused for every retry. */

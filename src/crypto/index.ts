@@ -13,3 +13,5 @@ export type { Sodium } from './sodium';
 export * from './reader-list';
 export * from './signed-message';
 export * from './report-envelope';
+export * from './recovery';
+export * from './share';

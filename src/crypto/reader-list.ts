@@ -2,7 +2,7 @@
  * @module The reader list, signed offline by the administrator.
  *
  * For each facility the administrator's CLI signs who may read its reports: the statement is the
- * JSON text `{ v: 1, facility, issued, readers: [{ keyId, role, label, boxPk, signPk, recipient }] }`
+ * JSON text `{ v: 1, facility, issued, readers: [{ keyId, role, label, boxPk, signPk, recipient }], mailSendTo?, recovery? }`
  * and the signature is Ed25519 over "buzon.readers.v1\n" ‖ statement. Browsers check it against the
  * administrator public key built into their bundles before sealing to anyone, so a reader added by
  * writing the database is refused. A retired reader stays listed with `recipient: false`: nothing
@@ -38,6 +38,13 @@ export interface ReaderList {
   readers: ListedReader[];
   /** Who the plant's mail goes to (the sender chooses nothing), so a row cannot widen it. */
   mailSendTo?: 'monitor' | 'authority' | 'both';
+  /** The plant's recovery key (src/crypto/recovery.ts), if it has one: new reports for its monitors are sealed to it too. */
+  recovery?: ListedRecovery;
+}
+/** A recovery key's public half as signed: its key id and X25519 public key (base64url). */
+export interface ListedRecovery {
+  keyId: string;
+  boxPk: string;
 }
 export interface SignedReaderList {
   /** The JSON text exactly as signed. */
@@ -62,7 +69,14 @@ export function signReaderList(s: Sodium, list: ReaderList, adminPrivateKey: Uin
   const readers = [...list.readers]
     .sort((a, b) => (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : 0))
     .map((r) => ({ keyId: r.keyId, role: r.role, label: r.label, boxPk: r.boxPk, signPk: r.signPk, recipient: r.recipient }));
-  const statement = JSON.stringify({ v: 1, facility: list.facility, issued: list.issued, readers, ...(list.mailSendTo ? { mailSendTo: list.mailSendTo } : {}) });
+  const statement = JSON.stringify({
+    v: 1,
+    facility: list.facility,
+    issued: list.issued,
+    readers,
+    ...(list.mailSendTo ? { mailSendTo: list.mailSendTo } : {}),
+    ...(list.recovery ? { recovery: { keyId: list.recovery.keyId, boxPk: list.recovery.boxPk } } : {}),
+  });
   return { statement, signature: toB64(s, signProof(s, readerListMessage(statement), adminPrivateKey)) };
 }
 
@@ -85,6 +99,12 @@ export function verifyReaderList(s: Sodium, signed: SignedReaderList | null | un
       if (box.length !== 32 || fromB64(s, r.signPk).length !== 32 || keyIdOf(s, box) !== r.keyId) return null;
       seen.add(r.keyId);
     }
+    if (list.recovery !== undefined) {
+      const rec = list.recovery;
+      if (!rec || typeof rec.keyId !== 'string' || seen.has(rec.keyId)) return null;
+      const box = fromB64(s, rec.boxPk);
+      if (box.length !== 32 || keyIdOf(s, box) !== rec.keyId) return null;
+    }
     return list;
   } catch {
     return null;
@@ -94,6 +114,14 @@ export function verifyReaderList(s: Sodium, signed: SignedReaderList | null | un
 /** Who a new envelope is sealed to: the listed recipients of these roles. */
 export function listedRecipients(s: Sodium, list: ReaderList, roles: ReadonlyArray<'monitor' | 'official'>) {
   return list.readers.filter((r) => r.recipient && roles.includes(r.role)).map((r) => ({ keyId: r.keyId, boxPublicKey: fromB64(s, r.boxPk) }));
+}
+
+/**
+ * The recovery key a new report is sealed to as well: the plant's signed one, and only when the
+ * worker lets the company's monitor read it (a report for the authority alone is not the plant's).
+ */
+export function listedRecovery(s: Sodium, list: ReaderList, roles: ReadonlyArray<'monitor' | 'official'>) {
+  return list.recovery && roles.includes('monitor') ? [{ keyId: list.recovery.keyId, boxPublicKey: fromB64(s, list.recovery.boxPk) }] : [];
 }
 
 /** A signer lookup for thread messages: a listed reader's Ed25519 key, if its role is the author's. */

@@ -40,8 +40,13 @@ export function formatReceiptCode(normalized: string): string {
  * O→0 and I/L→1 are forgiven. Returns null when it cannot be a receipt code.
  */
 export function normalizeReceiptCode(typed: string): string | null {
+  return normalizeCode(typed, RECEIPT_SYMBOLS);
+}
+
+/** The same forgiving normalisation for a code of any number of symbols (the recovery code has 32). */
+export function normalizeCode(typed: string, symbols: number): string | null {
   const s = typed.toUpperCase().replace(/[\s\-_.\u2010-\u2015\u2212\u200b-\u200d\u2060\ufeff]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
-  if (s.length !== RECEIPT_SYMBOLS) return null;
+  if (s.length !== symbols) return null;
   for (const ch of s) if (!RECEIPT_ALPHABET.includes(ch)) return null;
   return s;
 }

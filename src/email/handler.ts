@@ -4,7 +4,7 @@
  * trade-offs: docs/email.md.
  */
 import { EmailMessage } from 'cloudflare:email';
-import { constanciaCheck, constanciaKeyFromCode, deriveMailbox, fromB64, newReceiptCode, sealReport, toB64, verifyReaderList, type SignedReaderList, type Sodium } from '../crypto';
+import { constanciaCheck, constanciaKeyFromCode, deriveMailbox, fromB64, newReceiptCode, sealReport, toB64, verifyReaderList, type ListedRecovery, type SignedReaderList, type Sodium } from '../crypto';
 import { rolesFor, type SendTo } from '../domain/report';
 import type { Env } from '../env';
 import { releaseClock } from '../lib/clock';
@@ -91,7 +91,12 @@ export async function receiveMail(message: ForwardableEmailMessage, env: Env): P
     s,
     emailPlaintext(s, facility.id, mail, withoutSenderHeaders(raw), { mailbox: { boxPk: mailboxKeys.boxPk, signPk: mailboxKeys.signPk }, sendTo: readers.sendTo }),
     { reportId, facilityId: facility.id },
-    [...readers.keys.map((k) => ({ keyId: k.keyId, boxPublicKey: fromB64(s, k.boxPk) })), { keyId: 'mailbox', boxPublicKey: mailbox.box.publicKey }],
+    [
+      ...readers.keys.map((k) => ({ keyId: k.keyId, boxPublicKey: fromB64(s, k.boxPk) })),
+      // The plant's signed recovery key, when the mail goes to its monitors (src/crypto/recovery.ts).
+      ...(listed.recovery && rolesFor(readers.sendTo).includes('monitor') ? [{ keyId: listed.recovery.keyId, boxPublicKey: fromB64(s, listed.recovery.boxPk) }] : []),
+      { keyId: 'mailbox', boxPublicKey: mailbox.box.publicKey },
+    ],
   );
   try {
     await storeReport(s, env.DB, env.BLOBS, {
@@ -131,7 +136,12 @@ export async function receiveMail(message: ForwardableEmailMessage, env: Env): P
  * Mail is sealed only to those still active, so a reader added, re-keyed or re-roled by writing
  * D1 gets nothing; with no valid list, no report.
  */
-function signedRecipients(s: Sodium, env: Env, facilityId: string, signed: SignedReaderList | undefined): { keys: RecipientKey[]; mailSendTo?: SendTo } {
+function signedRecipients(
+  s: Sodium,
+  env: Env,
+  facilityId: string,
+  signed: SignedReaderList | undefined,
+): { keys: RecipientKey[]; mailSendTo?: SendTo; recovery?: ListedRecovery } {
   let adminKey: Uint8Array;
   try {
     adminKey = fromB64(s, env.ADMIN_SIGN_PK ?? '');
@@ -140,7 +150,7 @@ function signedRecipients(s: Sodium, env: Env, facilityId: string, signed: Signe
   }
   const list = verifyReaderList(s, signed, adminKey, facilityId);
   const keys = (list?.readers ?? []).filter((r) => r.recipient).map((r) => ({ keyId: r.keyId, role: r.role, boxPk: r.boxPk }));
-  return { keys, mailSendTo: list?.mailSendTo };
+  return { keys, mailSendTo: list?.mailSendTo, recovery: list?.recovery };
 }
 
 /**

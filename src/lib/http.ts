@@ -38,7 +38,9 @@ export type ErrorCode =
   | 'bad_origin'
   | 'attachment_incomplete'
   | 'attachment_limit'
-  | 'busy';
+  | 'busy'
+  | 'readers_unverified'
+  | 'share_out_of_scope';
 
 /** An HTML page in standards mode. */
 export async function page(c: Context, element: { toString(): string | Promise<string> }) {

@@ -29,6 +29,8 @@ export const ERROR_MEANINGS: Record<ErrorCode, string> = {
   attachment_incomplete: 'A listed attachment has chunks missing (422).',
   attachment_limit: 'Too many files or chunks for one report (413).',
   busy: 'Too many requests for everyone together (429); the form retries with work.',
+  readers_unverified: 'The other reader is not on the plant\'s administrator-signed list with these keys and role (403, sharing access).',
+  share_out_of_scope: 'The other reader is not active, or the case is not theirs to read: another plant, another jurisdiction, or a role the worker did not choose (403, sharing access).',
 };
 
 export const ERROR_CODES = Object.keys(ERROR_MEANINGS) as ErrorCode[];

@@ -11,6 +11,7 @@ import { bodiesSchema, caseFilterSchema, holdSchema, messageSchema, signinChalle
 import { answerSchema, constanciaSchema, threadSchema } from '../routes/mailbox-api';
 import { querySchema as trendsQuerySchema } from '../routes/trends-api';
 import { params as chunkParams } from '../routes/attachments-api';
+import { shareSchema } from '../routes/share-api';
 import * as r from './responses';
 
 export interface Operation {
@@ -147,6 +148,12 @@ export const OPERATIONS: Operation[] = [
     method: 'post', path: '/console/api/cases/{id}/messages', tag: 'console', reader: true, summary: 'A signed, sealed reply to the worker or an internal note',
     params: caseId, body: messageSchema, ok: { status: 201, description: 'stored; 200 with duplicate:true for a retry', schema: r.messageStored },
     errors: [...session, ...common, [400, 'invalid'], [403, 'forbidden'], [404, 'not_found'], [422, 'bad_envelope']],
+  },
+  {
+    method: 'post', path: '/console/api/share/cases/{id}', tag: 'console', reader: true, summary: 'Give another reader access: the case\'s content keys, sealed to them in the browser',
+    description: 'docs/crypto.md, Sharing access. Only to an active reader in the case\'s scope and on the signed list; a note only to its author\'s role; audited.',
+    params: caseId, body: shareSchema, ok: { status: 200, description: 'stored', schema: r.shared },
+    errors: [...session, ...common, [400, 'invalid'], [403, 'forbidden'], [403, 'readers_unverified'], [403, 'share_out_of_scope'], [404, 'not_found'], [422, 'invalid']],
   },
   { method: 'get', path: '/console/api/trends/options', tag: 'trends', reader: true, summary: 'Officials: filter choices', ok: { status: 200, description: 'facilities, states, sectors, default weeks', schema: r.trendsOptions }, errors: [...session, [403, 'forbidden']] },
   {

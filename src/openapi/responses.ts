@@ -120,5 +120,10 @@ export const caseDetail = loose('a case with its sealed body, thread, triage eve
 export const holdSet = z.strictObject({ ok: z.literal(true), holdReason: z.string().nullable() });
 export const holdList = z.strictObject({ holds: z.array(z.strictObject({ id: hex32, facilityName: z.string(), receivedDay: day, holdReason: z.string() })) });
 export const triaged = z.strictObject({ ok: z.literal(true), status: z.string() });
+export const shared = z.strictObject({
+  to: z.string().meta({ description: 'the other reader\'s key id' }),
+  added: z.number().int().meta({ description: 'sealed keys stored now; one the reader already had is kept as it was' }),
+  given: z.number().int(),
+});
 export const trendsOptions = loose('the filter choices within the official\'s jurisdiction', { scopeState: z.string().nullable(), facilities: z.array(z.unknown()), states: z.array(z.string()), sectors: z.array(z.unknown()), from: z.string(), to: z.string() });
 export const trendsView = loose('suppressed aggregates for the selection (docs/trends.md)', {});

@@ -99,7 +99,7 @@ api.post(
     // A token that paid another report's evidence is that report's (src/storage/uploads.ts).
     if (lookup.challengeClaimedBy && lookup.challengeClaimedBy !== sub.reportId) return apiError(c, 409, 'pow_replayed');
 
-    const envelopeProblem = checkEnvelope(lookup.recipients, sub, body);
+    const envelopeProblem = checkEnvelope(lookup.recipients, facility.recoveryKeyId, sub, body);
     if (envelopeProblem) return apiError(c, 422, envelopeProblem, envelopeProblem === 'bad_envelope' ? ['envelope'] : undefined);
     if (lookup.mailboxTaken) return apiError(c, 409, 'conflict');
     if (!(await attachmentsComplete(c.env.BLOBS, sub))) return apiError(c, 422, 'attachment_incomplete');
@@ -201,13 +201,15 @@ function answerRetry(c: Context<AppEnv>, s: Sodium, stored: StoredReportRef, fac
 
 /**
  * The envelope must be sealed exactly to the facility's active keys for the roles the worker
- * chose (and may be to the case mailbox): no key missing, none extra, each 80 bytes, and a body
+ * chose, plus its recovery key when the monitor is one of them (and may be to the case mailbox): no key missing, none extra, each 80 bytes, and a body
  * length the envelope can produce.
  */
-function checkEnvelope(active: RecipientKey[], sub: Submission, body: Uint8Array) {
+function checkEnvelope(active: RecipientKey[], recoveryKeyId: string | null, sub: Submission, body: Uint8Array) {
   const roles = rolesFor(sub.sendTo);
   if (roles.some((role) => !active.some((k) => k.role === role))) return 'no_recipients' as const;
-  const expected = active.filter((k) => roles.includes(k.role)).map((k) => k.keyId);
+  // A plant's recovery key gets every report its monitors get (src/crypto/recovery.ts), never one for the authority alone.
+  const recovery = recoveryKeyId && roles.includes('monitor') ? [recoveryKeyId] : [];
+  const expected = [...active.filter((k) => roles.includes(k.role)).map((k) => k.keyId), ...recovery];
   // Since format 2 the form seals the report to the worker's own mailbox too; older clients do not.
   if (!sealedToExactly(sub.envelope.keys, expected) && !sealedToExactly(sub.envelope.keys, [...expected, 'mailbox'])) return 'bad_envelope' as const;
   if (body.length > MAX_WEB_BODY_BYTES || !isPlausibleBodyLength(body.length)) return 'bad_envelope' as const;

@@ -8,6 +8,8 @@ export interface Facility {
   emailLocal: string | null;
   /** The plant's case clocks, in days from receipt (migrations/0005_trends.sql). */
   clocks: { acknowledge: number; firstAnswer: number; close: number };
+  /** The plant's recovery key id (migrations/0017_recovery_keys.sql), or null when it has none. */
+  recoveryKeyId: string | null;
 }
 
 export interface FacilityRow {
@@ -18,6 +20,7 @@ export interface FacilityRow {
   ack_days: number;
   answer_days: number;
   close_days: number;
+  recovery_key_id: string | null;
 }
 
 export const toFacility = (r: FacilityRow): Facility => ({
@@ -26,9 +29,10 @@ export const toFacility = (r: FacilityRow): Facility => ({
   shortCode: r.short_code,
   emailLocal: r.email_local,
   clocks: { acknowledge: r.ack_days, firstAnswer: r.answer_days, close: r.close_days },
+  recoveryKeyId: r.recovery_key_id ?? null,
 });
 
-const COLUMNS = 'id, name, short_code, email_local, ack_days, answer_days, close_days';
+const COLUMNS = 'id, name, short_code, email_local, ack_days, answer_days, close_days, recovery_key_id';
 
 /** The statement behind getFacility, for callers that batch it with others; map rows with toFacility. */
 export const facilityStatement = (db: D1Database, id: string) =>

@@ -21,16 +21,23 @@ export interface IntakeExpectation {
   nonce: string;
 }
 
-/** The facility's active keys for these roles are exactly `keyIds`, each role has one, and the challenge paid no other report's evidence. */
+/**
+ * The facility's active keys for these roles, plus its recovery key when the monitor is one of them
+ * (src/crypto/recovery.ts), are exactly `keyIds`; each role has one; and the challenge paid no
+ * other report's evidence.
+ */
 const GUARD = `
   INSERT INTO intake_guard (ok)
   SELECT EXISTS (SELECT 1 FROM facilities WHERE id = ?1)
-     AND n = ?4 AND matched = ?4 AND roles = json_array_length(?2)
+     AND n + rec.wanted = ?4 AND matched + rec.found = ?4 AND roles = json_array_length(?2)
      AND NOT EXISTS (SELECT 1 FROM upload_claims WHERE nonce = ?5 AND report_id <> ?6)
     FROM (SELECT count(*) AS n,
                  count(CASE WHEN keyId IN (SELECT value FROM json_each(?3)) THEN 1 END) AS matched,
                  count(DISTINCT role) AS roles
-            FROM (${activeRecipientsSql('?1')}) WHERE role IN (SELECT value FROM json_each(?2)))`;
+            FROM (${activeRecipientsSql('?1')}) WHERE role IN (SELECT value FROM json_each(?2))),
+         (SELECT count(*) AS wanted, count(CASE WHEN k IN (SELECT value FROM json_each(?3)) THEN 1 END) AS found
+            FROM (SELECT recovery_key_id AS k FROM facilities WHERE id = ?1 AND recovery_key_id IS NOT NULL
+                     AND 'monitor' IN (SELECT value FROM json_each(?2)))) AS rec`;
 
 /** The statements that open and close a guarded batch: the check first, the row's removal last. */
 export function intakeGuard(db: D1Database, e: IntakeExpectation): { check: Statement; release: Statement } {

@@ -9,6 +9,7 @@ import { ClientMessages } from './client-messages';
 import { TRENDS_CLIENT_KEYS, TrendsView } from './trends';
 import { HOLD_REASONS } from '../domain/retention';
 import { CASE_SIDE_KEYS } from '../domain/case-sides';
+import { SHARE_CLIENT_KEYS, ShareView } from './console-share';
 
 /** Labels the script needs at run time. */
 const CLIENT_KEYS = [
@@ -35,6 +36,7 @@ const CLIENT_KEYS = [
   'errors.unavailable',
   'errors.unauthenticated',
   ...TRENDS_CLIENT_KEYS,
+  ...SHARE_CLIENT_KEYS,
 ];
 
 export function Console({ t, lang }: { t: TFunction; lang: string }) {
@@ -179,6 +181,8 @@ export function Console({ t, lang }: { t: TFunction; lang: string }) {
           <button type="button" id="add-note" class="secondary">{t('console.add_note')}</button>
           </div>
           <p id="message-status" role="status" aria-live="polite"></p>
+
+          <ShareView t={t} />
         </section>
       </section>
 

@@ -69,7 +69,9 @@ export async function signReaderLists(s: Sodium, facilityIds: string[]) {
   const statements = [];
   for (const id of facilityIds) {
     const readers = (await env.DB.prepare(READERS_FROM_ROWS_SQL).bind(id).all<Parameters<typeof toListedReader>[0]>()).results.map(toListedReader);
-    const signed = signReaderList(s, { v: 1, facility: id, issued: new Date().toISOString(), readers }, admin.privateKey);
+    const rec = await env.DB.prepare('SELECT recovery_key_id AS keyId, recovery_box_pk AS boxPk FROM facilities WHERE id = ?1').bind(id).first<{ keyId: string | null; boxPk: string | null }>();
+    const recovery = rec?.keyId && rec.boxPk ? { recovery: { keyId: rec.keyId, boxPk: rec.boxPk } } : {};
+    const signed = signReaderList(s, { v: 1, facility: id, issued: new Date().toISOString(), readers, ...recovery }, admin.privateKey);
     statements.push(env.DB.prepare(SAVE_READER_LIST_SQL).bind(id, signed.statement, signed.signature));
   }
   if (statements.length) await env.DB.batch(statements);
@@ -96,7 +98,7 @@ export async function challenge(facility: string): Promise<{ challenge: string; 
 }
 
 /** Builds a complete, valid submission for a facility, as the report page does. */
-export async function buildSubmission(s: Sodium, f: TestFacility, report = sampleReport(f.id)) {
+export async function buildSubmission(s: Sodium, f: TestFacility, report = sampleReport(f.id), extra: Array<{ keyId: string; boxPublicKey: Uint8Array }> = []) {
   const reportId = s.to_hex(s.randombytes_buf(16));
   const code = newReceiptCode(s);
   const mailbox = deriveMailbox(s, code);
@@ -110,6 +112,7 @@ export async function buildSubmission(s: Sodium, f: TestFacility, report = sampl
   const sealed = { ...report, mailbox: { boxPk: toB64(s, mailbox.box.publicKey), signPk: toB64(s, mailbox.sign.publicKey) } };
   const envelope = sealReport(s, utf8(JSON.stringify(sealed)), { reportId, facilityId: f.id }, [
     ...recipients.map((r) => ({ keyId: r.keyId, boxPublicKey: fromB64(s, r.boxPk) })),
+    ...extra,
     { keyId: 'mailbox', boxPublicKey: mailbox.box.publicKey },
   ]);
   const c = await challenge(f.id);

@@ -1,0 +1,104 @@
+/**
+ * @module Sharing access to a case (src/crypto/share.ts): a reader who can open a case sends the
+ * content keys they hold (the report's and its messages'), sealed in their browser to another
+ * reader, and the server stores them beside the others. It never sees a content key; it checks
+ * who may receive them: an active reader the case's scope already covers (the plant's monitors
+ * when the worker chose the monitor; the officials of its jurisdiction when they chose the
+ * authority) and whom the administrator's signed list names with the same keys. An internal note
+ * goes only to readers of its author's role. Every share, and every refusal, is audited.
+ */
+import { zValidator } from '@hono/zod-validator';
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { fromB64, verifyReaderList } from '../crypto';
+import { mexicoDay, releaseClock } from '../lib/clock';
+import { apiError, type ErrorCode } from '../lib/http';
+import { limitBody } from '../lib/body-limit';
+import { loadSodium } from '../lib/sodium';
+import { recordAudit } from '../storage/audit';
+import { openCase } from '../storage/cases';
+import { getSignedReaderList } from '../storage/reader-lists';
+import { readersOf } from '../storage/recipients';
+import { requireReader, type ConsoleEnv } from './console-api';
+import { hexId, keyIdSchema } from './console-schemas';
+
+/** At most the report and 399 messages per request; a longer thread shares in several. */
+export const MAX_SHARED_KEYS = 400;
+
+export const shareSchema = z.strictObject({
+  to: keyIdSchema,
+  keys: z
+    .array(z.strictObject({ messageId: hexId, sealed: z.string().length(107).regex(/^[A-Za-z0-9_-]+$/) }))
+    .min(1)
+    .max(MAX_SHARED_KEYS)
+    .refine((keys) => new Set(keys.map((k) => k.messageId)).size === keys.length, 'a message twice'),
+});
+
+export const shareApi = new Hono<ConsoleEnv>();
+shareApi.use('*', requireReader);
+
+type ShareContext = Context<ConsoleEnv>;
+
+async function audit(c: ShareContext, reportId: string, outcome: 'ok' | 'denied', detail: string) {
+  const reader = c.get('reader');
+  await recordAudit(c.env, [{ day: mexicoDay(), actor: reader.keyId, role: reader.role, action: 'share', reportId, outcome, detail }]);
+}
+
+async function deny(c: ShareContext, status: 403 | 404 | 422, code: ErrorCode, reportId: string, to: string) {
+  await audit(c, reportId, 'denied', `${code} to:${to}`);
+  return apiError(c, status, code);
+}
+
+shareApi.post(
+  '/cases/:id',
+  limitBody(64 * 1024),
+  zValidator('json', shareSchema, (result, c) => (result.success ? undefined : apiError(c, 400, 'invalid'))),
+  async (c) => {
+    const id = c.req.param('id');
+    if (!hexId.safeParse(id).success) return apiError(c, 400, 'invalid');
+    const reader = c.get('reader');
+    const { to, keys } = c.req.valid('json');
+    const released = releaseClock(c.env.RELEASE_HOURS).last;
+    const access = await openCase(c.env.DB, reader, id, released);
+    if (access === 'missing') return deny(c, 404, 'not_found', id, to);
+    if (to === reader.keyId) return deny(c, 422, 'invalid', id, to);
+
+    // In the case's scope and active, as D1 has it now …
+    const target = (await readersOf(c.env.DB, access.case.facilityId, access.case.sendTo)).find((r) => r.keyId === to);
+    if (!target) return deny(c, 403, 'share_out_of_scope', id, to);
+    // … and on the administrator's signed list, with the same keys and role: a row written behind the administrator's back gets nothing.
+    const s = await loadSodium();
+    let list = null;
+    try {
+      list = verifyReaderList(s, await getSignedReaderList(c.env.DB, access.case.facilityId), fromB64(s, c.env.ADMIN_SIGN_PK ?? ''), access.case.facilityId);
+    } catch {
+      list = null;
+    }
+    const listed = list?.readers.find((r) => r.keyId === to && r.recipient && r.role === target.role && r.boxPk === target.boxPk);
+    if (!listed) return deny(c, 403, 'readers_unverified', id, to);
+
+    // Only keys the sharer holds, of this case's report and released messages; a note only to its author's role.
+    const { results } = await c.env.DB.prepare(
+      `SELECT w.message_id AS messageId, m.kind, m.author_role AS authorRole
+         FROM wrapped_keys w LEFT JOIN messages m ON m.report_id = w.report_id AND m.id = w.message_id
+        WHERE w.report_id = ?1 AND w.key_id = ?2 AND (w.message_id = ?1 OR m.release_at <= ?3)`,
+    )
+      .bind(id, reader.keyId, released)
+      .all<{ messageId: string; kind: string | null; authorRole: string | null }>();
+    const held = new Map(results.map((r) => [r.messageId, r]));
+    for (const k of keys) {
+      const mine = held.get(k.messageId);
+      if (!mine) return deny(c, 403, 'forbidden', id, to);
+      if (mine.kind === 'note' && mine.authorRole !== target.role) return deny(c, 403, 'forbidden', id, to);
+    }
+    // A key the reader already has stays as it is: a share never replaces one.
+    const batch = await c.env.DB.batch(
+      keys.map((k) =>
+        c.env.DB.prepare('INSERT OR IGNORE INTO wrapped_keys (report_id, message_id, key_id, sealed) VALUES (?1, ?2, ?3, ?4)').bind(id, k.messageId, to, k.sealed),
+      ),
+    );
+    const added = batch.reduce((n, r) => n + (r.meta.changes ?? 0), 0);
+    await audit(c, id, 'ok', `to:${to} keys:${added}/${keys.length}`);
+    return c.json({ to, added, given: keys.length });
+  },
+);
