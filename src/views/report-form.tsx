@@ -43,6 +43,7 @@ const CLIENT_MESSAGES = [
   'form.evidence_too_big',
   'form.evidence_bad_type',
   'form.evidence_unreadable',
+  'voice.failed',
   'form.uploading',
   'receipt.read_today',
   'receipt.copied',
@@ -157,6 +158,12 @@ export function ReportForm({ t, lang, facility, facilities, facilityEmail }: Rep
           {/* The native control is hidden (it says "no file chosen" in the phone's language): the label is the button. */}
           <input type="file" id="files" class="filepicker" multiple accept="image/*,audio/*,application/pdf" />
           <label class="filepick" for="files">{t('form.evidence_add')}</label>
+          {/* "Grabar mi voz": its recorder and voice changer load only when tapped (src/client/voice/). */}
+          <button type="button" id="voice-start" class="secondary" aria-describedby="voice-hint">
+            {t('voice.record')}
+          </button>
+          <p class="hint" id="voice-hint">{t('voice.hint')}</p>
+          <div id="voice" aria-live="polite"></div>
           <ul id="attachment-list" class="attachments" aria-live="polite"></ul>
         </fieldset>
 
