@@ -31,12 +31,12 @@ export async function decodeMono(recording: ArrayBuffer): Promise<Float32Array> 
   return rendered.getChannelData(0);
 }
 
-export async function disguiseRecording(recording: ArrayBuffer, progress?: (done: number) => void): Promise<DisguisedVoice> {
+/** Decodes, disguises by `semitones` (random, see `randomShift`, unless a benchmark fixes it) and writes WAV. */
+export async function disguiseRecording(recording: ArrayBuffer, progress?: (done: number) => void, semitones = randomShift()): Promise<DisguisedVoice> {
   const original = await decodeMono(recording);
   // decodeAudioData usually takes the bytes over (the buffer is left empty); if not, wipe them.
   if (recording.byteLength) new Uint8Array(recording).fill(0);
   try {
-    const semitones = randomShift();
     const changed = await disguise(original, VOICE_SAMPLE_RATE, semitones, progress);
     const wav = encodeWav(changed, VOICE_SAMPLE_RATE);
     changed.fill(0);
