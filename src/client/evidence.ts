@@ -136,10 +136,15 @@ export function evidencePicker(opts: { input: HTMLInputElement; list: HTMLElemen
 
   return {
     items,
+    /** After sending: the files leave page memory (zeroed), and the voice recorder resets. */
     clear() {
-      for (const item of items) if (item.previewUrl) URL.revokeObjectURL(item.previewUrl);
-      items.length = 0;
+      const removed = items.splice(0);
       render();
+      for (const item of removed) {
+        if (item.previewUrl) URL.revokeObjectURL(item.previewUrl);
+        item.bytes.fill(0);
+        item.onRemoved?.();
+      }
     },
   };
 }

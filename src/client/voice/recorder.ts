@@ -95,7 +95,16 @@ export function openRecorder(panel: HTMLElement, slot: VoiceSlot, closed: () => 
       return fail('failed');
     }
     const item: Evidence = { id: slot.newId(), name: '', type: 'audio/wav', bytes: voice.wav, cleaned: true, note: say('list_note') };
-    if (!slot.add(item, () => current?.item === item && ((current = undefined), show(), closed()))) {
+    // Taken out of the list (its "Quitar" button, or the form sent and cleared): the player goes too.
+    const removed = () => {
+      if (current?.item !== item) return;
+      URL.revokeObjectURL(current.url);
+      item.bytes.fill(0);
+      current = undefined;
+      show();
+      closed();
+    };
+    if (!slot.add(item, removed)) {
       voice.wav.fill(0);
       return fail('too_many');
     }
