@@ -187,4 +187,23 @@ describe('voice reports', () => {
     await page.waitForSelector('#receipt:not([hidden])', { timeout: 120_000 });
     await phone.close();
   });
+
+  it('should refuse to run a recorder whose bytes differ from the build, and never ask for the microphone', async () => {
+    const phone = await phoneContext(browser);
+    await phone.grantPermissions(['microphone'], { origin: base });
+    const page = await phone.newPage();
+    await page.addInitScript(watchMicrophone);
+    await page.route('**/assets/voice.js', async (route) => {
+      const res = await route.fetch();
+      await route.fulfill({ response: res, body: `${await res.text()}\n// changed` });
+    });
+    await page.goto(`${base}/f/demo`);
+    await page.waitForFunction(() => !(document.getElementById('send') as HTMLButtonElement).disabled, null, { timeout: 120_000 });
+    expect(await page.getAttribute('#voice-start', 'data-integrity')).toMatch(/^sha384-/);
+    await page.tap('#voice-start');
+    await expect.poll(() => page.textContent('#voice'), { timeout: 60_000 }).toBe('No pudimos preparar la grabación. Intenta otra vez.');
+    expect(await page.isVisible('#voice-start')).toBe(true);
+    expect(await page.evaluate(() => (window as unknown as { voiceTest: { asked: number } }).voiceTest.asked)).toBe(0);
+    await phone.close();
+  });
 });

@@ -7,7 +7,7 @@
  */
 import type { Evidence } from '../evidence';
 import { el } from '../page';
-import type { VoiceSlot } from './button';
+import { VOICE_READY, type VoiceSlot } from './button';
 import { disguiseRecording } from './process';
 import { say } from './strings';
 
@@ -126,3 +126,6 @@ export function openRecorder(panel: HTMLElement, slot: VoiceSlot, closed: () => 
 
   void record();
 }
+
+// Loaded by a pinned <script type="module"> (./button.ts), which cannot take exports: say it has run.
+window.dispatchEvent(new CustomEvent(VOICE_READY, { detail: openRecorder }));
