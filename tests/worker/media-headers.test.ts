@@ -46,7 +46,7 @@ describe('media headers, page by page', () => {
   });
 
   it('should keep the microphone and media closed everywhere else', async () => {
-    for (const path of ['/seguimiento', '/sin-rastro', '/transparencia', '/f/no-such-code', '/no-such-page', '/healthz', '/api/challenge?facility=nope', '/console/api/cases']) {
+    for (const path of ['/seguimiento', '/sin-rastro', '/transparencia', '/constancia', '/.well-known/buzon-build.json', '/f/no-such-code', '/no-such-page', '/healthz', '/api/challenge?facility=nope', '/console/api/cases']) {
       const res = await get(path);
       const m = media(res);
       expect(m.microphone, `${path} (${res.status})`).toBe('()');
