@@ -1,6 +1,6 @@
 /**
  * Runs the benchmarks against fresh `wrangler dev` servers and prints the figures.
- *   npm run bench [-- bytes|phone|intake|concurrency|console|flood|load|trends|mail]
+ *   npm run bench [-- bytes|phone|voice|intake|concurrency|console|flood|load|trends|mail]
  * Benchmarks, not tests: this machine is shared and noisy, so nothing here asserts a time.
  */
 import { prepareState, startDevServer } from '../scripts/lib/dev-server';
@@ -13,6 +13,7 @@ import { concurrentSubmissions, intakeThroughput } from './intake';
 import { pageBytes } from './page-bytes';
 import { phoneTimings } from './phone-timings';
 import { trendsBench } from './trends';
+import { voiceBench } from './voice';
 
 const s = await loadNodeSodium();
 const only = process.argv[2];
@@ -37,6 +38,7 @@ await withServer({}, async (url, stateDir) => {
     await phoneTimings(url, 3, 0);
     await phoneTimings(url, 3, 3000);
   }
+  if (wanted('voice')) await voiceBench(url);
   if (wanted('intake')) for (const concurrency of [4, 16]) await intakeThroughput(s, url, 300, concurrency);
   if (wanted('concurrency')) await concurrentSubmissions(s, url, stateDir);
 });

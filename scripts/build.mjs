@@ -60,6 +60,8 @@ const result = await build({
     'no-trace': `${root}src/client/no-trace.ts`,
     // Loaded by the constancia panel on request only (src/client/constancia-panel.ts).
     qr: `${root}src/client/qr.ts`,
+    // "Grabar mi voz": loaded by the report form only when tapped (src/client/voice/button.ts).
+    voice: `${root}src/client/voice/recorder.ts`,
   },
   outdir: `${root}public/assets`,
   bundle: true,

@@ -14,12 +14,13 @@ const NAVIGATION_TIMEOUT_MS = 180_000;
 
 /**
  * Debian's Chromium, headless. `actionTimeoutMs` sets every context's and page's default wait,
- * for tests on a shared, loaded machine where Argon2id and proof of work run slower.
+ * for tests on a shared, loaded machine where Argon2id and proof of work run slower. `args` adds
+ * switches, such as a fake microphone that plays a file (`fakeMicrophone`).
  */
-export async function launchChromium(opts: { actionTimeoutMs?: number } = {}): Promise<Browser> {
+export async function launchChromium(opts: { actionTimeoutMs?: number; args?: string[] } = {}): Promise<Browser> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...(opts.args ?? [])],
   });
   const ms = opts.actionTimeoutMs;
   const newContext = browser.newContext.bind(browser);
@@ -38,6 +39,9 @@ export async function launchChromium(opts: { actionTimeoutMs?: number } = {}): P
   };
   return browser;
 }
+
+/** Switches for a fake microphone that plays `wavFile` over and over (the page still needs the permission). */
+export const fakeMicrophone = (wavFile: string) => ['--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${wavFile}`];
 
 /** A small Android-sized screen with touch, in Mexican Spanish unless told otherwise. */
 export function phoneContext(browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> {

@@ -1,6 +1,8 @@
 /**
  * @module A case's files in the console: each opens on demand, its chunks fetched one by one and
- * decrypted in this page, then shown (raster images only) or offered for download.
+ * decrypted in this page, then shown (raster images), played (audio, such as a worker's disguised
+ * voice) or offered for download. Under a recording, one tap starts an internal note for its
+ * transcript, sealed like every note.
  */
 import { attachmentOpener, concat, fromB64, type Sodium } from '../crypto';
 import { attachmentFormatOf, chunkAdditionalData, type SealedAttachment } from '../domain/attachment';
@@ -8,6 +10,23 @@ import { $, el, msg } from './page';
 
 /** Only raster images are shown; everything else is opaque bytes, so a file claiming to be HTML or SVG never runs here. */
 const SAFE_IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
+/** Audio the page plays from a blob: URL (the CSP's `media-src blob:`); an audio element runs no code. */
+const PLAYABLE_AUDIO_TYPES = ['audio/wav', 'audio/wave', 'audio/x-wav', 'audio/webm', 'audio/ogg', 'audio/opus', 'audio/mpeg', 'audio/mp4', 'audio/x-m4a', 'audio/aac'];
+
+/** A player for a decrypted recording, and a button that starts the transcript as an internal note. */
+function audioPlayer(url: string, name: string): HTMLElement[] {
+  const player = el('audio', null, { controls: '', src: url, preload: 'metadata', 'aria-label': msg('console.play_label', { name }) });
+  const transcript = el('button', msg('console.transcript_add'), { type: 'button', class: 'secondary' });
+  transcript.addEventListener('click', () => {
+    const note = $<HTMLTextAreaElement>('note');
+    if (!note) return;
+    const prefix = msg('console.transcript_prefix', { name });
+    if (!note.value.includes(prefix)) note.value = `${note.value ? `${note.value}\n\n` : ''}${prefix}`;
+    note.focus();
+    note.setSelectionRange(note.value.length, note.value.length);
+  });
+  return [player, transcript];
+}
 
 export type AttachmentRef = Partial<SealedAttachment> & { name: string; type: string; size: number; data?: string };
 
@@ -26,8 +45,10 @@ export function renderAttachments(s: Sodium, token: () => string, caseId: string
       try {
         const bytes = a.data ? fromB64(s, a.data) : await fetchAttachment(s, token(), caseId, a as SealedAttachment, (p) => (progress.value = p));
         const image = SAFE_IMAGE_TYPES.includes(a.type);
-        const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: image ? a.type : 'application/octet-stream' }));
+        const audio = PLAYABLE_AUDIO_TYPES.includes(a.type);
+        const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: image || audio ? a.type : 'application/octet-stream' }));
         if (image) item.append(el('img', null, { src: url, alt: a.name }));
+        if (audio) item.append(...audioPlayer(url, a.name));
         item.append(el('a', msg('console.download'), { href: url, download: a.name }));
         button.remove();
       } catch {

@@ -6,6 +6,7 @@
  */
 import { ATTACHMENT_LIMITS, attachmentKind, imageSize, neutralNames } from '../domain/attachment';
 import { el, msg } from './page';
+import { voiceButton } from './voice/button';
 
 export interface Evidence {
   id: string;
@@ -19,6 +20,10 @@ export interface Evidence {
   /** Size the image was redrawn at (one of the fixed sizes of `imageSize`). */
   width?: number;
   height?: number;
+  /** What the list says about it instead of the usual cleaned/not cleaned note (a disguised voice). */
+  note?: string;
+  /** Called when the worker removes it from the list (the voice recorder then resets). */
+  onRemoved?: () => void;
 }
 
 /**
@@ -58,12 +63,13 @@ export function evidencePicker(opts: { input: HTMLInputElement; list: HTMLElemen
       const li = el('li', null, { class: 'attachment' });
       if (item.previewUrl) li.append(el('img', null, { src: item.previewUrl, alt: msg('form.evidence_preview_alt', { name: item.name }) }));
       li.append(el('span', `${item.name} · ${Math.ceil(item.bytes.length / 1024)} KB`, { class: 'name' }));
-      li.append(el('span', item.cleaned ? msg('form.evidence_cleaned') : msg('form.evidence_warning'), { class: item.cleaned ? 'note' : 'warning' }));
+      li.append(el('span', item.note ?? (item.cleaned ? msg('form.evidence_cleaned') : msg('form.evidence_warning')), { class: item.cleaned ? 'note' : 'warning' }));
       const remove = el('button', msg('form.evidence_remove'), { type: 'button', class: 'secondary', 'aria-label': `${msg('form.evidence_remove')}: ${item.name}` });
       remove.addEventListener('click', () => {
         if (item.previewUrl) URL.revokeObjectURL(item.previewUrl);
         items.splice(items.indexOf(item), 1);
         render();
+        item.onRemoved?.();
         opts.input.focus();
       });
       li.append(remove);
@@ -109,12 +115,36 @@ export function evidencePicker(opts: { input: HTMLInputElement; list: HTMLElemen
     opts.problems(problems);
   });
 
+  // "Grabar mi voz" adds its disguised recording to this same list, as an ordinary attachment.
+  const voice = document.getElementById('voice-start');
+  if (voice instanceof HTMLButtonElement) {
+    voiceButton(voice, document.getElementById('voice')!, {
+      newId: opts.newId,
+      add(item, onRemoved) {
+        if (items.length >= ATTACHMENT_LIMITS.files) return false;
+        items.push({ ...item, onRemoved });
+        render();
+        return true;
+      },
+      remove(id) {
+        const at = items.findIndex((item) => item.id === id);
+        if (at >= 0) items.splice(at, 1);
+        render();
+      },
+    });
+  }
+
   return {
     items,
+    /** After sending: the files leave page memory (zeroed), and the voice recorder resets. */
     clear() {
-      for (const item of items) if (item.previewUrl) URL.revokeObjectURL(item.previewUrl);
-      items.length = 0;
+      const removed = items.splice(0);
       render();
+      for (const item of removed) {
+        if (item.previewUrl) URL.revokeObjectURL(item.previewUrl);
+        item.bytes.fill(0);
+        item.onRemoved?.();
+      }
     },
   };
 }

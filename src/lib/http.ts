@@ -8,7 +8,14 @@ import type { Language } from '../domain/report';
 import type { Env } from '../env';
 import { translator } from '../i18n';
 
-export type AppEnv = { Bindings: Env; Variables: { language: string } };
+/**
+ * What a page may do with sound: `record` opens the microphone to this origin (the report form's
+ * "Grabar mi voz"), `play` lets it play recordings it decrypted or made itself (blob: URLs). Pages
+ * that set nothing get neither.
+ */
+export type MediaUse = { record?: boolean; play?: boolean };
+
+export type AppEnv = { Bindings: Env; Variables: { language: string; media?: MediaUse } };
 export type AppContext = Context<AppEnv>;
 
 export const lang = (c: AppContext): Language => (c.get('language') === 'en' ? 'en' : 'es');
@@ -53,36 +60,43 @@ export function apiError(c: Context, status: ContentfulStatusCode, code: ErrorCo
   return c.json({ error: { code, message: t(`errors.${code}`), ...(fields ? { fields } : {}) } }, status);
 }
 
+/** Marks the page being rendered as one that records or plays sound (see `MediaUse`). */
+export const allowMedia = (c: AppContext, use: MediaUse) => c.set('media', use);
+
 /**
  * Privacy and security headers for every response. The only inline code allowed is the page's
  * one stylesheet, by hash; scripts come from this origin and may instantiate wasm (libsodium).
+ * The microphone and media sources stay closed except on the pages that `allowMedia`.
  */
 export function privacyHeaders(stylesheet: string): MiddlewareHandler<AppEnv> {
-  let csp: Promise<string> | undefined;
-  const policy = async () => [
+  const csp = new Map<boolean, Promise<string>>();
+  const policy = async (play: boolean) => [
     "default-src 'none'",
     "script-src 'self' 'wasm-unsafe-eval'",
     `style-src 'self' '${await sha256Source(stylesheet)}'`,
     "img-src 'self' data: blob:",
     "connect-src 'self'",
+    ...(play ? ['media-src blob:'] : []),
     "form-action 'self'",
     "base-uri 'none'",
     "frame-ancestors 'none'",
   ].join('; ');
   return async (c, next) => {
-    csp ??= policy();
     await next();
+    const media = c.get('media') ?? {};
+    const play = media.play === true;
+    if (!csp.has(play)) csp.set(play, policy(play));
     c.res = new Response(c.res.body, c.res); // asset responses have immutable headers
     const h = c.res.headers;
     h.delete('Set-Cookie');
-    h.set('Content-Security-Policy', await csp);
+    h.set('Content-Security-Policy', await csp.get(play)!);
     h.set('Referrer-Policy', 'no-referrer');
     h.set('Cache-Control', 'no-store');
     h.set('X-Content-Type-Options', 'nosniff');
     h.set('X-Frame-Options', 'DENY');
     h.set('Cross-Origin-Opener-Policy', 'same-origin');
     h.set('Cross-Origin-Resource-Policy', 'same-origin');
-    h.set('Permissions-Policy', 'geolocation=(), microphone=(), camera=(), interest-cohort=()');
+    h.set('Permissions-Policy', `geolocation=(), microphone=${media.record === true ? '(self)' : '()'}, camera=(), interest-cohort=()`);
   };
 }
 

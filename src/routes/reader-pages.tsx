@@ -6,7 +6,7 @@ import { Hono, type Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { TFunction } from 'i18next';
 import { translator } from '../i18n';
-import { lang, page, type AppEnv } from '../lib/http';
+import { allowMedia, lang, page, type AppEnv } from '../lib/http';
 import { Console } from '../views/console';
 import { FollowUp } from '../views/follow-up';
 import { Layout } from '../views/layout';
@@ -37,6 +37,7 @@ readerPages.get('/seguimiento', (c) =>
   scriptedPage(c, 'followup.title', '/assets/follow-up.js', (t, language) => <FollowUp t={t} lang={language} />, { quickExit: true }),
 );
 
-readerPages.get('/console', (c) =>
-  scriptedPage(c, 'console.title', '/assets/console.js', (t, language) => <Console t={t} lang={language} />, { stylesheets: ['/assets/console.css'] }),
-);
+readerPages.get('/console', (c) => {
+  allowMedia(c, { play: true }); // a decrypted voice recording plays here
+  return scriptedPage(c, 'console.title', '/assets/console.js', (t, language) => <Console t={t} lang={language} />, { stylesheets: ['/assets/console.css'] });
+});

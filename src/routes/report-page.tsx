@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import type { Facility } from '../storage/facilities';
 import { getFacilityByShortCode, listFacilities } from '../storage/facilities';
 import { translator } from '../i18n';
-import { lang, page, type AppContext, type AppEnv } from '../lib/http';
+import { allowMedia, lang, page, type AppContext, type AppEnv } from '../lib/http';
 import { Layout } from '../views/layout';
 import { ReportForm } from '../views/report-form';
 
@@ -14,6 +14,8 @@ export const reportPage = new Hono<AppEnv>();
 function render(c: AppContext, facility: Facility | null, facilities: Facility[]) {
   const language = lang(c);
   const t = translator(language);
+  // "Grabar mi voz" records here, and the worker listens to the disguised recording before sending.
+  allowMedia(c, { record: true, play: true });
   const email = facility?.emailLocal && c.env.EMAIL_DOMAIN ? `${facility.emailLocal}@${c.env.EMAIL_DOMAIN}` : null;
   return page(
     c,

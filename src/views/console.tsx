@@ -24,7 +24,7 @@ const CLIENT_KEYS = [
     'open_case', 'case_heading', 'days_since', 'ack_deadline', 'acknowledged_on', 'sent_to', 'mail_sent_to', 'field_when', 'field_where', 'field_who',
     'field_description', 'field_subject', 'field_attachments', 'cannot_open', 'nobody', 'saved', 'kind_reply', 'kind_answer', 'kind_note',
     'sent', 'empty_text', 'wrong_passphrase', 'decrypt_failed', 'loading', 'severity_none',
-    'tags_invalid', 'open_attachment', 'attachment_cleaned', 'attachment_not_cleaned', 'download', 'attachments_heading',
+    'tags_invalid', 'open_attachment', 'attachment_cleaned', 'attachment_not_cleaned', 'download', 'attachments_heading', 'play_label', 'transcript_add', 'transcript_prefix',
     'not_verified', 'signed_by', 'mailbox_mismatch', 'mailbox_unchecked', 'new_answers', 'new_answers_count', 'new_answers_case',
     'author_worker', 'author_monitor', 'author_official', 'note_audience', 'reply_audience', 'confirm_reply', 'confirm_reply_hint',
     'reply_sent', 'note_saved', 'send_reply', 'erase_on', 'held', 'hold_saved',

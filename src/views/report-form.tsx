@@ -6,6 +6,7 @@ import { CLOCK } from '../domain/case';
 import type { TFunction } from 'i18next';
 import { CATEGORIES, LIMITS, SEND_TO, WHEN } from '../domain/report';
 import type { Facility } from '../storage/facilities';
+import { integrity } from '../lib/build-info';
 import { ClientMessages } from './client-messages';
 import { CONSTANCIA_MESSAGES, ConstanciaBox } from './constancia-box';
 
@@ -43,6 +44,7 @@ const CLIENT_MESSAGES = [
   'form.evidence_too_big',
   'form.evidence_bad_type',
   'form.evidence_unreadable',
+  'voice.failed',
   'form.uploading',
   'receipt.read_today',
   'receipt.copied',
@@ -157,6 +159,12 @@ export function ReportForm({ t, lang, facility, facilities, facilityEmail }: Rep
           {/* The native control is hidden (it says "no file chosen" in the phone's language): the label is the button. */}
           <input type="file" id="files" class="filepicker" multiple accept="image/*,audio/*,application/pdf" />
           <label class="filepick" for="files">{t('form.evidence_add')}</label>
+          {/* "Grabar mi voz": its recorder and voice changer load only when tapped (src/client/voice/). */}
+          <button type="button" id="voice-start" class="secondary" aria-describedby="voice-hint" data-src="/assets/voice.js" data-integrity={integrity('/assets/voice.js')}>
+            {t('voice.record')}
+          </button>
+          <p class="hint" id="voice-hint">{t('voice.hint')}</p>
+          <div id="voice" aria-live="polite"></div>
           <ul id="attachment-list" class="attachments" aria-live="polite"></ul>
         </fieldset>
 

@@ -1,0 +1,48 @@
+/**
+ * @module The "Grabar mi voz" button on the report form. It only loads the recorder
+ * (/assets/voice.js, with the voice changer) when the worker taps it, so the form's first bytes
+ * barely grow and nothing asks for the microphone before the tap.
+ */
+import type { Evidence } from '../evidence';
+import { msg } from '../page';
+import type { openRecorder } from './recorder';
+
+/** What the recorder needs from the evidence list: add the disguised recording, or take it out. */
+export interface VoiceSlot {
+  add(item: Evidence, onRemoved: () => void): boolean;
+  remove(id: string): void;
+  newId(): string;
+}
+
+/** The event /assets/voice.js fires when it has run, carrying its entry point. */
+export const VOICE_READY = 'buzon:voice-ready';
+
+/**
+ * Runs /assets/voice.js (built separately by scripts/build.mjs) as a module script pinned to the
+ * build's hash, like every script a page loads: a changed file is refused, not run.
+ */
+function loadRecorder(src: string, integrity: string): Promise<typeof openRecorder> {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    const ready = (e: Event) => resolve((e as CustomEvent<typeof openRecorder>).detail);
+    window.addEventListener(VOICE_READY, ready, { once: true });
+    script.addEventListener('error', () => (window.removeEventListener(VOICE_READY, ready), script.remove(), reject(new Error('voice.js'))));
+    Object.assign(script, { type: 'module', src, integrity });
+    document.head.append(script);
+  });
+}
+
+export function voiceButton(button: HTMLButtonElement, panel: HTMLElement, slot: VoiceSlot) {
+  let recorder: Promise<typeof openRecorder> | undefined;
+  button.addEventListener('click', async () => {
+    button.hidden = true;
+    try {
+      recorder ??= loadRecorder(button.dataset.src!, button.dataset.integrity!);
+      (await recorder)(panel, slot, () => (button.hidden = false));
+    } catch {
+      recorder = undefined; // a failed load (a dropped line) can be retried with the button
+      button.hidden = false;
+      panel.textContent = msg('voice.failed');
+    }
+  });
+}
