@@ -12,6 +12,7 @@ import { initShare, renderShare } from './console-share';
 import { caseRow, writtenIn, type CaseSummary, type Plain } from './console-list';
 import { addDays, CLOCK, daysBetween, isValidTag, MAX_TAG_LENGTH, MAX_TAGS, TRANSITIONS, type Status } from '../domain/case';
 import { $, ApiProblem, el, leaveTo, msg, requestJson, showErrors } from './page';
+import { applySearch, forgetWords, rememberWords, wireConsoleTools } from './console-tools';
 import { startTrends } from './trends';
 import { fitTriageForm, sentToFact, sideFacts } from './console-sides';
 import { sortableCases } from './console-sort';
@@ -67,6 +68,7 @@ async function start() {
   });
   $('more').addEventListener('click', () => void loadList(false));
   $('back').addEventListener('click', showList);
+  wireConsoleTools(() => token !== '');
   $<HTMLFormElement>('triage').addEventListener('submit', (e) => {
     e.preventDefault();
     void saveTriage();
@@ -104,6 +106,7 @@ function forgetKeys() {
   }
   keys = undefined;
   token = '';
+  forgetWords();
 }
 
 async function signIn() {
@@ -183,6 +186,7 @@ async function loadList(reset: boolean) {
   if (reset) {
     shown = 0;
     $('cases').querySelector('tbody')!.replaceChildren();
+    forgetWords();
   }
   const params = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(shown) });
   const status = $<HTMLSelectElement>('filter-status').value;
@@ -201,9 +205,11 @@ async function loadList(reset: boolean) {
     const rows = document.createDocumentFragment();
     for (const c of cases) {
       const plain = open(bodies[c.id] ?? null, c.sealed, c);
+      rememberWords(c.id, plain);
       rows.append(caseRow(c, plain, today, () => void showCase(c.id)));
     }
     $('cases').querySelector('tbody')!.append(rows);
+    applySearch();
     shown += cases.length;
     const counted = total ? msg('console.count', { shown, total }) : msg('console.none');
     $('list-count').textContent = withNewAnswers ? `${counted} · ${msg('console.new_answers_count', { count: withNewAnswers })}` : counted;

@@ -27,7 +27,7 @@ const CLIENT_KEYS = [
     'tags_invalid', 'open_attachment', 'attachment_cleaned', 'attachment_not_cleaned', 'download', 'attachments_heading', 'play_label', 'transcript_add', 'transcript_prefix',
     'not_verified', 'signed_by', 'mailbox_mismatch', 'mailbox_unchecked', 'new_answers', 'new_answers_count', 'new_answers_case',
     'author_worker', 'author_monitor', 'author_official', 'note_audience', 'reply_audience', 'confirm_reply', 'confirm_reply_hint',
-    'reply_sent', 'note_saved', 'send_reply', 'erase_on', 'held', 'hold_saved',
+    'reply_sent', 'note_saved', 'send_reply', 'erase_on', 'held', 'hold_saved', 'search_count',
   ].map((k) => `console.${k}`),
   'errors.readers_unverified',
   ...CASE_SIDE_KEYS,
@@ -96,6 +96,14 @@ export function Console({ t, lang }: { t: TFunction; lang: string }) {
             </label>
             <button type="submit" class="secondary">{t('console.apply')}</button>
           </form>
+          <p class="search">
+            <label>
+              {t('console.search_label')}
+              <input type="search" id="case-search" autocomplete="off" spellcheck={false} aria-describedby="search-hint" />
+            </label>
+            <span id="search-hint" class="hint">{t('console.search_hint')}</span>
+            <span id="search-count" role="status" aria-live="polite"></span>
+          </p>
           <p id="list-count" role="status" aria-live="polite"></p>
           <div class="cases-scroll" role="region" aria-labelledby="cases-heading" tabindex={0}>
           <table id="cases" class="cases">
@@ -119,15 +127,17 @@ export function Console({ t, lang }: { t: TFunction; lang: string }) {
         </section>
 
         <section id="case-view" aria-labelledby="case-heading" tabindex={-1} hidden>
-          <button type="button" id="back" class="secondary">{t('console.back')}</button>
+          <button type="button" id="back" class="secondary">{t('console.back')}</button>{' '}
+          <button type="button" id="print-case" class="secondary">{t('console.print_case')}</button>
+          <p class="print-only print-warning">{t('console.print_note')}</p>
           <h2 id="case-heading"></h2>
           <ul id="case-facts" class="facts"></ul>
           <h3>{t('console.report_heading')}</h3>
           <dl id="report-fields" class="report"></dl>
           <ul id="case-attachments" class="attachments" aria-label={t('console.attachments_heading')}></ul>
 
-          <h3>{t('console.triage_heading')}</h3>
-          <p id="triage-side" class="hint"></p>
+          <h3 class="no-print">{t('console.triage_heading')}</h3>
+          <p id="triage-side" class="hint no-print"></p>
           <form id="triage" class="filters" novalidate>
             <label>
               {t('console.status')}
