@@ -34,9 +34,12 @@ export const toFacility = (r: FacilityRow): Facility => ({
 
 const COLUMNS = 'id, name, short_code, email_local, ack_days, answer_days, close_days, recovery_key_id';
 
+/** The facility that takes reports, `?1` naming it: intake's lookup and its one-trip guard (src/storage/intake-guard.ts) share it. */
+export const OPEN_FACILITY_WHERE = 'id = ?1 AND active = 1';
+
 /** The statement behind getFacility, for callers that batch it with others; map rows with toFacility. */
 export const facilityStatement = (db: D1Database, id: string) =>
-  db.prepare(`SELECT ${COLUMNS} FROM facilities WHERE id = ?1 AND active = 1`).bind(id);
+  db.prepare(`SELECT ${COLUMNS} FROM facilities WHERE ${OPEN_FACILITY_WHERE}`).bind(id);
 
 export async function getFacility(db: D1Database, id: string): Promise<Facility | null> {
   const row = await facilityStatement(db, id).first<FacilityRow>();

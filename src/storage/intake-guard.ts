@@ -4,8 +4,9 @@
  * was never true, the guard row fails its CHECK and the batch writes nothing; the caller then
  * takes the slower path, which names the reason. Everything else that path checks is a constraint
  * of the batch already: a known report id or mailbox id (primary key, UNIQUE), a spent challenge
- * (primary key), an unknown facility (foreign key, and checked here too).
+ * (primary key). An unknown or closed facility is checked here, with the lookup's own condition.
  */
+import { OPEN_FACILITY_WHERE } from './facilities';
 import { activeRecipientsSql } from './recipients';
 
 type Statement = ReturnType<D1Database['prepare']>;
@@ -22,13 +23,13 @@ export interface IntakeExpectation {
 }
 
 /**
- * The facility's active keys for these roles, plus its recovery key when the monitor is one of them
+ * The facility takes reports; its active keys for these roles, plus its recovery key when the monitor is one of them
  * (src/crypto/recovery.ts), are exactly `keyIds`; each role has one; and the challenge paid no
  * other report's evidence.
  */
 const GUARD = `
   INSERT INTO intake_guard (ok)
-  SELECT EXISTS (SELECT 1 FROM facilities WHERE id = ?1)
+  SELECT EXISTS (SELECT 1 FROM facilities WHERE ${OPEN_FACILITY_WHERE})
      AND n + rec.wanted = ?4 AND matched + rec.found = ?4 AND roles = json_array_length(?2)
      AND NOT EXISTS (SELECT 1 FROM upload_claims WHERE nonce = ?5 AND report_id <> ?6)
     FROM (SELECT count(*) AS n,
