@@ -1,7 +1,7 @@
 /**
  * `npm run verify -- <origin>`: builds this commit in a temporary directory and compares it with
- * what <origin> serves: /.well-known/buzon-build.json, every asset's bytes, and the integrity pins
- * of the pages a worker and a reader open. Prints "identical", or each file that differs.
+ * what <origin> serves: /.well-known/buzon-build.json, every asset's bytes, and the pages a worker
+ * and a reader open (their Content-Security-Policy, their integrity pins, and no other code). Prints "identical", or each file that differs.
  * Exit code 0 when identical, 1 when something differs, 2 when the check could not run.
  *
  *   --worktree          build the files as they are now instead of the committed HEAD
@@ -11,14 +11,16 @@
  */
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { sourceCommit, type BuildManifest } from './lib/build-manifest.mjs';
-import { MANIFEST_PATH, deploymentDifferences, type Served } from './lib/deployment-diff';
+import { deploymentDifferences, type Expected } from './lib/deployment-diff';
+import { NOT_FOUND_PAGE, fetchManifest, fetchServed } from './lib/deployment-fetch';
 import { buildTree, exportTree } from './lib/source-tree';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 /** The pages every deployment has: the form, the follow-up, the console, the no-trace help, the public figures. */
-const PAGES = ['/', '/?lang=en', '/seguimiento', '/seguimiento?lang=en', '/console', '/sin-rastro', '/transparencia'];
+const PAGES = ['/', '/?lang=en', '/seguimiento', '/seguimiento?lang=en', '/console', '/sin-rastro', '/transparencia', NOT_FOUND_PAGE];
 
 function parseArgs(argv: string[]) {
   const opts = { origin: '', worktree: false, adminKey: undefined as string | undefined, pages: [...PAGES] };
@@ -42,14 +44,11 @@ function parseArgs(argv: string[]) {
   return opts;
 }
 
-async function fetchManifest(origin: string): Promise<Served['manifest']> {
-  const res = await fetch(origin + MANIFEST_PATH);
-  if (!res.ok) return { error: `answered ${res.status}` };
-  try {
-    return (await res.json()) as BuildManifest;
-  } catch {
-    return { error: 'is not JSON' };
-  }
+/** The page headers the source in dir sends, computed from that source (the one just built), not from this checkout. */
+async function expectedHeaders(dir: string): Promise<Expected> {
+  const { contentSecurityPolicy } = (await import(pathToFileURL(join(dir, 'src/lib/csp.ts')).href)) as typeof import('../src/lib/csp');
+  const { STYLESHEET } = (await import(pathToFileURL(join(dir, 'src/views/styles.ts')).href)) as typeof import('../src/views/styles');
+  return { csp: await contentSecurityPolicy(STYLESHEET) };
 }
 
 async function main() {
@@ -63,28 +62,21 @@ async function main() {
 
   const dir = exportTree(repo, opts.worktree ? 'worktree' : 'head', 'buzon-verify-');
   let local: BuildManifest;
+  let expected: Expected;
   try {
     local = buildTree(dir, { commit, adminSignPk });
+    expected = await expectedHeaders(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 
-  const served: Served = { manifest, assets: new Map(), pages: new Map() };
-  const assetPaths = new Set([...Object.keys(local.assets), ...('error' in manifest ? [] : Object.keys(manifest.assets ?? {}))]);
-  for (const path of assetPaths) {
-    const res = await fetch(opts.origin + path);
-    served.assets.set(path, res.ok ? new Uint8Array(await res.arrayBuffer()) : res.status);
-  }
-  for (const path of opts.pages) {
-    const res = await fetch(opts.origin + path);
-    served.pages.set(path, res.ok ? await res.text() : res.status);
-  }
+  const served = await fetchServed(opts.origin, manifest, Object.keys(local.assets), opts.pages);
 
-  const differences = deploymentDifferences(local, served, opts.origin);
+  const differences = deploymentDifferences(local, served, opts.origin, expected);
   for (const d of differences) console.log(`differs: ${d.file}: ${d.reason}`);
   const files = new Set(differences.map((d) => d.file));
   if (files.size === 0) {
-    console.log(`identical: ${assetPaths.size} assets, ${opts.pages.length} pages and the manifest match the local build`);
+    console.log(`identical: ${served.assets.size} assets, ${opts.pages.length} pages and the manifest match the local build`);
     return 0;
   }
   console.log(`${files.size} file${files.size === 1 ? ' differs' : 's differ'}: ${[...files].join(', ')}`);

@@ -1,6 +1,7 @@
 /**
  * @module Compares what a deployment serves with a local build of the same source: the manifest,
- * the bytes of each asset, and the integrity pins in each page. Pure: fetching is the caller's job.
+ * the bytes of each asset, and in each page its Content-Security-Policy, its integrity pins and
+ * any markup that could run code besides the pinned scripts (scripts/lib/page-pins.ts). Pure: fetching is the caller's job.
  */
 import { createHash } from 'node:crypto';
 import type { BuildManifest } from './build-manifest.mjs';
@@ -19,8 +20,18 @@ export interface Served {
   manifest: BuildManifest | { error: string };
   /** Each fetched asset path: its bytes, or the HTTP status when it was not served. */
   assets: Map<string, Uint8Array | number>;
-  /** Each fetched page path (with query): its HTML, or the HTTP status. */
-  pages: Map<string, string | number>;
+  /** Each fetched page path (with query): its HTML and Content-Security-Policy header, or the HTTP status when it was not the expected one. */
+  pages: Map<string, ServedPage | number>;
+}
+
+export interface ServedPage {
+  html: string;
+  csp: string | null;
+}
+
+/** What the local build's Worker would send, besides the assets: the Content-Security-Policy of its pages (src/lib/csp.ts). */
+export interface Expected {
+  csp: string;
 }
 
 const short = (hex: string) => hex.slice(0, 16);
@@ -42,7 +53,7 @@ function manifestDifferences(local: BuildManifest, served: BuildManifest): strin
   return reasons;
 }
 
-export function deploymentDifferences(local: BuildManifest, served: Served, origin: string): Difference[] {
+export function deploymentDifferences(local: BuildManifest, served: Served, origin: string, expected: Expected): Difference[] {
   const found: Difference[] = [];
   if ('error' in served.manifest) found.push({ file: MANIFEST_PATH, reason: served.manifest.error });
   else for (const reason of manifestDifferences(local, served.manifest)) found.push({ file: MANIFEST_PATH, reason });
@@ -59,8 +70,13 @@ export function deploymentDifferences(local: BuildManifest, served: Served, orig
   }
 
   for (const [path, got] of served.pages) {
-    if (typeof got === 'number') found.push({ file: path, reason: `answered ${got}` });
-    else for (const reason of pinProblems(got, new URL(path, origin).href, local.assets)) found.push({ file: path, reason });
+    if (typeof got === 'number') {
+      found.push({ file: path, reason: `answered ${got}` });
+      continue;
+    }
+    // The policy is what stops an inline script or another origin's: a looser one is a different page.
+    if (got.csp !== expected.csp) found.push({ file: path, reason: `sends Content-Security-Policy ${JSON.stringify(got.csp)}, the local build sends ${JSON.stringify(expected.csp)}` });
+    for (const reason of pinProblems(got.html, new URL(path, origin).href, local.assets)) found.push({ file: path, reason });
   }
   return found;
 }

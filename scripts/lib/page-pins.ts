@@ -1,8 +1,10 @@
 /**
  * @module What a served HTML page makes the browser load and run: every <script> and stylesheet
- * <link>, with the hash it is pinned to. Pure string work, shared by `npm run verify` and the tests.
- * The pages come from hono/jsx, which quotes every attribute with double quotes.
+ * <link>, with the hash it is pinned to, and anything else that could run code or load another
+ * page (inline handlers, script URLs, frames, redirects). Pure string work, shared by `npm run
+ * verify` and the tests. Tags are read as hono/jsx writes them (scripts/lib/html-tags.ts).
  */
+import { pageTags, type Tag } from './html-tags';
 
 export interface PageResource {
   kind: 'script' | 'stylesheet' | 'inline-script' | 'preload';
@@ -11,38 +13,62 @@ export interface PageResource {
   integrity?: string;
 }
 
-const attr = (tag: string, name: string): string | undefined => {
-  const m = new RegExp(`\\s${name}="([^"]*)"`, 'i').exec(tag);
-  return m ? decodeEntities(m[1]!) : undefined;
-};
-
-/** The few entities an attribute value can carry in hono/jsx output. */
-function decodeEntities(value: string): string {
-  return value.replaceAll('&quot;', '"').replaceAll('&#39;', "'").replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
+export function pageResources(html: string): PageResource[] {
+  return resourcesOf(pageTags(html).tags);
 }
 
-export function pageResources(html: string): PageResource[] {
+function resourcesOf(tags: Tag[]): PageResource[] {
   const found: PageResource[] = [];
-  for (const m of html.matchAll(/<(script|link)\b[^>]*>/gi)) {
-    const tag = m[0];
-    if (m[1]!.toLowerCase() === 'script') {
-      const src = attr(tag, 'src');
-      found.push(src === undefined ? { kind: 'inline-script' } : { kind: 'script', url: src, integrity: attr(tag, 'integrity') });
+  for (const tag of tags) {
+    const integrity = tag.attrs.get('integrity');
+    if (tag.name === 'script') {
+      const src = tag.attrs.get('src');
+      if (src === undefined || tag.content) found.push({ kind: 'inline-script' });
+      if (src !== undefined) found.push({ kind: 'script', url: src, integrity });
       continue;
     }
-    const rel = (attr(tag, 'rel') ?? '').toLowerCase().split(/\s+/);
-    const href = attr(tag, 'href');
-    if (rel.includes('stylesheet')) found.push({ kind: 'stylesheet', url: href, integrity: attr(tag, 'integrity') });
-    else if (rel.includes('modulepreload') || rel.includes('preload')) found.push({ kind: 'preload', url: href, integrity: attr(tag, 'integrity') });
+    if (tag.name !== 'link') continue;
+    const rel = (tag.attrs.get('rel') ?? '').toLowerCase().split(/[\t\n\f\r ]+/);
+    const href = tag.attrs.get('href');
+    if (rel.includes('stylesheet')) found.push({ kind: 'stylesheet', url: href, integrity });
+    else if (rel.includes('modulepreload') || rel.includes('preload')) found.push({ kind: 'preload', url: href, integrity });
   }
   return found;
+}
+
+/** Elements that load or run something other than a pinned script, or send the browser elsewhere; the pages have none. */
+const FORBIDDEN = new Set(['iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'base', 'portal', 'fencedframe', 'template']);
+/** A link rel the pages use besides the pinned stylesheets (the empty icon, which stops a request for /favicon.ico). */
+const HARMLESS_REL = new Set(['icon', 'stylesheet', 'preload', 'modulepreload']);
+
+/** What a page could run or load beyond its pinned <script> and <link> tags: inline handlers, script URLs, frames, redirects. */
+function markupProblems(tags: Tag[]): string[] {
+  const problems: string[] = [];
+  for (const tag of tags) {
+    if (FORBIDDEN.has(tag.name)) problems.push(`has a <${tag.name}> element`);
+    if (tag.name === 'meta' && tag.attrs.has('http-equiv')) problems.push(`has <meta http-equiv="${tag.attrs.get('http-equiv')}">`);
+    if (tag.name === 'link') {
+      const rels = (tag.attrs.get('rel') ?? '').toLowerCase().split(/[\t\n\f\r ]+/);
+      for (const rel of rels) if (!HARMLESS_REL.has(rel)) problems.push(`has <link rel="${rel}">`);
+    }
+    if (tag.repeated) problems.push(`gives <${tag.name}> the attribute ${tag.repeated} twice`);
+    for (const [name, value] of tag.attrs) {
+      if (name.startsWith('on')) problems.push(`has an inline event handler ${name} on <${tag.name}>`);
+      // Browsers drop ASCII whitespace and control characters anywhere in a URL's scheme.
+      if (/^(?:javascript|vbscript|data:text\/html)/i.test(value.replace(/[\u0000-\u0020]/g, ''))) problems.push(`has a script URL in ${name} on <${tag.name}>`);
+    }
+  }
+  return problems;
 }
 
 /** Problems with a page's resources against the hashes a trusted build expects; empty when all is pinned as built. */
 export function pinProblems(html: string, pageUrl: string, expected: Record<string, { sha384: string }>): string[] {
   const problems: string[] = [];
   const origin = new URL(pageUrl).origin;
-  for (const r of pageResources(html)) {
+  const { tags, strange } = pageTags(html);
+  for (const s of strange) problems.push(`has markup the Worker never writes, ${s}`);
+  problems.push(...markupProblems(tags));
+  for (const r of resourcesOf(tags)) {
     if (r.kind === 'inline-script') {
       problems.push('runs an inline script');
       continue;

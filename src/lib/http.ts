@@ -7,6 +7,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Language } from '../domain/report';
 import type { Env } from '../env';
 import { translator } from '../i18n';
+import { contentSecurityPolicy } from './csp';
 
 /**
  * What a page may do with sound: `record` opens the microphone to this origin (the report form's
@@ -64,28 +65,16 @@ export function apiError(c: Context, status: ContentfulStatusCode, code: ErrorCo
 export const allowMedia = (c: AppContext, use: MediaUse) => c.set('media', use);
 
 /**
- * Privacy and security headers for every response. The only inline code allowed is the page's
- * one stylesheet, by hash; scripts come from this origin and may instantiate wasm (libsodium).
- * The microphone and media sources stay closed except on the pages that `allowMedia`.
+ * Privacy and security headers for every response, with the Content-Security-Policy of
+ * src/lib/csp.ts. The microphone and media sources stay closed except on the pages that `allowMedia`.
  */
 export function privacyHeaders(stylesheet: string): MiddlewareHandler<AppEnv> {
   const csp = new Map<boolean, Promise<string>>();
-  const policy = async (play: boolean) => [
-    "default-src 'none'",
-    "script-src 'self' 'wasm-unsafe-eval'",
-    `style-src 'self' '${await sha256Source(stylesheet)}'`,
-    "img-src 'self' data: blob:",
-    "connect-src 'self'",
-    ...(play ? ['media-src blob:'] : []),
-    "form-action 'self'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
   return async (c, next) => {
     await next();
     const media = c.get('media') ?? {};
     const play = media.play === true;
-    if (!csp.has(play)) csp.set(play, policy(play));
+    if (!csp.has(play)) csp.set(play, contentSecurityPolicy(stylesheet, { play }));
     c.res = new Response(c.res.body, c.res); // asset responses have immutable headers
     const h = c.res.headers;
     h.delete('Set-Cookie');
@@ -98,10 +87,4 @@ export function privacyHeaders(stylesheet: string): MiddlewareHandler<AppEnv> {
     h.set('Cross-Origin-Resource-Policy', 'same-origin');
     h.set('Permissions-Policy', `geolocation=(), microphone=${media.record === true ? '(self)' : '()'}, camera=(), interest-cohort=()`);
   };
-}
-
-/** CSP source expression for an inline block: 'sha256-<base64 of its SHA-256>'. */
-async function sha256Source(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
-  return `sha256-${btoa(String.fromCharCode(...digest))}`;
 }

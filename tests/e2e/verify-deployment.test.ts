@@ -1,7 +1,8 @@
 /**
  * `npm run verify` against real wrangler dev serving a built copy of this source: "identical" when
  * the copy is as built, and the tampered file named (exit code 1) when one byte of one bundle is
- * changed, which real Chromium then also refuses to run (Subresource Integrity).
+ * changed, which real Chromium then also refuses to run (Subresource Integrity); and each page named
+ * when the pages' Content-Security-Policy is loosened.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -65,7 +66,7 @@ describe('npm run verify', () => {
     const result = await verify(server.url);
     expect(result.stdout).toContain(`ADMIN_SIGN_PK ${ADMIN_KEY}`);
     expect(result.differing).toEqual([]);
-    expect(result.stdout).toMatch(/^identical: \d+ assets, 10 pages and the manifest match the local build$/m);
+    expect(result.stdout).toMatch(/^identical: \d+ assets, 11 pages and the manifest match the local build$/m);
     expect(result.code).toBe(0);
     expect((await consoleOf(`${server.url}/seguimiento`)).filter((m) => m.includes('integrity'))).toEqual([]);
     await server.stop();
@@ -86,5 +87,16 @@ describe('npm run verify', () => {
     expect(result.code).toBe(1);
     const refused = (await consoleOf(`${server.url}/seguimiento`)).filter((m) => m.includes('integrity'));
     expect(refused.join('\n')).toMatch(/follow-up\.js.*blocked|blocked.*follow-up\.js/s);
+  });
+
+  it('should name every page whose Content-Security-Policy was loosened to let inline scripts run', async () => {
+    await server?.stop();
+    const csp = join(copy, 'src/lib/csp.ts');
+    writeFileSync(csp, readFileSync(csp, 'utf8').replace(`"script-src 'self' 'wasm-unsafe-eval'"`, `"script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'"`));
+    server = await startDevServer({ stateDir, cwd: copy });
+    const result = await verify(server.url);
+    expect(result.differing).toEqual(expect.arrayContaining(['/', '/seguimiento', '/console', '/sin-rastro', '/transparencia', '/verify/no-such-page', '/f/demo']));
+    expect(result.stdout).toMatch(/^differs: \/seguimiento: sends Content-Security-Policy ".*'unsafe-inline'.*", the local build sends /m);
+    expect(result.code).toBe(1);
   });
 });

@@ -1,0 +1,52 @@
+/**
+ * What `npm run verify` fetches, from a real local HTTP server playing a dishonest deployment: a
+ * page that redirects elsewhere is named by its status, never followed, and a manifest cannot make
+ * verify fetch from another host.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NOT_FOUND_PAGE, fetchManifest, fetchServed } from '../../scripts/lib/deployment-fetch';
+
+const honest = '<!doctype html><html><head></head><body></body></html>';
+let server: Server;
+let origin: string;
+const asked: string[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    asked.push(req.url!);
+    const csp = { 'content-security-policy': "default-src 'none'" };
+    if (req.url === '/.well-known/buzon-build.json') {
+      // Lists an asset "path" that, glued to the origin, would name another host.
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ assets: { '/assets/a.js': {}, '@evil.example/x.js': {}, '/../secret': {} } }));
+    } else if (req.url === '/') res.writeHead(302, { location: 'https://evil.example/' }).end();
+    else if (req.url === '/seguimiento') res.writeHead(301, { location: '/seguimiento-2' }).end();
+    else if (req.url === '/seguimiento-2' || req.url === '/console') res.writeHead(200, { 'content-type': 'text/html', ...csp }).end(honest);
+    else if (req.url === '/assets/a.js') res.writeHead(200).end('x');
+    else res.writeHead(404, { 'content-type': 'text/html', ...csp }).end(honest);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe('fetching a deployment', () => {
+  it('should name a redirecting page by its status and follow no redirect', async () => {
+    const manifest = await fetchManifest(origin);
+    const served = await fetchServed(origin, manifest, ['/assets/a.js'], ['/', '/seguimiento', '/console', NOT_FOUND_PAGE, '/transparencia']);
+    expect(served.pages.get('/')).toBe(302);
+    expect(served.pages.get('/seguimiento')).toBe(301);
+    expect(served.pages.get('/console')).toEqual({ html: honest, csp: "default-src 'none'" });
+    // The not-found page is wanted as a 404; any other page answering 404 is a difference.
+    expect(served.pages.get(NOT_FOUND_PAGE)).toEqual({ html: honest, csp: "default-src 'none'" });
+    expect(served.pages.get('/transparencia')).toBe(404);
+    expect(asked).not.toContain('/seguimiento-2');
+  });
+
+  it('should fetch only /assets/ paths that the manifest lists', async () => {
+    const served = await fetchServed(origin, await fetchManifest(origin), [], []);
+    expect([...served.assets.keys()]).toEqual(['/assets/a.js']);
+  });
+});
