@@ -7,7 +7,7 @@ import { build, version as esbuildVersion } from 'esbuild';
 import { existsSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { buildManifest, sourceCommit } from './lib/build-manifest.mjs';
+import { buildManifest, digests, sourceCommit } from './lib/build-manifest.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -51,18 +51,7 @@ function adminSignKey() {
 }
 const adminKey = adminSignKey();
 
-const result = await build({
-  define: { __ADMIN_SIGN_PK__: JSON.stringify(adminKey) },
-  entryPoints: {
-    report: `${root}src/client/report.ts`,
-    'follow-up': `${root}src/client/follow-up.ts`,
-    console: `${root}src/client/console.ts`,
-    'no-trace': `${root}src/client/no-trace.ts`,
-    // Loaded by the constancia panel on request only (src/client/constancia-panel.ts).
-    qr: `${root}src/client/qr.ts`,
-    // "Grabar mi voz": loaded by the report form only when tapped (src/client/voice/button.ts).
-    voice: `${root}src/client/voice/recorder.ts`,
-  },
+const options = {
   outdir: `${root}public/assets`,
   bundle: true,
   minify: true,
@@ -71,6 +60,21 @@ const result = await build({
   legalComments: 'none',
   metafile: true,
   logLevel: 'warning',
+};
+// The scripts a bundle adds on request first: the constancia's QR drawer
+// (src/client/constancia-panel.ts) and "Grabar mi voz" (src/client/voice/button.ts). Each is pinned
+// by a hash built into the bundles that load it, never by one the served page names.
+const lazy = await build({ ...options, entryPoints: { qr: `${root}src/client/qr.ts`, voice: `${root}src/client/voice/recorder.ts` } });
+const pin = (name) => JSON.stringify(digests(readFileSync(`${root}public/assets/${name}`)).sha384);
+const pages = await build({
+  ...options,
+  define: { __ADMIN_SIGN_PK__: JSON.stringify(adminKey), __QR_INTEGRITY__: pin('qr.js'), __VOICE_INTEGRITY__: pin('voice.js') },
+  entryPoints: {
+    report: `${root}src/client/report.ts`,
+    'follow-up': `${root}src/client/follow-up.ts`,
+    console: `${root}src/client/console.ts`,
+    'no-trace': `${root}src/client/no-trace.ts`,
+  },
 });
 for (const css of ['console.css', 'poster.css', 'poster-letter.css', 'poster-a4.css', 'trends.css']) {
   await copyFile(`${root}src/client/${css}`, `${root}public/assets/${css}`);
@@ -83,5 +87,5 @@ const manifest = buildManifest({
   assetsDir: `${root}public/assets`,
 });
 await writeFile(`${root}build/buzon-build.json`, `${JSON.stringify(manifest, null, 2)}\n`);
-const outputs = Object.entries(result.metafile.outputs).map(([f, o]) => `${f.replace(root, '')} ${o.bytes} B`);
+const outputs = [lazy, pages].flatMap((r) => Object.entries(r.metafile.outputs)).map(([f, o]) => `${f.replace(root, '')} ${o.bytes} B`);
 console.log(`build: libsodium.wasm ${wasmBytes} B; ${outputs.join('; ')}; manifest for ${manifest.commit}`);

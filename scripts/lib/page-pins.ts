@@ -54,6 +54,8 @@ function markupProblems(tags: Tag[]): string[] {
     if (tag.repeated) problems.push(`gives <${tag.name}> the attribute ${tag.repeated} twice`);
     for (const [name, value] of tag.attrs) {
       if (name.startsWith('on')) problems.push(`has an inline event handler ${name} on <${tag.name}>`);
+      // A script address or hash elsewhere is one a bundle could read and load: the bundles carry their own.
+      if (tag.name !== 'script' && tag.name !== 'link' && /^sha(?:256|384|512)-|\.m?js(?:[?#]|$)/i.test(value.trim())) problems.push(`names a script or hash in ${name} on <${tag.name}>`);
       // Browsers drop ASCII whitespace and control characters anywhere in a URL's scheme.
       if (/^(?:javascript|vbscript|data:text\/html)/i.test(value.replace(/[\u0000-\u0020]/g, ''))) problems.push(`has a script URL in ${name} on <${tag.name}>`);
     }

@@ -9,16 +9,21 @@ import { $, formatDay, msg } from './page';
 type QrDrawer = (text: string) => string;
 let qr: Promise<QrDrawer> | undefined;
 
+/** The QR drawer's hash, put into this bundle by scripts/build.mjs after it built qr.js. */
+declare const __QR_INTEGRITY__: string;
+const QR_SCRIPT = '/assets/qr.js';
+
 /**
  * The QR drawer (src/client/qr.ts), a bundle of its own: added on the first tap as a module script
- * from this origin, pinned like every other script by the integrity hash the page names.
+ * from this origin, pinned by the hash this (pinned) bundle carries. Not one the page names: the
+ * page's markup is not pinned, so a hash in it would let a deployment swap the drawer unseen.
  */
-function loadQr(panel: HTMLElement): Promise<QrDrawer> {
+function loadQr(): Promise<QrDrawer> {
   return new Promise((resolve, reject) => {
     const script = document.createElement('script');
     script.type = 'module';
-    script.src = panel.dataset.qrSrc!;
-    script.integrity = panel.dataset.qrIntegrity!;
+    script.src = QR_SCRIPT;
+    script.integrity = __QR_INTEGRITY__;
     script.addEventListener('load', () => {
       const draw = (globalThis as { buzonQr?: QrDrawer }).buzonQr;
       if (draw) resolve(draw);
@@ -57,7 +62,7 @@ export function constanciaPanel(lang: 'es' | 'en', source: ConstanciaSource) {
     }
     if (text) {
       try {
-        qr ??= loadQr(panel);
+        qr ??= loadQr();
         show(text, lang, (await qr)(text));
       } catch {
         qr = undefined;

@@ -4,10 +4,6 @@
  * src/client/constancia-panel.ts.
  */
 import type { TFunction } from 'i18next';
-import { integrity } from '../lib/build-info';
-
-/** The QR drawer the panel adds on request, pinned like the page's own scripts. */
-const QR_SCRIPT = '/assets/qr.js';
 
 /** Messages the panel script shows (src/client/constancia-panel.ts, src/client/follow-up-constancia.ts). */
 export const CONSTANCIA_MESSAGES = [
@@ -31,7 +27,7 @@ export function ConstanciaBox({ t, lang, clocks = false }: { t: TFunction; lang:
         {t('constancia.show')}
       </button>
       <p id="constancia-status" class="status" role="status" aria-live="polite"></p>
-      <div id="constancia-panel" data-qr-src={QR_SCRIPT} data-qr-integrity={integrity(QR_SCRIPT)} hidden>
+      <div id="constancia-panel" hidden>
         <p id="constancia-proves"></p>
         <p>{t('constancia.not_proves')}</p>
         <p id="constancia-text" class="code constancia-text" aria-label={t('constancia.text_label')}></p>

@@ -6,7 +6,6 @@ import { CLOCK } from '../domain/case';
 import type { TFunction } from 'i18next';
 import { CATEGORIES, LIMITS, SEND_TO, WHEN } from '../domain/report';
 import type { Facility } from '../storage/facilities';
-import { integrity } from '../lib/build-info';
 import { ClientMessages } from './client-messages';
 import { CONSTANCIA_MESSAGES, ConstanciaBox } from './constancia-box';
 
@@ -160,7 +159,7 @@ export function ReportForm({ t, lang, facility, facilities, facilityEmail }: Rep
           <input type="file" id="files" class="filepicker" multiple accept="image/*,audio/*,application/pdf" />
           <label class="filepick" for="files">{t('form.evidence_add')}</label>
           {/* "Grabar mi voz": its recorder and voice changer load only when tapped (src/client/voice/). */}
-          <button type="button" id="voice-start" class="secondary" aria-describedby="voice-hint" data-src="/assets/voice.js" data-integrity={integrity('/assets/voice.js')}>
+          <button type="button" id="voice-start" class="secondary" aria-describedby="voice-hint">
             {t('voice.record')}
           </button>
           <p class="hint" id="voice-hint">{t('voice.hint')}</p>

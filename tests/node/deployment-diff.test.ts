@@ -94,6 +94,8 @@ describe('deployment differences', () => {
       `<script type="module" src="/assets/a.js" integrity="${pin}">alert(1)</script>`,
       `<script type="module" src="/assets/a.js" integrity="${pin}" src="/evil.js"></script>`,
       '<p title="&#106;avascript">x</p>',
+      // What the constancia panel once read to load the QR drawer: a script and pin the page chose.
+      '<div id="constancia-panel" data-qr-src="/evil.js" data-qr-integrity="sha384-x" hidden></div>',
     ]) {
       expect(files(served((s) => s.pages.set('/', at(`${head}${extra}</head></html>`)))), extra).toEqual(['/']);
     }

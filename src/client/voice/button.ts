@@ -17,17 +17,21 @@ export interface VoiceSlot {
 /** The event /assets/voice.js fires when it has run, carrying its entry point. */
 export const VOICE_READY = 'buzon:voice-ready';
 
+/** voice.js's hash, put into this bundle by scripts/build.mjs after it built voice.js. */
+declare const __VOICE_INTEGRITY__: string;
+
 /**
  * Runs /assets/voice.js (built separately by scripts/build.mjs) as a module script pinned to the
- * build's hash, like every script a page loads: a changed file is refused, not run.
+ * hash this (pinned) bundle carries, like every script a page loads: a changed file is refused, not
+ * run. Not a hash the page names: the page's markup is not pinned (docs/threat-model.md).
  */
-function loadRecorder(src: string, integrity: string): Promise<typeof openRecorder> {
+function loadRecorder(): Promise<typeof openRecorder> {
   return new Promise((resolve, reject) => {
     const script = document.createElement('script');
     const ready = (e: Event) => resolve((e as CustomEvent<typeof openRecorder>).detail);
     window.addEventListener(VOICE_READY, ready, { once: true });
     script.addEventListener('error', () => (window.removeEventListener(VOICE_READY, ready), script.remove(), reject(new Error('voice.js'))));
-    Object.assign(script, { type: 'module', src, integrity });
+    Object.assign(script, { type: 'module', src: '/assets/voice.js', integrity: __VOICE_INTEGRITY__ });
     document.head.append(script);
   });
 }
@@ -37,7 +41,7 @@ export function voiceButton(button: HTMLButtonElement, panel: HTMLElement, slot:
   button.addEventListener('click', async () => {
     button.hidden = true;
     try {
-      recorder ??= loadRecorder(button.dataset.src!, button.dataset.integrity!);
+      recorder ??= loadRecorder();
       (await recorder)(panel, slot, () => (button.hidden = false));
     } catch {
       recorder = undefined; // a failed load (a dropped line) can be retried with the button
