@@ -48,7 +48,7 @@ function parseArgs(argv: string[]) {
 async function expectedHeaders(dir: string): Promise<Expected> {
   const { contentSecurityPolicy } = (await import(pathToFileURL(join(dir, 'src/lib/csp.ts')).href)) as typeof import('../src/lib/csp');
   const { STYLESHEET } = (await import(pathToFileURL(join(dir, 'src/views/styles.ts')).href)) as typeof import('../src/views/styles');
-  return { csp: await contentSecurityPolicy(STYLESHEET) };
+  return { csp: await Promise.all([false, true].map((play) => contentSecurityPolicy(STYLESHEET, { play }))) };
 }
 
 async function main() {

@@ -19,7 +19,7 @@ const local: BuildManifest = {
 const page = `<html><head><link rel="stylesheet" href="/assets/b.css" integrity="${local.assets['/assets/b.css']!.sha384}"><script type="module" src="/assets/a.js" integrity="${local.assets['/assets/a.js']!.sha384}"></script></head></html>`;
 
 const csp = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'";
-const expected = { csp };
+const expected = { csp: [csp, `${csp}; media-src blob:`] };
 const at = (html: string) => ({ html, csp });
 
 function served(change: (s: Served) => void = () => {}): Served {
@@ -66,6 +66,7 @@ describe('deployment differences', () => {
   });
 
   it('should name a page whose Content-Security-Policy is missing or looser than the build\'s', () => {
+    expect(files(served((s) => s.pages.set('/', { html: page, csp: `${csp}; media-src blob:` })))).toEqual([]);
     for (const policy of [null, `${csp} 'unsafe-inline'`, "default-src 'none'; script-src 'self' https://evil.example 'wasm-unsafe-eval'", `${csp}; connect-src *`]) {
       expect(files(served((s) => s.pages.set('/', { html: page, csp: policy })))).toEqual(['/']);
     }
