@@ -3,15 +3,18 @@
  * labor official, open the trends, find no accessibility violations (axe-core), and download a CSV
  * that parses back to the numbers on screen. Then the public transparency page, without sign-in.
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { mexicoDay } from '../../src/lib/clock';
 import { launchChromium, phoneContext } from '../../scripts/lib/browser';
 import { forgetSnapshots, publicSnapshotKey } from '../../src/trends/snapshot';
 import { openLocalPlatform } from '../../scripts/lib/local-platform';
+import { QUIET_WRANGLER } from '../../scripts/lib/dev-server';
 import { addDays } from '../../src/domain/case';
 import { rebuildTrendCounters } from '../../src/trends/counters';
 
@@ -71,6 +74,9 @@ async function seedPlants() {
   } finally {
     await platform.dispose();
   }
+  // As an administrator does after adding plants: sign their reader lists, so later commands in
+  // this shared state (a test registering a reader) find nothing the administrator did not approve.
+  await promisify(execFile)('npx', ['tsx', 'scripts/keys.ts', 'sign', '--yes', '--persist-to', stateDir], { env: { ...process.env, ...QUIET_WRANGLER } });
 }
 
 beforeAll(async () => {
