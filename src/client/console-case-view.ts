@@ -1,0 +1,91 @@
+/**
+ * @module One case on the console: its facts, the report's fields as decrypted here, its files,
+ * the thread and the sharing panel. Every decrypted word is set as text, never as HTML.
+ */
+import { addDays, CLOCK, daysBetween } from '../domain/case';
+import { nameUnnamed } from '../domain/attachment';
+import { $, el, msg } from './page';
+import { renderAttachments, type AttachmentRef } from './console-attachments';
+import { caseTrust, type CaseTrust } from './console-trust';
+import { renderThread } from './console-thread';
+import { renderShare } from './console-share';
+import { writtenIn, type Plain } from './console-list';
+import { sentToFact, sideFacts } from './console-sides';
+import { api } from './console-session';
+import { disarmReply } from './console-compose';
+import { fillTriage } from './console-triage';
+import { openPlain, state, type CaseDetail } from './console-state';
+
+/** Shows a case; `focus` false re-renders it in place (after saving), leaving focus where the reader is. */
+export async function showCase(id: string, focus = true) {
+  if (focus) {
+    // A "Guardado." or "Enviado." said about another case must not stay on screen.
+    $('triage-status-msg').textContent = '';
+    $('message-status').textContent = '';
+    $('hold-status').textContent = '';
+    disarmReply();
+  }
+  state.openCaseId = id;
+  const detail = await api<CaseDetail>(`/cases/${id}`);
+  state.openDetail = detail;
+  const c = detail.case;
+  const { s } = state;
+  $('list-view').hidden = true;
+  $('case-view').hidden = false;
+  $('case-heading').textContent = msg('console.case_heading', { ref: c.id.slice(0, 8) });
+
+  const plain = openPlain(detail.body, c.sealed, c);
+  const trust = caseTrust(s, detail, plain ? { format: plain.format ?? 1, mailbox: plain.mailbox as { boxPk?: unknown; signPk?: unknown } | undefined, sendTo: plain.sendTo } : null);
+  state.openTrust = trust;
+  showFacts(detail, trust);
+  showFields(plain);
+  const files = nameUnnamed((plain?.attachments as AttachmentRef[] | undefined) ?? []);
+  // Mail that did not parse cleanly carries its raw bytes (sender headers stripped at the edge).
+  if (typeof plain?.raw === 'string') files.push({ name: 'original.eml', type: 'message/rfc822', size: Math.floor((plain.raw.length * 3) / 4), data: plain.raw });
+  // Re-rendered in place after saving: the files stay as the reader left them (an opened photo stays open).
+  if (focus) renderAttachments(s, () => state.token, c.id, files);
+
+  fillTriage(detail);
+  renderThread(s, state.keys, trust, c, detail.messages);
+  renderShare(s, state.keys!, trust, detail, focus);
+  if (focus) $('case-view').focus();
+}
+
+/** The case's facts: where and how it came, its clock, who it was sent to, its sides and how long it is kept. */
+function showFacts(detail: CaseDetail, trust: CaseTrust) {
+  const c = detail.case;
+  const today = state.today;
+  const facts = $('case-facts');
+  facts.replaceChildren(
+    el('li', `${c.facilityName} · ${msg(`console.channel_${c.channel}`)} · ${c.receivedDay}`),
+    el('li', msg('console.days_since', { days: daysBetween(c.receivedDay, today) })),
+    el('li', c.firstReplyDay ? msg('console.acknowledged_on', { day: c.firstReplyDay }) : msg('console.ack_deadline', { day: addDays(c.receivedDay, CLOCK.acknowledge) })),
+    sentToFact(c.channel, trust.sendTo),
+    ...sideFacts(c, state.reader!.role),
+  );
+
+  if (trust.mailbox === 'unchecked') facts.append(el('li', msg('console.mailbox_unchecked')));
+  const kept = detail.retention;
+  if (kept.holdReason) facts.append(el('li', msg('console.held', { reason: msg(`hold_reason.${kept.holdReason}`) })));
+  else if (kept.eraseDay) facts.append(el('li', msg('console.erase_on', { day: kept.eraseDay, closed: kept.policy.closedDays })));
+  if (c.newAnswers > 0) facts.prepend(el('li', msg('console.new_answers_case', { count: c.newAnswers }), { class: 'new-answer' }));
+}
+
+/** The report's own fields, as text, in the language the worker wrote them in. */
+function showFields(plain: Plain | null) {
+  const fields = $('report-fields');
+  fields.replaceChildren();
+  /** A field of the report; `written` when it is the worker's own words rather than a label of ours. */
+  const field = (label: string, value: unknown, written = true) => {
+    if (value === undefined || value === null || value === '') return;
+    fields.append(el('dt', msg(label)), el('dd', String(value), written ? writtenIn(plain) : {}));
+  };
+  if (!plain) fields.append(el('dd', msg('console.cannot_open')));
+  else {
+    field('console.field_when', plain.when ? msg(`when.${plain.when}`) : undefined, false);
+    field('console.field_where', plain.where);
+    field('console.field_who', plain.who);
+    field('console.field_subject', plain.subject);
+    field('console.field_description', plain.description ?? plain.text);
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * @module Writing on the open case: a reply to the worker (sealed to their mailbox and the case's
+ * readers; the first press asks, on the same button, and the second sends) or a note for readers
+ * of my role. A retry of the same text resends the same sealed message, so it is never doubled.
+ */
+import { $, ApiProblem, msg } from './page';
+import { sealCaseMessage } from './console-trust';
+import { api } from './console-session';
+import { lang, state } from './console-state';
+
+/** Shows the case in the page again after sending, leaving focus where it is. */
+type Refresh = (caseId: string) => Promise<void>;
+
+/** A reply or note on its way: a double tap sends nothing more, a retry of the same text resends the same id. */
+let sending = false;
+/** The reply text the reader has been asked to confirm; any change asks again. */
+let armedReply: string | undefined;
+let pendingMessage: { caseId: string; kind: string; text: string; body: unknown } | undefined;
+
+export function wireCompose(refresh: Refresh) {
+  $('send-reply').addEventListener('click', () => void sendMessage('reply', refresh));
+  $('reply').addEventListener('input', () => armedReply !== undefined && disarmReply());
+  $('add-note').addEventListener('click', () => void sendMessage('note', refresh));
+}
+
+export function disarmReply() {
+  armedReply = undefined;
+  $('send-reply').textContent = msg('console.send_reply');
+}
+
+/** Seals a reply (to the worker's mailbox and the case's readers) or a note (to readers of my role). */
+async function sendMessage(kind: 'reply' | 'note', refresh: Refresh) {
+  const detail = state.openDetail;
+  if (!state.openCaseId || !detail || sending) return;
+  const field = $<HTMLTextAreaElement>(kind === 'reply' ? 'reply' : 'note');
+  const text = field.value.trim();
+  const status = $('message-status');
+  if (!text) {
+    status.textContent = msg('console.empty_text');
+    return;
+  }
+  const c = detail.case;
+  // A reply reaches the worker: the first press asks, on the same button, and the second sends.
+  if (kind === 'reply' && armedReply !== text) {
+    armedReply = text;
+    $('send-reply').textContent = msg('console.confirm_reply');
+    status.textContent = msg('console.confirm_reply_hint');
+    return;
+  }
+  if (!pendingMessage || pendingMessage.caseId !== c.id || pendingMessage.kind !== kind || pendingMessage.text !== text) {
+    try {
+      const body = sealCaseMessage(state.s, state.keys!, detail, state.openTrust!, kind, text, lang);
+      pendingMessage = { caseId: c.id, kind, text, body };
+    } catch (error) {
+      status.textContent = error instanceof ApiProblem ? error.message : msg('errors.unavailable');
+      return;
+    }
+  }
+  const buttons = [$<HTMLButtonElement>('send-reply'), $<HTMLButtonElement>('add-note')];
+  sending = true;
+  buttons.forEach((b) => (b.disabled = true));
+  try {
+    await api(`/cases/${c.id}/messages`, pendingMessage.body);
+    pendingMessage = undefined;
+    field.value = '';
+    if (kind === 'reply') disarmReply();
+    await refresh(c.id);
+    status.textContent = msg(kind === 'reply' ? 'console.reply_sent' : 'console.note_saved');
+  } catch (error) {
+    status.textContent = error instanceof ApiProblem ? error.message : msg('errors.network');
+  } finally {
+    sending = false;
+    buttons.forEach((b) => (b.disabled = false));
+    field.focus(); // a disabled button loses focus; the text box is where the reader goes on
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * @module The console's one piece of shared state: libsodium, this reader's keys and session
+ * token (page memory only, never storage), who signed in, the server's day, and the open case.
+ * The modules of the console read and set it here; only console-session.ts forgets the keys.
+ */
+import { fromB64, fromUtf8, openReport, type RecipientKeys, type SignedReaderList, type Sodium } from '../crypto';
+import type { CaseSummary, Plain } from './console-list';
+import type { CaseTrust } from './console-trust';
+
+export interface Reader {
+  keyId: string;
+  role: 'monitor' | 'official';
+  label: string;
+}
+export interface CaseDetail {
+  case: CaseSummary;
+  body: string | null;
+  messages: Array<{ id: string; seq: number; kind: string; authorRole: string; day: string; body: string | null; sealed: string | null }>;
+  monitors: Array<{ keyId: string; label: string }>;
+  sealTo: { reply: Array<{ keyId: string; boxPk: string }>; note: Array<{ keyId: string; boxPk: string }> };
+  readers: SignedReaderList | null;
+  retention: { eraseDay: string | null; holdReason: string | null; policy: { closedDays: number } };
+}
+
+const root = document.querySelector<HTMLElement>('.console')!;
+export const lang = root.dataset.lang === 'en' ? 'en' : 'es';
+
+export const state: {
+  /** Set once libsodium is ready, before the sign-in button is enabled. */
+  s: Sodium;
+  keys: RecipientKeys | undefined;
+  token: string;
+  reader: Reader | undefined;
+  today: string;
+  openCaseId: string | undefined;
+  openDetail: CaseDetail | undefined;
+  openTrust: CaseTrust | undefined;
+} = {
+  s: undefined as unknown as Sodium,
+  keys: undefined,
+  token: '',
+  reader: undefined,
+  today: '',
+  openCaseId: undefined,
+  openDetail: undefined,
+  openTrust: undefined,
+};
+
+/** Opens a report body sealed to this reader's key (format 2, or 1 for older reports); null if it cannot. */
+export function openPlain(body: string | null, sealed: string | null, c: { id: string; facilityId: string }): Plain | null {
+  const { s, keys } = state;
+  if (!body || !sealed || !keys) return null;
+  try {
+    const { plain, format } = openReport(s, fromB64(s, body), fromB64(s, sealed), keys.box, { reportId: c.id, facilityId: c.facilityId });
+    return { ...(JSON.parse(fromUtf8(plain)) as Record<string, unknown>), format };
+  } catch {
+    return null;
+  }
+}
