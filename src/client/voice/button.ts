@@ -3,19 +3,10 @@
  * (/assets/voice.js, with the voice changer) when the worker taps it, so the form's first bytes
  * barely grow and nothing asks for the microphone before the tap.
  */
-import type { Evidence } from '../evidence';
 import { msg } from '../page';
 import type { openRecorder } from './recorder';
+import { VOICE_READY, type VoiceSlot } from './slot';
 
-/** What the recorder needs from the evidence list: add the disguised recording, or take it out. */
-export interface VoiceSlot {
-  add(item: Evidence, onRemoved: () => void): boolean;
-  remove(id: string): void;
-  newId(): string;
-}
-
-/** The event /assets/voice.js fires when it has run, carrying its entry point. */
-export const VOICE_READY = 'buzon:voice-ready';
 
 /** voice.js's hash, put into this bundle by scripts/build.mjs after it built voice.js. */
 declare const __VOICE_INTEGRITY__: string;

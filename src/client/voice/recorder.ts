@@ -5,9 +5,9 @@
  * delete, and hands the disguised WAV to the evidence list. Nothing but the disguised copy
  * leaves this module: the recorder's own bytes and samples are dropped and zeroed.
  */
-import type { Evidence } from '../evidence';
+import type { Evidence } from '../evidence-item';
 import { el } from '../page';
-import { VOICE_READY, type VoiceSlot } from './button';
+import { VOICE_READY, type VoiceSlot } from './slot';
 import { disguiseRecording } from './process';
 import { say } from './strings';
 
