@@ -8,6 +8,7 @@ import type { Language } from '../domain/report';
 import type { Env } from '../env';
 import { translator } from '../i18n';
 import { contentSecurityPolicy } from './csp';
+import type { ErrorCode } from '../contract/errors';
 
 /**
  * What a page may do with sound: `record` opens the microphone to this origin (the report form's
@@ -20,35 +21,6 @@ export type AppEnv = { Bindings: Env; Variables: { language: string; media?: Med
 export type AppContext = Context<AppEnv>;
 
 export const lang = (c: AppContext): Language => (c.get('language') === 'en' ? 'en' : 'es');
-
-/** Error codes with a translation under errors.<code> in locales/. */
-export type ErrorCode =
-  | 'malformed'
-  | 'invalid'
-  | 'bad_range'
-  | 'too_large'
-  | 'unknown_facility'
-  | 'no_recipients'
-  | 'pow_missing'
-  | 'pow_invalid'
-  | 'pow_expired'
-  | 'pow_replayed'
-  | 'bad_envelope'
-  | 'conflict'
-  | 'not_found'
-  | 'unavailable'
-  | 'signin_failed'
-  | 'signin_wait'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'illegal_transition'
-  | 'case_not_found'
-  | 'bad_origin'
-  | 'attachment_incomplete'
-  | 'attachment_limit'
-  | 'busy'
-  | 'readers_unverified'
-  | 'share_out_of_scope';
 
 /** An HTML page in standards mode. */
 export async function page(c: Context, element: { toString(): string | Promise<string> }) {

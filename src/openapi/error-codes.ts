@@ -2,7 +2,7 @@
  * @module Every API error code with what it means, for the OpenAPI document and docs/api.md.
  * A Record over ErrorCode, so a new code without an entry here does not compile.
  */
-import type { ErrorCode } from '../lib/http';
+import type { ErrorCode } from '../contract/errors';
 
 export const ERROR_MEANINGS: Record<ErrorCode, string> = {
   malformed: 'The body is not JSON, or not readable (400).',

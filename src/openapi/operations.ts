@@ -5,13 +5,13 @@
  */
 import { z } from 'zod';
 import { CATEGORIES } from '../domain/report';
-import type { ErrorCode } from '../lib/http';
-import { submissionSchema } from '../routes/schemas';
-import { bodiesSchema, caseFilterSchema, holdSchema, messageSchema, signinChallengeSchema, signinSchema, triageSchema } from '../routes/console-schemas';
-import { answerSchema, constanciaSchema, threadSchema } from '../routes/mailbox-api';
-import { querySchema as trendsQuerySchema } from '../routes/trends-api';
-import { params as chunkParams } from '../routes/attachments-api';
-import { shareSchema } from '../routes/share-api';
+import type { ErrorCode } from '../contract/errors';
+import { submissionSchema } from '../contract/submission';
+import { bodiesSchema, caseFilterSchema, holdSchema, messageSchema, signinChallengeSchema, signinSchema, triageSchema } from '../contract/console';
+import { answerSchema, constanciaSchema, threadSchema } from '../contract/mailbox';
+import { querySchema as trendsQuerySchema } from '../contract/trends';
+import { chunkParams } from '../contract/attachments';
+import { shareSchema } from '../contract/share';
 import * as r from './responses';
 
 export interface Operation {

@@ -19,7 +19,7 @@ import { getFacility } from '../storage/facilities';
 import { getSignedReaderList } from '../storage/reader-lists';
 import { activeRecipientsFor, sealedToExactly, type RecipientKey } from '../storage/recipients';
 import { findReport, intakeLookup, releasedVolume, storeReport, type NewReport, type StoredReportRef } from '../storage/reports';
-import { MAX_SUBMISSION_BYTES, MAX_WEB_BODY_BYTES, submissionSchema, type Submission } from './schemas';
+import { MAX_SUBMISSION_BYTES, MAX_WEB_BODY_BYTES, submissionSchema, type Submission } from '../contract/submission';
 import { limitBody } from '../lib/body-limit';
 import { rateLimited } from '../lib/rate-limit';
 

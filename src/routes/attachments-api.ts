@@ -9,7 +9,6 @@
  * is stored. Chunks of reports never sent expire by themselves (KV expirationTtl).
  */
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { checkWork } from '../crypto';
 import { ATTACHMENT_LIMITS, attachmentUploadKey, CHUNK_OVERHEAD, MAX_CHUNKS } from '../domain/attachment';
 import { powBits, tokenBinding, verifyChallenge } from '../lib/challenge';
@@ -19,16 +18,11 @@ import { loadSodium } from '../lib/sodium';
 import { findReport } from '../storage/reports';
 import { claimChunk, putUploadedChunk } from '../storage/uploads';
 import { limitBody } from '../lib/body-limit';
+import { chunkParams as params } from '../contract/attachments';
 
 export const attachmentsApi = new Hono<AppEnv>();
 
 const MAX_CHUNK_BYTES = ATTACHMENT_LIMITS.chunkBytes + CHUNK_OVERHEAD;
-export const params = z.object({
-  reportId: z.string().regex(/^[0-9a-f]{32}$/),
-  attachmentId: z.string().regex(/^[0-9a-f]{32}$/),
-  // One spelling per chunk; past MAX_CHUNKS is the per-file cap (413 below), not bad input.
-  index: z.string().regex(/^(0|[1-9]\d{0,5})$/).transform(Number),
-});
 
 attachmentsApi.put(
   '/reports/:reportId/attachments/:attachmentId/chunks/:index',

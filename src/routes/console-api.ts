@@ -9,7 +9,8 @@ import { getChunk } from '../storage/uploads';
 import { canMove, FINAL_STATUSES, type Status } from '../domain/case';
 import { sideOf } from '../domain/case-sides';
 import { mexicoDay, nowSeconds, releaseClock } from '../lib/clock';
-import { apiError, type AppEnv, type ErrorCode } from '../lib/http';
+import { apiError, type AppEnv } from '../lib/http';
+import type { ErrorCode } from '../contract/errors';
 import {
   createSession,
   endSession,
@@ -26,7 +27,8 @@ import { markAnswersSeen } from '../storage/case-reads';
 import { eraseDay, retentionPolicy } from '../domain/retention';
 import { getSignedReaderList } from '../storage/reader-lists';
 import { readersOf, sealedToExactly } from '../storage/recipients';
-import { bodiesSchema, caseFilterSchema, hexId, holdSchema, messageSchema, signinChallengeSchema, signinSchema, triageSchema } from './console-schemas';
+import { bodiesSchema, caseFilterSchema, holdSchema, messageSchema, signinChallengeSchema, signinSchema, triageSchema } from '../contract/console';
+import { hexId } from '../contract/ids';
 import { limitBody } from '../lib/body-limit';
 
 export type ConsoleEnv = AppEnv & { Variables: { reader: ReaderSession; token: string } };

@@ -5,7 +5,6 @@
  */
 import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { fromB64, isPlausibleBodyLength, mailboxMessage, toB64, verifyProof, type Sodium } from '../crypto';
 import { issueChallenge, verifyChallenge } from '../lib/challenge';
 import { mexicoDay, nowSeconds, releaseClock } from '../lib/clock';
@@ -23,20 +22,12 @@ import { getSealedText } from '../storage/blobs';
 import { activityDay, storeMessage, threadFor } from '../storage/cases';
 import { getSignedReaderList } from '../storage/reader-lists';
 import { readersOf, sealedToExactly } from '../storage/recipients';
-import { envelopeSchema, hexId } from './console-schemas';
+import { answerSchema, constanciaSchema, threadSchema } from '../contract/mailbox';
 import { limitBody } from '../lib/body-limit';
 import { rateLimited } from '../lib/rate-limit';
 
 export const mailboxApi = new Hono<AppEnv>();
 
-const proof = {
-  mailboxId: hexId,
-  challenge: z.string().min(1).max(200),
-  signature: z.string().length(86).regex(/^[A-Za-z0-9_-]+$/),
-};
-export const threadSchema = z.strictObject(proof);
-export const constanciaSchema = z.strictObject({ ...proof, key: z.string().length(43).regex(/^[A-Za-z0-9_-]+$/) });
-export const answerSchema = z.strictObject({ ...proof, message: z.strictObject({ id: hexId, envelope: envelopeSchema }) });
 const invalid = (result: { success: boolean }, c: Parameters<typeof apiError>[0]) => (result.success ? undefined : apiError(c, 400, 'invalid'));
 
 /** Mailbox tokens carry no work and pay for nothing else (src/lib/challenge.ts). */

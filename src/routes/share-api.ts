@@ -9,10 +9,10 @@
  */
 import { zValidator } from '@hono/zod-validator';
 import { Hono, type Context } from 'hono';
-import { z } from 'zod';
 import { fromB64, verifyReaderList } from '../crypto';
 import { mexicoDay, releaseClock } from '../lib/clock';
-import { apiError, type ErrorCode } from '../lib/http';
+import { apiError } from '../lib/http';
+import type { ErrorCode } from '../contract/errors';
 import { limitBody } from '../lib/body-limit';
 import { loadSodium } from '../lib/sodium';
 import { recordAudit } from '../storage/audit';
@@ -20,19 +20,8 @@ import { openCase } from '../storage/cases';
 import { getSignedReaderList } from '../storage/reader-lists';
 import { readersOf } from '../storage/recipients';
 import { requireReader, type ConsoleEnv } from './console-api';
-import { hexId, keyIdSchema } from './console-schemas';
-
-/** At most the report and 399 messages per request; a longer thread shares in several. */
-export const MAX_SHARED_KEYS = 400;
-
-export const shareSchema = z.strictObject({
-  to: keyIdSchema,
-  keys: z
-    .array(z.strictObject({ messageId: hexId, sealed: z.string().length(107).regex(/^[A-Za-z0-9_-]+$/) }))
-    .min(1)
-    .max(MAX_SHARED_KEYS)
-    .refine((keys) => new Set(keys.map((k) => k.messageId)).size === keys.length, 'a message twice'),
-});
+import { hexId } from '../contract/ids';
+import { shareSchema } from '../contract/share';
 
 export const shareApi = new Hono<ConsoleEnv>();
 shareApi.use('*', requireReader);

@@ -6,12 +6,12 @@
  */
 import { zValidator } from '@hono/zod-validator';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { z } from 'zod';
 import { addDays } from '../domain/case';
 import { translator } from '../i18n';
 import { mexicoDay } from '../lib/clock';
 import type { Language } from '../domain/report';
-import { apiError, type ErrorCode } from '../lib/http';
+import { apiError } from '../lib/http';
+import type { ErrorCode } from '../contract/errors';
 import { loadSodium } from '../lib/sodium';
 import { recordAudit } from '../storage/audit';
 import { toCsv } from '../trends/csv';
@@ -19,7 +19,8 @@ import { buildDashboard } from '../trends/dashboard';
 import { SECTORS } from '../domain/facility';
 import type { Selection } from '../trends/queries';
 import { trendsSnapshot } from '../trends/snapshot';
-import { ISO_WEEK, isoWeekLabel, MAX_WEEKS, mondayOf, mondayOfIsoWeek, weeksBetween } from '../trends/weeks';
+import { isoWeekLabel, MAX_WEEKS, mondayOf, mondayOfIsoWeek, weeksBetween } from '../trends/weeks';
+import { querySchema, type TrendsQuery } from '../contract/trends';
 import { requireReader, type ConsoleEnv } from './console-api';
 
 type TrendsEnv = ConsoleEnv & { Variables: { scopeState: string | null } };
@@ -30,15 +31,6 @@ export const trendsApi = new Hono<TrendsEnv>();
 export { MAX_WEEKS };
 export const DEFAULT_WEEKS = 13;
 
-export const querySchema = z.strictObject({
-  state: z.string().min(1).max(80).optional(),
-  sector: z.enum(SECTORS).optional(),
-  facility: z.string().max(64).regex(/^[a-z0-9-]+$/).optional(),
-  from: z.string().regex(ISO_WEEK).optional(),
-  to: z.string().regex(ISO_WEEK).optional(),
-  lang: z.enum(['es', 'en']).optional(),
-});
-type TrendsQuery = z.infer<typeof querySchema>;
 
 const lang = (c: Context<TrendsEnv>): Language => (c.get('language') === 'en' ? 'en' : 'es');
 const invalid = (result: { success: boolean }, c: Context) => (result.success ? undefined : apiError(c, 400, 'invalid'));

@@ -18,38 +18,8 @@ import { authorityColumn, CASE_CLOSED_DAY, companyColumn, ownColumn, sideColumns
 import { sealedBodyWrite } from './blobs';
 import type { ReaderSession } from '../lib/session';
 import { countStatusChange, recordAnswerDay } from '../trends/counters';
+import type { CaseSummary, ConsoleThreadMessage } from '../contract/responses';
 
-export interface CaseSummary {
-  id: string;
-  facilityId: string;
-  facilityName: string;
-  channel: 'web' | 'email';
-  sendTo: 'monitor' | 'authority' | 'both';
-  receivedDay: string;
-  /** The reader's own side of the case (src/domain/case-sides.ts): status, severity and clocks. */
-  status: Status;
-  severity: string | null;
-  assignee: string | null;
-  firstReplyDay: string | null;
-  closedDay: string | null;
-  /**
-   * Every side the worker sent the case to, for officials; for monitors the company's only: what
-   * the authority does on a case is not the company's to watch (docs/privacy.md).
-   */
-  sides: SideState[];
-  /** The worker's answers released since this reader last opened the case. */
-  newAnswers: number;
-  /** A legal hold's reason code, or null (src/domain/retention.ts). */
-  holdReason: string | null;
-  lastActivityDay: string | null;
-  /** The plant's retention overrides, null for the deployment's. */
-  retentionClosedDays: number | null;
-  retentionIdleDays: number | null;
-  categories: string[];
-  tags: string[];
-  /** The content key sealed to this reader's key, or null if the report was sealed to other keys. */
-  sealed: string | null;
-}
 
 interface CaseRow extends Omit<CaseSummary, 'categories' | 'tags' | 'sides'> {
   categories: string | null;
@@ -212,16 +182,8 @@ export async function bodyKeysInScope(db: D1Database, reader: ReaderSession, ids
   return new Map(results.flatMap((r) => (r.results as Array<{ id: string; bodyKey: string }>).map((row) => [row.id, row.bodyKey] as [string, string])));
 }
 
-export interface ThreadMessage {
-  id: string;
-  seq: number;
-  kind: 'reply' | 'answer' | 'note';
-  authorRole: 'worker' | 'monitor' | 'official';
-  authorKey: string | null;
-  day: string;
-  bodyKey: string;
-  sealed: string | null;
-}
+/** A thread message as stored: the wire's, with where its body lies instead of the body. */
+export type StoredThreadMessage = Omit<ConsoleThreadMessage, 'body'> & { bodyKey: string };
 
 /**
  * A case's messages with the content key sealed to the given key id (notes for others come back
@@ -230,7 +192,7 @@ export interface ThreadMessage {
  * answer waiting for its release neither shows nor leaves a gap in the numbering, and once
  * released it sorts after every reader message of the window it arrived in.
  */
-export async function threadFor(db: D1Database, reportId: string, keyId: string, released: string | null): Promise<ThreadMessage[]> {
+export async function threadFor(db: D1Database, reportId: string, keyId: string, released: string | null): Promise<StoredThreadMessage[]> {
   const { results } = await db
     .prepare(
       `SELECT m.id, m.seq, m.kind, m.author_role AS authorRole, m.author_key AS authorKey, m.day, m.body_key AS bodyKey, w.sealed
@@ -240,7 +202,7 @@ export async function threadFor(db: D1Database, reportId: string, keyId: string,
         ORDER BY ${released === null ? 'm.seq' : 'm.release_at, m.seq'}`,
     )
     .bind(reportId, keyId, released)
-    .all<ThreadMessage>();
+    .all<StoredThreadMessage>();
   return released === null ? results : results.map((m, i) => ({ ...m, seq: i + 1 }));
 }
 

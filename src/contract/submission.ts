@@ -1,23 +1,21 @@
 /**
- * @module Request body schemas (zod), with the size limits that keep a report within one KV value.
+ * @module The report submission's request schema (zod), with the size limits that keep a report within one KV value.
  */
 import { z } from 'zod';
 import { ATTACHMENT_LIMITS, MAX_CHUNKS } from '../domain/attachment';
 import { CATEGORIES, SEND_TO } from '../domain/report';
+import { b64Chars, b64urlOfLength as b64url, B64URL, FACILITY_ID, hexId, keyIdSchema } from './ids';
 
 /** Largest padded body bucket a web report may use: 64 KiB. */
 export const MAX_WEB_BODY_BYTES = 65_536 + 24 + 16;
 /** Largest request the submission route reads. */
 export const MAX_SUBMISSION_BYTES = 128 * 1024;
 
-const hexId = z.string().regex(/^[0-9a-f]{32}$/);
-const b64url = (chars: number) => z.string().length(chars).regex(/^[A-Za-z0-9_-]+$/);
-const b64Chars = (bytes: number) => Math.ceil((bytes * 4) / 3);
 
 export const submissionSchema = z.strictObject({
   v: z.literal(1),
   reportId: hexId,
-  facility: z.string().min(1).max(64).regex(/^[a-z0-9-]+$/),
+  facility: z.string().min(1).max(64).regex(FACILITY_ID),
   categories: z
     .array(z.enum(CATEGORIES))
     .min(1)
@@ -30,9 +28,9 @@ export const submissionSchema = z.strictObject({
     signPk: b64url(b64Chars(32)),
   }),
   envelope: z.strictObject({
-    body: z.string().min(1).max(b64Chars(MAX_WEB_BODY_BYTES)).regex(/^[A-Za-z0-9_-]+$/),
+    body: z.string().min(1).max(b64Chars(MAX_WEB_BODY_BYTES)).regex(B64URL),
     keys: z
-      .array(z.strictObject({ keyId: z.union([z.string().regex(/^[0-9a-f]{16}$/), z.literal('mailbox')]), sealed: b64url(b64Chars(80)) }))
+      .array(z.strictObject({ keyId: z.union([keyIdSchema, z.literal('mailbox')]), sealed: b64url(b64Chars(80)) }))
       .min(1)
       .max(64),
   }),

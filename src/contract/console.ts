@@ -5,10 +5,9 @@ import { z } from 'zod';
 import { CATEGORIES } from '../domain/report';
 import { HOLD_REASONS } from '../domain/retention';
 import { MAX_TAG_LENGTH, MAX_TAGS, SEVERITIES, STATUSES, TAG_PATTERN } from '../domain/case';
+import { B64URL, FACILITY_ID, hexId, keyIdSchema } from './ids';
 
-const b64url = (min: number, max: number) => z.string().min(min).max(max).regex(/^[A-Za-z0-9_-]+$/);
-export const keyIdSchema = z.string().regex(/^[0-9a-f]{16}$/);
-export const hexId = z.string().regex(/^[0-9a-f]{32}$/);
+const b64url = (min: number, max: number) => z.string().min(min).max(max).regex(B64URL);
 
 export const signinChallengeSchema = z.strictObject({ keyId: keyIdSchema });
 export const signinSchema = z.strictObject({ keyId: keyIdSchema, challenge: b64url(43, 43), signature: b64url(86, 86) });
@@ -16,7 +15,7 @@ export const signinSchema = z.strictObject({ keyId: keyIdSchema, challenge: b64u
 export const caseFilterSchema = z.strictObject({
   status: z.enum(STATUSES).optional(),
   category: z.enum(CATEGORIES).optional(),
-  facility: z.string().max(64).regex(/^[a-z0-9-]+$/).optional(),
+  facility: z.string().max(64).regex(FACILITY_ID).optional(),
   overdue: z.enum(['1', '0']).optional(),
   answers: z.enum(['1', '0']).optional(),
   held: z.enum(['1', '0']).optional(),
