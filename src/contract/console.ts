@@ -52,3 +52,9 @@ export const envelopeSchema = z.strictObject({
 });
 
 export const messageSchema = z.strictObject({ id: hexId, kind: z.enum(['reply', 'note']), envelope: envelopeSchema });
+
+/** A case in the path: /cases/:id. */
+export const caseParams = z.object({ id: hexId });
+
+/** An attachment chunk in the path: one spelling per chunk (no leading zeros), so `00` cannot be a chunk 0 that escapes the audit. */
+export const caseChunkParams = z.object({ id: hexId, attachmentId: hexId, index: z.string().regex(/^(0|[1-9]\d{0,2})$/).transform(Number) });

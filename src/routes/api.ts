@@ -22,6 +22,7 @@ import { findReport, intakeLookup, releasedVolume, storeReport, type NewReport, 
 import { MAX_SUBMISSION_BYTES, MAX_WEB_BODY_BYTES, submissionSchema, type Submission } from '../contract/submission';
 import { limitBody } from '../lib/body-limit';
 import { rateLimited } from '../lib/rate-limit';
+import { invalidNamingFields } from '../lib/validate';
 
 export const api = new Hono<AppEnv>();
 
@@ -51,12 +52,7 @@ api.get('/facilities/:id/recipients', rateLimited(() => 'recipients'), async (c)
 api.post(
   '/reports',
   limitBody(MAX_SUBMISSION_BYTES),
-  zValidator('json', submissionSchema, (result, c) => {
-    if (!result.success) {
-      const fields = [...new Set(result.error.issues.map((i) => i.path.join('.') || '(body)'))];
-      return apiError(c, 400, 'invalid', fields);
-    }
-  }),
+  zValidator('json', submissionSchema, invalidNamingFields),
   async (c) => {
     const sub = c.req.valid('json');
     const s = await loadSodium();

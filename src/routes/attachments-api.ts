@@ -8,6 +8,7 @@
  * recorded in D1 before the bytes go to KV (src/storage/uploads.ts). Uploads stop once the report
  * is stored. Chunks of reports never sent expire by themselves (KV expirationTtl).
  */
+import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
 import { checkWork } from '../crypto';
 import { ATTACHMENT_LIMITS, attachmentUploadKey, CHUNK_OVERHEAD, MAX_CHUNKS } from '../domain/attachment';
@@ -18,7 +19,8 @@ import { loadSodium } from '../lib/sodium';
 import { findReport } from '../storage/reports';
 import { claimChunk, putUploadedChunk } from '../storage/uploads';
 import { limitBody } from '../lib/body-limit';
-import { chunkParams as params } from '../contract/attachments';
+import { chunkParams } from '../contract/attachments';
+import { invalid } from '../lib/validate';
 
 export const attachmentsApi = new Hono<AppEnv>();
 
@@ -27,10 +29,9 @@ const MAX_CHUNK_BYTES = ATTACHMENT_LIMITS.chunkBytes + CHUNK_OVERHEAD;
 attachmentsApi.put(
   '/reports/:reportId/attachments/:attachmentId/chunks/:index',
   limitBody(MAX_CHUNK_BYTES),
+  zValidator('param', chunkParams, invalid),
   async (c) => {
-    const p = params.safeParse(c.req.param());
-    if (!p.success) return apiError(c, 400, 'invalid');
-    const { reportId, attachmentId, index } = p.data;
+    const { reportId, attachmentId, index } = c.req.valid('param');
     if (index >= MAX_CHUNKS) return apiError(c, 413, 'attachment_limit');
     const challenge = c.req.query('challenge') ?? '';
     const counter = Number(c.req.query('counter'));

@@ -27,16 +27,14 @@ import { markAnswersSeen } from '../storage/case-reads';
 import { eraseDay, retentionPolicy } from '../domain/retention';
 import { getSignedReaderList } from '../storage/reader-lists';
 import { readersOf, sealedToExactly } from '../storage/recipients';
-import { bodiesSchema, caseFilterSchema, holdSchema, messageSchema, signinChallengeSchema, signinSchema, triageSchema } from '../contract/console';
-import { hexId } from '../contract/ids';
+import { bodiesSchema, caseChunkParams, caseFilterSchema, caseParams, holdSchema, messageSchema, signinChallengeSchema, signinSchema, triageSchema } from '../contract/console';
 import { limitBody } from '../lib/body-limit';
+import { invalid } from '../lib/validate';
 
 export type ConsoleEnv = AppEnv & { Variables: { reader: ReaderSession; token: string } };
 type ConsoleContext = Context<ConsoleEnv>;
 
 export const consoleApi = new Hono<ConsoleEnv>();
-
-const invalid = (result: { success: boolean }, c: Context) => (result.success ? undefined : apiError(c, 400, 'invalid'));
 
 /** Writes one audit entry for the signed-in reader. */
 async function audit(c: ConsoleContext, action: string, reportId: string | null, outcome: 'ok' | 'denied', detail: string | null = null) {
@@ -221,9 +219,8 @@ consoleApi.post('/bodies', limitBody(16 * 1024), zValidator('json', bodiesSchema
 });
 
 /** One case: its report, its thread (bodies included), the keys to seal a reply or note to. */
-consoleApi.get('/cases/:id', async (c) => {
-  const id = c.req.param('id');
-  if (!hexId.safeParse(id).success) return apiError(c, 400, 'invalid');
+consoleApi.get('/cases/:id', zValidator('param', caseParams, invalid), async (c) => {
+  const { id } = c.req.valid('param');
   const reader = c.get('reader');
   const access = await openCase(c.env.DB, reader, id, released(c));
   if (access === 'missing') return deny(c, 404, 'not_found', 'view', id);
@@ -270,10 +267,9 @@ consoleApi.get('/cases/:id', async (c) => {
  * A legal hold: an official puts a case in their jurisdiction on hold (a reason code, audited),
  * which stops its erasure until lifted. Monitors cannot: the company must not keep a worker's words.
  */
-consoleApi.post('/cases/:id/hold', limitBody(1024), zValidator('json', holdSchema, invalid), async (c) => {
-  const id = c.req.param('id');
+consoleApi.post('/cases/:id/hold', limitBody(1024), zValidator('json', holdSchema, invalid), zValidator('param', caseParams, invalid), async (c) => {
+  const { id } = c.req.valid('param');
   const reader = c.get('reader');
-  if (!hexId.safeParse(id).success) return apiError(c, 400, 'invalid');
   const access = await openCase(c.env.DB, reader, id, released(c));
   if (access === 'missing') return deny(c, 404, 'not_found', 'hold', id);
   if (reader.role !== 'official') return deny(c, 403, 'forbidden', 'hold', id);
@@ -292,11 +288,8 @@ consoleApi.get('/holds', async (c) => {
 });
 
 /** One encrypted chunk of an attachment; every chunk read is an audited download (detail: attachment/chunk). */
-consoleApi.get('/cases/:id/attachments/:attachmentId/chunks/:index', async (c) => {
-  const { id, attachmentId, index } = c.req.param();
-  // One spelling per chunk (no leading zeros), so `00` cannot be a chunk 0 that escapes the audit.
-  if (!hexId.safeParse(id).success || !hexId.safeParse(attachmentId).success || !/^(0|[1-9]\d{0,2})$/.test(index)) return apiError(c, 400, 'invalid');
-  const n = Number(index);
+consoleApi.get('/cases/:id/attachments/:attachmentId/chunks/:index', zValidator('param', caseChunkParams, invalid), async (c) => {
+  const { id, attachmentId, index: n } = c.req.valid('param');
   const access = await openCase(c.env.DB, c.get('reader'), id, released(c));
   if (access === 'missing') return deny(c, 404, 'not_found', 'download', id);
   const known = await c.env.DB.prepare('SELECT chunks FROM attachments WHERE report_id = ?1 AND id = ?2').bind(id, attachmentId).first<{ chunks: number }>();
@@ -307,10 +300,9 @@ consoleApi.get('/cases/:id/attachments/:attachmentId/chunks/:index', async (c) =
   return c.body(bytes, 200, { 'content-type': 'application/octet-stream' });
 });
 
-consoleApi.post('/cases/:id/triage', limitBody(8 * 1024), zValidator('json', triageSchema, invalid), async (c) => {
-  const id = c.req.param('id');
+consoleApi.post('/cases/:id/triage', limitBody(8 * 1024), zValidator('json', triageSchema, invalid), zValidator('param', caseParams, invalid), async (c) => {
+  const { id } = c.req.valid('param');
   const reader = c.get('reader');
-  if (!hexId.safeParse(id).success) return apiError(c, 400, 'invalid');
   const access = await openCase(c.env.DB, reader, id, released(c));
   if (access === 'missing') return deny(c, 404, 'not_found', 'triage', id);
   const change = c.req.valid('json');
@@ -341,10 +333,10 @@ consoleApi.post(
   '/cases/:id/messages',
   limitBody(128 * 1024),
   zValidator('json', messageSchema, invalid),
+  zValidator('param', caseParams, invalid),
   async (c) => {
-    const id = c.req.param('id');
+    const { id } = c.req.valid('param');
     const reader = c.get('reader');
-    if (!hexId.safeParse(id).success) return apiError(c, 400, 'invalid');
     const msg = c.req.valid('json');
     const access = await openCase(c.env.DB, reader, id, released(c));
     if (access === 'missing') return deny(c, 404, 'not_found', msg.kind, id);

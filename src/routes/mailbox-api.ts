@@ -4,6 +4,7 @@
  * same answer after the same work, so nothing tells whether a case exists.
  */
 import { zValidator } from '@hono/zod-validator';
+import { invalid } from '../lib/validate';
 import { Hono } from 'hono';
 import { fromB64, isPlausibleBodyLength, mailboxMessage, toB64, verifyProof, type Sodium } from '../crypto';
 import { issueChallenge, verifyChallenge } from '../lib/challenge';
@@ -28,7 +29,6 @@ import { rateLimited } from '../lib/rate-limit';
 
 export const mailboxApi = new Hono<AppEnv>();
 
-const invalid = (result: { success: boolean }, c: Parameters<typeof apiError>[0]) => (result.success ? undefined : apiError(c, 400, 'invalid'));
 
 /** Mailbox tokens carry no work and pay for nothing else (src/lib/challenge.ts). */
 const MAILBOX = { purpose: 'mailbox', facility: '*' } as const;

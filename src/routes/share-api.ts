@@ -14,13 +14,14 @@ import { mexicoDay, releaseClock } from '../lib/clock';
 import { apiError } from '../lib/http';
 import type { ErrorCode } from '../contract/errors';
 import { limitBody } from '../lib/body-limit';
+import { invalid } from '../lib/validate';
 import { loadSodium } from '../lib/sodium';
 import { recordAudit } from '../storage/audit';
 import { openCase } from '../storage/cases';
 import { getSignedReaderList } from '../storage/reader-lists';
 import { readersOf } from '../storage/recipients';
 import { requireReader, type ConsoleEnv } from './console-api';
-import { hexId } from '../contract/ids';
+import { caseParams } from '../contract/console';
 import { shareSchema } from '../contract/share';
 
 export const shareApi = new Hono<ConsoleEnv>();
@@ -41,10 +42,10 @@ async function deny(c: ShareContext, status: 403 | 404 | 422, code: ErrorCode, r
 shareApi.post(
   '/cases/:id',
   limitBody(64 * 1024),
-  zValidator('json', shareSchema, (result, c) => (result.success ? undefined : apiError(c, 400, 'invalid'))),
+  zValidator('json', shareSchema, invalid),
+  zValidator('param', caseParams, invalid),
   async (c) => {
-    const id = c.req.param('id');
-    if (!hexId.safeParse(id).success) return apiError(c, 400, 'invalid');
+    const { id } = c.req.valid('param');
     const reader = c.get('reader');
     const { to, keys } = c.req.valid('json');
     const released = releaseClock(c.env.RELEASE_HOURS).last;

@@ -5,6 +5,7 @@
  * authority, which a monitor could otherwise work out by comparing with their own case list.
  */
 import { zValidator } from '@hono/zod-validator';
+import { invalid } from '../lib/validate';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { addDays } from '../domain/case';
 import { translator } from '../i18n';
@@ -33,7 +34,6 @@ export const DEFAULT_WEEKS = 13;
 
 
 const lang = (c: Context<TrendsEnv>): Language => (c.get('language') === 'en' ? 'en' : 'es');
-const invalid = (result: { success: boolean }, c: Context) => (result.success ? undefined : apiError(c, 400, 'invalid'));
 
 async function audit(c: Context<TrendsEnv>, action: string, outcome: 'ok' | 'denied', detail: string | null = null) {
   const reader = c.get('reader');
