@@ -4,7 +4,7 @@
  */
 import { zValidator } from '@hono/zod-validator';
 import { Hono, type Context } from 'hono';
-import { checkWork, constanciaCheck, fromB64, isPlausibleBodyLength, toB64, type Sodium } from '../crypto';
+import { checkWork, constanciaCheck, toB64, type Sodium } from '../crypto';
 import { issueConstancia, readConstanciaKey } from '../lib/constancia';
 import { rolesFor } from '../domain/report';
 import { issueChallenge, powBits, verifyChallenge } from '../lib/challenge';
@@ -17,7 +17,8 @@ import { apiError, type AppEnv } from '../lib/http';
 import { loadSodium } from '../lib/sodium';
 import { getFacility } from '../storage/facilities';
 import { getSignedReaderList } from '../storage/reader-lists';
-import { activeRecipientsFor, sealedToExactly, type RecipientKey } from '../storage/recipients';
+import { activeRecipientsFor, type RecipientKey } from '../storage/recipients';
+import { readEnvelope } from '../lib/envelope-check';
 import { findReport, intakeLookup, releasedVolume, storeReport, type NewReport, type StoredReportRef } from '../storage/reports';
 import { MAX_SUBMISSION_BYTES, MAX_WEB_BODY_BYTES, submissionSchema, type Submission } from '../contract/submission';
 import { limitBody } from '../lib/body-limit';
@@ -77,12 +78,11 @@ api.post(
     const { facility, existing } = lookup;
     if (!facility) return apiError(c, 422, 'unknown_facility');
 
-    let body: Uint8Array;
-    try {
-      body = fromB64(s, sub.envelope.body);
-    } catch {
-      return apiError(c, 422, 'bad_envelope', ['envelope.body']);
-    }
+    // Since format 2 the form seals the report to the worker's own mailbox too; older clients do not.
+    const expected = expectedKeys(lookup.recipients, facility.recoveryKeyId, sub);
+    const envelope = readEnvelope(s, sub.envelope, expected ? [expected, [...expected, 'mailbox']] : [], MAX_WEB_BODY_BYTES);
+    if (!envelope) return apiError(c, 422, 'bad_envelope', ['envelope.body']);
+    const { body } = envelope;
     const bodyDigest = toB64(s, s.crypto_generichash(32, body, null));
 
     // A retry of a report already stored gets the same answer, before the single-use work is checked again.
@@ -95,8 +95,8 @@ api.post(
     // A token that paid another report's evidence is that report's (src/storage/uploads.ts).
     if (lookup.challengeClaimedBy && lookup.challengeClaimedBy !== sub.reportId) return apiError(c, 409, 'pow_replayed');
 
-    const envelopeProblem = checkEnvelope(lookup.recipients, facility.recoveryKeyId, sub, body);
-    if (envelopeProblem) return apiError(c, 422, envelopeProblem, envelopeProblem === 'bad_envelope' ? ['envelope'] : undefined);
+    if (!expected) return apiError(c, 422, 'no_recipients');
+    if (!envelope.wellFormed) return apiError(c, 422, 'bad_envelope', ['envelope']);
     if (lookup.mailboxTaken) return apiError(c, 409, 'conflict');
     if (!(await attachmentsComplete(c.env.BLOBS, sub))) return apiError(c, 422, 'attachment_incomplete');
 
@@ -144,15 +144,11 @@ function newReport(sub: Submission, body: Uint8Array, bodyDigest: string, spend:
  * the batch refuses it; nothing is written then.
  */
 async function storeInOneTrip(c: Context<AppEnv>, s: Sodium, sub: Submission, spend: Spend, check: string | null): Promise<NewReport | null> {
-  let body: Uint8Array;
-  try {
-    body = fromB64(s, sub.envelope.body);
-  } catch {
-    return null;
-  }
-  if (body.length > MAX_WEB_BODY_BYTES || !isPlausibleBodyLength(body.length)) return null;
+  // Which keys it must be sealed to is checked inside the batch; here only that each is named once.
+  const envelope = readEnvelope(s, sub.envelope, 'distinct', MAX_WEB_BODY_BYTES);
+  if (!envelope?.wellFormed || !(await attachmentsComplete(c.env.BLOBS, sub))) return null;
+  const { body } = envelope;
   const ids = sub.envelope.keys.map((k) => k.keyId);
-  if (new Set(ids).size !== ids.length || !(await attachmentsComplete(c.env.BLOBS, sub))) return null;
   const report = newReport(sub, body, toB64(s, s.crypto_generichash(32, body, null)), spend, releaseClock(c.env.RELEASE_HOURS).next, check);
   const expect = { facilityId: sub.facility, reportId: sub.reportId, roles: rolesFor(sub.sendTo), keyIds: ids.filter((id) => id !== 'mailbox'), nonce: spend.nonce };
   try {
@@ -196,18 +192,14 @@ function answerRetry(c: Context<AppEnv>, s: Sodium, stored: StoredReportRef, fac
 }
 
 /**
- * The envelope must be sealed exactly to the facility's active keys for the roles the worker
- * chose, plus its recovery key when the monitor is one of them (and may be to the case mailbox): no key missing, none extra, each 80 bytes, and a body
- * length the envelope can produce.
+ * The keys a report must be sealed to: the facility's active keys for the roles the worker chose,
+ * plus its recovery key when the monitor is one of them (the case mailbox may come on top, see
+ * above). Null when a chosen role has no active key.
  */
-function checkEnvelope(active: RecipientKey[], recoveryKeyId: string | null, sub: Submission, body: Uint8Array) {
+function expectedKeys(active: RecipientKey[], recoveryKeyId: string | null, sub: Submission): string[] | null {
   const roles = rolesFor(sub.sendTo);
-  if (roles.some((role) => !active.some((k) => k.role === role))) return 'no_recipients' as const;
+  if (roles.some((role) => !active.some((k) => k.role === role))) return null;
   // A plant's recovery key gets every report its monitors get (src/crypto/recovery.ts), never one for the authority alone.
   const recovery = recoveryKeyId && roles.includes('monitor') ? [recoveryKeyId] : [];
-  const expected = [...active.filter((k) => roles.includes(k.role)).map((k) => k.keyId), ...recovery];
-  // Since format 2 the form seals the report to the worker's own mailbox too; older clients do not.
-  if (!sealedToExactly(sub.envelope.keys, expected) && !sealedToExactly(sub.envelope.keys, [...expected, 'mailbox'])) return 'bad_envelope' as const;
-  if (body.length > MAX_WEB_BODY_BYTES || !isPlausibleBodyLength(body.length)) return 'bad_envelope' as const;
-  return null;
+  return [...active.filter((k) => roles.includes(k.role)).map((k) => k.keyId), ...recovery];
 }

@@ -4,7 +4,7 @@
  */
 import { zValidator } from '@hono/zod-validator';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { fromB64, isPlausibleBodyLength, signinMessage, toB64, utf8, verifyProof } from '../crypto';
+import { fromB64, signinMessage, toB64, utf8, verifyProof } from '../crypto';
 import { getChunk } from '../storage/uploads';
 import { canMove, FINAL_STATUSES, type Status } from '../domain/case';
 import { sideOf } from '../domain/case-sides';
@@ -26,7 +26,8 @@ import { applyTriage, bodyKeysInScope, facilityMonitors, listCases, openCase, st
 import { markAnswersSeen } from '../storage/case-reads';
 import { eraseDay, retentionPolicy } from '../domain/retention';
 import { getSignedReaderList } from '../storage/reader-lists';
-import { readersOf, sealedToExactly } from '../storage/recipients';
+import { readersOf } from '../storage/recipients';
+import { readEnvelope } from '../lib/envelope-check';
 import { bodiesSchema, caseChunkParams, caseFilterSchema, caseParams, holdSchema, messageSchema, signinChallengeSchema, signinSchema, triageSchema } from '../contract/console';
 import { limitBody } from '../lib/body-limit';
 import { invalid } from '../lib/validate';
@@ -344,13 +345,9 @@ consoleApi.post(
     const expected =
       msg.kind === 'reply' ? ['mailbox', ...readers.map((r) => r.keyId)] : readers.filter((r) => r.role === reader.role).map((r) => r.keyId);
     const s = await loadSodium();
-    let body: Uint8Array;
-    try {
-      body = fromB64(s, msg.envelope.body);
-    } catch {
-      return apiError(c, 422, 'bad_envelope');
-    }
-    if (!sealedToExactly(msg.envelope.keys, expected) || !isPlausibleBodyLength(body.length)) return apiError(c, 422, 'bad_envelope');
+    const envelope = readEnvelope(s, msg.envelope, [expected]);
+    if (!envelope?.wellFormed) return apiError(c, 422, 'bad_envelope');
+    const { body } = envelope;
     const outcome = await storeMessage(s, c.env.DB, c.env.BLOBS, {
       reportId: id,
       id: msg.id,

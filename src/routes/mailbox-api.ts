@@ -6,7 +6,7 @@
 import { zValidator } from '@hono/zod-validator';
 import { invalid } from '../lib/validate';
 import { Hono } from 'hono';
-import { fromB64, isPlausibleBodyLength, mailboxMessage, toB64, verifyProof, type Sodium } from '../crypto';
+import { fromB64, mailboxMessage, toB64, verifyProof, type Sodium } from '../crypto';
 import { issueChallenge, verifyChallenge } from '../lib/challenge';
 import { mexicoDay, nowSeconds, releaseClock } from '../lib/clock';
 import { releaseDay } from '../domain/release';
@@ -22,7 +22,8 @@ import { loadSodium } from '../lib/sodium';
 import { getSealedText } from '../storage/blobs';
 import { activityDay, storeMessage, threadFor } from '../storage/cases';
 import { getSignedReaderList } from '../storage/reader-lists';
-import { readersOf, sealedToExactly } from '../storage/recipients';
+import { readersOf } from '../storage/recipients';
+import { readEnvelope } from '../lib/envelope-check';
 import { answerSchema, constanciaSchema, threadSchema } from '../contract/mailbox';
 import { limitBody } from '../lib/body-limit';
 import { rateLimited } from '../lib/rate-limit';
@@ -187,15 +188,9 @@ mailboxApi.post(
     const found = await provenCase(c.env, s, p, `answer:${p.message.id}`);
     if (!found) return apiError(c, 404, 'case_not_found');
     const readers = await readersOf(c.env.DB, found.facilityId, found.sendTo);
-    let body: Uint8Array;
-    try {
-      body = fromB64(s, p.message.envelope.body);
-    } catch {
-      return apiError(c, 422, 'bad_envelope');
-    }
-    if (!sealedToExactly(p.message.envelope.keys, ['mailbox', ...readers.map((r) => r.keyId)]) || !isPlausibleBodyLength(body.length)) {
-      return apiError(c, 422, 'bad_envelope');
-    }
+    const envelope = readEnvelope(s, p.message.envelope, [['mailbox', ...readers.map((r) => r.keyId)]]);
+    if (!envelope?.wellFormed) return apiError(c, 422, 'bad_envelope');
+    const { body } = envelope;
     const releaseAt = releaseClock(c.env.RELEASE_HOURS).next;
     const outcome = await storeMessage(s, c.env.DB, c.env.BLOBS, {
       reportId: found.id,

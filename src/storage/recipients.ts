@@ -35,10 +35,3 @@ export async function readersOf(db: D1Database, facilityId: string, sendTo: Send
   const roles = rolesFor(sendTo);
   return (await activeRecipientsFor(db, facilityId)).filter((k) => roles.includes(k.role));
 }
-
-/** Whether sealed keys go to exactly these key ids: none missing, none extra, none twice. */
-export function sealedToExactly(given: Array<{ keyId: string }>, expected: string[]): boolean {
-  const want = new Set(expected);
-  const ids = given.map((k) => k.keyId);
-  return ids.length === want.size && new Set(ids).size === ids.length && ids.every((k) => want.has(k));
-}
