@@ -11,7 +11,7 @@
 import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
 import { checkWork } from '../crypto';
-import { ATTACHMENT_LIMITS, attachmentUploadKey, CHUNK_OVERHEAD, MAX_CHUNKS } from '../domain/attachment';
+import { ATTACHMENT_LIMITS, CHUNK_OVERHEAD, MAX_CHUNKS } from '../domain/attachment';
 import { powBits, tokenBinding, verifyChallenge } from '../lib/challenge';
 import { mexicoDay, nowSeconds } from '../lib/clock';
 import { apiError, type AppEnv } from '../lib/http';
@@ -60,12 +60,3 @@ attachmentsApi.put(
     return c.body(null, 204);
   },
 );
-
-/** Whether every chunk 0..chunks-1 of an attachment is stored. */
-export async function attachmentComplete(blobs: KVNamespace, reportId: string, attachmentId: string, chunks: number): Promise<boolean> {
-  const prefix = attachmentUploadKey(reportId, attachmentId, 0).replace(/0$/, '');
-  const { keys } = await blobs.list({ prefix, limit: 1000 });
-  const have = new Set(keys.map((k) => k.name.slice(prefix.length)));
-  for (let i = 0; i < chunks; i++) if (!have.has(String(i))) return false;
-  return true;
-}

@@ -20,7 +20,7 @@ import { recordAudit } from '../storage/audit';
 import { openCase } from '../storage/cases';
 import { getSignedReaderList } from '../storage/reader-lists';
 import { readersOf } from '../storage/recipients';
-import { requireReader, type ConsoleEnv } from './console-api';
+import { requireReader, type ConsoleEnv } from './reader-session';
 import { caseParams } from '../contract/console';
 import { shareSchema } from '../contract/share';
 

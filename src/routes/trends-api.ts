@@ -15,6 +15,8 @@ import { apiError } from '../lib/http';
 import type { ErrorCode } from '../contract/errors';
 import { loadSodium } from '../lib/sodium';
 import { recordAudit } from '../storage/audit';
+import { facilitiesInScope, facilityState } from '../storage/facilities';
+import { officialScope } from '../storage/readers';
 import { toCsv } from '../trends/csv';
 import { buildDashboard } from '../trends/dashboard';
 import { SECTORS } from '../domain/facility';
@@ -22,7 +24,7 @@ import type { Selection } from '../trends/queries';
 import { trendsSnapshot } from '../trends/snapshot';
 import { isoWeekLabel, MAX_WEEKS, mondayOf, mondayOfIsoWeek, weeksBetween } from '../trends/weeks';
 import { querySchema, type TrendsQuery } from '../contract/trends';
-import { requireReader, type ConsoleEnv } from './console-api';
+import { requireReader, type ConsoleEnv } from './reader-session';
 
 type TrendsEnv = ConsoleEnv & { Variables: { scopeState: string | null } };
 
@@ -47,9 +49,7 @@ async function refuse(c: Context<TrendsEnv>, status: 403 | 404, code: ErrorCode)
 
 /** Officials only; their jurisdiction is read fresh from their key, not from the session. */
 const requireOfficial: MiddlewareHandler<TrendsEnv> = async (c, next) => {
-  const row = await c.env.DB.prepare(`SELECT scope_state AS scopeState FROM recipients WHERE key_id = ?1 AND role = 'official' AND status = 'active'`)
-    .bind(c.get('reader').keyId)
-    .first<{ scopeState: string | null }>();
+  const row = await officialScope(c.env.DB, c.get('reader').keyId);
   if (c.get('reader').role !== 'official' || !row) return refuse(c, 403, 'forbidden');
   c.set('scopeState', row.scopeState);
   await next();
@@ -60,11 +60,7 @@ trendsApi.use('*', requireReader, requireOfficial);
 /** The filters' choices: the facilities, states and sectors within the official's jurisdiction. */
 trendsApi.get('/options', async (c) => {
   const scopeState = c.get('scopeState');
-  const { results } = await c.env.DB.prepare(
-    `SELECT id, name, state, municipality, sector FROM facilities WHERE ?1 IS NULL OR state = ?1 ORDER BY name, id`,
-  )
-    .bind(scopeState)
-    .all<{ id: string; name: string; state: string | null; municipality: string | null; sector: string | null }>();
+  const results = await facilitiesInScope(c.env.DB, scopeState);
   const t = translator(lang(c));
   const to = mondayOf(mexicoDay());
   return c.json({
@@ -87,7 +83,7 @@ async function resolve(c: Context<TrendsEnv>, q: TrendsQuery): Promise<{ sel: Se
   if (from > to || to > current || weeksBetween(from, to) >= MAX_WEEKS) return { status: 400, code: 'bad_range' };
   if (q.state && scopeState !== null && q.state !== scopeState) return { status: 403, code: 'forbidden' };
   if (q.facility) {
-    const f = await c.env.DB.prepare('SELECT state FROM facilities WHERE id = ?1').bind(q.facility).first<{ state: string | null }>();
+    const f = await facilityState(c.env.DB, q.facility);
     if (!f) return { status: 404, code: 'not_found' };
     if (scopeState !== null && f.state !== scopeState) return { status: 403, code: 'forbidden' };
   }

@@ -58,3 +58,17 @@ export async function listFacilities(db: D1Database): Promise<Facility[]> {
   const { results } = await db.prepare(`SELECT ${COLUMNS} FROM facilities WHERE active = 1 ORDER BY name`).all<FacilityRow>();
   return results.map(toFacility);
 }
+
+/** The facilities of a jurisdiction (every facility for null), as the trends filters offer them. */
+export async function facilitiesInScope(db: D1Database, scopeState: string | null) {
+  const { results } = await db
+    .prepare(`SELECT id, name, state, municipality, sector FROM facilities WHERE ?1 IS NULL OR state = ?1 ORDER BY name, id`)
+    .bind(scopeState)
+    .all<{ id: string; name: string; state: string | null; municipality: string | null; sector: string | null }>();
+  return results;
+}
+
+/** A facility's state, or null when there is no such facility. */
+export async function facilityState(db: D1Database, id: string): Promise<{ state: string | null } | null> {
+  return db.prepare('SELECT state FROM facilities WHERE id = ?1').bind(id).first<{ state: string | null }>();
+}

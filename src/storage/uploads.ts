@@ -126,3 +126,23 @@ export async function forgetExpiredUploads(db: D1Database, today = mexicoDay()):
   ]);
   return (claims!.meta.changes ?? 0) + (chunks!.meta.changes ?? 0);
 }
+
+/** Whether every chunk 0..chunks-1 of an attachment is stored. */
+export async function attachmentComplete(blobs: KVNamespace, reportId: string, attachmentId: string, chunks: number): Promise<boolean> {
+  const prefix = attachmentUploadKey(reportId, attachmentId, 0).replace(/0$/, '');
+  const { keys } = await blobs.list({ prefix, limit: 1000 });
+  const have = new Set(keys.map((k) => k.name.slice(prefix.length)));
+  for (let i = 0; i < chunks; i++) if (!have.has(String(i))) return false;
+  return true;
+}
+
+/** A case's attachments and their chunk counts. */
+export async function caseAttachments(db: D1Database, reportId: string): Promise<Array<{ id: string; chunks: number }>> {
+  return (await db.prepare('SELECT id, chunks FROM attachments WHERE report_id = ?1 ORDER BY id').bind(reportId).all<{ id: string; chunks: number }>()).results;
+}
+
+/** How many chunks one of a case's attachments has, or null when the case has no such attachment. */
+export async function attachmentChunks(db: D1Database, reportId: string, attachmentId: string): Promise<number | null> {
+  const row = await db.prepare('SELECT chunks FROM attachments WHERE report_id = ?1 AND id = ?2').bind(reportId, attachmentId).first<{ chunks: number }>();
+  return row?.chunks ?? null;
+}

@@ -9,7 +9,7 @@ import { mexicoDay } from '../../src/lib/clock';
 import { describe, expect, it } from 'vitest';
 import { fromB64, sealEnvelope, toB64, utf8 } from '../../src/crypto';
 import type { Category, SendTo } from '../../src/domain/report';
-import { applyTriage } from '../../src/storage/cases';
+import { applyTriage } from '../../src/storage/triage';
 import { RECOUNT_CATEGORIES, RECOUNT_REPORTS, rebuildTrendCounters } from '../../src/trends/counters';
 import { mondayOf } from '../../src/trends/weeks';
 import { api, signIn } from './console-helpers';
