@@ -68,7 +68,8 @@ const newAnswersBy = (released: string) => unseenAnswers('?2', released);
 export const activityDay = (released: string) => `max(coalesce(r.last_activity_day, r.received_day),
   coalesce((SELECT max(m.day) FROM messages m WHERE m.report_id = r.id AND m.kind = 'answer' AND m.release_at <= ${released}), ''))`;
 
-const selectCase = (released: string) => `
+/** The columns of a CaseRow, and `extra` ones after them, for reports r of facilities f. */
+const selectCase = (released: string, extra = '') => `
   SELECT r.id, r.facility_id AS facilityId, f.name AS facilityName, r.channel, r.send_to AS sendTo,
          ${newAnswersBy(released)} AS newAnswers,
          r.received_day AS receivedDay, ${ownColumn('status')} AS status, ${ownColumn('severity')} AS severity,
@@ -77,7 +78,7 @@ const selectCase = (released: string) => `
          f.retention_closed_days AS retentionClosedDays, f.retention_idle_days AS retentionIdleDays,
          (SELECT group_concat(category) FROM report_categories c WHERE c.report_id = r.id) AS categories,
          (SELECT group_concat(tag) FROM report_tags t WHERE t.report_id = r.id) AS tags,
-         w.sealed
+         w.sealed${extra}
     FROM reports r
     JOIN facilities f ON f.id = r.facility_id
     LEFT JOIN wrapped_keys w ON w.report_id = r.id AND w.message_id = r.id AND w.key_id = ?2`;
@@ -152,7 +153,7 @@ export type CaseAccess =
 export async function openCase(db: D1Database, reader: ReaderSession, id: string, released: string): Promise<CaseAccess> {
   const row = await db
     .prepare(
-      `${selectCase('?4').replace('w.sealed', `w.sealed, r.body_key AS bodyKey, r.mailbox_box_pk AS mailboxBoxPk, ${CASE_CLOSED_DAY} AS caseClosedDay, r.status AS leadStatus`)}
+      `${selectCase('?4', `, r.body_key AS bodyKey, r.mailbox_box_pk AS mailboxBoxPk, ${CASE_CLOSED_DAY} AS caseClosedDay, r.status AS leadStatus`)}
         WHERE r.id = ?3 AND r.release_at <= ?4 AND ${IN_SCOPE}`,
     )
     .bind(reader.role, reader.keyId, id, released)
