@@ -102,7 +102,7 @@ const readerSession = z.strictObject({
 });
 export const signedIn = z.strictObject({ token: b64url.meta({ description: 'send as Authorization: Bearer <token>' }), reader: readerSession.extend({ label: z.string() }) });
 
-/** Console answers described by their main fields; the case shapes live in src/storage/cases.ts. */
+/** Console answers described by their main fields; the case shapes' types live in src/contract/responses.ts. */
 const loose = (description: string, shape: z.ZodRawShape) => z.looseObject(shape).meta({ description });
 export const consoleSession = loose('the signed-in reader and their facilities', { reader: z.unknown(), facilities: z.array(z.unknown()), today: day });
 export const caseList = loose('one page of case summaries', { cases: z.array(z.looseObject({ id: hex32, categories: z.array(z.enum(CATEGORIES)).optional() })), total: z.number().int(), withNewAnswers: z.number().int(), today: day });

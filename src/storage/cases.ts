@@ -1,5 +1,5 @@
 /**
- * @module Cases as readers see them: scoped lists, one case, its thread, and triage writes.
+ * @module Cases as readers see them: scoped lists and one case (its thread: ./messages.ts; triage: ./triage.ts).
  *
  * Scope is decided in SQL from the reader's key: a monitor sees the reports of the facilities
  * they serve that the worker sent to the company's monitor; an official sees the reports a
@@ -11,14 +11,11 @@
  * not even as a count. Inside a release the order is the random id, which says nothing about arrival.
  */
 import { unseenAnswers } from './case-reads';
-import type { Sodium } from '../crypto';
 import { addDays, type Status } from '../domain/case';
-import { leadSide, sideOf, type SendTo, type Side, type SideState } from '../domain/case-sides';
-import { authorityColumn, CASE_CLOSED_DAY, companyColumn, ownColumn, sideColumns } from './case-sides';
-import { sealedBodyWrite } from './blobs';
+import type { SideState } from '../domain/case-sides';
+import { authorityColumn, CASE_CLOSED_DAY, companyColumn, ownColumn } from './case-sides';
 import type { ReaderSession } from '../lib/session';
-import { countStatusChange, recordAnswerDay } from '../trends/counters';
-import type { CaseSummary, ConsoleThreadMessage } from '../contract/responses';
+import type { CaseSummary } from '../contract/responses';
 
 
 interface CaseRow extends Omit<CaseSummary, 'categories' | 'tags' | 'sides'> {
@@ -181,98 +178,4 @@ export async function bodyKeysInScope(db: D1Database, reader: ReaderSession, ids
     ),
   );
   return new Map(results.flatMap((r) => (r.results as Array<{ id: string; bodyKey: string }>).map((row) => [row.id, row.bodyKey] as [string, string])));
-}
-
-/** A thread message as stored: the wire's, with where its body lies instead of the body. */
-export type StoredThreadMessage = Omit<ConsoleThreadMessage, 'body'> & { bodyKey: string };
-
-/**
- * A case's messages with the content key sealed to the given key id (notes for others come back
- * without one). The worker's mailbox (released = null) reads everything in the order written. A
- * reader reads only what has been released, in release order, numbered by position: a worker's
- * answer waiting for its release neither shows nor leaves a gap in the numbering, and once
- * released it sorts after every reader message of the window it arrived in.
- */
-export async function threadFor(db: D1Database, reportId: string, keyId: string, released: string | null): Promise<StoredThreadMessage[]> {
-  const { results } = await db
-    .prepare(
-      `SELECT m.id, m.seq, m.kind, m.author_role AS authorRole, m.author_key AS authorKey, m.day, m.body_key AS bodyKey, w.sealed
-         FROM messages m
-         LEFT JOIN wrapped_keys w ON w.report_id = m.report_id AND w.message_id = m.id AND w.key_id = ?2
-        WHERE m.report_id = ?1 AND (?3 IS NULL OR m.release_at <= ?3)
-        ORDER BY ${released === null ? 'm.seq' : 'm.release_at, m.seq'}`,
-    )
-    .bind(reportId, keyId, released)
-    .all<StoredThreadMessage>();
-  return released === null ? results : results.map((m, i) => ({ ...m, seq: i + 1 }));
-}
-
-export const messageBodyKey = (reportId: string, messageId: string) => `report/${reportId}/message/${messageId}`;
-
-export interface NewMessage {
-  reportId: string;
-  id: string;
-  kind: 'reply' | 'answer' | 'note';
-  authorRole: 'worker' | 'monitor' | 'official';
-  authorKey: string | null;
-  day: string;
-  /** Readers' messages: the last release (they show at once); workers' answers: the next one. */
-  releaseAt: string;
-  body: Uint8Array;
-  keys: Array<{ keyId: string; sealed: string }>;
-  /** Who the worker sent the case to: a reader's reply moves their own side only. */
-  sendTo: SendTo;
-}
-
-/**
- * What a reader's reply to the worker does to their side of the case: the first one acknowledges it
- * (its clock stops, and a new case becomes acknowledged, recorded as the replier's triage event);
- * on the lead side the second is the first substantive answer, for the trends' clocks.
- */
-function replyMoves(db: D1Database, m: NewMessage, side: Side): D1PreparedStatement[] {
-  const col = sideColumns(m.sendTo, side);
-  const lead = side === leadSide(m.sendTo);
-  return [
-    // Counters and the event check that the side is still new, so they go before the UPDATE.
-    ...(lead ? countStatusChange(db, m.reportId, 'new', 'acknowledged') : []),
-    db
-      .prepare(
-        `INSERT INTO triage_events (report_id, seq, field, value, actor, day)
-         SELECT * FROM (SELECT ?1, coalesce(max(seq), 0) + 1, ?2, 'acknowledged', ?3, ?4 FROM triage_events WHERE report_id = ?1)
-          WHERE EXISTS (SELECT 1 FROM reports WHERE id = ?1 AND ${col.status} = 'new')`,
-      )
-      .bind(m.reportId, col.status, m.authorKey, m.day),
-    db.prepare(`UPDATE reports SET ${col.status} = 'acknowledged' WHERE id = ?1 AND ${col.status} = 'new'`).bind(m.reportId),
-    db.prepare(`UPDATE reports SET ${col.first_reply_day} = coalesce(${col.first_reply_day}, ?2) WHERE id = ?1`).bind(m.reportId, m.day),
-    ...(lead ? [recordAnswerDay(db, m.reportId, m.day, m.authorRole)] : []),
-  ];
-}
-
-/**
- * Stores a thread message: its body, the message, its wrapped keys and (for the first
- * reply to the worker) the acknowledgement day, or (for the second) the answer day, in one D1
- * batch. A retry with the same id is a no-op.
- */
-export async function storeMessage(s: Sodium, db: D1Database, blobs: KVNamespace, m: NewMessage): Promise<'stored' | 'duplicate'> {
-  const existing = await db.prepare('SELECT report_id FROM messages WHERE id = ?1').bind(m.id).first<{ report_id: string }>();
-  if (existing) return 'duplicate';
-  const bodyKey = messageBodyKey(m.reportId, m.id);
-  const body = await sealedBodyWrite(s, db, blobs, bodyKey, m.body, m.day);
-  await db.batch([
-    ...body,
-    db
-      .prepare(
-        `INSERT INTO messages (report_id, seq, id, kind, author_role, author_key, day, body_key, release_at)
-         SELECT ?1, coalesce(max(seq), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM messages WHERE report_id = ?1`,
-      )
-      .bind(m.reportId, m.id, m.kind, m.authorRole, m.authorKey, m.day, bodyKey, m.releaseAt),
-    // A reply to the worker keeps the case alive for retention's idle rule; a note does not, and the
-    // worker's answer counts only from its release (so it says nothing early; src/storage/retention.ts).
-    ...(m.kind === 'reply' ? [db.prepare('UPDATE reports SET last_activity_day = ?2 WHERE id = ?1').bind(m.reportId, m.day)] : []),
-    ...m.keys.map((k) =>
-      db.prepare('INSERT INTO wrapped_keys (report_id, message_id, key_id, sealed) VALUES (?1, ?2, ?3, ?4)').bind(m.reportId, m.id, k.keyId, k.sealed),
-    ),
-    ...(m.kind === 'reply' && m.authorRole !== 'worker' ? replyMoves(db, m, sideOf(m.authorRole)) : []),
-  ]);
-  return 'stored';
 }

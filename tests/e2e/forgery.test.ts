@@ -23,7 +23,7 @@ import {
   type Envelope,
   type Sodium,
 } from '../../src/crypto';
-import { storeMessage } from '../../src/storage/cases';
+import { storeMessage } from '../../src/storage/messages';
 import { openCaseWith, signInConsole } from './console-steps';
 
 const base = inject('baseUrl');

@@ -36,7 +36,7 @@ import {
 } from '../../src/crypto';
 import { getSealed } from '../../src/storage/blobs';
 import { verifyAuditChain } from '../../src/storage/audit';
-import { storeMessage } from '../../src/storage/cases';
+import { storeMessage } from '../../src/storage/messages';
 import { storeReport } from '../../src/storage/reports';
 
 const run = promisify(execFile);
