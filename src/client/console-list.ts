@@ -7,25 +7,9 @@ import { el, msg } from './page';
 import type { ShownSide } from './case-sides';
 import { listStatus } from './console-sides';
 import { sortKeys } from './console-sort';
+import type { CaseSummary } from '../contract/responses';
 
-export interface CaseSummary {
-  id: string;
-  facilityId: string;
-  facilityName: string;
-  channel: 'web' | 'email';
-  sendTo: string;
-  receivedDay: string;
-  status: Status;
-  severity: string | null;
-  assignee: string | null;
-  firstReplyDay: string | null;
-  /** Each side the reader may see, with its own status (src/domain/case-sides.ts). */
-  sides: ShownSide[];
-  newAnswers: number;
-  categories: string[];
-  tags: string[];
-  sealed: string | null;
-}
+export type { CaseSummary } from '../contract/responses';
 /** A decrypted report, and the envelope format it opened in. */
 export type Plain = Record<string, unknown> & { format?: 1 | 2 };
 

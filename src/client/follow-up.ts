@@ -28,16 +28,8 @@ import { servedAsSigned, trustedReaderList } from './admin-key';
 import { $, ApiProblem, el, formatDay, leaveTo, msg, requestJson, showErrors } from './page';
 import { followUpConstancia } from './follow-up-constancia';
 import { sideItems, type ShownSide } from './case-sides';
+import type { ThreadMessage } from '../contract/responses';
 
-interface ThreadMessage {
-  id: string;
-  seq: number;
-  kind: 'reply' | 'answer' | 'note';
-  authorRole: 'worker' | 'monitor' | 'official';
-  day: string;
-  body: string | null;
-  sealed: string | null;
-}
 interface Thread {
   /** sides: each side the worker sent the case to, with its own status (src/domain/case-sides.ts). */
   case: { id: string; facilityId: string; sendTo: SendTo; sides: ShownSide[]; receivedDay: string; eraseDay: string | null; held: boolean };
