@@ -4,7 +4,6 @@
  */
 import { addDays, CLOCK, daysBetween, type Status } from '../domain/case';
 import { el, msg } from './page';
-import type { ShownSide } from './case-sides';
 import { listStatus } from './console-sides';
 import { sortKeys } from './console-sort';
 import type { CaseSummary } from '../contract/responses';
