@@ -16,6 +16,7 @@ import { consoleApi } from './routes/console-api';
 import { constanciaPages } from './routes/constancia-pages';
 import { shareApi } from './routes/share-api';
 import { mailboxApi } from './routes/mailbox-api';
+import { mailboxAttachmentsApi } from './routes/mailbox-attachments-api';
 import { posterPages } from './routes/poster-pages';
 import { readerPages } from './routes/reader-pages';
 import { reportPage } from './routes/report-page';
@@ -45,6 +46,7 @@ app.get('/healthz', (c) => c.text('ok'));
 app.get('/api/openapi.json', (c) => c.json(openApiDocument()));
 
 app.route('/api/mailbox', mailboxApi);
+app.route('/api/mailbox', mailboxAttachmentsApi);
 app.route('/', constanciaPages);
 app.route('/api', attachmentsApi);
 app.route('/api', api);

@@ -8,7 +8,7 @@ import { CATEGORIES } from '../domain/report';
 import type { ErrorCode } from '../contract/errors';
 import { submissionSchema } from '../contract/submission';
 import { bodiesSchema, caseFilterSchema, holdSchema, messageSchema, signinChallengeSchema, signinSchema, triageSchema } from '../contract/console';
-import { answerSchema, constanciaSchema, threadSchema } from '../contract/mailbox';
+import { answerSchema, constanciaSchema, laterChunkParams, laterChunkQuery, threadSchema } from '../contract/mailbox';
 import { querySchema as trendsQuerySchema } from '../contract/trends';
 import { chunkParams } from '../contract/attachments';
 import { shareSchema } from '../contract/share';
@@ -85,7 +85,14 @@ export const OPERATIONS: Operation[] = [
   {
     method: 'post', path: '/api/mailbox/messages', tag: 'mailbox', summary: 'The worker\'s answer (action "answer:<message id>")',
     body: answerSchema, ok: { status: 201, description: 'stored; 200 with duplicate:true for a retry', schema: r.messageStored },
-    errors: [...common, [400, 'invalid'], [404, 'case_not_found'], [422, 'bad_envelope'], [429, 'busy']],
+    errors: [...common, [400, 'invalid'], [404, 'case_not_found'], [409, 'conflict'], [413, 'attachment_limit'], [422, 'bad_envelope'], [422, 'attachment_incomplete'], [429, 'busy']],
+  },
+  {
+    method: 'put', path: '/api/mailbox/attachments/{attachmentId}/chunks/{index}', tag: 'mailbox', summary: 'Upload one encrypted chunk of a file to send with an answer (action "attach:<attachment id>:<index>")',
+    description: 'Signed with the case mailbox key, not paid with work. The case\'s files, the report\'s and later ones together, are at most 5. docs/crypto.md, Files added later.',
+    params: laterChunkParams, query: laterChunkQuery, body: 'bytes',
+    ok: { status: 204, description: 'stored (a retry overwrites)' },
+    errors: [...common, [400, 'invalid'], [404, 'case_not_found'], [409, 'conflict'], [413, 'attachment_limit'], [429, 'busy']],
   },
   {
     method: 'post', path: '/api/mailbox/erase', tag: 'mailbox', summary: 'The worker erases their case (action "erase")',

@@ -104,7 +104,8 @@ consoleApi.get('/cases/:id', zValidator('param', caseParams, invalid), async (c)
     facilityMonitors(c.env.DB, access.case.facilityId),
     // A monitor sees the company's side only: never the authority's triage of a case sent to both.
     triageEvents(c.env.DB, id, reader.role),
-    caseAttachments(c.env.DB, id),
+    // Files a worker added with an answer show only once that answer is released, like the answer.
+    caseAttachments(c.env.DB, id, released(c)),
     getSignedReaderList(c.env.DB, access.case.facilityId),
   ]);
   const texts = await getSealedTexts(c.env.DB, c.env.BLOBS, thread.filter((m) => m.sealed).map((m) => m.bodyKey));
@@ -162,7 +163,7 @@ consoleApi.get('/cases/:id/attachments/:attachmentId/chunks/:index', zValidator(
   const { id, attachmentId, index: n } = c.req.valid('param');
   const access = await openCase(c.env.DB, c.get('reader'), id, released(c));
   if (access === 'missing') return deny(c, 404, 'not_found', 'download', id);
-  const chunks = await attachmentChunks(c.env.DB, id, attachmentId);
+  const chunks = await attachmentChunks(c.env.DB, id, attachmentId, released(c));
   if (chunks === null || n >= chunks) return apiError(c, 404, 'not_found');
   const bytes = await getChunk(c.env.BLOBS, id, attachmentId, n);
   if (!bytes) return apiError(c, 404, 'not_found');

@@ -28,6 +28,8 @@ import { readEnvelope } from '../lib/envelope-check';
 import { answerSchema, constanciaSchema, threadSchema } from '../contract/mailbox';
 import { limitBody } from '../lib/body-limit';
 import { rateLimited } from '../lib/rate-limit';
+import { ATTACHMENT_LIMITS } from '../domain/attachment';
+import { attachmentComplete, keepAttachments, storedFileCount } from '../storage/uploads';
 
 export const mailboxApi = new Hono<AppEnv>();
 
@@ -65,7 +67,7 @@ const eraseDayOf = (env: AppEnv['Bindings'], k: MailboxCase) =>
   );
 
 /** The case behind a signed request, or null: same queries and one signature check either way. */
-async function provenCase(env: AppEnv['Bindings'], s: Sodium, p: { mailboxId: string; challenge: string; signature: string }, action: string) {
+export async function provenCase(env: AppEnv['Bindings'], s: Sodium, p: { mailboxId: string; challenge: string; signature: string }, action: string) {
   const check = verifyChallenge(s, env.POW_SECRET, p.challenge, nowSeconds(), MAILBOX);
   const row = await env.DB.prepare(
     `SELECT r.id, r.facility_id AS facilityId, r.send_to AS sendTo, r.received_day AS receivedDay, r.mailbox_sign_pk AS signPk,
@@ -192,6 +194,18 @@ mailboxApi.post(
     const envelope = readEnvelope(s, p.message.envelope, [['mailbox', ...readers.map((r) => r.keyId)]]);
     if (!envelope?.wellFormed) return apiError(c, 422, 'bad_envelope');
     const { body } = envelope;
+    const files = p.message.attachments ?? [];
+    if (files.length) {
+      // Every file complete under this case's uploads, none twice, and the case's files within the cap.
+      if (new Set(files.map((f) => f.id)).size !== files.length) return apiError(c, 422, 'attachment_incomplete');
+      for (const f of files) if (!(await attachmentComplete(c.env.BLOBS, found.id, f.id, f.chunks))) return apiError(c, 422, 'attachment_incomplete');
+      const duplicate = await c.env.DB.prepare('SELECT 1 FROM messages WHERE id = ?1').bind(p.message.id).first();
+      if (!duplicate) {
+        const stored = await storedFileCount(c.env.DB, found.id, files.map((f) => f.id));
+        if (stored.taken) return apiError(c, 409, 'conflict');
+        if (stored.count + files.length > ATTACHMENT_LIMITS.files) return apiError(c, 413, 'attachment_limit');
+      }
+    }
     const releaseAt = releaseClock(c.env.RELEASE_HOURS).next;
     const outcome = await storeMessage(s, c.env.DB, c.env.BLOBS, {
       reportId: found.id,
@@ -205,7 +219,10 @@ mailboxApi.post(
       body,
       keys: p.message.envelope.keys,
       sendTo: found.sendTo,
+      attachments: files,
     });
+    // Copied to their permanent keys now; the daily job finishes a copy that fails (src/storage/uploads.ts).
+    if (outcome === 'stored' && files.length) await keepAttachments(c.env.DB, c.env.BLOBS, found.id).catch((e) => console.error('keep attachments', e));
     return c.json({ id: p.message.id, duplicate: outcome === 'duplicate' }, outcome === 'stored' ? 201 : 200);
   },
 );

@@ -48,6 +48,8 @@ export interface NewMessage {
   keys: Array<{ keyId: string; sealed: string }>;
   /** Who the worker sent the case to: a reader's reply moves their own side only. */
   sendTo: SendTo;
+  /** Files a worker's answer brings (uploaded before it, complete): recorded with it, in the same batch. */
+  attachments?: Array<{ id: string; chunks: number }>;
 }
 
 /**
@@ -99,6 +101,9 @@ export async function storeMessage(s: Sodium, db: D1Database, blobs: KVNamespace
       db.prepare('INSERT INTO wrapped_keys (report_id, message_id, key_id, sealed) VALUES (?1, ?2, ?3, ?4)').bind(m.reportId, m.id, k.keyId, k.sealed),
     ),
     ...(m.kind === 'reply' && m.authorRole !== 'worker' ? replyMoves(db, m, sideOf(m.authorRole)) : []),
+    ...(m.attachments ?? []).map((a) =>
+      db.prepare('INSERT INTO attachments (report_id, id, chunks, kept, message_id) VALUES (?1, ?2, ?3, 0, ?4)').bind(m.reportId, a.id, a.chunks, m.id),
+    ),
   ]);
   return 'stored';
 }

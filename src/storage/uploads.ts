@@ -64,6 +64,48 @@ export async function claimChunk(
   return row.recorded ? 'ok' : 'over_cap';
 }
 
+export type LaterChunkClaim = 'ok' | 'stored' | 'over_cap';
+
+/**
+ * Records chunk `index` of a file a worker adds later to their stored case (sent with an answer,
+ * src/routes/mailbox-attachments-api.ts). The case's files, report and later ones together, stay
+ * within ATTACHMENT_LIMITS.files: those stored plus those still uploading count. A file already
+ * stored is never written again ('stored'). A retry of a recorded chunk is 'ok' again.
+ */
+export async function claimLaterChunk(db: D1Database, q: { reportId: string; attachmentId: string; index: number }): Promise<LaterChunkClaim> {
+  const { reportId, attachmentId, index } = q;
+  const chunkExpiresDay = addDays(mexicoDay(), UPLOAD_TTL_DAYS + 1);
+  const [, state] = await db.batch([
+    db
+      .prepare(
+        `INSERT INTO attachment_uploads (report_id, attachment_id, idx, expires_day)
+         SELECT ?1, ?2, ?3, ?4
+         WHERE NOT EXISTS (SELECT 1 FROM attachments WHERE report_id = ?1 AND id = ?2)
+           AND (EXISTS (SELECT 1 FROM attachment_uploads WHERE report_id = ?1 AND attachment_id = ?2)
+                OR (SELECT COUNT(*) FROM (SELECT id FROM attachments WHERE report_id = ?1
+                                          UNION SELECT attachment_id FROM attachment_uploads WHERE report_id = ?1)) < ?5)
+         ON CONFLICT (report_id, attachment_id, idx) DO UPDATE SET expires_day = excluded.expires_day`,
+      )
+      .bind(reportId, attachmentId, index, chunkExpiresDay, ATTACHMENT_LIMITS.files),
+    db
+      .prepare(
+        `SELECT EXISTS (SELECT 1 FROM attachments WHERE report_id = ?1 AND id = ?2) AS stored,
+                EXISTS (SELECT 1 FROM attachment_uploads WHERE report_id = ?1 AND attachment_id = ?2 AND idx = ?3) AS recorded`,
+      )
+      .bind(reportId, attachmentId, index),
+  ]);
+  const row = state!.results[0] as { stored: number; recorded: number };
+  if (row.stored) return 'stored';
+  return row.recorded ? 'ok' : 'over_cap';
+}
+
+/** How many files a case has stored (its report's and those added later), and whether any of `ids` is one of them. */
+export async function storedFileCount(db: D1Database, reportId: string, ids: string[]): Promise<{ count: number; taken: boolean }> {
+  const { results } = await db.prepare('SELECT id FROM attachments WHERE report_id = ?1').bind(reportId).all<{ id: string }>();
+  const have = new Set(results.map((r) => r.id));
+  return { count: have.size, taken: ids.some((id) => have.has(id)) };
+}
+
 /** Stores an uploaded chunk under its upload key, expiring by itself. */
 export async function putUploadedChunk(blobs: KVNamespace, reportId: string, attachmentId: string, index: number, bytes: Uint8Array): Promise<void> {
   await blobs.put(attachmentUploadKey(reportId, attachmentId, index), bytes, { expirationTtl: UPLOAD_TTL_SECONDS });
@@ -136,13 +178,28 @@ export async function attachmentComplete(blobs: KVNamespace, reportId: string, a
   return true;
 }
 
-/** A case's attachments and their chunk counts. */
-export async function caseAttachments(db: D1Database, reportId: string): Promise<Array<{ id: string; chunks: number }>> {
-  return (await db.prepare('SELECT id, chunks FROM attachments WHERE report_id = ?1 ORDER BY id').bind(reportId).all<{ id: string; chunks: number }>()).results;
+/**
+ * A case's (?1) attachments a reader may see at the last release (?2): the report's, and those a
+ * worker sent with an answer once that answer is released (migration 0021).
+ */
+const RELEASED_ATTACHMENT = `LEFT JOIN messages m ON m.report_id = a.report_id AND m.id = a.message_id
+  WHERE a.report_id = ?1 AND (a.message_id IS NULL OR m.release_at <= ?2)`;
+
+/** A case's attachments readers may see at release `released`, their chunk counts and the answer each came with (null: the report). */
+export async function caseAttachments(db: D1Database, reportId: string, released: string): Promise<Array<{ id: string; chunks: number; messageId: string | null }>> {
+  return (
+    await db
+      .prepare(`SELECT a.id, a.chunks, a.message_id AS messageId FROM attachments a ${RELEASED_ATTACHMENT} ORDER BY a.id`)
+      .bind(reportId, released)
+      .all<{ id: string; chunks: number; messageId: string | null }>()
+  ).results;
 }
 
-/** How many chunks one of a case's attachments has, or null when the case has no such attachment. */
-export async function attachmentChunks(db: D1Database, reportId: string, attachmentId: string): Promise<number | null> {
-  const row = await db.prepare('SELECT chunks FROM attachments WHERE report_id = ?1 AND id = ?2').bind(reportId, attachmentId).first<{ chunks: number }>();
+/** How many chunks one of a case's attachments has, or null when readers may not see such an attachment at release `released`. */
+export async function attachmentChunks(db: D1Database, reportId: string, attachmentId: string, released: string): Promise<number | null> {
+  const row = await db
+    .prepare(`SELECT a.chunks FROM attachments a ${RELEASED_ATTACHMENT} AND a.id = ?3`)
+    .bind(reportId, released, attachmentId)
+    .first<{ chunks: number }>();
   return row?.chunks ?? null;
 }
