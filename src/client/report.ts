@@ -8,7 +8,6 @@ import sodium from 'libsodium-wrappers';
 import {
   constanciaKeyFromCode,
   deriveMailbox,
-  encryptAttachment,
   listedRecipients,
   listedRecovery,
   newReceiptCode,
@@ -21,8 +20,8 @@ import {
 } from './report-crypto';
 import { servedAsSigned, trustedReaderList } from './admin-key';
 import { LIMITS, rolesFor, type Category, type ReportPlaintext, type SendTo, type When } from '../domain/report';
-import { ATTACHMENT_FORMAT, ATTACHMENT_LIMITS, chunkAdditionalData, type SealedAttachment } from '../domain/attachment';
 import { evidencePicker } from './evidence';
+import { sealEvidence, uploadChunks, type PendingUpload } from './evidence-upload';
 import { $, ApiProblem, msg, requestJson, showErrors } from './page';
 import { fillReceipt, wireReceipt, type StoredAnswer } from './receipt';
 
@@ -60,12 +59,6 @@ let challenge: Challenge | undefined;
 let sealed: SealedReport | undefined;
 let evidence: ReturnType<typeof evidencePicker>;
 
-interface PendingUpload {
-  id: string;
-  chunks: Uint8Array[];
-  /** Chunk indices the server has confirmed: a retry sends only the others. */
-  done: Set<number>;
-}
 interface SealedReport {
   /** What it was built from: any change means sealing again (same report id). */
   source: string;
@@ -208,22 +201,7 @@ async function seal(report: ReportPlaintext, source: string): Promise<SealedRepo
   const keys = await recipientsFor(report.facility);
   const recipients = signedRecipients(keys, report);
   const mailbox = deriveMailbox(s, receiptCode);
-  const uploads: PendingUpload[] = [];
-  const attachments: SealedAttachment[] = evidence.items.map((item) => {
-    const encrypted = encryptAttachment(s, item.bytes, ATTACHMENT_LIMITS.chunkBytes, chunkAdditionalData(reportId, item.id, ATTACHMENT_FORMAT));
-    uploads.push({ id: item.id, chunks: encrypted.chunks, done: new Set() });
-    return {
-      id: item.id,
-      name: item.name,
-      type: item.type,
-      size: item.bytes.length,
-      chunks: encrypted.chunks.length,
-      header: toB64(s, encrypted.header),
-      key: toB64(s, encrypted.key),
-      cleaned: item.cleaned,
-      format: ATTACHMENT_FORMAT,
-    };
-  });
+  const { attachments, uploads } = sealEvidence(s, reportId, evidence.items);
   // The mailbox's public keys go inside too: a reader checks the stored ones against them before replying.
   const withMailbox = { ...report, mailbox: { boxPk: toB64(s, mailbox.box.publicKey), signPk: toB64(s, mailbox.sign.publicKey) } };
   const plaintext = attachments.length ? { ...withMailbox, attachments } : withMailbox;
@@ -274,51 +252,27 @@ async function send() {
   }
 }
 
-/** Uploads every chunk not yet confirmed, one at a time, with a progress bar; a failed chunk is retried alone. */
+/** Uploads the evidence, each chunk paid with the report's own proof of work (src/client/evidence-upload.ts). */
 async function uploadEvidence(uploads: PendingUpload[], facility: string) {
-  const total = uploads.reduce((n, u) => n + u.chunks.length, 0);
-  if (!total) return;
-  const bar = $<HTMLProgressElement>('upload-progress');
-  const label = $('upload-label');
-  const done = () => uploads.reduce((n, u) => n + u.done.size, 0);
-  const show = () => {
-    bar.value = Math.round((done() / total) * 100);
-    label.textContent = msg('form.uploading', { percent: bar.value });
-  };
-  bar.hidden = false;
-  label.hidden = false;
-  show();
-  for (const upload of uploads) {
-    for (let index = 0; index < upload.chunks.length; index++) {
-      if (upload.done.has(index)) continue;
-      for (let attempt = 0; ; attempt++) {
+  await uploadChunks(
+    uploads,
+    {
+      async url(uploadId, index) {
         const paid = await challengeFor(facility);
         const counter = await paid.counter!;
         const query = new URLSearchParams({ challenge: paid.challenge, counter: String(counter), lang });
-        try {
-          const res = await fetch(`/api/reports/${reportId}/attachments/${upload.id}/chunks/${index}?${query}`, {
-            method: 'PUT',
-            headers: { 'content-type': 'application/octet-stream' },
-            body: upload.chunks[index]! as Uint8Array<ArrayBuffer>,
-            cache: 'no-store',
-            credentials: 'omit',
-          });
-          if (res.ok) break;
-          const problem = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
-          if (problem.error?.code?.startsWith('pow_')) challenge = undefined;
-          else if (res.status < 500 && res.status !== 429) throw new ApiProblem(problem.error?.message ?? msg('errors.unavailable'), res.status, problem.error?.code);
-        } catch (error) {
-          if (error instanceof ApiProblem) throw error;
-        }
-        if (attempt >= 6) throw new Error('network');
-        await new Promise((r) => setTimeout(r, 700 * (attempt + 1)));
-      }
-      upload.done.add(index);
-      show();
-    }
-  }
+        return `/api/reports/${reportId}/attachments/${uploadId}/chunks/${index}?${query}`;
+      },
+      retryable(code) {
+        if (!code?.startsWith('pow_')) return false;
+        challenge = undefined;
+        return true;
+      },
+    },
+    $<HTMLProgressElement>('upload-progress'),
+    $('upload-label'),
+  );
 }
-
 
 /** Posts the payload, retrying network failures and refreshing a spent or expired challenge. */
 async function submit(body: string, facility: string): Promise<StoredAnswer> {
