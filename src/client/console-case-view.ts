@@ -39,14 +39,17 @@ export async function showCase(id: string, focus = true) {
   state.openTrust = trust;
   showFacts(detail, trust);
   showFields(plain);
-  const files = nameUnnamed((plain?.attachments as AttachmentRef[] | undefined) ?? []);
+  fillTriage(detail);
+  const answerFiles = renderThread(s, state.keys, trust, c, detail.messages);
+  // The report's files, then those the worker added later with a released answer (the server lists those).
+  const listed = new Set((detail.attachments ?? []).map((a) => a.id));
+  const later = (answerFiles as AttachmentRef[]).filter((a) => typeof a?.id === 'string' && listed.has(a.id) && typeof a.name === 'string' && typeof a.type === 'string' && typeof a.size === 'number');
+  const files = nameUnnamed([...((plain?.attachments as AttachmentRef[] | undefined) ?? []), ...later]);
   // Mail that did not parse cleanly carries its raw bytes (sender headers stripped at the edge).
   if (typeof plain?.raw === 'string') files.push({ name: 'original.eml', type: 'message/rfc822', size: Math.floor((plain.raw.length * 3) / 4), data: plain.raw });
   // Re-rendered in place after saving: the files stay as the reader left them (an opened photo stays open).
   if (focus) renderAttachments(s, () => state.token, c.id, files);
 
-  fillTriage(detail);
-  renderThread(s, state.keys, trust, c, detail.messages);
   renderShare(s, state.keys!, trust, detail, focus);
   if (focus) $('case-view').focus();
 }

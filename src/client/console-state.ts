@@ -17,6 +17,8 @@ export interface CaseDetail {
   body: string | null;
   messages: Array<{ id: string; seq: number; kind: string; authorRole: string; day: string; body: string | null; sealed: string | null }>;
   monitors: Array<{ keyId: string; label: string }>;
+  /** Stored files the reader may open: the report's, and those of released answers (messageId). */
+  attachments?: Array<{ id: string; chunks: number; messageId?: string | null }>;
   sealTo: { reply: Array<{ keyId: string; boxPk: string }>; note: Array<{ keyId: string; boxPk: string }> };
   readers: SignedReaderList | null;
   retention: { eraseDay: string | null; holdReason: string | null; policy: { closedDays: number } };

@@ -22,7 +22,9 @@ const LOOK: Record<string, { icon: string; audience: string }> = {
   note: { icon: '🔒', audience: 'console.note_audience' },
 };
 
-export function renderThread(s: Sodium, keys: RecipientKeys | undefined, trust: CaseTrust, caseRef: { id: string; facilityId: string }, messages: ThreadEntry[]) {
+/** Renders the thread; returns the files the worker's verified answers brought (their keys sealed inside). */
+export function renderThread(s: Sodium, keys: RecipientKeys | undefined, trust: CaseTrust, caseRef: { id: string; facilityId: string }, messages: ThreadEntry[]): unknown[] {
+  const files: unknown[] = [];
   const thread = $('case-thread');
   thread.replaceChildren();
   for (const m of messages) {
@@ -37,6 +39,9 @@ export function renderThread(s: Sodium, keys: RecipientKeys | undefined, trust: 
     if (label) item.append(el('span', msg('console.signed_by', { label }), { class: 'who' }));
     const written: Record<string, string> = opened?.lang === 'en' ? { lang: 'en' } : opened?.lang === 'es' ? { lang: 'es-MX' } : {};
     item.append(el('p', opened ? opened.text : msg('console.cannot_open'), { class: 'text', ...written }));
+    // Only an answer the worker's mailbox key signed may bring files: the server cannot slip one in.
+    if (opened?.verified && m.kind === 'answer' && opened.attachments) files.push(...opened.attachments);
     thread.append(item);
   }
+  return files;
 }

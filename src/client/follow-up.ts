@@ -27,6 +27,8 @@ import { rolesFor, SEND_TO, type SendTo } from '../domain/report';
 import { servedAsSigned, trustedReaderList } from './admin-key';
 import { $, ApiProblem, el, formatDay, leaveTo, msg, requestJson, showErrors } from './page';
 import { followUpConstancia } from './follow-up-constancia';
+import { laterFiles } from './follow-up-files';
+import type { PendingUpload } from './evidence-upload';
 import { sideItems, type ShownSide } from './case-sides';
 import type { ThreadMessage } from '../contract/responses';
 
@@ -65,6 +67,7 @@ let current: Thread | undefined;
 let readerList: ReaderList | null = null;
 /** The worker's own report, if it was sealed to the mailbox: its sendTo decides who answers go to. */
 let sent: SentReport | null = null;
+let files: ReturnType<typeof laterFiles> | undefined;
 
 start().catch(() => showErrors(errors, [msg('errors.crypto_unavailable')]));
 
@@ -81,6 +84,7 @@ async function start() {
     }
   });
   form.addEventListener('submit', (e) => e.preventDefault());
+  files = laterFiles(s, lang, proof);
   $('send-answer').addEventListener('click', () => void sendAnswer());
   constancia = followUpConstancia(s, lang, () => openCode, proof);
   $('erase-case').addEventListener('click', () => void eraseMyCase());
@@ -160,12 +164,14 @@ function renderThread(thread: Thread) {
     const written = opened?.lang === 'en' ? 'en' : opened?.lang === 'es' ? 'es-MX' : undefined;
     // Read aloud in the language it was written in, which may not be the page's.
     item.append(el('p', opened ? opened.text : msg('errors.unavailable'), { class: 'text', ...(written ? { lang: written } : {}) }));
+    const names = (opened?.verified && m.authorRole === 'worker' ? (opened.attachments ?? []) : []).map((a) => (a as { name?: unknown }).name).filter((n) => typeof n === 'string');
+    if (names.length) item.append(el('p', msg('followup.files_sent', { names: names.join(', ') }), { class: 'hint' }));
     list.append(item);
   }
 }
 
 /** The answer being sent: a retry of the same text resends these same bytes under the same id. */
-let pending: { text: string; id: string; message: unknown } | undefined;
+let pending: { text: string; source: string; id: string; message: unknown; uploads: PendingUpload[] } | undefined;
 
 /** Seals the answer to the case mailbox and the case's readers, then sends it once (retries reuse the id). */
 async function sendAnswer() {
@@ -182,17 +188,24 @@ async function sendAnswer() {
   button.disabled = true;
   $('answer-status').textContent = msg('followup.sending');
   try {
-    if (pending?.text !== text) {
+    // The text and the chosen files: a change seals a new answer, a retry resends the same one.
+    const source = JSON.stringify([text, files?.ids() ?? []]);
+    if (pending?.source !== source) {
       const id = s.to_hex(s.randombytes_buf(16));
       const recipients = [{ keyId: MAILBOX_SIGNER, boxPublicKey: mailbox.box.publicKey }, ...answerReaders(current)];
       const place = { reportId: current.case.id, messageId: id, facilityId: current.case.facilityId, kind: 'answer' as const, author: 'worker' as const };
-      const envelope = sealSignedMessage(s, { text, lang }, place, { id: MAILBOX_SIGNER, signPrivateKey: mailbox.sign.privateKey }, recipients);
-      pending = { text, id, message: { id, envelope: { body: toB64(s, envelope.body), keys: envelope.keys.map((k) => ({ keyId: k.keyId, sealed: toB64(s, k.sealed) })) } } };
+      // Each file's key goes inside the signed answer; only ids and chunk counts go in clear.
+      const { attachments, uploads } = files?.seal(current.case.id) ?? { attachments: [], uploads: [] };
+      const envelope = sealSignedMessage(s, { text, lang, attachments }, place, { id: MAILBOX_SIGNER, signPrivateKey: mailbox.sign.privateKey }, recipients);
+      const named = uploads.length ? { attachments: uploads.map((u) => ({ id: u.id, chunks: u.chunks.length })) } : {};
+      pending = { text, source, id, uploads, message: { id, envelope: { body: toB64(s, envelope.body), keys: envelope.keys.map((k) => ({ keyId: k.keyId, sealed: toB64(s, k.sealed) })) }, ...named } };
     }
     const { id, message } = pending;
+    await files?.upload(pending.uploads);
     await requestJson(`/api/mailbox/messages?lang=${lang}`, { body: { ...(await proof(`answer:${id}`)), message } });
     pending = undefined;
     field.value = '';
+    files?.clear();
     $('answer-status').textContent = msg('followup.answer_sent');
     await loadThread();
     field.focus(); // the disabled button lost focus; the status line above announces the sending

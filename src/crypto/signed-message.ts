@@ -2,7 +2,8 @@
  * @module Thread messages the server cannot forge (envelope format 2).
  *
  * plaintext = signature(64) ‖ content, where content is the message JSON
- * `{ v: 2, text, lang, signer }` and the signature is Ed25519 (crypto_sign_detached) over
+ * `{ v: 2, text, lang, signer }` (a worker's answer may add `attachments`: the files it brings,
+ * each with its key, as inside a report) and the signature is Ed25519 (crypto_sign_detached) over
  * "buzon.message.v2\n" ‖ additional data ‖ content. The additional data names report, message,
  * facility, kind and author role, so a signature is worthless on any other message, and the
  * signer (a reader's key id, or `mailbox` for the worker) must be a key of that role.
@@ -34,6 +35,8 @@ export interface MessageSigner {
 export interface OpenedMessage {
   text: string;
   lang?: string;
+  /** Files the message brings (a worker's answer), as its author described them: check each before use. */
+  attachments?: unknown[];
   /** Signed by a key of the author's role that the reader trusts, over exactly this message. */
   verified: boolean;
   /** Who signed it (a key id or `mailbox`); only meaningful when verified. */
@@ -53,7 +56,7 @@ export function messageSignatureInput(s: Sodium, place: MessagePlace, content: U
 /** Signs and seals a message in format 2. Deterministic but for the content key and nonces. */
 export function sealSignedMessage(
   s: Sodium,
-  message: { text: string; lang: string },
+  message: SignedContent,
   place: MessagePlace,
   signer: MessageSigner,
   recipients: EnvelopeRecipient[],
@@ -61,9 +64,17 @@ export function sealSignedMessage(
   return sealEnvelope(s, signedPlaintext(s, message, place, signer), v2(place), recipients);
 }
 
+/** What a format 2 message says; `attachments` only when there are some, so plain messages keep their exact bytes. */
+export interface SignedContent {
+  text: string;
+  lang: string;
+  attachments?: unknown[];
+}
+
 /** signature ‖ content: what format 2 pads and encrypts. */
-export function signedPlaintext(s: Sodium, message: { text: string; lang: string }, place: MessagePlace, signer: MessageSigner): Uint8Array {
-  const content = utf8(JSON.stringify({ v: 2, text: message.text, lang: message.lang, signer: signer.id }));
+export function signedPlaintext(s: Sodium, message: SignedContent, place: MessagePlace, signer: MessageSigner): Uint8Array {
+  const files = message.attachments?.length ? { attachments: message.attachments } : {};
+  const content = utf8(JSON.stringify({ v: 2, text: message.text, lang: message.lang, signer: signer.id, ...files }));
   return concat(signProof(s, messageSignatureInput(s, place, content), signer.signPrivateKey), content);
 }
 
@@ -71,7 +82,7 @@ export function signedPlaintext(s: Sodium, message: { text: string; lang: string
 export function readSignedPlaintext(s: Sodium, plain: Uint8Array, place: MessagePlace, lookup: SignerLookup): OpenedMessage {
   const signature = plain.subarray(0, SIGNATURE_BYTES);
   const content = plain.subarray(SIGNATURE_BYTES);
-  const json = JSON.parse(fromUtf8(content)) as { text?: unknown; lang?: unknown; signer?: unknown };
+  const json = JSON.parse(fromUtf8(content)) as { text?: unknown; lang?: unknown; signer?: unknown; attachments?: unknown };
   const text = typeof json.text === 'string' ? json.text : '';
   const lang = typeof json.lang === 'string' ? json.lang : undefined;
   const signer = typeof json.signer === 'string' ? json.signer : '';
@@ -79,7 +90,8 @@ export function readSignedPlaintext(s: Sodium, plain: Uint8Array, place: Message
   const rightKind = (place.kind === 'answer') === (place.author === 'worker') && (signer === MAILBOX_SIGNER) === (place.author === 'worker');
   const key = rightKind ? lookup(signer, place.author) : null;
   const verified = !!key && verifyProof(s, signature, messageSignatureInput(s, place, content), key);
-  return { text, lang, verified, signer: verified ? signer : undefined, format: 2 };
+  const attachments = Array.isArray(json.attachments) ? json.attachments : undefined;
+  return { text, lang, ...(attachments ? { attachments } : {}), verified, signer: verified ? signer : undefined, format: 2 };
 }
 
 /**

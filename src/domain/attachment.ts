@@ -163,3 +163,6 @@ export function imageSize(width: number, height: number): { width: number; heigh
   const targetShort = Math.min(target, Math.max(step, Math.round((short * target) / long / step) * step));
   return width >= height ? { width: target, height: targetShort } : { width: targetShort, height: target };
 }
+
+/** What the case mailbox key signs to upload one chunk of a file added later (src/routes/mailbox-attachments-api.ts). */
+export const attachAction = (attachmentId: string, index: number) => `attach:${attachmentId}:${index}`;

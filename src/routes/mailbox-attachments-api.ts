@@ -10,7 +10,7 @@
  * (ids and chunk counts); their keys travel sealed inside it.
  */
 import { Hono } from 'hono';
-import { ATTACHMENT_LIMITS, CHUNK_OVERHEAD, MAX_CHUNKS } from '../domain/attachment';
+import { attachAction, ATTACHMENT_LIMITS, CHUNK_OVERHEAD, MAX_CHUNKS } from '../domain/attachment';
 import { limitBody } from '../lib/body-limit';
 import { apiError, type AppEnv } from '../lib/http';
 import { rateLimited } from '../lib/rate-limit';
@@ -21,8 +21,6 @@ import { provenCase } from './mailbox-api';
 
 export const mailboxAttachmentsApi = new Hono<AppEnv>();
 
-/** What the mailbox key signs for one chunk. */
-export const attachAction = (attachmentId: string, index: number) => `attach:${attachmentId}:${index}`;
 
 mailboxAttachmentsApi.put(
   '/attachments/:attachmentId/chunks/:index',

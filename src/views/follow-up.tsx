@@ -37,6 +37,16 @@ const CLIENT_MESSAGES = [
   'followup.answer_required',
   'followup.network',
   'followup.network_answer',
+  'followup.files_sent',
+  'form.evidence_preview_alt',
+  'form.evidence_cleaned',
+  'form.evidence_warning',
+  'form.evidence_remove',
+  'form.evidence_too_many',
+  'form.evidence_too_big',
+  'form.evidence_bad_type',
+  'form.evidence_unreadable',
+  'form.uploading',
   'status.new',
   'status.acknowledged',
   'status.investigating',
@@ -94,6 +104,16 @@ export function FollowUp({ t, lang }: { t: TFunction; lang: string }) {
         </label>
         <p class="hint" id="answer-hint">{t('followup.answer_hint')}</p>
         <textarea id="answer" rows={5} maxlength={LIMITS.description} autocomplete="off" aria-describedby="answer-hint"></textarea>
+        {/* Files added later: cleaned and sealed like the report form's, sent with this answer (src/client/follow-up-files.ts). */}
+        <fieldset id="answer-evidence" aria-describedby="answer-files-hint">
+          <legend>{t('followup.files_label')}</legend>
+          <p class="hint" id="answer-files-hint">{t('followup.files_hint')}</p>
+          <input type="file" id="answer-files" class="filepicker" multiple accept="image/*,audio/*,application/pdf" />
+          <label class="filepick" for="answer-files">{t('form.evidence_add')}</label>
+          <ul id="answer-attachment-list" class="attachments" aria-live="polite"></ul>
+        </fieldset>
+        <p id="answer-upload-label" class="status" hidden></p>
+        <progress id="answer-upload-progress" max={100} value={0} aria-labelledby="answer-upload-label" hidden></progress>
         <div id="answer-errors" class="errors" role="alert" tabindex={-1} hidden></div>
         <button type="button" id="send-answer" class="send">
           {t('followup.send_answer')}

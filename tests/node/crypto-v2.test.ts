@@ -287,6 +287,20 @@ describe('signed thread messages: what does not verify', () => {
     expect(openAt(sealSignedMessage(s, message, old, asReader(retired), everyone()), old)).toEqual({ ...unverified, verified: true, signer: retired.keyId });
   });
 
+  it('should carry an answer\'s files inside the signed content, and not verify them once changed', () => {
+    const files = [{ id: newId(), name: 'documento-1.pdf', type: 'application/pdf', size: 120, chunks: 1, header: 'aGVhZGVy', key: 'a2V5', cleaned: false, format: 2 }];
+    const answer = place('answer', 'worker');
+    const plain = signedPlaintext(s, { ...message, attachments: files }, answer, asMailbox());
+    // The field comes after the signer, and only when there are files: plain answers keep their bytes.
+    expect(new TextDecoder().decode(plain.subarray(64))).toBe(JSON.stringify({ v: 2, text, lang: 'es', signer: MAILBOX_SIGNER, attachments: files }));
+    expect(signedPlaintext(s, { ...message, attachments: [] }, answer, asMailbox())).toEqual(signedPlaintext(s, message, answer, asMailbox()));
+    expect(openAsMonitor(sealRaw(plain, answer), answer)).toEqual({ ...unverified, attachments: files, verified: true, signer: MAILBOX_SIGNER });
+    // Someone holding only public keys swaps in another file key: the content no longer verifies.
+    const content = new TextDecoder().decode(plain.subarray(64)).replace('a2V5', 'b3Rybw');
+    const forged = new Uint8Array([...plain.subarray(0, 64), ...new TextEncoder().encode(content)]);
+    expect(openAsMonitor(sealRaw(forged, answer), answer)!.verified).toBe(false);
+  });
+
   it('should not verify a reply signed with another reader\'s key under monitor A\'s key id', () => {
     const at = place('reply', 'monitor');
     const forged = sealSignedMessage(s, message, at, { id: monitorA.keyId, signPrivateKey: monitorB.sign.privateKey }, everyone());

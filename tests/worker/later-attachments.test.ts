@@ -1,8 +1,7 @@
 import { SELF, env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { decryptAttachment, deriveMailbox, encryptAttachment, fromB64, newReceiptCode, sealEnvelope, toB64, utf8, type Sodium } from '../../src/crypto';
-import { ATTACHMENT_LIMITS, chunkAdditionalData } from '../../src/domain/attachment';
-import { attachAction } from '../../src/routes/mailbox-attachments-api';
+import { attachAction, ATTACHMENT_LIMITS, chunkAdditionalData } from '../../src/domain/attachment';
 import { buildSubmission, mailboxProof, makeFacility, post, releaseNow, sodium, type TestFacility } from './helpers';
 import { api, signIn } from './console-helpers';
 

@@ -1,0 +1,85 @@
+/**
+ * A worker adds a file later: on /seguimiento, with the receipt code, a PDF goes with an answer;
+ * the monitor sees neither before the answer's release, then opens it in the console and
+ * downloads the very bytes the worker chose.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchChromium, phoneContext } from '../../scripts/lib/browser';
+import { releaseNow } from '../../scripts/lib/dev-server';
+import { openCaseWith, signInConsole } from './console-steps';
+
+const base = inject('baseUrl');
+const stateDir = inject('stateDir');
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium({ actionTimeoutMs: 60_000 });
+});
+afterAll(async () => browser?.close());
+
+const names = async (page: Page) => (await page.locator('#case-attachments .name').allTextContents()).map((n) => n.split(' · ')[0]);
+
+describe('files added later on the follow-up page', () => {
+  it('should carry a PDF with an answer, hidden from the monitor until its release, then byte for byte', async () => {
+    const marker = `Tarde${Date.now().toString(36)}`;
+    const phone = await phoneContext(browser);
+    const worker = await phone.newPage();
+    await worker.goto(`${base}/f/demo`);
+    await worker.waitForFunction(() => !(document.getElementById('send') as HTMLButtonElement).disabled, null, { timeout: 60_000 });
+    await worker.check('#cat-intimidation');
+    await worker.check('#when-this_week');
+    await worker.fill('#description', marker);
+    await worker.check('#send-to-monitor');
+    await worker.tap('#send');
+    await worker.waitForSelector('#receipt:not([hidden])', { timeout: 60_000 });
+    const code = (await worker.textContent('#receipt-code'))!.trim();
+    await releaseNow(stateDir);
+
+    // The worker opens the case with the code and sends an answer with a PDF.
+    const followUp = await phone.newPage();
+    await followUp.goto(`${base}/seguimiento`);
+    await followUp.waitForFunction(() => !(document.getElementById('open') as HTMLButtonElement).disabled);
+    await followUp.fill('#receipt-code', code);
+    await followUp.tap('#open');
+    await followUp.waitForSelector('#case:not([hidden])', { timeout: 60_000 });
+    await followUp.setInputFiles('#answer-files', [{ name: 'IMG_scan_contrato_juan.pdf', mimeType: 'application/pdf', buffer: PDF }]);
+    await followUp.waitForSelector('#answer-attachment-list li');
+    // The phone's own file name never shows, nor leaves: a neutral one does.
+    expect(await followUp.textContent('#answer-attachment-list')).toContain('documento-1.pdf');
+    expect(await followUp.textContent('#answer-attachment-list')).not.toContain('juan');
+    await followUp.fill('#answer', 'Les mando el contrato.');
+    await followUp.tap('#send-answer');
+    await followUp.waitForFunction(() => document.getElementById('thread')!.textContent!.includes('Les mando el contrato.'), null, { timeout: 60_000 });
+    expect(await followUp.textContent('#thread')).toContain('Archivos que mandaste: documento-1.pdf');
+    expect(await followUp.locator('#answer-attachment-list li').count()).toBe(0);
+    expect(await phone.storageState()).toEqual({ cookies: [], origins: [] });
+
+    // Before the answer's release the monitor sees the case without the file.
+    const laptop = await browser.newContext({ acceptDownloads: true, locale: 'es-MX', viewport: { width: 1280, height: 900 } });
+    const monitor = await laptop.newPage();
+    await signInConsole(monitor, '.demo-monitor.txt');
+    await openCaseWith(monitor, marker);
+    expect(await monitor.textContent('#case-thread')).not.toContain('Les mando el contrato.');
+    expect(await names(monitor)).toEqual([]);
+
+    // Released: the answer and its file show; the download is the PDF the worker chose.
+    await releaseNow(stateDir);
+    await monitor.click('#back');
+    await openCaseWith(monitor, marker);
+    await monitor.waitForFunction(() => document.getElementById('case-thread')!.textContent!.includes('Les mando el contrato.'));
+    await monitor.waitForSelector('#case-attachments li');
+    expect(await names(monitor)).toEqual(['documento-1.pdf']);
+    const item = monitor.locator('#case-attachments li').first();
+    await item.locator('button').click();
+    const link = item.locator('a[download]');
+    await link.waitFor();
+    const [file] = await Promise.all([monitor.waitForEvent('download'), link.click()]);
+    expect(file.suggestedFilename()).toBe('documento-1.pdf');
+    expect((await readFile((await file.path())!)).equals(PDF)).toBe(true);
+    await laptop.close();
+    await phone.close();
+  });
+});
