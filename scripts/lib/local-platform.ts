@@ -17,7 +17,49 @@ export async function openLocalPlatform(persistTo?: string): Promise<LocalPlatfo
     persist: persistTo ? { path: `${persistTo}/v3` } : true,
     remoteBindings: false,
   });
-  return { env: proxy.env, dispose: proxy.dispose };
+  return { env: { ...proxy.env, DB: patient(proxy.env.DB) }, dispose: proxy.dispose };
+}
+
+/**
+ * `wrangler dev` may hold the same SQLite file, and workerd gives up at once on a lock
+ * (SQLITE_BUSY, surfaced only as "internal error"): wait and try again, a handful of times.
+ * Safe because every statement and batch is atomic: a refused one wrote nothing.
+ */
+function patient(db: D1Database): D1Database {
+  const retry = async <T>(work: () => Promise<T>): Promise<T> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await work();
+      } catch (e) {
+        const locked = /internal error|SQLITE_BUSY|database is locked/i.test(String(e));
+        if (!locked || attempt >= 8) throw e;
+        await new Promise((r) => setTimeout(r, 100 * 2 ** Math.min(attempt, 4)));
+      }
+    }
+  };
+  const wrapped = new WeakMap<object, D1PreparedStatement>();
+  const unwrap = (s: D1PreparedStatement) => wrapped.get(s) ?? s;
+  const statement = (s: D1PreparedStatement): D1PreparedStatement => {
+    const p = new Proxy(s, {
+      get(target, key) {
+        if (key === 'bind') return (...values: unknown[]) => statement(target.bind(...values));
+        if (key === 'all' || key === 'run' || key === 'first' || key === 'raw') {
+          return (...args: never[]) => retry(() => (target[key] as (...a: never[]) => Promise<unknown>)(...args));
+        }
+        return Reflect.get(target, key, target);
+      },
+    });
+    wrapped.set(p, s);
+    return p;
+  };
+  return new Proxy(db, {
+    get(target, key) {
+      if (key === 'prepare') return (sql: string) => statement(target.prepare(sql));
+      // A statement from prepare() is our Proxy; the binding wants its own object back.
+      if (key === 'batch') return (list: D1PreparedStatement[]) => retry(() => target.batch(list.map(unwrap)));
+      return Reflect.get(target, key, target);
+    },
+  });
 }
 
 /** Reads "--name value" from argv. */

@@ -1,8 +1,8 @@
 /**
  * The admin CLI against a real local D1 (wrangler's state in a temporary directory).
  */
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -200,4 +200,22 @@ describe('registration checks', () => {
     expect((await listOf('planta-lista'))!.readers.find((r) => r.keyId === card.keyId)?.recipient).toBe(false);
     expect((await listOf('planta-otra'))?.readers.map((r) => r.keyId) ?? []).not.toContain(rogue.keyId);
   }, 180_000);
+
+  it('should wait out a write lock held by another process on the same database (wrangler dev running), not fail', async () => {
+    // Another SQLite client (as `wrangler dev` is) holds an exclusive lock for 6 s, past the CLI's start, while it writes.
+    const d1 = join(dir, 'v3', 'd1', 'miniflare-D1DatabaseObject');
+    const file = (await readdir(d1)).find((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite')!;
+    const holder = spawn('python3', ['-c', 'import sqlite3,sys,time\nc=sqlite3.connect(sys.argv[1],isolation_level=None)\nc.execute("BEGIN EXCLUSIVE")\nprint("locked",flush=True)\ntime.sleep(6)\nc.execute("COMMIT")', join(d1, file)]);
+    await new Promise<void>((resolve, reject) => {
+      holder.stdout.once('data', () => resolve());
+      holder.once('exit', (code) => reject(new Error(`lock holder exited ${code}`)));
+    });
+    await cli('facility', '--id', 'planta-cerrojo', '--name', 'Planta Cerrojo', '--short', 'CERR', '--email', 'cerrojo', '--state', 'Jalisco', '--municipality', 'El Salto', '--sector', 'electronics', '--yes');
+    const platform = await openLocalPlatform(dir);
+    try {
+      expect(await platform.env.DB.prepare('SELECT name FROM facilities WHERE id = ?1').bind('planta-cerrojo').first()).toEqual({ name: 'Planta Cerrojo' });
+    } finally {
+      await platform.dispose();
+    }
+  }, 90_000);
 });
