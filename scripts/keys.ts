@@ -165,6 +165,9 @@ async function main() {
         const card = JSON.parse(readFileSync(need('card'), 'utf8')) as Card;
         if (card.role !== 'monitor' && card.role !== 'official') fail('the card\'s role must be monitor or official');
         const wanted = wantedScope(card);
+        const known = new Set((await target.query<{ id: string }>('SELECT id FROM facilities')).map((f) => f.id));
+        const unknown = wanted.facilities.filter((f) => !known.has(f));
+        if (unknown.length) fail(`no facility ${unknown.join(', ')}: create it first with npm run keys -- facility --id ${unknown[0]} …`);
         const plan = planRegistration(await loadNodeSodium(), card, wanted, await registered(target, card.keyId));
         if (!plan.ok) fail(`refused: ${plan.reason}`);
         if (plan.needsForce && !flag('force')) {

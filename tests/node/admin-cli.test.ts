@@ -92,6 +92,17 @@ describe('admin CLI', () => {
     const card = join(dir, 'card2.json');
     await run('npx', ['tsx', 'scripts/keys.ts', 'keygen', '--role', 'monitor', '--label', 'B', '--out', card]);
     await expect(cli('register', '--card', card)).rejects.toThrow(/needs --facility/);
+    // A mistyped plant is named, not a raw foreign-key error, and nothing is registered.
+    const wrong = await cli('register', '--card', card, '--facility', 'planta-dos').then(() => null, (e: { stderr: string }) => e);
+    expect(wrong?.stderr).toContain('no facility planta-dos: create it first');
+    expect(wrong?.stderr).not.toMatch(/FOREIGN KEY|D1_ERROR/);
+    const platform = await openLocalPlatform(dir);
+    try {
+      const keyId = JSON.parse(await readFile(card, 'utf8')).keyId;
+      expect(await platform.env.DB.prepare('SELECT key_id FROM recipients WHERE key_id = ?1').bind(keyId).first()).toBeNull();
+    } finally {
+      await platform.dispose();
+    }
   }, 60_000);
 });
 
