@@ -22,7 +22,7 @@ import {
   type RecipientKeys,
   type Sodium,
 } from '../../src/crypto';
-import { attachmentFormatOf, type SealedAttachment } from '../../src/domain/attachment';
+import { attachmentFormatOf, nameUnnamed, type SealedAttachment } from '../../src/domain/attachment';
 import { getSealed, getSealedTexts } from '../../src/storage/blobs';
 import { getSignedReaderList } from '../../src/storage/reader-lists';
 import { getChunk } from '../../src/storage/uploads';
@@ -56,6 +56,8 @@ export interface OpenedCase {
   status: string;
   report: Record<string, unknown>;
   thread: OpenedThreadMessage[];
+  /** Files the worker added later, each with a verified answer whose signed content holds its key. */
+  addedLater: SealedAttachment[];
 }
 
 /** The cases sealed to this key, newest first (or just one). */
@@ -100,19 +102,28 @@ export async function openCaseInTerminal(
     .bind(row.id, keys.keyId)
     .all<{ id: string; kind: string; authorRole: string; day: string; bodyKey: string; sealed: string | null }>();
   const texts = await getSealedTexts(env.DB, env.BLOBS, messages.filter((m) => m.sealed).map((m) => m.bodyKey));
+  // Only an answer the worker's mailbox key signed may bring files, and only files D1 says travel with it.
+  const { results: stored } = await env.DB.prepare('SELECT id, message_id AS messageId FROM attachments WHERE report_id = ?1 AND message_id IS NOT NULL')
+    .bind(row.id)
+    .all<{ id: string; messageId: string }>();
+  const addedLater: SealedAttachment[] = [];
   const thread = messages.map((m): OpenedThreadMessage => {
     const text = m.sealed ? texts.get(m.bodyKey) : null;
     if (!text || !m.sealed) return { day: m.day, kind: m.kind, authorRole: m.authorRole, text: null, verified: false };
     const place = { reportId: row.id, messageId: m.id, facilityId: row.facilityId, kind: m.kind as MessageKind, author: m.authorRole as AuthorRole };
     const opened = openThreadMessage(s, fromB64(s, text), fromB64(s, m.sealed), keys.box, place, lookup);
+    if (opened?.verified && m.kind === 'answer' && opened.attachments) {
+      for (const a of opened.attachments as SealedAttachment[]) if (stored.some((f) => f.id === a?.id && f.messageId === m.id)) addedLater.push(a);
+    }
     const signer = opened?.verified ? list?.readers.find((r) => r.keyId === opened.signer)?.label : undefined;
     return { day: m.day, kind: m.kind, authorRole: m.authorRole, text: opened?.text ?? null, verified: !!opened?.verified, ...(signer ? { signer } : {}) };
   });
-  return { id: row.id, facility: row.facilityId, receivedDay: row.receivedDay, channel: row.channel, status: row.status, report, thread };
+  return { id: row.id, facility: row.facilityId, receivedDay: row.receivedDay, channel: row.channel, status: row.status, report, thread, addedLater };
 }
 
-/** A web report's files as sealed in it; a mail report's as it carried them. */
-const webFiles = (report: Record<string, unknown>) => (Array.isArray(report.attachments) && report.channel !== 'email' ? (report.attachments as SealedAttachment[]) : []);
+/** A web case's files: those sealed in its report, then those added later; unnamed ones get neutral names by type, as in the console. */
+const webFiles = (c: Pick<OpenedCase, 'report' | 'addedLater'>) =>
+  nameUnnamed([...(Array.isArray(c.report.attachments) && c.report.channel !== 'email' ? (c.report.attachments as SealedAttachment[]) : []), ...(c.addedLater ?? [])]);
 const mailFiles = (report: Record<string, unknown>) =>
   report.channel === 'email' && Array.isArray(report.attachments) ? (report.attachments as Array<{ name: string; type: string; size: number; data: string }>) : [];
 
@@ -132,7 +143,7 @@ export function caseAsText(t: TFunction, c: OpenedCase): string {
     field(t('console.field_who'), r.who);
     lines.push(`${t('console.field_description')}:`, String(r.description ?? ''));
   }
-  const files = [...webFiles(r).map((a, i) => fileName(a, i)), ...mailFiles(r).map((a) => `${a.name} (${a.type}, ${a.size} B)`)];
+  const files = [...webFiles(c).map((a, i) => fileName(a, i)), ...mailFiles(r).map((a) => `${a.name} (${a.type}, ${a.size} B)`)];
   if (files.length) lines.push('', `${t('console.field_attachments')}: ${files.join(', ')}`);
   for (const m of c.thread) {
     const who = `${t(`console.kind_${m.kind}`)} · ${t(`console.author_${m.authorRole}`)} · ${m.day}`;
@@ -149,10 +160,18 @@ const fileName = (a: SealedAttachment, i: number) => (a.name && !/[/\\]/.test(a.
 export async function saveCaseFiles(s: Sodium, blobs: KVNamespace, c: OpenedCase, dir: string): Promise<string[]> {
   const folder = join(dir, c.id);
   const written: string[] = [];
-  const web = webFiles(c.report);
+  const web = webFiles(c);
   const mail = mailFiles(c.report);
   if (!web.length && !mail.length) return written;
   await mkdir(folder, { recursive: true });
+  // A file added later may carry the same neutral name as one of the report's: never overwrite.
+  const used = new Set<string>();
+  const unique = (name: string) => {
+    let candidate = name;
+    for (let n = 2; used.has(candidate); n++) candidate = name.replace(/(\.[^.]*)?$/, (ext) => ` (${n})${ext}`);
+    used.add(candidate);
+    return candidate;
+  };
   for (const [i, a] of web.entries()) {
     const format = attachmentFormatOf(a);
     const opener = attachmentOpener(s, fromB64(s, a.key), fromB64(s, a.header), chunkAdditionalData(c.id, a.id, format), format);
@@ -162,13 +181,13 @@ export async function saveCaseFiles(s: Sodium, blobs: KVNamespace, c: OpenedCase
       if (!chunk) throw new Error(`file ${a.id}: chunk ${n} missing`);
       parts.push(opener.next(new Uint8Array(chunk), n === a.chunks - 1));
     }
-    const path = join(folder, fileName(a, i));
+    const path = join(folder, unique(fileName(a, i)));
     await writeFile(path, concat(...parts));
     written.push(path);
   }
   for (const [i, a] of mail.entries()) {
     const safe = a.name && !/[/\\]|^\.\.?$/.test(a.name) ? a.name : `adjunto-${i + 1}`;
-    const path = join(folder, safe);
+    const path = join(folder, unique(safe));
     await writeFile(path, fromB64(s, a.data));
     written.push(path);
   }

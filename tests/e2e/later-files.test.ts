@@ -3,7 +3,11 @@
  * the monitor sees neither before the answer's release, then opens it in the console and
  * downloads the very bytes the worker chose.
  */
-import { readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium, phoneContext } from '../../scripts/lib/browser';
@@ -81,5 +85,16 @@ describe('files added later on the follow-up page', () => {
     expect((await readFile((await file.path())!)).equals(PDF)).toBe(true);
     await laptop.close();
     await phone.close();
+
+    // The terminal opens the same file: listed with the case, saved byte for byte with --out.
+    const decrypt = async (...args: string[]) =>
+      (await promisify(execFile)('npx', ['tsx', 'scripts/decrypt-reports.ts', '--passphrase-file', join(stateDir, '.demo-monitor.txt'), '--persist-to', stateDir, ...args])).stdout;
+    const mine = (await decrypt('--json')).split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((c) => String(c.report.description).includes(marker));
+    expect(mine.addedLater.map((a: { name: string }) => a.name)).toEqual(['documento-1.pdf']);
+    const out = await mkdtemp(join(tmpdir(), 'buzon-decrypt-'));
+    const text = await decrypt('--report', mine.id, '--out', out);
+    expect(text).toContain('Archivos adjuntos: documento-1.pdf');
+    expect(await readdir(join(out, mine.id))).toEqual(['documento-1.pdf']);
+    expect((await readFile(join(out, mine.id, 'documento-1.pdf'))).equals(PDF)).toBe(true);
   });
 });
