@@ -14,6 +14,7 @@ import { releaseNow } from '../../scripts/lib/dev-server';
 import { openLocalPlatform } from '../../scripts/lib/local-platform';
 import { openCaseWith, signInConsole } from './console-steps';
 import { codeInUrl } from './state-files';
+import { reportFromPhone } from './phone-steps';
 
 const run = promisify(execFile);
 const base = inject('baseUrl');
@@ -27,21 +28,13 @@ beforeAll(async () => {
 afterAll(async () => browser?.close());
 
 /** A worker reports this week's events to the monitor from the phone; gives the receipt code. */
-async function reportFromPhone(phone: BrowserContext, r: { category: string; description: string; where?: string }): Promise<string> {
+async function reportAndCheckReceipt(phone: BrowserContext, r: { category: string; description: string; where?: string }): Promise<string> {
   const worker = await phone.newPage();
-  await worker.goto(`${base}/f/demo`);
-  await worker.waitForFunction(() => !(document.getElementById('send') as HTMLButtonElement).disabled, null, { timeout: 60_000 });
-  await worker.check(`#cat-${r.category}`);
-  await worker.check('#when-this_week');
-  if (r.where) await worker.fill('#where', r.where);
-  await worker.fill('#description', r.description);
-  await worker.check('#send-to-monitor');
-  await worker.tap('#send');
-  await worker.waitForSelector('#receipt:not([hidden])', { timeout: 60_000 });
+  const code = await reportFromPhone(worker, r);
   // Nobody reads in real time: the receipt says when the batch reaches the readers, and what to do in danger.
   expect(await worker.textContent('#receipt-release')).toMatch(/^Lo pueden leer a partir de (hoy|mañana) a las \d{1,2} de la (mañana|tarde|noche)\.$/);
   expect(await worker.textContent('#receipt')).toContain('911');
-  return (await worker.textContent('#receipt-code'))!.trim();
+  return code;
 }
 
 /** The worker opens the case on the follow-up page with the code as typed. */
@@ -61,7 +54,7 @@ describe('report → triage → reply → worker reads and answers → monitor s
 
     // 1. A worker submits in Spanish on a phone.
     const phone = await phoneContext(browser);
-    const code = await reportFromPhone(phone, { category: 'intimidation', where: CANARY_HTML, description: `${marker} ${CANARY_HTML}` });
+    const code = await reportAndCheckReceipt(phone, { category: 'intimidation', where: CANARY_HTML, description: `${marker} ${CANARY_HTML}` });
 
     // 2. Until its release the report exists for no reader: not in the list, not in the count.
     const laptop = await browser.newContext({ locale: 'es-MX', viewport: { width: 1280, height: 900 } });
@@ -167,7 +160,7 @@ describe('report → triage → reply → worker reads and answers → monitor s
   it('should send a double-tapped reply once, show the worker it was read, and explain a bad tag', async () => {
     const marker = `Doble${Date.now().toString(36)}`;
     const phone = await phoneContext(browser);
-    const code = await reportFromPhone(phone, { category: 'coercion', description: `${marker} nos obligaron a firmar.` });
+    const code = await reportAndCheckReceipt(phone, { category: 'coercion', description: `${marker} nos obligaron a firmar.` });
     await releaseNow(stateDir);
 
     // The monitor on a phone: the list fits the screen (it scrolls inside its own box).

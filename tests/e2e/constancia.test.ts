@@ -11,6 +11,7 @@ import { PNG } from 'pngjs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium, phoneContext } from '../../scripts/lib/browser';
+import { reportFromPhone } from './phone-steps';
 
 const run = promisify(execFile);
 const base = inject('baseUrl');
@@ -28,16 +29,7 @@ function watchRequests(context: BrowserContext): string[] {
   return urls;
 }
 
-async function report(page: Page) {
-  await page.goto(`${base}/f/demo`);
-  await page.waitForFunction(() => !(document.getElementById('send') as HTMLButtonElement).disabled, null, { timeout: 60_000 });
-  await page.check('#cat-intimidation');
-  await page.check('#when-this_week');
-  await page.fill('#description', 'Nos dijeron que si no firmamos nos corren. Constancia e2e.');
-  await page.check('#send-to-monitor');
-  await page.tap('#send');
-  await page.waitForSelector('#receipt:not([hidden])', { timeout: 60_000 });
-}
+const report = (page: Page) => reportFromPhone(page, { description: 'Nos dijeron que si no firmamos nos corren. Constancia e2e.' });
 
 const qrText = async (page: Page) => {
   const png = PNG.sync.read(await page.locator('#constancia-qr').screenshot());

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium, phoneContext } from '../../scripts/lib/browser';
 import { releaseNow } from '../../scripts/lib/dev-server';
 import { openCaseWith, signInConsole } from './console-steps';
+import { reportFromPhone } from './phone-steps';
 
 const base = inject('baseUrl');
 const stateDir = inject('stateDir');
@@ -31,15 +32,7 @@ describe('files added later on the follow-up page', () => {
     const marker = `Tarde${Date.now().toString(36)}`;
     const phone = await phoneContext(browser);
     const worker = await phone.newPage();
-    await worker.goto(`${base}/f/demo`);
-    await worker.waitForFunction(() => !(document.getElementById('send') as HTMLButtonElement).disabled, null, { timeout: 60_000 });
-    await worker.check('#cat-intimidation');
-    await worker.check('#when-this_week');
-    await worker.fill('#description', marker);
-    await worker.check('#send-to-monitor');
-    await worker.tap('#send');
-    await worker.waitForSelector('#receipt:not([hidden])', { timeout: 60_000 });
-    const code = (await worker.textContent('#receipt-code'))!.trim();
+    const code = await reportFromPhone(worker, { description: marker });
     await releaseNow(stateDir);
 
     // The worker opens the case with the code and sends an answer with a PDF.

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium, phoneContext } from '../../scripts/lib/browser';
 import { releaseNow } from '../../scripts/lib/dev-server';
 import { openCaseWith, signInConsole } from './console-steps';
+import { reportFromPhone } from './phone-steps';
 
 const base = inject('baseUrl');
 const stateDir = inject('stateDir');
@@ -26,15 +27,7 @@ describe('an official works the authority side of a case', () => {
     const marker = `Autoridad${Date.now().toString(36)}`;
     const phone = await phoneContext(browser);
     const worker = await phone.newPage();
-    await worker.goto(`${base}/f/demo`);
-    await worker.waitForFunction(() => !(document.getElementById('send') as HTMLButtonElement).disabled, null, { timeout: 60_000 });
-    await worker.check('#cat-intimidation');
-    await worker.check('#when-this_week');
-    await worker.fill('#description', `${marker} nos dijeron que votáramos por el sindicato de la empresa.`);
-    await worker.check('#send-to-both');
-    await worker.tap('#send');
-    await worker.waitForSelector('#receipt:not([hidden])', { timeout: 60_000 });
-    const code = (await worker.textContent('#receipt-code'))!.trim();
+    const code = await reportFromPhone(worker, { description: `${marker} nos dijeron que votáramos por el sindicato de la empresa.`, sendTo: 'both' });
     await releaseNow(stateDir);
 
     // The official: status and severity of the authority's side; tags and assignment are the company's.

@@ -14,6 +14,7 @@ import { launchChromium, phoneContext } from '../../scripts/lib/browser';
 import { QUIET_WRANGLER, releaseNow } from '../../scripts/lib/dev-server';
 import { openLocalPlatform } from '../../scripts/lib/local-platform';
 import { openCaseWith, signInConsole } from './console-steps';
+import { reportFromPhone } from './phone-steps';
 
 const run = promisify(execFile);
 const base = inject('baseUrl');
@@ -41,14 +42,7 @@ describe('share access: a new monitor reads an older case', () => {
     const marker = `Acceso${Date.now().toString(36)}`;
     const phone = await phoneContext(browser);
     const worker = await phone.newPage();
-    await worker.goto(`${base}/f/demo`);
-    await worker.waitForFunction(() => !(document.getElementById('send') as HTMLButtonElement).disabled, null, { timeout: 60_000 });
-    await worker.check('#cat-intimidation');
-    await worker.check('#when-this_week');
-    await worker.fill('#description', `${marker} nos amenazaron antes de que llegara la monitora nueva`);
-    await worker.check('#send-to-monitor');
-    await worker.tap('#send');
-    await worker.waitForSelector('#receipt:not([hidden])', { timeout: 60_000 });
+    await reportFromPhone(worker, { description: `${marker} nos amenazaron antes de que llegara la monitora nueva` });
     await releaseNow(stateDir);
     const b = await registerMonitor('Monitora Nueva', '.e2e-monitor-b.txt');
 
