@@ -263,4 +263,9 @@ async function main() {
   }
 }
 
-await main();
+// An admin reads what went wrong, not a stack: the message, and what caused it.
+await main().catch((e: unknown) => {
+  const error = e as Error & { cause?: unknown };
+  console.error(`${error.message ?? error}${error.cause instanceof Error ? `\n  (${error.cause.message})` : ''}`);
+  process.exit(1);
+});

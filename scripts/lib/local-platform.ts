@@ -12,6 +12,8 @@ export interface LocalPlatform {
 
 /** Opens the local bindings; call dispose() when done. */
 export async function openLocalPlatform(persistTo?: string): Promise<LocalPlatform> {
+  // wrangler warns that the audit Durable Object is not served here; these scripts never use it.
+  process.env.WRANGLER_LOG ??= 'error';
   const proxy = await getPlatformProxy<Env>({
     configPath: 'wrangler.toml',
     persist: persistTo ? { path: `${persistTo}/v3` } : true,
@@ -31,6 +33,9 @@ function patient(db: D1Database): D1Database {
       try {
         return await work();
       } catch (e) {
+        if (/no such table/i.test(String(e))) {
+          throw new Error(`the local database has no tables here: run npm run setup first, or give --persist-to the state directory wrangler dev uses`, { cause: e });
+        }
         const locked = /internal error|SQLITE_BUSY|database is locked/i.test(String(e));
         if (!locked || attempt >= 8) throw e;
         await new Promise((r) => setTimeout(r, 100 * 2 ** Math.min(attempt, 4)));

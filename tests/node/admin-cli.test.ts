@@ -212,6 +212,14 @@ describe('registration checks', () => {
     expect((await listOf('planta-otra'))?.readers.map((r) => r.keyId) ?? []).not.toContain(rogue.keyId);
   }, 180_000);
 
+  it('should tell an administrator with an empty local state to run setup, without a stack trace', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'buzon-empty-'));
+    const failed = await run('npx', ['tsx', 'scripts/keys.ts', 'list', '--persist-to', empty], { env: { ...process.env, ...QUIET_WRANGLER } }).then(() => null, (e: { code: number; stderr: string }) => e);
+    expect(failed?.code).toBe(1);
+    expect(failed?.stderr).toContain('run npm run setup first');
+    expect(failed?.stderr).not.toMatch(/^\s+at /m);
+  }, 60_000);
+
   it('should wait out a write lock held by another process on the same database (wrangler dev running), not fail', async () => {
     // Another SQLite client (as `wrangler dev` is) holds an exclusive lock for 6 s, past the CLI's start, while it writes.
     const d1 = join(dir, 'v3', 'd1', 'miniflare-D1DatabaseObject');
