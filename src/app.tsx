@@ -9,7 +9,7 @@ import { LANGUAGES } from './domain/report';
 import { BUILD_MANIFEST } from './lib/build-info';
 import { openApiDocument } from './openapi/document';
 import { translator } from './i18n';
-import { apiError, lang, page, privacyHeaders, type AppEnv } from './lib/http';
+import { apiError, lang, privacyHeaders, type AppEnv } from './lib/http';
 import { api } from './routes/api';
 import { attachmentsApi } from './routes/attachments-api';
 import { consoleApi } from './routes/console-api';
@@ -22,8 +22,8 @@ import { readerPages } from './routes/reader-pages';
 import { reportPage } from './routes/report-page';
 import { transparencyPages } from './routes/transparency';
 import { trendsApi } from './routes/trends-api';
-import { Layout } from './views/layout';
 import { NotFound } from './views/not-found';
+import { pageShell } from './views/page-shell';
 import { STYLESHEET } from './views/styles';
 
 export const app = new Hono<AppEnv>();
@@ -38,6 +38,8 @@ app.use(
     caches: false,
   }),
 );
+/** `c.render(body, props)` wraps a page in the shell of src/views/page-shell.tsx. */
+app.use(pageShell);
 
 /** Liveness, and the trivial route the intake benchmark compares against. */
 app.get('/healthz', (c) => c.text('ok'));
@@ -71,14 +73,8 @@ app.get('/assets/*', async (c, next) => {
 app.notFound(async (c) => {
   if (c.req.path.startsWith('/api/')) return apiError(c, 404, 'not_found');
   const language = lang(c);
-  const t = translator(language);
-  const res = await page(
-    c,
-    <Layout t={t} lang={language} otherLanguageHref={`?lang=${language === 'es' ? 'en' : 'es'}`} quickExitUrl={c.env.QUICK_EXIT_URL}>
-      <NotFound t={t} lang={language} />
-    </Layout>,
-  );
-  return new Response(res.body, { status: 404, headers: res.headers });
+  c.status(404);
+  return c.render(<NotFound t={translator(language)} lang={language} />);
 });
 
 app.onError((error, c) => {

@@ -22,11 +22,6 @@ export type AppContext = Context<AppEnv>;
 
 export const lang = (c: AppContext): Language => (c.get('language') === 'en' ? 'en' : 'es');
 
-/** An HTML page in standards mode. */
-export async function page(c: Context, element: { toString(): string | Promise<string> }) {
-  return c.html(`<!doctype html>${await element.toString()}`);
-}
-
 /** A JSON error with a stable code and a message in the request's language. */
 export function apiError(c: Context, status: ContentfulStatusCode, code: ErrorCode, fields?: string[]) {
   const t = translator(c.get('language') === 'en' ? 'en' : 'es');

@@ -6,13 +6,12 @@ import { Hono } from 'hono';
 import { fromB64, verifyConstancia, type Sodium } from '../crypto';
 import { translator } from '../i18n';
 import { constanciaPublicKey } from '../lib/constancia';
-import { lang, page, type AppContext, type AppEnv } from '../lib/http';
+import { lang, type AppContext, type AppEnv } from '../lib/http';
 import { loadSodium } from '../lib/sodium';
 import { rateLimited } from '../lib/rate-limit';
 import { limitBody } from '../lib/body-limit';
 import { getFacility } from '../storage/facilities';
 import { ConstanciaPage, type ConstanciaResult } from '../views/constancia';
-import { Layout } from '../views/layout';
 
 export const constanciaPages = new Hono<AppEnv>();
 
@@ -34,12 +33,7 @@ async function render(c: AppContext, result?: ConstanciaResult) {
   const language = lang(c);
   const t = translator(language);
   const s = await loadSodium();
-  return page(
-    c,
-    <Layout t={t} lang={language} title={t('verify.title')} otherLanguageHref={`?lang=${language === 'es' ? 'en' : 'es'}`} quickExitUrl={c.env.QUICK_EXIT_URL}>
-      <ConstanciaPage t={t} lang={language} result={result} publicKey={constanciaPublicKey(s, c.env)} />
-    </Layout>,
-  );
+  return c.render(<ConstanciaPage t={t} lang={language} result={result} publicKey={constanciaPublicKey(s, c.env)} />, { title: t('verify.title') });
 }
 
 constanciaPages.get('/constancia', (c) => render(c));

@@ -4,9 +4,8 @@
 import { Hono } from 'hono';
 import { renderSVG } from 'uqr';
 import { translator } from '../i18n';
-import { lang, page, type AppEnv } from '../lib/http';
+import { lang, type AppEnv } from '../lib/http';
 import { getFacilityByShortCode } from '../storage/facilities';
-import { Layout } from '../views/layout';
 import { NoTrace } from '../views/no-trace';
 import { Poster } from '../views/poster';
 
@@ -21,24 +20,20 @@ posterPages.get('/f/:code{[A-Za-z0-9-]{1,32}}/cartel', async (c) => {
   const email = facility.emailLocal && c.env.EMAIL_DOMAIN ? `${facility.emailLocal}@${c.env.EMAIL_DOMAIN}` : null;
   const es = translator('es');
   const paper = c.req.query('papel') === 'a4' ? 'a4' : 'letter';
-  return page(
-    c,
-    <Layout t={es} lang="es" title={`${es('poster.title')}: ${facility.name}`} stylesheets={['/assets/poster.css', `/assets/poster-${paper}.css`]}>
+  // Both languages on one sheet, so no language link; a printed page has no quick exit.
+  return c.render(
+    <>
       <p class="print-note">
         {es('poster.print_note')} <a href={paper === 'a4' ? '?papel=carta' : '?papel=a4'}>{es(paper === 'a4' ? 'poster.paper_letter' : 'poster.paper_a4')}</a>
       </p>
       <Poster es={es} en={translator('en')} facilityName={facility.name} link={link} email={email} qr={qr} />
-    </Layout>,
+    </>,
+    { lang: 'es', title: `${es('poster.title')}: ${facility.name}`, otherLanguageHref: false, quickExit: false, stylesheets: ['/assets/poster.css', `/assets/poster-${paper}.css`] },
   );
 });
 
 posterPages.get('/sin-rastro', (c) => {
   const language = lang(c);
   const t = translator(language);
-  return page(
-    c,
-    <Layout t={t} lang={language} title={t('no_trace.title')} otherLanguageHref={`?lang=${language === 'es' ? 'en' : 'es'}`} quickExitUrl={c.env.QUICK_EXIT_URL}>
-      <NoTrace t={t} lang={language} />
-    </Layout>,
-  );
+  return c.render(<NoTrace t={t} lang={language} />, { title: t('no_trace.title') });
 });

@@ -6,10 +6,9 @@ import { Hono, type Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { TFunction } from 'i18next';
 import { translator } from '../i18n';
-import { allowMedia, lang, page, type AppEnv } from '../lib/http';
+import { allowMedia, lang, type AppEnv } from '../lib/http';
 import { Console } from '../views/console';
 import { FollowUp } from '../views/follow-up';
-import { Layout } from '../views/layout';
 
 export const readerPages = new Hono<AppEnv>();
 
@@ -17,20 +16,7 @@ export const readerPages = new Hono<AppEnv>();
 function scriptedPage(c: Context<AppEnv>, titleKey: string, script: string, body: (t: TFunction, language: string) => Child, opts: { quickExit?: boolean; stylesheets?: string[] } = {}) {
   const language = lang(c);
   const t = translator(language);
-  return page(
-    c,
-    <Layout
-      t={t}
-      lang={language}
-      title={t(titleKey)}
-      otherLanguageHref={`?lang=${language === 'es' ? 'en' : 'es'}`}
-      quickExitUrl={opts.quickExit ? c.env.QUICK_EXIT_URL : undefined}
-      scripts={[script]}
-      stylesheets={opts.stylesheets}
-    >
-      {body(t, language)}
-    </Layout>,
-  );
+  return c.render(body(t, language), { title: t(titleKey), quickExit: opts.quickExit === true, scripts: [script], stylesheets: opts.stylesheets });
 }
 
 readerPages.get('/seguimiento', (c) =>

@@ -5,8 +5,7 @@ import { Hono } from 'hono';
 import type { Facility } from '../storage/facilities';
 import { getFacilityByShortCode, listFacilities } from '../storage/facilities';
 import { translator } from '../i18n';
-import { allowMedia, lang, page, type AppContext, type AppEnv } from '../lib/http';
-import { Layout } from '../views/layout';
+import { allowMedia, lang, type AppContext, type AppEnv } from '../lib/http';
 import { ReportForm } from '../views/report-form';
 
 export const reportPage = new Hono<AppEnv>();
@@ -17,18 +16,7 @@ function render(c: AppContext, facility: Facility | null, facilities: Facility[]
   // "Grabar mi voz" records here, and the worker listens to the disguised recording before sending.
   allowMedia(c, { record: true, play: true });
   const email = facility?.emailLocal && c.env.EMAIL_DOMAIN ? `${facility.emailLocal}@${c.env.EMAIL_DOMAIN}` : null;
-  return page(
-    c,
-    <Layout
-      t={t}
-      lang={language}
-      otherLanguageHref={`?lang=${language === 'es' ? 'en' : 'es'}`}
-      quickExitUrl={c.env.QUICK_EXIT_URL}
-      scripts={['/assets/report.js']}
-    >
-      <ReportForm t={t} lang={language} facility={facility} facilities={facilities} facilityEmail={email} />
-    </Layout>,
-  );
+  return c.render(<ReportForm t={t} lang={language} facility={facility} facilities={facilities} facilityEmail={email} />, { scripts: ['/assets/report.js'] });
 }
 
 reportPage.get('/', async (c) => render(c, null, await listFacilities(c.env.DB)));

@@ -9,12 +9,11 @@ import { translator } from '../i18n';
 import { addDays } from '../domain/case';
 import { mexicoDay } from '../lib/clock';
 import { auditHeadAt } from '../storage/audit';
-import { lang, page, type AppEnv } from '../lib/http';
+import { lang, type AppEnv } from '../lib/http';
 import { rateLimited } from '../lib/rate-limit';
 import { publicSnapshot } from '../trends/snapshot';
 import { transparencyView } from '../trends/transparency';
 import { addMonths } from '../trends/weeks';
-import { Layout } from '../views/layout';
 import { Transparency } from '../views/transparency';
 import { retentionPolicy } from '../domain/retention';
 
@@ -33,17 +32,9 @@ transparencyPages.get('/transparencia', rateLimited(() => 'transparencia'), asyn
   const view = transparencyView(data, month, t, language);
   // The audit chain's head at the end of yesterday, published where the database holder cannot reach back.
   const head = await auditHeadAt(c.env.DB, addDays(today, -1));
-  return page(
-    c,
-    <Layout
-      t={t}
-      lang={language}
-      title={t('transparency.page_title')}
-      otherLanguageHref={`?mes=${month}&lang=${language === 'es' ? 'en' : 'es'}`}
-      quickExitUrl={c.env.QUICK_EXIT_URL}
-      stylesheets={['/assets/trends.css']}
-    >
-      <Transparency t={t} lang={language} view={view} auditHead={head} retention={retentionPolicy(c.env)} />
-    </Layout>,
-  );
+  return c.render(<Transparency t={t} lang={language} view={view} auditHead={head} retention={retentionPolicy(c.env)} />, {
+    title: t('transparency.page_title'),
+    otherLanguageHref: `?mes=${month}&lang=${language === 'es' ? 'en' : 'es'}`,
+    stylesheets: ['/assets/trends.css'],
+  });
 });
