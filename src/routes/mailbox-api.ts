@@ -6,22 +6,20 @@
 import { zValidator } from '@hono/zod-validator';
 import { invalid } from '../lib/validate';
 import { Hono } from 'hono';
-import { fromB64, mailboxMessage, toB64, verifyProof, type Sodium } from '../crypto';
-import { issueChallenge, verifyChallenge } from '../lib/challenge';
+import { issueChallenge } from '../lib/challenge';
 import { mexicoDay, nowSeconds, releaseClock } from '../lib/clock';
 import { releaseDay } from '../domain/release';
 import { eraseDay, retentionPolicy } from '../domain/retention';
-import { clockOutcome, type Status } from '../domain/case';
+import { clockOutcome } from '../domain/case';
 import { issueConstancia, readConstanciaKey } from '../lib/constancia';
 import { constanciaCheck } from '../crypto';
-import { sidesOf, type SendTo } from '../domain/case-sides';
-import { authorityColumn, CASE_CLOSED_DAY, companyColumn } from '../storage/case-sides';
+import { sidesOf } from '../domain/case-sides';
 import { eraseCase, purgeErasedBlobs } from '../storage/retention';
 import { apiError, type AppEnv } from '../lib/http';
 import { loadSodium } from '../lib/sodium';
 import { getSealedText } from '../storage/blobs';
-import { activityDay } from '../storage/cases';
-import { storeMessage, threadFor } from '../storage/messages';
+import { keepConstanciaCheck, type MailboxCase } from '../storage/mailbox-cases';
+import { messageExists, storeMessage, threadFor } from '../storage/messages';
 import { getSignedReaderList } from '../storage/reader-lists';
 import { readersOf } from '../storage/recipients';
 import { readEnvelope } from '../lib/envelope-check';
@@ -30,34 +28,10 @@ import { limitBody } from '../lib/body-limit';
 import { rateLimited } from '../lib/rate-limit';
 import { ATTACHMENT_LIMITS } from '../domain/attachment';
 import { attachmentComplete, keepAttachments, storedFileCount } from '../storage/uploads';
+import { MAILBOX, provenCase } from './mailbox-proof';
 
 export const mailboxApi = new Hono<AppEnv>();
 
-
-/** Mailbox tokens carry no work and pay for nothing else (src/lib/challenge.ts). */
-const MAILBOX = { purpose: 'mailbox', facility: '*' } as const;
-
-/** A fixed Ed25519 key no one holds: checking against it costs what checking a real one does. */
-const DECOY_SIGN_PK = new Uint8Array(32).fill(7);
-
-interface MailboxCase {
-  id: string;
-  facilityId: string;
-  sendTo: SendTo;
-  receivedDay: string;
-  signPk: string;
-  bodyKey: string;
-  /** The report's content key sealed to the mailbox (reports sent since format 2), so the worker can read what they sent. */
-  reportSealed: string | null;
-  /** The day the case closed as a whole: every side it went to (src/storage/case-sides.ts). */
-  closedDay: string | null;
-  companyStatus: Status | null;
-  authorityStatus: Status | null;
-  lastActivityDay: string | null;
-  holdReason: string | null;
-  retentionClosedDays: number | null;
-  retentionIdleDays: number | null;
-}
 
 /** When the case will be erased if nothing changes (null while on hold), for the worker to see. */
 const eraseDayOf = (env: AppEnv['Bindings'], k: MailboxCase) =>
@@ -65,24 +39,6 @@ const eraseDayOf = (env: AppEnv['Bindings'], k: MailboxCase) =>
     { closedDay: k.closedDay, lastActivityDay: k.lastActivityDay, receivedDay: k.receivedDay, held: k.holdReason !== null },
     retentionPolicy(env, { closedDays: k.retentionClosedDays, idleDays: k.retentionIdleDays }),
   );
-
-/** The case behind a signed request, or null: same queries and one signature check either way. */
-export async function provenCase(env: AppEnv['Bindings'], s: Sodium, p: { mailboxId: string; challenge: string; signature: string }, action: string) {
-  const check = verifyChallenge(s, env.POW_SECRET, p.challenge, nowSeconds(), MAILBOX);
-  const row = await env.DB.prepare(
-    `SELECT r.id, r.facility_id AS facilityId, r.send_to AS sendTo, r.received_day AS receivedDay, r.mailbox_sign_pk AS signPk,
-            r.body_key AS bodyKey, w.sealed AS reportSealed, ${CASE_CLOSED_DAY} AS closedDay, ${activityDay('?2')} AS lastActivityDay,
-            ${companyColumn('status')} AS companyStatus, ${authorityColumn('status')} AS authorityStatus,
-            r.hold_reason AS holdReason, f.retention_closed_days AS retentionClosedDays, f.retention_idle_days AS retentionIdleDays
-       FROM reports r JOIN facilities f ON f.id = r.facility_id
-       LEFT JOIN wrapped_keys w ON w.report_id = r.id AND w.message_id = r.id AND w.key_id = 'mailbox'
-      WHERE r.mailbox_id = ?1 AND r.erased_day IS NULL`,
-  )
-    .bind(p.mailboxId, releaseClock(env.RELEASE_HOURS).last)
-    .first<MailboxCase>();
-  const signed = verifyProof(s, fromB64(s, p.signature), mailboxMessage(p.challenge, p.mailboxId, action), row ? fromB64(s, row.signPk) : DECOY_SIGN_PK);
-  return check.ok && signed && row ? row : null;
-}
 
 mailboxApi.get('/challenge', rateLimited(() => 'mailbox:challenge'), async (c) => {
   const s = await loadSodium();
@@ -144,14 +100,7 @@ mailboxApi.post('/constancia', rateLimited(() => 'mailbox:constancia'), limitBod
   const key = readConstanciaKey(s, p.key);
   if (!key) return apiError(c, 400, 'invalid');
   if (!c.env.CONSTANCIA_SIGN_SK) return apiError(c, 503, 'unavailable');
-  const [, row] = await c.env.DB.batch([
-    c.env.DB.prepare('UPDATE reports SET constancia_check = coalesce(constancia_check, ?2) WHERE id = ?1').bind(found.id, constanciaCheck(s, key)),
-    c.env.DB.prepare(
-      `SELECT r.constancia_check AS "check", r.first_reply_day AS firstReplyDay, a.day AS answerDay, f.ack_days AS ackDays, f.answer_days AS answerDays
-         FROM reports r JOIN facilities f ON f.id = r.facility_id LEFT JOIN report_answers a ON a.report_id = r.id WHERE r.id = ?1`,
-    ).bind(found.id),
-  ]);
-  const k = row!.results[0] as { check: string | null; firstReplyDay: string | null; answerDay: string | null; ackDays: number; answerDays: number };
+  const k = await keepConstanciaCheck(c.env.DB, found.id, constanciaCheck(s, key));
   const constancia = issueConstancia(s, c.env, { facilityId: found.facilityId, day: found.receivedDay, reportId: found.id, key, check: k.check });
   if (!constancia) return apiError(c, 409, 'conflict');
   const today = mexicoDay();
@@ -199,8 +148,7 @@ mailboxApi.post(
       // Every file complete under this case's uploads, none twice, and the case's files within the cap.
       if (new Set(files.map((f) => f.id)).size !== files.length) return apiError(c, 422, 'attachment_incomplete');
       for (const f of files) if (!(await attachmentComplete(c.env.BLOBS, found.id, f.id, f.chunks))) return apiError(c, 422, 'attachment_incomplete');
-      const duplicate = await c.env.DB.prepare('SELECT 1 FROM messages WHERE id = ?1').bind(p.message.id).first();
-      if (!duplicate) {
+      if (!(await messageExists(c.env.DB, p.message.id))) {
         const stored = await storedFileCount(c.env.DB, found.id, files.map((f) => f.id));
         if (stored.taken) return apiError(c, 409, 'conflict');
         if (stored.count + files.length > ATTACHMENT_LIMITS.files) return apiError(c, 413, 'attachment_limit');

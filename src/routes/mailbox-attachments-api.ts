@@ -17,7 +17,7 @@ import { rateLimited } from '../lib/rate-limit';
 import { loadSodium } from '../lib/sodium';
 import { claimLaterChunk, putUploadedChunk } from '../storage/uploads';
 import { laterChunkParams, laterChunkQuery } from '../contract/mailbox';
-import { provenCase } from './mailbox-api';
+import { provenCase } from './mailbox-proof';
 
 export const mailboxAttachmentsApi = new Hono<AppEnv>();
 

@@ -20,6 +20,7 @@ import { recordAudit } from '../storage/audit';
 import { openCase } from '../storage/cases';
 import { getSignedReaderList } from '../storage/reader-lists';
 import { readersOf } from '../storage/recipients';
+import { addSharedKeys, keysHeldBy } from '../storage/shared-keys';
 import { requireReader, type ConsoleEnv } from './reader-session';
 import { caseParams } from '../contract/console';
 import { shareSchema } from '../contract/share';
@@ -68,26 +69,14 @@ shareApi.post(
     if (!listed) return deny(c, 403, 'readers_unverified', id, to);
 
     // Only keys the sharer holds, of this case's report and released messages; a note only to its author's role.
-    const { results } = await c.env.DB.prepare(
-      `SELECT w.message_id AS messageId, m.kind, m.author_role AS authorRole
-         FROM wrapped_keys w LEFT JOIN messages m ON m.report_id = w.report_id AND m.id = w.message_id
-        WHERE w.report_id = ?1 AND w.key_id = ?2 AND (w.message_id = ?1 OR m.release_at <= ?3)`,
-    )
-      .bind(id, reader.keyId, released)
-      .all<{ messageId: string; kind: string | null; authorRole: string | null }>();
-    const held = new Map(results.map((r) => [r.messageId, r]));
+    const held = await keysHeldBy(c.env.DB, id, reader.keyId, released);
     for (const k of keys) {
       const mine = held.get(k.messageId);
       if (!mine) return deny(c, 403, 'forbidden', id, to);
       if (mine.kind === 'note' && mine.authorRole !== target.role) return deny(c, 403, 'forbidden', id, to);
     }
     // A key the reader already has stays as it is: a share never replaces one.
-    const batch = await c.env.DB.batch(
-      keys.map((k) =>
-        c.env.DB.prepare('INSERT OR IGNORE INTO wrapped_keys (report_id, message_id, key_id, sealed) VALUES (?1, ?2, ?3, ?4)').bind(id, k.messageId, to, k.sealed),
-      ),
-    );
-    const added = batch.reduce((n, r) => n + (r.meta.changes ?? 0), 0);
+    const added = await addSharedKeys(c.env.DB, id, to, keys);
     await audit(c, id, 'ok', `to:${to} keys:${added}/${keys.length}`);
     return c.json({ to, added, given: keys.length });
   },

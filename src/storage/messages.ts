@@ -107,3 +107,8 @@ export async function storeMessage(s: Sodium, db: D1Database, blobs: KVNamespace
   ]);
   return 'stored';
 }
+
+/** Whether a message with this id is stored (in any case: message ids are unique). */
+export async function messageExists(db: D1Database, id: string): Promise<boolean> {
+  return (await db.prepare('SELECT 1 FROM messages WHERE id = ?1').bind(id).first()) !== null;
+}

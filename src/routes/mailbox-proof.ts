@@ -1,0 +1,29 @@
+/**
+ * @module The worker's proof for every mailbox API (the thread, answers, later files): a mailbox
+ * challenge signed with the case mailbox key the receipt code derives. A wrong code and a case
+ * that does not exist cost the same work, so the answer tells nothing about which it was.
+ */
+import { fromB64, mailboxMessage, verifyProof, type Sodium } from '../crypto';
+import { verifyChallenge } from '../lib/challenge';
+import { nowSeconds, releaseClock } from '../lib/clock';
+import type { AppEnv } from '../lib/http';
+import { caseByMailbox, type MailboxCase } from '../storage/mailbox-cases';
+
+/** Mailbox tokens carry no work and pay for nothing else (src/lib/challenge.ts). */
+export const MAILBOX = { purpose: 'mailbox', facility: '*' } as const;
+
+/** A fixed Ed25519 key no one holds: checking against it costs what checking a real one does. */
+const DECOY_SIGN_PK = new Uint8Array(32).fill(7);
+
+/** The case behind a signed request, or null: same queries and one signature check either way. */
+export async function provenCase(
+  env: AppEnv['Bindings'],
+  s: Sodium,
+  p: { mailboxId: string; challenge: string; signature: string },
+  action: string,
+): Promise<MailboxCase | null> {
+  const check = verifyChallenge(s, env.POW_SECRET, p.challenge, nowSeconds(), MAILBOX);
+  const row = await caseByMailbox(env.DB, p.mailboxId, releaseClock(env.RELEASE_HOURS).last);
+  const signed = verifyProof(s, fromB64(s, p.signature), mailboxMessage(p.challenge, p.mailboxId, action), row ? fromB64(s, row.signPk) : DECOY_SIGN_PK);
+  return check.ok && signed && row ? row : null;
+}
