@@ -1,9 +1,12 @@
 /**
- * @module The shapes the API answers with, for the Worker routes that build them and the browser
- * bundles that read them (src/openapi/responses.ts documents the same shapes). Types only.
+ * @module The shapes the API answers with, for the Worker routes that build them (`c.json({...}
+ * satisfies ...)`) and the browser bundles that read them (src/openapi/responses.ts documents the
+ * same shapes). Types only: the reporter's and the worker's mailbox API here, the console's in
+ * ./console-responses.ts.
  */
-import type { Status } from '../domain/case';
-import type { SideState } from '../domain/case-sides';
+import type { SignedReaderList } from '../crypto/reader-list';
+import type { ClockOutcome, Status } from '../domain/case';
+import type { SendTo, Side, SideState } from '../domain/case-sides';
 
 /** The decrypted report, as the form seals it and the console opens it (src/domain/report.ts). */
 export type { EmailReportPlaintext, ReportPlaintext } from '../domain/report';
@@ -57,3 +60,114 @@ export interface ThreadMessage {
 
 /** A thread message as a reader's case view has it (GET /console/api/cases/:id): with its author's key id. */
 export type ConsoleThreadMessage = ThreadMessage & { authorKey: string | null };
+
+/** A public key to seal to: a reader's, or the case mailbox's (keyId `mailbox`). */
+export interface RecipientKey {
+  keyId: string;
+  /** X25519 public key, base64url. */
+  boxPk: string;
+}
+
+/** GET /api/challenge: a proof-of-work challenge for one report at one facility. */
+export interface PowChallenge {
+  challenge: string;
+  /** Leading zero bits the work needs. */
+  bits: number;
+}
+
+/** GET /api/facilities/:id/recipients: the keys a report to the plant is sealed to, and the administrator's signed list of them. */
+export interface FacilityRecipients {
+  facility: { id: string; name: string };
+  monitor: RecipientKey[];
+  official: RecipientKey[];
+  readers: SignedReaderList | null;
+}
+
+/** When readers get a report or an answer: the release it waits for. */
+export interface ReleaseInfo {
+  /** The release, ISO date and hour. */
+  at: string;
+  day: string;
+  hour: number;
+  relative: 'today' | 'tomorrow';
+}
+
+/** POST /api/reports: 201 with duplicate false the first time, 200 with duplicate true for a retry of the same bytes. */
+export interface ReportAccepted {
+  reportId: string;
+  receivedDay: string;
+  release: ReleaseInfo;
+  duplicate: boolean;
+  /** The proof of filing when the submission carried a constancia key and the deployment signs them. */
+  constancia: string | null;
+}
+
+/** GET /api/mailbox/challenge. */
+export interface MailboxChallenge {
+  challenge: string;
+}
+
+/** POST /api/mailbox/thread: the case as its worker sees it, and what they can read. */
+export interface MailboxThread {
+  case: {
+    id: string;
+    facilityId: string;
+    sendTo: SendTo;
+    /** Each side the worker sent the case to, with its own status. */
+    sides: Array<{ side: Side; status: Status }>;
+    /** The lead side's status (the company's unless the case went to the authority only), for clients written before sides. */
+    status: Status;
+    receivedDay: string;
+    /** When the case will be erased if nothing changes; null while on hold. */
+    eraseDay: string | null;
+    held: boolean;
+  };
+  /** The report as sent, sealed to the mailbox too (reports since envelope format 2). */
+  report: { body: string; sealed: string } | null;
+  messages: ThreadMessage[];
+  sealTo: RecipientKey[];
+  readers: SignedReaderList | null;
+}
+
+/** One clock of a case (src/domain/case.ts clockOutcome). */
+export interface CaseClock {
+  due: string;
+  day: string | null;
+  outcome: ClockOutcome;
+}
+
+/** POST /api/mailbox/constancia: the proof of filing, and the clocks to show beside it. */
+export interface MailboxConstancia {
+  constancia: string;
+  clocks: { acknowledge: CaseClock; answer: CaseClock };
+}
+
+/** POST /api/mailbox/erase. */
+export interface MailboxErased {
+  erased: boolean;
+  /** On legal hold: erased as soon as the hold is lifted. */
+  held: boolean;
+}
+
+/** POST /api/mailbox/messages and /console/api/cases/:id/messages: 201 stored, 200 with duplicate true for a retry. */
+export interface MessageStored {
+  id: string;
+  duplicate: boolean;
+}
+
+/** POST /api/constancia/verify. */
+export type ConstanciaChecked =
+  | { valid: true; facility: string; facilityName: string | null; day: string }
+  | { valid: false; reason: 'invalid' | 'empty' | 'unavailable' };
+
+/** GET /.well-known/buzon-constancia.json: the public key that signs constancias, for checking one offline. */
+export interface ConstanciaPublicKey {
+  v: 1;
+  format: 'BZC1';
+  algorithm: 'Ed25519';
+  /** Ed25519 public key, base64url. */
+  publicKey: string;
+  /** What the signature covers, in words. */
+  signed: string;
+  spec: string;
+}

@@ -7,6 +7,7 @@
  * sign-in however much it is used, at sign-out, or as soon as the reader's key is retired (the
  * console API checks the key in D1 on every request, see `requireReader`).
  */
+import type { ReaderSession } from '../contract/console-responses';
 import { toB64, utf8, type Sodium } from '../crypto';
 
 export const SESSION_IDLE_SECONDS = 8 * 60 * 60;
@@ -14,14 +15,8 @@ export const SESSION_MAX_SECONDS = 12 * 60 * 60;
 const REFRESH_AFTER_SECONDS = 10 * 60;
 export const SIGNIN_CHALLENGE_SECONDS = 120;
 
-export interface ReaderSession {
-  keyId: string;
-  role: 'monitor' | 'official';
-  /** Monitors: the facilities they serve. */
-  facilities: string[];
-  /** Officials: their state, or null for every facility. */
-  scopeState: string | null;
-}
+/** Who is signed in: the shape /console/api/session and /signin answer with (src/contract/console-responses.ts). */
+export type { ReaderSession };
 
 interface StoredSession extends ReaderSession {
   /** When the reader signed in (seconds): the session never outlives it by SESSION_MAX_SECONDS. */

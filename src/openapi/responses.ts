@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { CATEGORIES, SEND_TO } from '../domain/report';
 import { ERROR_CODES } from './error-codes';
+import type * as Contract from '../contract';
 
 const b64url = z.string().regex(/^[A-Za-z0-9_-]*$/).meta({ description: 'base64url without padding' });
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).meta({ description: 'calendar day in Mexico City, YYYY-MM-DD' });
@@ -127,3 +128,33 @@ export const shared = z.strictObject({
 });
 export const trendsOptions = loose('the filter choices within the official\'s jurisdiction', { scopeState: z.string().nullable(), facilities: z.array(z.unknown()), states: z.array(z.string()), sectors: z.array(z.unknown()), from: z.string(), to: z.string() });
 export const trendsView = loose('suppressed aggregates for the selection (docs/trends.md)', {});
+
+/**
+ * The contract's answer types must fit the shapes documented here: a route that builds
+ * `{...} satisfies <contract type>` then builds what the document promises (checked by typecheck).
+ */
+type Fits<T extends U, U> = T;
+/** An interface as a plain object type, which the loose shapes' index signature accepts. */
+type Flat<T> = { [K in keyof T]: T[K] };
+export type ContractFitsDocument = [
+  Fits<Flat<Contract.PowChallenge>, z.infer<typeof powChallenge>>,
+  Fits<Flat<Contract.FacilityRecipients>, z.infer<typeof facilityRecipients>>,
+  Fits<Flat<Contract.ReportAccepted>, z.infer<typeof reportAccepted>>,
+  Fits<Flat<Contract.MailboxChallenge>, z.infer<typeof mailboxChallenge>>,
+  Fits<Flat<Contract.MailboxThread>, z.infer<typeof mailboxThread>>,
+  Fits<Flat<Contract.MailboxConstancia>, z.infer<typeof mailboxConstancia>>,
+  Fits<Flat<Contract.MailboxErased>, z.infer<typeof mailboxErased>>,
+  Fits<Flat<Contract.MessageStored>, z.infer<typeof messageStored>>,
+  Fits<Flat<Contract.ConstanciaChecked>, z.infer<typeof constanciaChecked>>,
+  Fits<Flat<Contract.SigninChallenge>, z.infer<typeof signinChallenge>>,
+  Fits<Flat<Contract.SignedIn>, z.infer<typeof signedIn>>,
+  Fits<Flat<Contract.ConsoleSession>, z.infer<typeof consoleSession>>,
+  Fits<Flat<Contract.CaseList>, z.infer<typeof caseList>>,
+  Fits<Flat<Contract.SealedBodies>, z.infer<typeof sealedBodies>>,
+  Fits<Flat<Contract.CaseDetail>, z.infer<typeof caseDetail>>,
+  Fits<Flat<Contract.HoldSet>, z.infer<typeof holdSet>>,
+  Fits<Flat<Contract.HoldList>, z.infer<typeof holdList>>,
+  Fits<Flat<Contract.Triaged>, z.infer<typeof triaged>>,
+  Fits<Flat<Contract.Shared>, z.infer<typeof shared>>,
+  Fits<Flat<Contract.TrendsOptions>, z.infer<typeof trendsOptions>>,
+];

@@ -20,6 +20,7 @@ import { activeRecipientsFor, type RecipientKey } from '../storage/recipients';
 import { readEnvelope } from '../lib/envelope-check';
 import { findReport, intakeLookup, releasedVolume, storeReport, type NewReport, type StoredReportRef } from '../storage/reports';
 import { MAX_SUBMISSION_BYTES, MAX_WEB_BODY_BYTES, submissionSchema, type Submission } from '../contract/submission';
+import type { FacilityRecipients, PowChallenge, ReportAccepted } from '../contract/responses';
 import { limitBody } from '../lib/body-limit';
 import { rateLimited } from '../lib/rate-limit';
 import { invalidNamingFields } from '../lib/validate';
@@ -37,7 +38,7 @@ api.get('/challenge', rateLimited(() => 'challenge'), async (c) => {
   const volume = await releasedVolume(c.env.DB, facility.id, releaseBefore(last, hours, VOLUME_RELEASES), last);
   const bits = Math.min(30, challengeBits(powBits(c.env), volume));
   const s = await loadSodium();
-  return c.json({ challenge: issueChallenge(s, c.env.POW_SECRET, bits, nowSeconds(), { purpose: 'report', facility: facility.id }), bits });
+  return c.json({ challenge: issueChallenge(s, c.env.POW_SECRET, bits, nowSeconds(), { purpose: 'report', facility: facility.id }), bits } satisfies PowChallenge);
 });
 
 api.get('/facilities/:id/recipients', rateLimited(() => 'recipients'), async (c) => {
@@ -46,7 +47,7 @@ api.get('/facilities/:id/recipients', rateLimited(() => 'recipients'), async (c)
   const [keys, readers] = await Promise.all([activeRecipientsFor(c.env.DB, facility.id), getSignedReaderList(c.env.DB, facility.id)]);
   const pick = (role: string) => keys.filter((k) => k.role === role).map(({ keyId, boxPk }) => ({ keyId, boxPk }));
   // `readers` is the administrator's signed list: the form seals to it, and refuses when the keys above differ from it.
-  return c.json({ facility: { id: facility.id, name: facility.name }, monitor: pick('monitor'), official: pick('official'), readers });
+  return c.json({ facility: { id: facility.id, name: facility.name }, monitor: pick('monitor'), official: pick('official'), readers } satisfies FacilityRecipients);
 });
 
 api.post(
@@ -169,7 +170,7 @@ async function answerStored(c: Context<AppEnv>, s: Sodium, r: NewReport, key: Ui
   if (r.attachments?.length) await keepAttachments(c.env.DB, c.env.BLOBS, r.id).catch((e) => console.error('keep attachments', e));
   // The proof of filing carries the release day only, which this answer already tells: no time of day.
   const constancia = key ? issueConstancia(s, c.env, { facilityId: r.facilityId, day: r.receivedDay, reportId: r.id, key, check: r.constanciaCheck ?? null }) : null;
-  return c.json({ reportId: r.id, receivedDay: r.receivedDay, release: releaseInfo(r.releaseAt), duplicate: false, constancia }, 201);
+  return c.json({ reportId: r.id, receivedDay: r.receivedDay, release: releaseInfo(r.releaseAt), duplicate: false, constancia } satisfies ReportAccepted, 201);
 }
 
 /** When readers get the report: its release day and hour, for the receipt screen. */
@@ -187,7 +188,7 @@ const releaseInfo = (releaseAt: string) => ({
 function answerRetry(c: Context<AppEnv>, s: Sodium, stored: StoredReportRef, facilityId: string, bodyDigest: string, key: Uint8Array | null) {
   if (stored.bodyDigest !== bodyDigest || stored.facilityId !== facilityId) return apiError(c, 409, 'conflict');
   const constancia = key ? issueConstancia(s, c.env, { facilityId, day: stored.receivedDay, reportId: stored.id, key, check: stored.constanciaCheck }) : null;
-  return c.json({ reportId: stored.id, receivedDay: stored.receivedDay, release: releaseInfo(stored.releaseAt), duplicate: true, constancia }, 200);
+  return c.json({ reportId: stored.id, receivedDay: stored.receivedDay, release: releaseInfo(stored.releaseAt), duplicate: true, constancia } satisfies ReportAccepted, 200);
 }
 
 /**

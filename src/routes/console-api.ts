@@ -25,6 +25,8 @@ import { getSignedReaderList } from '../storage/reader-lists';
 import { readersOf } from '../storage/recipients';
 import { readEnvelope } from '../lib/envelope-check';
 import { bodiesSchema, caseChunkParams, caseFilterSchema, caseParams, holdSchema, messageSchema, triageSchema } from '../contract/console';
+import type { CaseDetail, CaseList, ConsoleSession, HoldList, HoldSet, SealedBodies, Triaged } from '../contract/console-responses';
+import type { MessageStored } from '../contract/responses';
 import { limitBody } from '../lib/body-limit';
 import { invalid } from '../lib/validate';
 
@@ -50,7 +52,7 @@ consoleApi.post('/signout', async (c) => {
 consoleApi.get('/session', async (c) => {
   const reader = c.get('reader');
   const facilities = await readerFacilities(c.env.DB, reader);
-  return c.json({ reader, facilities, today: mexicoDay() });
+  return c.json({ reader, facilities, today: mexicoDay() } satisfies ConsoleSession);
 });
 
 consoleApi.get('/cases', zValidator('query', caseFilterSchema, invalid), async (c) => {
@@ -68,7 +70,7 @@ consoleApi.get('/cases', zValidator('query', caseFilterSchema, invalid), async (
     limit: q.limit,
     offset: q.offset,
   });
-  return c.json({ cases, total, withNewAnswers, today });
+  return c.json({ cases, total, withNewAnswers, today } satisfies CaseList);
 });
 
 /**
@@ -87,7 +89,7 @@ consoleApi.post('/bodies', limitBody(16 * 1024), zValidator('json', bodiesSchema
   const bodies = ids.map((id) => [id, texts.get(inScope.get(id)!) ?? null] as const);
   const day = mexicoDay();
   await recordAudit(c.env, ids.map((id) => ({ day, actor: reader.keyId, role: reader.role, action: 'list', reportId: id, outcome: 'ok' as const, detail: null })));
-  return c.json({ bodies: Object.fromEntries(bodies) });
+  return c.json({ bodies: Object.fromEntries(bodies) } satisfies SealedBodies);
 });
 
 /** One case: its report, its thread (bodies included), the keys to seal a reply or note to. */
@@ -131,7 +133,7 @@ consoleApi.get('/cases/:id', zValidator('param', caseParams, invalid), async (c)
     // The console seals and verifies against this list only once it checks the administrator's signature.
     readers: readerList,
     retention,
-  });
+  } satisfies CaseDetail);
 });
 
 /**
@@ -147,7 +149,7 @@ consoleApi.post('/cases/:id/hold', limitBody(1024), zValidator('json', holdSchem
   const { reason } = c.req.valid('json');
   await setHold(c.env.DB, id, reason);
   await audit(c, reason ? 'hold' : 'unhold', id, 'ok', reason);
-  return c.json({ ok: true, holdReason: reason });
+  return c.json({ ok: true, holdReason: reason } satisfies HoldSet);
 });
 
 /** The cases on hold in the official's jurisdiction. */
@@ -155,7 +157,8 @@ consoleApi.get('/holds', async (c) => {
   const reader = c.get('reader');
   if (reader.role !== 'official') return deny(c, 403, 'forbidden', 'holds', null);
   const { cases } = await listCases(c.env.DB, reader, { held: true, today: mexicoDay(), released: released(c), limit: 200, offset: 0 });
-  return c.json({ holds: cases.map((k) => ({ id: k.id, facilityName: k.facilityName, receivedDay: k.receivedDay, holdReason: k.holdReason })) });
+  // Listed with held: true, so each has its reason.
+  return c.json({ holds: cases.map((k) => ({ id: k.id, facilityName: k.facilityName, receivedDay: k.receivedDay, holdReason: k.holdReason! })) } satisfies HoldList);
 });
 
 /** One encrypted chunk of an attachment; every chunk read is an audited download (detail: attachment/chunk). */
@@ -196,7 +199,7 @@ consoleApi.post('/cases/:id/triage', limitBody(8 * 1024), zValidator('json', tri
   await applyTriage(c.env.DB, id, on, { status, severity: change.severity, tags: change.tags, assignee: change.assignee }, reader.keyId, day);
   const fields = Object.keys(change).sort();
   await audit(c, fields.includes('assignee') && fields.length === 1 ? 'assign' : 'triage', id, 'ok', fields.join(','));
-  return c.json({ ok: true, status: status?.to ?? from });
+  return c.json({ ok: true, status: status?.to ?? from } satisfies Triaged);
 });
 
 /** A reply to the worker (sealed to the case mailbox and the case's readers) or an internal note. */
@@ -231,6 +234,6 @@ consoleApi.post(
       sendTo: access.case.sendTo,
     });
     if (outcome === 'stored') await audit(c, msg.kind, id, 'ok');
-    return c.json({ id: msg.id, duplicate: outcome === 'duplicate' }, outcome === 'stored' ? 201 : 200);
+    return c.json({ id: msg.id, duplicate: outcome === 'duplicate' } satisfies MessageStored, outcome === 'stored' ? 201 : 200);
   },
 );

@@ -6,6 +6,7 @@
 import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
 import { signinChallengeSchema, signinSchema } from '../contract/console';
+import type { SignedIn, SigninChallenge } from '../contract/console-responses';
 import { fromB64, signinMessage, toB64, utf8, verifyProof } from '../crypto';
 import { limitBody } from '../lib/body-limit';
 import { mexicoDay, nowSeconds } from '../lib/clock';
@@ -39,7 +40,7 @@ signinApi.post('/signin/challenge', limitBody(1024), zValidator('json', signinCh
   const row = await signinKdf(c.env.DB, keyId);
   const kdf = row ?? { salt: decoySalt(c, s, keyId), ops: s.crypto_pwhash_OPSLIMIT_INTERACTIVE ?? 2, mem: 67_108_864 };
   const challenge = await issueSigninChallenge(c.env.STATE, s, keyId);
-  return c.json({ challenge, kdf });
+  return c.json({ challenge, kdf } satisfies SigninChallenge);
 });
 
 signinApi.post('/signin', limitBody(2048), zValidator('json', signinSchema, invalid), async (c) => {
@@ -66,5 +67,5 @@ signinApi.post('/signin', limitBody(2048), zValidator('json', signinSchema, inva
   const { session } = reader;
   const token = await createSession(c.env.STATE, s, session, now);
   await recordAudit(c.env, [{ day: mexicoDay(), actor: keyId, role: session.role, action: 'signin', reportId: null, outcome: 'ok', detail: null }]);
-  return c.json({ token, reader: { ...session, label: reader.label } });
+  return c.json({ token, reader: { ...session, label: reader.label } } satisfies SignedIn);
 });

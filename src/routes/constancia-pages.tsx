@@ -11,6 +11,7 @@ import { loadSodium } from '../lib/sodium';
 import { rateLimited } from '../lib/rate-limit';
 import { limitBody } from '../lib/body-limit';
 import { getFacility } from '../storage/facilities';
+import type { ConstanciaChecked, ConstanciaPublicKey } from '../contract/responses';
 import { ConstanciaPage, type ConstanciaResult } from '../views/constancia';
 
 export const constanciaPages = new Hono<AppEnv>();
@@ -51,8 +52,8 @@ constanciaPages.post('/api/constancia/verify', rateLimited(() => 'constancia'), 
   const body = (await c.req.json().catch(() => null)) as { constancia?: unknown } | null;
   const s = await loadSodium();
   const result = await check(c, s, typeof body?.constancia === 'string' ? body.constancia : '');
-  if (result.kind === 'valid') return c.json({ valid: true, facility: result.facility, facilityName: result.facilityName, day: result.day });
-  return c.json({ valid: false, reason: result.kind }, result.kind === 'unavailable' ? 503 : result.kind === 'empty' ? 400 : 200);
+  if (result.kind === 'valid') return c.json({ valid: true, facility: result.facility, facilityName: result.facilityName, day: result.day } satisfies ConstanciaChecked);
+  return c.json({ valid: false, reason: result.kind } satisfies ConstanciaChecked, result.kind === 'unavailable' ? 503 : result.kind === 'empty' ? 400 : 200);
 });
 
 /** The public key that signs constancias, for anyone who checks one offline. */
@@ -67,5 +68,5 @@ constanciaPages.get('/.well-known/buzon-constancia.json', async (c) => {
     publicKey,
     signed: 'buzon.constancia.v1\\n ‖ facility ‖ \\n ‖ day ‖ \\n ‖ commitment (32 bytes)',
     spec: 'docs/crypto.md, section "Constancia"',
-  });
+  } satisfies ConstanciaPublicKey);
 });

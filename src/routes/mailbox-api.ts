@@ -10,10 +10,10 @@ import { issueChallenge } from '../lib/challenge';
 import { mexicoDay, nowSeconds, releaseClock } from '../lib/clock';
 import { releaseDay } from '../domain/release';
 import { eraseDay, retentionPolicy } from '../domain/retention';
-import { clockOutcome } from '../domain/case';
+import { clockOutcome, type Status } from '../domain/case';
 import { issueConstancia, readConstanciaKey } from '../lib/constancia';
 import { constanciaCheck } from '../crypto';
-import { sidesOf } from '../domain/case-sides';
+import { leadSide, sidesOf, type Side } from '../domain/case-sides';
 import { eraseCase, purgeErasedBlobs } from '../storage/retention';
 import { apiError, type AppEnv } from '../lib/http';
 import { loadSodium } from '../lib/sodium';
@@ -24,6 +24,7 @@ import { getSignedReaderList } from '../storage/reader-lists';
 import { readersOf } from '../storage/recipients';
 import { readEnvelope } from '../lib/envelope-check';
 import { answerSchema, constanciaSchema, threadSchema } from '../contract/mailbox';
+import type { MailboxChallenge, MailboxConstancia, MailboxErased, MailboxThread, MessageStored } from '../contract/responses';
 import { limitBody } from '../lib/body-limit';
 import { rateLimited } from '../lib/rate-limit';
 import { ATTACHMENT_LIMITS } from '../domain/attachment';
@@ -32,6 +33,9 @@ import { MAILBOX, provenCase } from './mailbox-proof';
 
 export const mailboxApi = new Hono<AppEnv>();
 
+
+/** A side's status: null only for a side the case was not sent to (src/storage/case-sides.ts), never one of sidesOf(sendTo). */
+const statusOf = (k: MailboxCase, side: Side) => (side === 'company' ? k.companyStatus : k.authorityStatus) as Status;
 
 /** When the case will be erased if nothing changes (null while on hold), for the worker to see. */
 const eraseDayOf = (env: AppEnv['Bindings'], k: MailboxCase) =>
@@ -42,7 +46,7 @@ const eraseDayOf = (env: AppEnv['Bindings'], k: MailboxCase) =>
 
 mailboxApi.get('/challenge', rateLimited(() => 'mailbox:challenge'), async (c) => {
   const s = await loadSodium();
-  return c.json({ challenge: issueChallenge(s, c.env.POW_SECRET, 0, nowSeconds(), MAILBOX) });
+  return c.json({ challenge: issueChallenge(s, c.env.POW_SECRET, 0, nowSeconds(), MAILBOX) } satisfies MailboxChallenge);
 });
 
 /** The case status and the messages the worker can read (replies and their own answers). */
@@ -70,9 +74,9 @@ mailboxApi.post('/thread', rateLimited(() => 'mailbox:thread'), limitBody(4 * 10
       facilityId: found.facilityId,
       sendTo: found.sendTo,
       // Each side the worker sent the case to, with its own status (src/domain/case-sides.ts).
-      sides: sidesOf(found.sendTo).map((side) => ({ side, status: side === 'company' ? found.companyStatus : found.authorityStatus })),
+      sides: sidesOf(found.sendTo).map((side) => ({ side, status: statusOf(found, side) })),
       // The lead side's status (the company's unless the case went to the authority only), for clients written before sides.
-      status: found.sendTo === 'authority' ? found.authorityStatus : found.companyStatus,
+      status: statusOf(found, leadSide(found.sendTo)),
       receivedDay: found.receivedDay,
       eraseDay: eraseDayOf(c.env, found),
       held: found.holdReason !== null,
@@ -83,7 +87,7 @@ mailboxApi.post('/thread', rateLimited(() => 'mailbox:thread'), limitBody(4 * 10
     sealTo: readers.map(({ keyId, boxPk }) => ({ keyId, boxPk })),
     // The page seals to, and trusts signatures of, readers on this list only once it checks the administrator's signature.
     readers: readerList,
-  });
+  } satisfies MailboxThread);
 });
 
 /**
@@ -110,7 +114,7 @@ mailboxApi.post('/constancia', rateLimited(() => 'mailbox:constancia'), limitBod
       acknowledge: clockOutcome(found.receivedDay, k.firstReplyDay, k.ackDays, today),
       answer: clockOutcome(found.receivedDay, k.answerDay, k.answerDays, today),
     },
-  });
+  } satisfies MailboxConstancia);
 });
 
 /**
@@ -125,7 +129,7 @@ mailboxApi.post('/erase', rateLimited(() => 'mailbox:erase'), limitBody(4 * 1024
   const outcome = await eraseCase(c.env.DB, found.id, mexicoDay());
   // Its evidence chunks (unreadable now: their keys went with the report) go from KV at once, not in a later run.
   if (outcome === 'erased') c.executionCtx.waitUntil(purgeErasedBlobs(c.env.DB, c.env.BLOBS, 300).catch(() => undefined));
-  return c.json({ erased: outcome === 'erased', held: outcome === 'held' });
+  return c.json({ erased: outcome === 'erased', held: outcome === 'held' } satisfies MailboxErased);
 });
 
 /** The worker's answer, sealed to the mailbox (so they can read it back) and to the case's readers. */
@@ -171,6 +175,6 @@ mailboxApi.post(
     });
     // Copied to their permanent keys now; the daily job finishes a copy that fails (src/storage/uploads.ts).
     if (outcome === 'stored' && files.length) await keepAttachments(c.env.DB, c.env.BLOBS, found.id).catch((e) => console.error('keep attachments', e));
-    return c.json({ id: p.message.id, duplicate: outcome === 'duplicate' }, outcome === 'stored' ? 201 : 200);
+    return c.json({ id: p.message.id, duplicate: outcome === 'duplicate' } satisfies MessageStored, outcome === 'stored' ? 201 : 200);
   },
 );

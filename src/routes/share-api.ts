@@ -24,6 +24,7 @@ import { addSharedKeys, keysHeldBy } from '../storage/shared-keys';
 import { requireReader, type ConsoleEnv } from './reader-session';
 import { caseParams } from '../contract/console';
 import { shareSchema } from '../contract/share';
+import type { Shared } from '../contract/console-responses';
 
 export const shareApi = new Hono<ConsoleEnv>();
 shareApi.use('*', requireReader);
@@ -78,6 +79,6 @@ shareApi.post(
     // A key the reader already has stays as it is: a share never replaces one.
     const added = await addSharedKeys(c.env.DB, id, to, keys);
     await audit(c, id, 'ok', `to:${to} keys:${added}/${keys.length}`);
-    return c.json({ to, added, given: keys.length });
+    return c.json({ to, added, given: keys.length } satisfies Shared);
   },
 );

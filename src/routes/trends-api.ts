@@ -24,6 +24,7 @@ import type { Selection } from '../trends/queries';
 import { trendsSnapshot } from '../trends/snapshot';
 import { isoWeekLabel, MAX_WEEKS, mondayOf, mondayOfIsoWeek, weeksBetween } from '../trends/weeks';
 import { querySchema, type TrendsQuery } from '../contract/trends';
+import type { TrendsOptions, TrendsView } from '../contract/console-responses';
 import { requireReader, type ConsoleEnv } from './reader-session';
 
 type TrendsEnv = ConsoleEnv & { Variables: { scopeState: string | null } };
@@ -70,7 +71,7 @@ trendsApi.get('/options', async (c) => {
     sectors: SECTORS.map((id) => ({ id, label: t(`trends.sectors.${id}`) })),
     from: isoWeekLabel(addDays(to, -7 * (DEFAULT_WEEKS - 1))),
     to: isoWeekLabel(to),
-  });
+  } satisfies TrendsOptions);
 });
 
 /** The selection and range a query asks for, or why it may not have them. */
@@ -102,7 +103,7 @@ async function dashboard(c: Context<TrendsEnv>, q: TrendsQuery) {
 trendsApi.get('/', zValidator('query', querySchema, invalid), async (c) => {
   const result = await dashboard(c, c.req.valid('query'));
   if ('code' in result) return result.status === 400 ? apiError(c, 400, result.code) : refuse(c, result.status, result.code);
-  return c.json(result.view);
+  return c.json(result.view satisfies TrendsView);
 });
 
 /** The same tables as CSV; each export is written to the audit log (what was exported, never who it concerns). */

@@ -2,6 +2,7 @@
  * @module Readers' bookkeeping on a case: triage (status, severity, tags, assignment) with its
  * event log, the monitors it may be assigned to, and the legal hold.
  */
+import type { TriageEvent } from '../contract/console-responses';
 import type { Status } from '../domain/case';
 import { leadSide, type SendTo, type Side } from '../domain/case-sides';
 import { countStatusChange } from '../trends/counters';
@@ -71,11 +72,11 @@ export async function facilityMonitors(db: D1Database, facilityId: string): Prom
 }
 
 /** A case's triage events, in order; a monitor's without the authority's side (?2 is the reader's role). */
-export async function triageEvents(db: D1Database, reportId: string, role: 'monitor' | 'official') {
+export async function triageEvents(db: D1Database, reportId: string, role: 'monitor' | 'official'): Promise<TriageEvent[]> {
   const { results } = await db
     .prepare(`SELECT seq, field, value, actor, day FROM triage_events WHERE report_id = ?1 AND (?2 = 'official' OR field NOT LIKE 'authority\\_%' ESCAPE '\\') ORDER BY seq`)
     .bind(reportId, role)
-    .all();
+    .all<TriageEvent>();
   return results;
 }
 

@@ -8,6 +8,7 @@
  * (`report/…/att/…`, no TTL) and the attachment row is marked kept; a copy that fails is finished
  * by the daily job, and readers fall back to the upload key meanwhile.
  */
+import type { CaseAttachment } from '../contract/console-responses';
 import { ATTACHMENT_LIMITS, attachmentChunkKey, attachmentUploadKey } from '../domain/attachment';
 import { addDays } from '../domain/case';
 import { mexicoDay } from '../lib/clock';
@@ -186,12 +187,12 @@ const RELEASED_ATTACHMENT = `LEFT JOIN messages m ON m.report_id = a.report_id A
   WHERE a.report_id = ?1 AND (a.message_id IS NULL OR m.release_at <= ?2)`;
 
 /** A case's attachments readers may see at release `released`, their chunk counts and the answer each came with (null: the report). */
-export async function caseAttachments(db: D1Database, reportId: string, released: string): Promise<Array<{ id: string; chunks: number; messageId: string | null }>> {
+export async function caseAttachments(db: D1Database, reportId: string, released: string): Promise<CaseAttachment[]> {
   return (
     await db
       .prepare(`SELECT a.id, a.chunks, a.message_id AS messageId FROM attachments a ${RELEASED_ATTACHMENT} ORDER BY a.id`)
       .bind(reportId, released)
-      .all<{ id: string; chunks: number; messageId: string | null }>()
+      .all<CaseAttachment>()
   ).results;
 }
 
