@@ -4,7 +4,8 @@
  * going back to it from a case. Bodies are decrypted here, in page memory, for the rows and the search.
  */
 import { $, ApiProblem, el, msg } from './page';
-import { caseRow, type CaseSummary } from './console-list';
+import { caseRow } from './console-list';
+import type { CaseList, ConsoleSession, SealedBodies } from '../contract/console-responses';
 import { applySearch, forgetWords, rememberWords } from './console-tools';
 import { fitTriageForm } from './console-sides';
 import { sortableCases } from './console-sort';
@@ -27,7 +28,7 @@ export async function enterConsole() {
   $('hold').hidden = reader.role !== 'official'; // a legal hold is the authority's to set
   $('filter-held-label').hidden = reader.role !== 'official';
   if (reader.role === 'official') startTrends({ lang, token: () => state.token });
-  const session = await api<{ facilities: Array<{ id: string; name: string }>; today: string }>('/session');
+  const session = await api<ConsoleSession>('/session');
   state.today = session.today;
   const select = $<HTMLSelectElement>('filter-facility');
   for (const f of session.facilities) select.append(el('option', f.name, { value: f.id }));
@@ -53,9 +54,9 @@ export async function loadList(reset: boolean) {
   if ($<HTMLInputElement>('filter-answers').checked) params.set('answers', '1');
   if ($<HTMLInputElement>('filter-held').checked) params.set('held', '1');
   try {
-    const { cases, total, withNewAnswers } = await api<{ cases: CaseSummary[]; total: number; withNewAnswers: number }>(`/cases?${params}`);
+    const { cases, total, withNewAnswers } = await api<CaseList>(`/cases?${params}`);
     const readable = cases.filter((c) => c.sealed).map((c) => c.id);
-    const { bodies } = readable.length ? await api<{ bodies: Record<string, string | null> }>('/bodies', { ids: readable }) : { bodies: {} };
+    const { bodies } = readable.length ? await api<SealedBodies>('/bodies', { ids: readable }) : { bodies: {} };
     const rows = document.createDocumentFragment();
     for (const c of cases) {
       const plain = openPlain(bodies[c.id] ?? null, c.sealed, c);

@@ -6,7 +6,8 @@
 import { deriveRecipientKeys, fromB64, signinMessage, signProof, toB64 } from '../crypto';
 import { $, ApiProblem, leaveTo, msg, requestJson, showErrors } from './page';
 import { forgetWords } from './console-tools';
-import { lang, state, type Reader } from './console-state';
+import { lang, state } from './console-state';
+import type { SignedIn, SigninChallenge } from '../contract/console-responses';
 
 /**
  * A console API call. A session that has ended (key retired, 8 h idle, 12 h since sign-in) wipes
@@ -53,7 +54,7 @@ export async function signIn(enter: () => Promise<void>) {
   signinButton.disabled = true;
   $('signin-status').textContent = msg('console.signing_in');
   try {
-    const { challenge, kdf } = await requestJson<{ challenge: string; kdf: { salt: string; ops: number; mem: number } }>(
+    const { challenge, kdf } = await requestJson<SigninChallenge>(
       `/console/api/signin/challenge?lang=${lang}`,
       { body: { keyId } },
     );
@@ -63,7 +64,7 @@ export async function signIn(enter: () => Promise<void>) {
       return;
     }
     const signature = signProof(s, signinMessage(location.origin, challenge), derived.sign.privateKey);
-    const res = await requestJson<{ token: string; reader: Reader }>(`/console/api/signin?lang=${lang}`, {
+    const res = await requestJson<SignedIn>(`/console/api/signin?lang=${lang}`, {
       body: { keyId, challenge, signature: toB64(s, signature) },
     });
     state.keys = derived;

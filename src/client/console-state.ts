@@ -3,26 +3,14 @@
  * token (page memory only, never storage), who signed in, the server's day, and the open case.
  * The modules of the console read and set it here; only console-session.ts forgets the keys.
  */
-import { fromB64, fromUtf8, openReport, type RecipientKeys, type SignedReaderList, type Sodium } from '../crypto';
-import type { CaseSummary, Plain } from './console-list';
+import { fromB64, fromUtf8, openReport, type RecipientKeys, type Sodium } from '../crypto';
+import type { Plain } from './console-list';
+import type { CaseDetail, SignedIn } from '../contract/console-responses';
 import type { CaseTrust } from './console-trust';
 
-export interface Reader {
-  keyId: string;
-  role: 'monitor' | 'official';
-  label: string;
-}
-export interface CaseDetail {
-  case: CaseSummary;
-  body: string | null;
-  messages: Array<{ id: string; seq: number; kind: string; authorRole: string; day: string; body: string | null; sealed: string | null }>;
-  monitors: Array<{ keyId: string; label: string }>;
-  /** Stored files the reader may open: the report's, and those of released answers (messageId). */
-  attachments?: Array<{ id: string; chunks: number; messageId?: string | null }>;
-  sealTo: { reply: Array<{ keyId: string; boxPk: string }>; note: Array<{ keyId: string; boxPk: string }> };
-  readers: SignedReaderList | null;
-  retention: { eraseDay: string | null; holdReason: string | null; policy: { closedDays: number } };
-}
+/** Who signed in, as POST /console/api/signin answers. */
+export type Reader = SignedIn['reader'];
+export type { CaseDetail };
 
 const root = document.querySelector<HTMLElement>('.console')!;
 export const lang = root.dataset.lang === 'en' ? 'en' : 'es';

@@ -6,12 +6,7 @@
 import { constanciaKeyFromCode, toB64, type Sodium } from '../crypto';
 import { constanciaPanel } from './constancia-panel';
 import { $, el, formatDay, msg, requestJson } from './page';
-
-type Clock = { due: string; day: string | null; outcome: 'in_time' | 'late' | 'pending' | 'overdue' };
-interface ConstanciaAnswer {
-  constancia: string;
-  clocks: { acknowledge: Clock; answer: Clock };
-}
+import type { MailboxConstancia } from '../contract/responses';
 
 /**
  * Wires the panel. `code` gives the normalised receipt code while a case is open (null after
@@ -29,7 +24,7 @@ export function followUpConstancia(
     const key = constanciaKeyFromCode(s, typed);
     const body = { ...(await proof('constancia')), key: toB64(s, key) };
     s.memzero(key);
-    const answer = await requestJson<ConstanciaAnswer>(`/api/mailbox/constancia?lang=${lang}`, { body });
+    const answer = await requestJson<MailboxConstancia>(`/api/mailbox/constancia?lang=${lang}`, { body });
     const list = $('constancia-clocks');
     list.replaceChildren(
       ...(['acknowledge', 'answer'] as const).map((name) => {

@@ -20,7 +20,6 @@ import {
   toB64,
   type MailboxKeys,
   type ReaderList,
-  type SignedReaderList,
   type Sodium,
 } from '../crypto';
 import { rolesFor, SEND_TO, type SendTo } from '../domain/report';
@@ -29,19 +28,11 @@ import { $, ApiProblem, el, formatDay, leaveTo, msg, requestJson, showErrors } f
 import { followUpConstancia } from './follow-up-constancia';
 import { laterFiles } from './follow-up-files';
 import type { PendingUpload } from './evidence-upload';
-import { sideItems, type ShownSide } from './case-sides';
-import type { ThreadMessage } from '../contract/responses';
+import { sideItems } from './case-sides';
+import type { MailboxChallenge, MailboxErased, MailboxThread, MessageStored } from '../contract/responses';
 
-interface Thread {
-  /** sides: each side the worker sent the case to, with its own status (src/domain/case-sides.ts). */
-  case: { id: string; facilityId: string; sendTo: SendTo; sides: ShownSide[]; receivedDay: string; eraseDay: string | null; held: boolean };
-  messages: ThreadMessage[];
-  sealTo: Array<{ keyId: string; boxPk: string }>;
-  /** The administrator's signed list of the plant's readers: whom answers go to, whose replies are genuine. */
-  readers: SignedReaderList | null;
-  /** The report as sent, sealed to this mailbox too (reports since envelope format 2). */
-  report: { body: string; sealed: string } | null;
-}
+/** The thread answer (POST /api/mailbox/thread), as src/contract/responses.ts declares it. */
+type Thread = MailboxThread;
 /** What the worker sent, opened with the mailbox key. */
 interface SentReport {
   description?: string;
@@ -97,7 +88,7 @@ async function start() {
 
 /** Signs one action on the mailbox with a fresh server challenge. */
 async function proof(action: string) {
-  const { challenge } = await requestJson<{ challenge: string }>(`/api/mailbox/challenge?lang=${lang}`);
+  const { challenge } = await requestJson<MailboxChallenge>(`/api/mailbox/challenge?lang=${lang}`);
   const signature = signProof(s, mailboxMessage(challenge, mailbox!.mailboxId, action), mailbox!.sign.privateKey);
   return { mailboxId: mailbox!.mailboxId, challenge, signature: toB64(s, signature) };
 }
@@ -202,7 +193,7 @@ async function sendAnswer() {
     }
     const { id, message } = pending;
     await files?.upload(pending.uploads);
-    await requestJson(`/api/mailbox/messages?lang=${lang}`, { body: { ...(await proof(`answer:${id}`)), message } });
+    await requestJson<MessageStored>(`/api/mailbox/messages?lang=${lang}`, { body: { ...(await proof(`answer:${id}`)), message } });
     pending = undefined;
     field.value = '';
     files?.clear();
@@ -264,7 +255,7 @@ async function eraseMyCase() {
   }
   button.disabled = true;
   try {
-    const result = await requestJson<{ erased: boolean; held: boolean }>(`/api/mailbox/erase?lang=${lang}`, { body: await proof('erase') });
+    const result = await requestJson<MailboxErased>(`/api/mailbox/erase?lang=${lang}`, { body: await proof('erase') });
     if (result.erased) {
       forget();
       $('case').hidden = true;

@@ -4,12 +4,10 @@
  */
 import { constanciaPanel } from './constancia-panel';
 import { $, msg } from './page';
+import type { ReportAccepted } from '../contract/responses';
 
-/** What the server answers once the report is stored: when its batch reaches the readers, and the proof of filing. */
-export interface StoredAnswer {
-  release: { day: string; hour: number; relative: 'today' | 'tomorrow' };
-  constancia?: string | null;
-}
+/** What the receipt shows of the server's answer (POST /api/reports): when its batch reaches the readers, and the proof of filing. */
+export type StoredAnswer = Pick<ReportAccepted, 'release' | 'constancia'>;
 
 let constancia: string | null = null;
 

@@ -15,7 +15,6 @@ import {
   solveWorkInSlices,
   toB64,
   utf8,
-  type SignedReaderList,
   type Sodium,
 } from './report-crypto';
 import { servedAsSigned, trustedReaderList } from './admin-key';
@@ -23,19 +22,14 @@ import { LIMITS, rolesFor, type Category, type ReportPlaintext, type SendTo, typ
 import { evidencePicker } from './evidence';
 import { sealEvidence, uploadChunks, type PendingUpload } from './evidence-upload';
 import { $, ApiProblem, msg, requestJson, showErrors } from './page';
+import type { FacilityRecipients, PowChallenge, ReportAccepted } from '../contract/responses';
 import { fillReceipt, wireReceipt, type StoredAnswer } from './receipt';
 
-interface RecipientKeys {
-  monitor: Array<{ keyId: string; boxPk: string }>;
-  official: Array<{ keyId: string; boxPk: string }>;
-  /** The administrator's signed list: the only thing the form seals to. */
-  readers: SignedReaderList | null;
-}
-interface Challenge {
-  challenge: string;
-  /** A challenge pays for a report at one facility only. */
+/** The plant's keys; its `readers`, the administrator's signed list, is the only thing the form seals to. */
+type RecipientKeys = FacilityRecipients;
+/** The server's challenge, with the facility it pays for (one only) and the work under way. */
+interface Challenge extends PowChallenge {
   facility: string;
-  bits: number;
   counter?: Promise<number>;
 }
 
@@ -99,11 +93,9 @@ async function challengeFor(facility: string): Promise<Challenge> {
 }
 
 async function fetchChallenge(facility: string): Promise<Challenge> {
-  const c = await requestJson<Challenge>(`/api/challenge?facility=${encodeURIComponent(facility)}&lang=${lang}`);
-  c.facility = facility;
+  const c = await requestJson<PowChallenge>(`/api/challenge?facility=${encodeURIComponent(facility)}&lang=${lang}`);
   // The work needs only the challenge and the report id, so it runs while the worker writes.
-  c.counter = solveWorkInSlices(s, c.challenge, reportId, c.bits);
-  return c;
+  return { ...c, facility, counter: solveWorkInSlices(s, c.challenge, reportId, c.bits) };
 }
 
 /** A field's text, trimmed; text of nothing but invisible characters counts as empty. */
@@ -275,13 +267,13 @@ async function uploadEvidence(uploads: PendingUpload[], facility: string) {
 }
 
 /** Posts the payload, retrying network failures and refreshing a spent or expired challenge. */
-async function submit(body: string, facility: string): Promise<StoredAnswer> {
+async function submit(body: string, facility: string): Promise<ReportAccepted> {
   for (let attempt = 0; attempt < 4; attempt++) {
     const paid = await challengeFor(facility);
     const counter = await paid.counter!;
     const withWork = `${body.slice(0, -1)},"pow":${JSON.stringify({ challenge: paid.challenge, counter })}}`;
     try {
-      return await requestJson<StoredAnswer>(`/api/reports?lang=${lang}`, { rawBody: withWork });
+      return await requestJson<ReportAccepted>(`/api/reports?lang=${lang}`, { rawBody: withWork });
     } catch (error) {
       if (error instanceof ApiProblem && error.code?.startsWith('pow_')) {
         challenge = undefined; // spent or stale: solve a fresh one and send the same report again

@@ -5,17 +5,12 @@
  * The CSV is fetched with the session token and handed to the browser as a file.
  */
 import type { SvgNode } from '../trends/chart';
-import type { DashboardView } from '../trends/view';
+import type { TrendsOptions, TrendsView as DashboardView } from '../contract/console-responses';
 import type { Table, TableRow } from '../trends/tables';
 import { $, ApiProblem, el, msg, requestJson } from './page';
 
-interface Options {
-  scopeState: string | null;
-  facilities: Array<{ id: string; name: string; state: string | null; sector: string | null }>;
-  states: string[];
-  from: string;
-  to: string;
-}
+/** The filters' choices (GET /console/api/trends/options). */
+type Options = TrendsOptions;
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
