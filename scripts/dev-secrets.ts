@@ -16,7 +16,7 @@ if (!existsSync(vars)) {
   console.log(`wrote ${vars}`);
 }
 if (!existsSync(DEMO_ADMIN_FILE)) {
-  const { publicKey } = createAdminFile(await loadNodeSodium(), DEMO_ADMIN_FILE);
+  createAdminFile(await loadNodeSodium(), DEMO_ADMIN_FILE);
   console.log(`wrote ${DEMO_ADMIN_FILE} (demo administrator, local dev only)`);
   writeFileSync(vars, readFileSync(vars, 'utf8').replace(/^ADMIN_SIGN_PK=.*\n?/m, ''), { mode: 0o600 });
 }

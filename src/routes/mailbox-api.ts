@@ -6,7 +6,7 @@
 import { zValidator } from '@hono/zod-validator';
 import { invalid } from '../lib/validate';
 import { Hono } from 'hono';
-import { fromB64, mailboxMessage, toB64, verifyProof, type Sodium } from '../crypto';
+import { fromB64, mailboxMessage, verifyProof, type Sodium } from '../crypto';
 import { issueChallenge, verifyChallenge } from '../lib/challenge';
 import { mexicoDay, nowSeconds, releaseClock } from '../lib/clock';
 import { releaseDay } from '../domain/release';
