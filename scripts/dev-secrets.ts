@@ -36,6 +36,8 @@ const rank = (line: string) => {
   const i = order.indexOf(line.split('=')[0]!);
   return i === -1 ? order.length : i;
 };
-const lines = readFileSync(vars, 'utf8').split('\n').filter((line) => line !== '');
+const lines = readFileSync(vars, 'utf8')
+  .split('\n')
+  .filter((line) => line !== '');
 const sorted = [...lines].sort((a, b) => rank(a) - rank(b));
 if (sorted.join('\n') !== lines.join('\n')) writeFileSync(vars, `${sorted.join('\n')}\n`, { mode: 0o600 });
