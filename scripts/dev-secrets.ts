@@ -16,7 +16,7 @@ if (!existsSync(vars)) {
   console.log(`wrote ${vars}`);
 }
 if (!existsSync(DEMO_ADMIN_FILE)) {
-  const { publicKey } = createAdminFile(await loadNodeSodium(), DEMO_ADMIN_FILE);
+  createAdminFile(await loadNodeSodium(), DEMO_ADMIN_FILE);
   console.log(`wrote ${DEMO_ADMIN_FILE} (demo administrator, local dev only)`);
   writeFileSync(vars, readFileSync(vars, 'utf8').replace(/^ADMIN_SIGN_PK=.*\n?/m, ''), { mode: 0o600 });
 }
@@ -29,3 +29,15 @@ if (!/^ADMIN_SIGN_PK=/m.test(readFileSync(vars, 'utf8'))) {
   const publicKey = readFileSync(DEMO_ADMIN_FILE, 'utf8').split('\n')[2]!.trim();
   appendFileSync(vars, `ADMIN_SIGN_PK=${publicKey}\n`);
 }
+// `wrangler types` (worker-configuration.d.ts, checked by npm test) reads the names in .dev.vars, never
+// the values, in file order: keep one order, so every clone, old or fresh, checks the same file.
+const order = ['POW_SECRET', 'CONSTANCIA_SIGN_SK', 'ADMIN_SIGN_PK'];
+const rank = (line: string) => {
+  const i = order.indexOf(line.split('=')[0]!);
+  return i === -1 ? order.length : i;
+};
+const lines = readFileSync(vars, 'utf8')
+  .split('\n')
+  .filter((line) => line !== '');
+const sorted = [...lines].sort((a, b) => rank(a) - rank(b));
+if (sorted.join('\n') !== lines.join('\n')) writeFileSync(vars, `${sorted.join('\n')}\n`, { mode: 0o600 });

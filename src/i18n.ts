@@ -13,7 +13,8 @@ export function translator(lang: Language): TFunction {
   let t = instances.get(lang);
   if (!t) {
     const instance = i18next.createInstance();
-    instance.init({
+    // initAsync: false, resources given: ready when init returns; its promise has nothing to wait for.
+    void instance.init({
       lng: lang,
       fallbackLng: 'es',
       resources: { es: { translation: es }, en: { translation: en } },

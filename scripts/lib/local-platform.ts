@@ -3,10 +3,20 @@
  * files `wrangler dev` uses, under .wrangler/state/v3 unless another path is given).
  */
 import { getPlatformProxy } from 'wrangler';
-import type { Env } from '../../src/env';
+
+/**
+ * The bindings the scripts use, as wrangler.toml declares them. Not src/env.ts: the generated Worker
+ * types (worker-configuration.d.ts) pull the whole Worker into this Node program.
+ */
+export interface LocalEnv {
+  DB: D1Database;
+  BLOBS: KVNamespace;
+  STATE: KVNamespace;
+  RELEASE_HOURS: string;
+}
 
 export interface LocalPlatform {
-  env: Pick<Env, 'DB' | 'BLOBS' | 'STATE' | 'RELEASE_HOURS'>;
+  env: LocalEnv;
   dispose: () => Promise<void>;
 }
 
@@ -14,7 +24,7 @@ export interface LocalPlatform {
 export async function openLocalPlatform(persistTo?: string): Promise<LocalPlatform> {
   // wrangler warns that the audit Durable Object is not served here; these scripts never use it.
   process.env.WRANGLER_LOG ??= 'error';
-  const proxy = await getPlatformProxy<Env>({
+  const proxy = await getPlatformProxy<LocalEnv>({
     configPath: 'wrangler.toml',
     persist: persistTo ? { path: `${persistTo}/v3` } : true,
     remoteBindings: false,

@@ -2,7 +2,7 @@
  * @module One row of the console's case list: what the case is, its clocks, and a mark when the
  * worker answered since this reader last opened it. Decrypted text only ever goes in as text.
  */
-import { addDays, CLOCK, daysBetween, type Status } from '../domain/case';
+import { addDays, CLOCK, daysBetween } from '../domain/case';
 import { el, msg } from './page';
 import { listStatus } from './console-sides';
 import { sortKeys } from './console-sort';

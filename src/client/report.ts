@@ -70,7 +70,7 @@ async function start() {
   const facilityField = $<HTMLInputElement | HTMLSelectElement>('facility');
   const prefetch = () => facilityField.value && recipientsFor(facilityField.value).catch(() => undefined);
   facilityField.addEventListener('change', prefetch);
-  prefetch();
+  void prefetch();
   // The facility's challenge, solved while the worker writes (the plant chooser: once one is chosen).
   facilityField.addEventListener('change', () => facilityField.value && void challengeFor(facilityField.value).catch(() => undefined));
   evidence = evidencePicker({

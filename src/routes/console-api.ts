@@ -18,7 +18,7 @@ import { storeMessage, threadFor } from '../storage/messages';
 import { applyTriage, facilityMonitors, setHold, triageEvents } from '../storage/triage';
 import { readerFacilities } from '../storage/readers';
 import { signinApi } from './console-signin';
-import { audit, deny, released, requireReader, type ConsoleContext, type ConsoleEnv } from './reader-session';
+import { audit, deny, released, requireReader, type ConsoleEnv } from './reader-session';
 import { markAnswersSeen } from '../storage/case-reads';
 import { eraseDay, retentionPolicy } from '../domain/retention';
 import { getSignedReaderList } from '../storage/reader-lists';
@@ -84,7 +84,6 @@ consoleApi.post('/bodies', limitBody(16 * 1024), zValidator('json', bodiesSchema
   const inScope = await bodyKeysInScope(c.env.DB, reader, ids, released(c));
   const refused = ids.find((id) => !inScope.has(id));
   if (refused) return deny(c, 403, 'forbidden', 'list', refused);
-  const s = await loadSodium();
   const texts = await getSealedTexts(c.env.DB, c.env.BLOBS, ids.map((id) => inScope.get(id)!));
   const bodies = ids.map((id) => [id, texts.get(inScope.get(id)!) ?? null] as const);
   const day = mexicoDay();
@@ -98,7 +97,6 @@ consoleApi.get('/cases/:id', zValidator('param', caseParams, invalid), async (c)
   const reader = c.get('reader');
   const access = await openCase(c.env.DB, reader, id, released(c));
   if (access === 'missing') return deny(c, 404, 'not_found', 'view', id);
-  const s = await loadSodium();
   const [body, thread, readers, monitors, events, attachments, readerList] = await Promise.all([
     getSealedText(c.env.DB, c.env.BLOBS, access.bodyKey),
     threadFor(c.env.DB, id, reader.keyId, released(c)),

@@ -13,7 +13,6 @@ import { mexicoDay } from '../lib/clock';
 import type { Language } from '../domain/report';
 import { apiError } from '../lib/http';
 import type { ErrorCode } from '../contract/errors';
-import { loadSodium } from '../lib/sodium';
 import { recordAudit } from '../storage/audit';
 import { facilitiesInScope, facilityState } from '../storage/facilities';
 import { officialScope } from '../storage/readers';

@@ -5,7 +5,6 @@
  * 64 zeros before the first entry. Changing, removing or reordering any row breaks every later link.
  */
 import { utf8, type Sodium } from '../crypto';
-import type { Env } from '../env';
 
 export const GENESIS = '0'.repeat(64);
 
@@ -108,8 +107,16 @@ export async function verifyAuditChain(db: D1Database, s: Sodium): Promise<Chain
   return { ok: true, entries: results.length };
 }
 
+/**
+ * What recordAudit needs of the AUDIT binding (a DurableObjectNamespace of src/audit-chain.ts), said
+ * structurally: the admin scripts import this file in Node, without the generated Worker types.
+ */
+interface AuditBinding {
+  AUDIT: { idFromName(name: string): unknown; get(id: never): { append(entries: AuditEntry[]): Promise<void> } };
+}
+
 /** Hands entries to the audit chain's single writer, which appends them in order. */
-export async function recordAudit(env: Pick<Env, 'AUDIT'>, entries: AuditEntry[]): Promise<void> {
+export async function recordAudit(env: AuditBinding, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
   await env.AUDIT.get(env.AUDIT.idFromName('chain') as never).append(entries);
 }

@@ -12,7 +12,7 @@ import { STATUSES } from '../domain/case';
 import { CATEGORIES, SEND_TO } from '../domain/report';
 import { addKeys, subtractKeys } from './cellkey';
 import { UNCLASSIFIED } from './counters';
-import { AGE_BUCKETS, CLOCK_CLASSES, loadPublicData, loadTrendRows, SPIKE_WEEKS, type AgeBucket, type FacilityInfo, type PublicData, type TrendRows } from './queries';
+import { CLOCK_CLASSES, loadPublicData, loadTrendRows, SPIKE_WEEKS, type AgeBucket, type FacilityInfo, type PublicData, type TrendRows } from './queries';
 import { addMonths, MAX_WEEKS, mondayOf, mondaysBetween } from './weeks';
 import { addDays } from '../domain/case';
 

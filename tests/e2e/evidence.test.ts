@@ -84,8 +84,6 @@ async function downloadNamed(page: Page, index: number): Promise<{ name: string;
   return { name: file.suggestedFilename(), bytes: await readFile((await file.path())!) };
 }
 
-const download = async (page: Page, index: number) => (await downloadNamed(page, index)).bytes;
-
 /** A phone screenshot's exact size (1179 × 2556 is an iPhone): bands of colour, so it stays small as a PNG. */
 function screenshot(width = 1179, height = 2556): Buffer {
   const png = new PNG({ width, height });

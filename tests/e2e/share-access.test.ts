@@ -17,7 +17,6 @@ import { openCaseWith, signInConsole } from './console-steps';
 import { reportFromPhone } from './phone-steps';
 
 const run = promisify(execFile);
-const base = inject('baseUrl');
 const stateDir = inject('stateDir');
 
 let browser: Browser;

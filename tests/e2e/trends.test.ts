@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { mexicoDay } from '../../src/lib/clock';
 import { launchChromium, phoneContext } from '../../scripts/lib/browser';
-import { forgetSnapshots, publicSnapshotKey } from '../../src/trends/snapshot';
+import { forgetSnapshots } from '../../src/trends/snapshot';
 import { openLocalPlatform } from '../../scripts/lib/local-platform';
 import { QUIET_WRANGLER } from '../../scripts/lib/dev-server';
 import { addDays } from '../../src/domain/case';

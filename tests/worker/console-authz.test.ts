@@ -20,7 +20,7 @@ const tokens = {} as Record<Reader, string>;
 const cases = {} as Record<Case, string>;
 
 /** Who may do what: monitors act on their facility's cases; officials read, triage and write on cases sent to the authority in their jurisdiction. */
-function allowed(reader: Reader, c: Case, action: Action): boolean {
+function allowed(reader: Reader, c: Case, _action: Action): boolean {
   const facility = c.startsWith('A') ? 'A' : 'B';
   const toAuthority = c !== 'A_monitorOnly';
   const toMonitor = c !== 'A_authorityOnly';

@@ -138,7 +138,7 @@ describe('triage input', () => {
   });
 
   it('should take a tag typed twice as one, and everyday signs in tags', async () => {
-    const { f, body, triage } = await storedCase();
+    const { body, triage } = await storedCase();
     expect((await triage({ tags: ['acoso', 'turno 2/noche', 'acoso', "horas extra."] })).status).toBe(200);
     const { results } = await env.DB.prepare('SELECT tag FROM report_tags WHERE report_id = ?1 ORDER BY tag').bind(body.reportId).all<{ tag: string }>();
     expect(results.map((r) => r.tag)).toEqual(['acoso', 'horas extra.', 'turno 2/noche']);

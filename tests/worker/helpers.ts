@@ -9,7 +9,6 @@ import {
   deriveMailbox,
   newReceiptCode,
   recipientKeysFromSeed,
-  sealEnvelope,
   sealReport,
   mailboxMessage,
   signProof,

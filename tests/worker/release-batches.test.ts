@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { checkWork, type Sodium } from '../../src/crypto';
 import { releaseClock } from '../../src/lib/clock';
 import { dueDigests } from '../../src/notify/digest';
-import { forgetSnapshots, publicSnapshotKey, trendsSnapshotKey } from '../../src/trends/snapshot';
+import { forgetSnapshots } from '../../src/trends/snapshot';
 import { rebuildTrendCounters } from '../../src/trends/counters';
 import { mexicoDay } from '../../src/lib/clock';
 import { api, signIn } from './console-helpers';

@@ -1,0 +1,68 @@
+// @ts-check
+/**
+ * Lint (npm run lint): typescript-eslint's recommended rules and a few that catch real bugs, among
+ * them the privacy contract's "no browser storage" for the pages' scripts. Layout is prettier's job
+ * (npm run format), not this file's.
+ */
+import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+/** Browser storage a page could leave behind on a shared or watched phone (docs/privacy.md). */
+const STORAGE = ['localStorage', 'sessionStorage', 'indexedDB', 'caches', 'cookieStore'];
+const noStorage = 'Pages keep nothing on the phone: no cookie, no browser storage (ARCHITECTURE.md, privacy contract).';
+
+export default defineConfig(
+  { ignores: ['node_modules/', '.wrangler/', 'build/', 'public/assets/', 'tests/fixtures/', 'bench/out/', 'test-results/', 'worker-configuration.d.ts'] },
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  {
+    languageOptions: {
+      // Type information for the promise rules: the Worker program and the Node/browser program.
+      parserOptions: { project: ['./tsconfig.json', './tsconfig.node.json'], tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      // A promise nobody awaits loses its error (an unhandled rejection in the Worker, a silent failure on the phone).
+      '@typescript-eslint/no-floating-promises': 'error',
+      // `if (promise)` is always true; async event listeners are fine here, so only conditionals and spreads.
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
+      // The code writes `for (...) (a += x), (b += y);` on purpose; the rule cannot tell that from a typo.
+      '@typescript-eslint/no-unused-expressions': 'off',
+      // Regex style, not bugs: escapes inside character classes, and control characters stripped on purpose.
+      'no-useless-escape': 'off',
+      'no-control-regex': 'off',
+    },
+  },
+  {
+    files: ['src/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'hono/cookie', message: noStorage }] }],
+    },
+  },
+  {
+    files: ['src/client/**'],
+    rules: {
+      'no-restricted-globals': ['error', ...STORAGE.map((name) => ({ name, message: noStorage }))],
+      'no-restricted-properties': [
+        'error',
+        { object: 'document', property: 'cookie', message: noStorage },
+        { object: 'navigator', property: 'serviceWorker', message: noStorage },
+        { object: 'navigator', property: 'storage', message: noStorage },
+        ...['window', 'globalThis', 'self'].flatMap((object) => STORAGE.map((property) => ({ object, property, message: noStorage }))),
+      ],
+    },
+  },
+  {
+    // Tests and benchmarks poke at loose JSON and private shapes.
+    files: ['tests/**', 'bench/**'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: globals.node },
+  },
+);
