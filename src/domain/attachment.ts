@@ -166,3 +166,6 @@ export function imageSize(width: number, height: number): { width: number; heigh
 
 /** What the case mailbox key signs to upload one chunk of a file added later (src/routes/mailbox-attachments-api.ts). */
 export const attachAction = (attachmentId: string, index: number) => `attach:${attachmentId}:${index}`;
+
+/** What the case mailbox key signs to read back one chunk of a file sent with a message of the thread (the follow-up page). */
+export const readAction = (attachmentId: string, index: number) => `read:${attachmentId}:${index}`;

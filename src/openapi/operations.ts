@@ -95,6 +95,13 @@ export const OPERATIONS: Operation[] = [
     errors: [...common, [400, 'invalid'], [404, 'case_not_found'], [409, 'conflict'], [413, 'attachment_limit'], [429, 'busy']],
   },
   {
+    method: 'get', path: '/api/mailbox/attachments/{attachmentId}/chunks/{index}', tag: 'mailbox', summary: 'Read back one encrypted chunk of a file sent with a message of the thread (action "read:<attachment id>:<index>")',
+    description: 'Signed with the case mailbox key. Only files sent with a message of this case are served, still encrypted: the follow-up page opens them with the key inside the message.',
+    params: laterChunkParams, query: laterChunkQuery,
+    ok: { status: 200, description: 'the chunk\'s bytes', media: 'application/octet-stream' },
+    errors: [[400, 'invalid'], [404, 'case_not_found'], [404, 'not_found'], [429, 'busy']],
+  },
+  {
     method: 'post', path: '/api/mailbox/erase', tag: 'mailbox', summary: 'The worker erases their case (action "erase")',
     body: threadSchema, ok: { status: 200, description: 'erased, or held (erased when the hold is lifted)', schema: r.mailboxErased },
     errors: [...common, [400, 'invalid'], [404, 'case_not_found'], [429, 'busy']],

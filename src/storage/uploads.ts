@@ -204,3 +204,15 @@ export async function attachmentChunks(db: D1Database, reportId: string, attachm
     .first<{ chunks: number }>();
   return row?.chunks ?? null;
 }
+
+/**
+ * How many chunks a file sent with a message of the case's thread has (an answer's, for the
+ * worker to read back on the follow-up page), or null: the report's own files are not served there.
+ */
+export async function messageAttachmentChunks(db: D1Database, reportId: string, attachmentId: string): Promise<number | null> {
+  const row = await db
+    .prepare('SELECT chunks FROM attachments WHERE report_id = ?1 AND id = ?2 AND message_id IS NOT NULL')
+    .bind(reportId, attachmentId)
+    .first<{ chunks: number }>();
+  return row?.chunks ?? null;
+}

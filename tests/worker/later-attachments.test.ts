@@ -1,7 +1,7 @@
 import { SELF, env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { decryptAttachment, deriveMailbox, encryptAttachment, fromB64, newReceiptCode, sealEnvelope, toB64, utf8, type Sodium } from '../../src/crypto';
-import { attachAction, ATTACHMENT_LIMITS, chunkAdditionalData } from '../../src/domain/attachment';
+import { attachAction, ATTACHMENT_LIMITS, chunkAdditionalData, readAction } from '../../src/domain/attachment';
 import { buildSubmission, mailboxProof, makeFacility, post, releaseNow, sodium, type TestFacility } from './helpers';
 import { api, signIn } from './console-helpers';
 
@@ -39,6 +39,12 @@ function laterFile(s: Sodium, reportId: string) {
   const id = s.to_hex(s.randombytes_buf(16));
   const bytes = s.randombytes_buf(ATTACHMENT_LIMITS.chunkBytes + 300);
   return { id, bytes, encrypted: encryptAttachment(s, bytes, ATTACHMENT_LIMITS.chunkBytes, chunkAdditionalData(reportId, id)) };
+}
+
+/** One chunk GET of a file of the thread, read back on the follow-up page, signed by the case mailbox. */
+async function readBack(s: Sodium, code: string, attachmentId: string, index: number, action = readAction(attachmentId, index)) {
+  const q = new URLSearchParams(await mailboxProof(s, code, action)).toString();
+  return SELF.fetch(`https://buzon.test/api/mailbox/attachments/${attachmentId}/chunks/${index}?${q}`);
 }
 
 async function uploadAll(s: Sodium, code: string, file: ReturnType<typeof laterFile>) {
@@ -130,5 +136,39 @@ describe('files a worker adds later, with an answer', () => {
     // An answer in my case cannot claim the file uploaded to the other case.
     const res = await answer(s, mine.code, mine.reportId, f.id, [{ id: file.id, chunks: 1 }]);
     expect(res.status).toBe(422);
+  });
+
+  it('should let the worker read back the encrypted chunks of a file sent with their answer, and nothing else', async () => {
+    const s = await sodium();
+    const f = await makeFacility(s);
+    const mine = await submitted(s, f, true);
+    const other = await submitted(s, f);
+    const file = laterFile(s, mine.reportId);
+    await uploadAll(s, mine.code, file);
+    // Uploaded but not yet sent with an answer: not served.
+    expect((await readBack(s, mine.code, file.id, 0)).status).toBe(404);
+    expect((await answer(s, mine.code, mine.reportId, f.id, [{ id: file.id, chunks: 2 }])).status).toBe(201);
+    // Sent: the worker reads it back before its release, still encrypted, exactly as uploaded.
+    const chunks: Uint8Array[] = [];
+    for (let i = 0; i < 2; i++) {
+      const r = await readBack(s, mine.code, file.id, i);
+      expect(r.status).toBe(200);
+      expect(r.headers.get('content-type')).toBe('application/octet-stream');
+      chunks.push(new Uint8Array(await r.arrayBuffer()));
+    }
+    expect(chunks).toEqual(file.encrypted.chunks);
+    expect(decryptAttachment(s, file.encrypted.key, file.encrypted.header, chunks, chunkAdditionalData(mine.reportId, file.id))).toEqual(file.bytes);
+    // Past its last chunk, signed for another chunk or file, with another case's code or a code that opens nothing: refused.
+    expect((await readBack(s, mine.code, file.id, 2)).status).toBe(404);
+    expect((await readBack(s, mine.code, file.id, 0, readAction(file.id, 1))).status).toBe(404);
+    expect((await readBack(s, mine.code, file.id, 0, attachAction(file.id, 0))).status).toBe(404);
+    expect((await readBack(s, other.code, file.id, 0)).status).toBe(404);
+    expect((await readBack(s, newReceiptCode(s), file.id, 0)).status).toBe(404);
+    // The report's own file is not served here: only files of the thread's messages are.
+    const reportFile = await env.DB.prepare('SELECT id FROM attachments WHERE report_id = ?1 AND message_id IS NULL').bind(mine.reportId).first<{ id: string }>();
+    expect(reportFile).not.toBeNull();
+    const refused = await readBack(s, mine.code, reportFile!.id, 0);
+    expect(refused.status).toBe(404);
+    expect(((await refused.json()) as any).error.code).toBe('not_found');
   });
 });
