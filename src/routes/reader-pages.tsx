@@ -19,9 +19,10 @@ function scriptedPage(c: Context<AppEnv>, titleKey: string, script: string, body
   return c.render(body(t, language), { title: t(titleKey), quickExit: opts.quickExit === true, scripts: [script], stylesheets: opts.stylesheets });
 }
 
-readerPages.get('/seguimiento', (c) =>
-  scriptedPage(c, 'followup.title', '/assets/follow-up.js', (t, language) => <FollowUp t={t} lang={language} />, { quickExit: true }),
-);
+readerPages.get('/seguimiento', (c) => {
+  allowMedia(c, { record: true, play: true }); // "Grabar mi voz" on an answer, and the thread's recordings play here
+  return scriptedPage(c, 'followup.title', '/assets/follow-up.js', (t, language) => <FollowUp t={t} lang={language} />, { quickExit: true });
+});
 
 readerPages.get('/console', (c) => {
   allowMedia(c, { play: true }); // a decrypted voice recording plays here

@@ -1,7 +1,8 @@
 /**
- * The microphone and media sources, page by page: only the report form may ask for the
- * microphone (for "Grabar mi voz"), only the report form and the console may play blob: audio,
- * and every other response keeps both closed.
+ * The microphone and media sources, page by page: only the pages that record ("Grabar mi voz" on
+ * the report form and on the follow-up answer) may ask for the microphone, only they and the
+ * console may play blob: audio, and every other response keeps both closed. Opening them changes
+ * nothing else in either header.
  */
 import { SELF, env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
@@ -15,43 +16,49 @@ function media(res: Response) {
   return {
     microphone: /(?:^|,\s*)microphone=([^,]*)/.exec(permissions)?.[1],
     mediaSrc: /(?:^|;\s*)media-src ([^;]*)/.exec(csp)?.[1] ?? null,
-    csp,
-    permissions,
+    /** The headers with their media parts taken out: what must be the same on every response. */
+    cspRest: csp.split(/;\s*/).filter((d) => !d.startsWith('media-src ')).join('; '),
+    permissionsRest: permissions.replace(/microphone=[^,]*/, 'microphone=?'),
   };
 }
 
+const RECORD_AND_PLAY = { microphone: '(self)', mediaSrc: 'blob:' };
+const PLAY_ONLY = { microphone: '()', mediaSrc: 'blob:' };
+const CLOSED = { microphone: '()', mediaSrc: null };
+
 describe('media headers, page by page', () => {
-  it('should open the microphone to this origin and blob: playback on the report form only', async () => {
+  it('should open exactly what each page needs, and nothing else', async () => {
     const s = await sodium();
     const f = await makeFacility(s);
     const { results } = await env.DB.prepare('SELECT short_code FROM facilities WHERE id = ?1').bind(f.id).all<{ short_code: string }>();
-    for (const path of ['/', '/?lang=en', `/f/${results[0]!.short_code}`]) {
-      const res = await get(path);
-      expect(res.status, path).toBe(200);
-      const m = media(res);
-      expect(m.microphone, path).toBe('(self)');
-      expect(m.mediaSrc, path).toBe('blob:');
-      // Nothing else opens with it.
-      expect(m.permissions, path).toContain('camera=()');
-      expect(m.permissions, path).toContain('geolocation=()');
-      expect(m.csp, path).toContain("default-src 'none'");
-      expect(m.csp, path).toContain("connect-src 'self'");
-    }
-  });
-
-  it('should let the console play decrypted recordings, with the microphone still closed', async () => {
-    const m = media(await get('/console'));
-    expect(m.mediaSrc).toBe('blob:');
-    expect(m.microphone).toBe('()');
-  });
-
-  it('should keep the microphone and media closed everywhere else', async () => {
-    for (const path of ['/seguimiento', '/sin-rastro', '/transparencia', '/constancia', '/.well-known/buzon-build.json', '/f/no-such-code', '/no-such-page', '/healthz', '/api/challenge?facility=nope', '/console/api/cases']) {
+    const expected: Array<[string, { microphone: string; mediaSrc: string | null }]> = [
+      // The report form: records the worker's voice and plays the disguised copy back.
+      ['/', RECORD_AND_PLAY],
+      ['/?lang=en', RECORD_AND_PLAY],
+      [`/f/${results[0]!.short_code}`, RECORD_AND_PLAY],
+      // The follow-up page: records an answer's voice, plays the thread's recordings.
+      ['/seguimiento', RECORD_AND_PLAY],
+      ['/seguimiento?lang=en', RECORD_AND_PLAY],
+      // The console plays decrypted recordings; it never records.
+      ['/console', PLAY_ONLY],
+      ['/console?lang=en', PLAY_ONLY],
+      // Everything else: both closed.
+      ...['/sin-rastro', '/transparencia', '/constancia', '/.well-known/buzon-build.json', '/f/no-such-code', '/no-such-page', '/healthz', '/api/challenge?facility=nope', '/console/api/cases', '/api/mailbox/challenge', '/assets/follow-up.js', '/assets/voice.js'].map(
+        (path) => [path, CLOSED] as [string, typeof CLOSED],
+      ),
+    ];
+    const closed = media(await get('/transparencia'));
+    expect(closed.cspRest).toContain("default-src 'none'");
+    expect(closed.permissionsRest).toBe('geolocation=(), microphone=?, camera=(), interest-cohort=()');
+    for (const [path, want] of expected) {
       const res = await get(path);
       const m = media(res);
-      expect(m.microphone, `${path} (${res.status})`).toBe('()');
-      expect(m.mediaSrc, `${path} (${res.status})`).toBeNull();
-      expect(m.csp, path).toContain("default-src 'none'");
+      expect({ microphone: m.microphone, mediaSrc: m.mediaSrc }, `${path} (${res.status})`).toEqual(want);
+      // Nothing else opens with it: the rest of both headers is the same as on a closed page.
+      expect(m.cspRest, path).toBe(closed.cspRest);
+      expect(m.permissionsRest, path).toBe(closed.permissionsRest);
     }
+    // The pages that open something did answer (not an error page with its own headers).
+    for (const path of ['/', '/seguimiento', '/console']) expect((await get(path)).status, path).toBe(200);
   });
 });
