@@ -4,14 +4,10 @@
  * voice) or offered for download. Under a recording, one tap starts an internal note for its
  * transcript, sealed like every note.
  */
-import { attachmentOpener, concat, fromB64, type Sodium } from '../crypto';
-import { attachmentFormatOf, chunkAdditionalData, type SealedAttachment } from '../domain/attachment';
+import { fromB64, type Sodium } from '../crypto';
+import type { SealedAttachment } from '../domain/attachment';
+import { fetchChunk, openChunks, openedUrl } from './attachment-open';
 import { $, el, msg } from './page';
-
-/** Only raster images are shown; everything else is opaque bytes, so a file claiming to be HTML or SVG never runs here. */
-const SAFE_IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
-/** Audio the page plays from a blob: URL (the CSP's `media-src blob:`); an audio element runs no code. */
-const PLAYABLE_AUDIO_TYPES = ['audio/wav', 'audio/wave', 'audio/x-wav', 'audio/webm', 'audio/ogg', 'audio/opus', 'audio/mpeg', 'audio/mp4', 'audio/x-m4a', 'audio/aac'];
 
 /** A player for a decrypted recording, and a button that starts the transcript as an internal note. */
 function audioPlayer(url: string, name: string): HTMLElement[] {
@@ -43,10 +39,9 @@ export function renderAttachments(s: Sodium, token: () => string, caseId: string
       button.disabled = true;
       progress.hidden = false;
       try {
-        const bytes = a.data ? fromB64(s, a.data) : await fetchAttachment(s, token(), caseId, a as SealedAttachment, (p) => (progress.value = p));
-        const image = SAFE_IMAGE_TYPES.includes(a.type);
-        const audio = PLAYABLE_AUDIO_TYPES.includes(a.type);
-        const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: image || audio ? a.type : 'application/octet-stream' }));
+        const chunk = (i: number) => fetchChunk(`/console/api/cases/${caseId}/attachments/${a.id}/chunks/${i}`, { authorization: `Bearer ${token()}` });
+        const bytes = a.data ? fromB64(s, a.data) : await openChunks(s, caseId, a as SealedAttachment, chunk, (p) => (progress.value = p));
+        const { url, image, audio } = openedUrl(bytes, a.type);
         if (image) item.append(el('img', null, { src: url, alt: a.name }));
         if (audio) item.append(...audioPlayer(url, a.name));
         item.append(el('a', msg('console.download'), { href: url, download: a.name }));
@@ -60,22 +55,4 @@ export function renderAttachments(s: Sodium, token: () => string, caseId: string
     item.append(button, progress);
     list.append(item);
   }
-}
-
-async function fetchAttachment(s: Sodium, token: string, caseId: string, a: SealedAttachment, onProgress: (percent: number) => void): Promise<Uint8Array> {
-  // Reports sent before padding (format 1) stay readable: their format is what they were sealed with.
-  const format = attachmentFormatOf(a);
-  const opener = attachmentOpener(s, fromB64(s, a.key), fromB64(s, a.header), chunkAdditionalData(caseId, a.id, format), format);
-  const parts: Uint8Array[] = [];
-  for (let i = 0; i < a.chunks; i++) {
-    const res = await fetch(`/console/api/cases/${caseId}/attachments/${a.id}/chunks/${i}`, {
-      headers: { authorization: `Bearer ${token}` },
-      cache: 'no-store',
-      credentials: 'omit',
-    });
-    if (!res.ok) throw new Error('chunk');
-    parts.push(opener.next(new Uint8Array(await res.arrayBuffer()), i === a.chunks - 1));
-    onProgress(Math.round(((i + 1) / a.chunks) * 100));
-  }
-  return concat(...parts);
 }
