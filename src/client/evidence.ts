@@ -37,7 +37,17 @@ async function cleanImage(file: File): Promise<{ bytes: Uint8Array; type: string
   return { bytes: new Uint8Array(await blob.arrayBuffer()), type, ...size };
 }
 
-export function evidencePicker(opts: { input: HTMLInputElement; list: HTMLElement; problems: (list: string[]) => void; newId: () => string }) {
+/**
+ * `voice`: the page's "Grabar mi voz" button and the panel its recorder runs in (the report form's,
+ * the follow-up answer's); its disguised recording joins this list like a picked audio file.
+ */
+export function evidencePicker(opts: {
+  input: HTMLInputElement;
+  list: HTMLElement;
+  problems: (list: string[]) => void;
+  newId: () => string;
+  voice?: { button: HTMLButtonElement; panel: HTMLElement };
+}) {
   const items: Evidence[] = [];
 
   function render() {
@@ -101,9 +111,8 @@ export function evidencePicker(opts: { input: HTMLInputElement; list: HTMLElemen
   });
 
   // "Grabar mi voz" adds its disguised recording to this same list, as an ordinary attachment.
-  const voice = document.getElementById('voice-start');
-  if (voice instanceof HTMLButtonElement) {
-    voiceButton(voice, document.getElementById('voice')!, {
+  if (opts.voice) {
+    voiceButton(opts.voice.button, opts.voice.panel, {
       newId: opts.newId,
       add(item, onRemoved) {
         if (items.length >= ATTACHMENT_LIMITS.files) return false;

@@ -78,6 +78,7 @@ async function start() {
     list: $('attachment-list'),
     problems: (list) => showProblems(list, list.length ? ['files'] : []),
     newId: () => s.to_hex(s.randombytes_buf(16)),
+    voice: { button: $<HTMLButtonElement>('voice-start'), panel: $('voice') },
   });
   if (facilityField.value) await challengeFor(facilityField.value);
   sendButton.disabled = false;

@@ -8,6 +8,7 @@ import { CATEGORIES, LIMITS, SEND_TO, WHEN } from '../domain/report';
 import type { Facility } from '../storage/facilities';
 import { ClientMessages } from './client-messages';
 import { CONSTANCIA_MESSAGES, ConstanciaBox } from './constancia-box';
+import { VOICE_MESSAGES, VoiceControl } from './voice-control';
 
 export interface ReportFormProps {
   t: TFunction;
@@ -43,7 +44,7 @@ const CLIENT_MESSAGES = [
   'form.evidence_too_big',
   'form.evidence_bad_type',
   'form.evidence_unreadable',
-  'voice.failed',
+  ...VOICE_MESSAGES,
   'form.uploading',
   'receipt.read_today',
   'receipt.copied',
@@ -158,12 +159,7 @@ export function ReportForm({ t, lang, facility, facilities, facilityEmail }: Rep
           {/* The native control is hidden (it says "no file chosen" in the phone's language): the label is the button. */}
           <input type="file" id="files" class="filepicker" multiple accept="image/*,audio/*,application/pdf" />
           <label class="filepick" for="files">{t('form.evidence_add')}</label>
-          {/* "Grabar mi voz": its recorder and voice changer load only when tapped (src/client/voice/). */}
-          <button type="button" id="voice-start" class="secondary" aria-describedby="voice-hint">
-            {t('voice.record')}
-          </button>
-          <p class="hint" id="voice-hint">{t('voice.hint')}</p>
-          <div id="voice" aria-live="polite"></div>
+          <VoiceControl t={t} hint="voice.hint" />
           <ul id="attachment-list" class="attachments" aria-live="polite"></ul>
         </fieldset>
 
