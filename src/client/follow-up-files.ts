@@ -18,6 +18,8 @@ export function laterFiles(s: Sodium, lang: string, proof: Proof) {
     list: $('answer-attachment-list'),
     problems: (list) => showErrors($('answer-errors'), list),
     newId: () => s.to_hex(s.randombytes_buf(16)),
+    // "Grabar mi voz": the disguised recording goes with the answer as an ordinary file (audio-1.wav).
+    voice: { button: $<HTMLButtonElement>('answer-voice-start'), panel: $('answer-voice') },
   });
   const bar = $<HTMLProgressElement>('answer-upload-progress');
   const label = $('answer-upload-label');

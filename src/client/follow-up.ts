@@ -8,13 +8,11 @@ import {
   deriveMailbox,
   fromB64,
   listedRecipients,
-  listedSigner,
   MAILBOX_SIGNER,
   mailboxMessage,
   fromUtf8,
   normalizeReceiptCode,
   openReport,
-  openThreadMessage,
   sealSignedMessage,
   signProof,
   toB64,
@@ -24,12 +22,15 @@ import {
 } from '../crypto';
 import { rolesFor, SEND_TO, type SendTo } from '../domain/report';
 import { servedAsSigned, trustedReaderList } from './admin-key';
-import { $, ApiProblem, el, formatDay, leaveTo, msg, requestJson, showErrors } from './page';
+import { $, ApiProblem, formatDay, leaveTo, msg, requestJson, showErrors } from './page';
 import { followUpConstancia } from './follow-up-constancia';
 import { laterFiles } from './follow-up-files';
+import { caseErase } from './follow-up-erase';
+import { renderThread } from './follow-up-thread';
+import { threadFiles } from './follow-up-thread-files';
 import type { PendingUpload } from './evidence-upload';
 import { sideItems } from './case-sides';
-import type { MailboxChallenge, MailboxErased, MailboxThread, MessageStored } from '../contract/responses';
+import type { MailboxChallenge, MailboxThread, MessageStored } from '../contract/responses';
 
 /** The thread answer (POST /api/mailbox/thread), as src/contract/responses.ts declares it. */
 type Thread = MailboxThread;
@@ -59,6 +60,7 @@ let readerList: ReaderList | null = null;
 /** The worker's own report, if it was sealed to the mailbox: its sendTo decides who answers go to. */
 let sent: SentReport | null = null;
 let files: ReturnType<typeof laterFiles> | undefined;
+let threadView: ReturnType<typeof threadFiles> | undefined;
 
 start().catch(() => showErrors(errors, [msg('errors.crypto_unavailable')]));
 
@@ -76,9 +78,16 @@ async function start() {
   });
   form.addEventListener('submit', (e) => e.preventDefault());
   files = laterFiles(s, lang, proof);
+  threadView = threadFiles(s, lang, proof);
   $('send-answer').addEventListener('click', () => void sendAnswer());
   constancia = followUpConstancia(s, lang, () => openCode, proof);
-  $('erase-case').addEventListener('click', () => void eraseMyCase());
+  caseErase(lang, proof, () => mailbox !== undefined, () => {
+    forget();
+    $('case').hidden = true;
+    form.hidden = false;
+    $('status').textContent = msg('followup.erased');
+    codeField.focus();
+  });
   $('close-case').addEventListener('click', (e) => {
     e.preventDefault();
     forget();
@@ -130,35 +139,7 @@ async function loadThread() {
   $('case-status').replaceChildren(...sideItems(current.case.sides));
   $('case-received').textContent = msg('followup.received', { day: formatDay(current.case.receivedDay, lang) });
   $('case-erase').textContent = current.case.held ? msg('followup.erase_held') : current.case.eraseDay ? msg('followup.erase_on', { day: formatDay(current.case.eraseDay, lang) }) : '';
-  renderThread(current);
-}
-
-function renderThread(thread: Thread) {
-  const list = $('thread');
-  list.replaceChildren();
-  const visible = thread.messages.filter((m) => m.body && m.sealed);
-  if (!visible.length) list.append(el('li', msg('followup.no_messages')));
-  const readers = readerList ? listedSigner(s, readerList) : () => null;
-  const signerKey = (signer: string, author: string) => (signer === MAILBOX_SIGNER ? mailbox!.sign.publicKey : readers(signer, author));
-  for (const m of visible) {
-    const item = el('li');
-    item.append(el('span', `${msg(`followup.from_${m.authorRole}`)} · ${formatDay(m.day, lang)}`, { class: 'who' }));
-    let opened: ReturnType<typeof openThreadMessage> = null;
-    try {
-      const place = { reportId: thread.case.id, messageId: m.id, facilityId: thread.case.facilityId, kind: m.kind, author: m.authorRole };
-      opened = openThreadMessage(s, fromB64(s, m.body!), fromB64(s, m.sealed!), mailbox!.box, place, signerKey);
-    } catch {
-      opened = null;
-    }
-    // A message no trusted key signed is never shown as the monitor's or the authority's word.
-    if (!opened?.verified) item.append(el('p', msg('followup.not_verified'), { class: 'warning', role: 'note' }));
-    const written = opened?.lang === 'en' ? 'en' : opened?.lang === 'es' ? 'es-MX' : undefined;
-    // Read aloud in the language it was written in, which may not be the page's.
-    item.append(el('p', opened ? opened.text : msg('errors.unavailable'), { class: 'text', ...(written ? { lang: written } : {}) }));
-    const names = (opened?.verified && m.authorRole === 'worker' ? (opened.attachments ?? []) : []).map((a) => (a as { name?: unknown }).name).filter((n) => typeof n === 'string');
-    if (names.length) item.append(el('p', msg('followup.files_sent', { names: names.join(', ') }), { class: 'hint' }));
-    list.append(item);
-  }
+  renderThread(s, current, mailbox!, readerList, lang, threadView!);
 }
 
 /** The answer being sent: a retry of the same text resends these same bytes under the same id. */
@@ -241,36 +222,6 @@ function answerReaders(thread: Thread) {
   return recipients;
 }
 
-/** Erases the case, asked twice: the first press explains, the second erases. */
-let eraseArmed = false;
-async function eraseMyCase() {
-  const button = $<HTMLButtonElement>('erase-case');
-  const status = $('erase-status');
-  if (!mailbox) return;
-  if (!eraseArmed) {
-    eraseArmed = true;
-    button.textContent = msg('followup.erase_confirm');
-    status.textContent = msg('followup.erase_confirm_hint');
-    return;
-  }
-  button.disabled = true;
-  try {
-    const result = await requestJson<MailboxErased>(`/api/mailbox/erase?lang=${lang}`, { body: await proof('erase') });
-    if (result.erased) {
-      forget();
-      $('case').hidden = true;
-      form.hidden = false;
-      status.textContent = '';
-      $('status').textContent = msg('followup.erased');
-      codeField.focus();
-    } else status.textContent = msg('followup.erase_waits');
-  } catch (error) {
-    status.textContent = error instanceof ApiProblem ? error.message : msg('followup.network');
-  } finally {
-    button.disabled = false;
-  }
-}
-
 function forget() {
   if (mailbox) {
     s.memzero(mailbox.box.privateKey);
@@ -279,6 +230,7 @@ function forget() {
   mailbox = undefined;
   openCode = null;
   constancia?.hide();
+  threadView?.clear();
   current = undefined;
   readerList = null;
   pending = undefined;

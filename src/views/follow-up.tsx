@@ -7,6 +7,7 @@ import { LIMITS } from '../domain/report';
 import { ClientMessages } from './client-messages';
 import { CONSTANCIA_MESSAGES, ConstanciaBox } from './constancia-box';
 import { CASE_SIDE_KEYS } from '../domain/case-sides';
+import { VOICE_MESSAGES, VoiceControl } from './voice-control';
 
 const CLIENT_MESSAGES = [
   ...CASE_SIDE_KEYS,
@@ -38,6 +39,12 @@ const CLIENT_MESSAGES = [
   'followup.network',
   'followup.network_answer',
   'followup.files_sent',
+  'followup.files_received',
+  'followup.file_open',
+  'followup.file_play',
+  'followup.file_download',
+  'followup.file_failed',
+  ...VOICE_MESSAGES,
   'form.evidence_preview_alt',
   'form.evidence_cleaned',
   'form.evidence_warning',
@@ -110,6 +117,7 @@ export function FollowUp({ t, lang }: { t: TFunction; lang: string }) {
           <p class="hint" id="answer-files-hint">{t('followup.files_hint')}</p>
           <input type="file" id="answer-files" class="filepicker" multiple accept="image/*,audio/*,application/pdf" />
           <label class="filepick" for="answer-files">{t('form.evidence_add')}</label>
+          <VoiceControl t={t} prefix="answer-" hint="followup.voice_hint" />
           <ul id="answer-attachment-list" class="attachments" aria-live="polite"></ul>
         </fieldset>
         <p id="answer-upload-label" class="status" hidden></p>

@@ -1,0 +1,54 @@
+/**
+ * @module The case's thread on the follow-up page: each message opened with the mailbox key and
+ * its signature checked (the worker's own with the mailbox key, a reader's against the signed
+ * reader list), then shown with the files it carries (src/client/follow-up-thread-files.ts).
+ */
+import { fromB64, listedSigner, MAILBOX_SIGNER, openThreadMessage, type MailboxKeys, type ReaderList, type Sodium } from '../crypto';
+import type { ThreadMessage } from '../contract/responses';
+import { $, el, formatDay, msg } from './page';
+import type { threadFiles } from './follow-up-thread-files';
+
+export interface ThreadCase {
+  id: string;
+  facilityId: string;
+}
+
+export function renderThread(
+  s: Sodium,
+  thread: { case: ThreadCase; messages: ThreadMessage[] },
+  mailbox: MailboxKeys,
+  readerList: ReaderList | null,
+  lang: 'es' | 'en',
+  files: ReturnType<typeof threadFiles>,
+) {
+  const list = $('thread');
+  files.clear();
+  list.replaceChildren();
+  const visible = thread.messages.filter((m) => m.body && m.sealed);
+  if (!visible.length) list.append(el('li', msg('followup.no_messages')));
+  const readers = readerList ? listedSigner(s, readerList) : () => null;
+  const signerKey = (signer: string, author: string) => (signer === MAILBOX_SIGNER ? mailbox.sign.publicKey : readers(signer, author));
+  for (const m of visible) {
+    const item = el('li');
+    item.append(el('span', `${msg(`followup.from_${m.authorRole}`)} · ${formatDay(m.day, lang)}`, { class: 'who' }));
+    let opened: ReturnType<typeof openThreadMessage> = null;
+    try {
+      const place = { reportId: thread.case.id, messageId: m.id, facilityId: thread.case.facilityId, kind: m.kind, author: m.authorRole };
+      opened = openThreadMessage(s, fromB64(s, m.body!), fromB64(s, m.sealed!), mailbox.box, place, signerKey);
+    } catch {
+      opened = null;
+    }
+    // A message no trusted key signed is never shown as the monitor's or the authority's word.
+    if (!opened?.verified) item.append(el('p', msg('followup.not_verified'), { class: 'warning', role: 'note' }));
+    const written = opened?.lang === 'en' ? 'en' : opened?.lang === 'es' ? 'es-MX' : undefined;
+    // Read aloud in the language it was written in, which may not be the page's.
+    item.append(el('p', opened ? opened.text : msg('errors.unavailable'), { class: 'text', ...(written ? { lang: written } : {}) }));
+    // Files only from a message a trusted key signed: their keys are inside it.
+    const attached = opened?.verified ? ((opened.attachments ?? []) as unknown[]) : [];
+    const names = attached.map((a) => (a as { name?: unknown }).name).filter((n) => typeof n === 'string');
+    if (names.length) item.append(el('p', msg(m.authorRole === 'worker' ? 'followup.files_sent' : 'followup.files_received', { names: names.join(', ') }), { class: 'hint' }));
+    const shown = files.list(thread.case.id, attached);
+    if (shown) item.append(shown);
+    list.append(item);
+  }
+}
