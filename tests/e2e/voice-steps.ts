@@ -49,7 +49,10 @@ export async function originalRecording(page: Page): Promise<Float32Array> {
   return Float32Array.from(pcm, (v) => v / 0x8000);
 }
 
-/** Waits until an <audio> element has loaded its recording (so the page's CSP let it play) and returns its length. */
+/**
+ * Waits until an <audio> element has loaded its recording (so the page's CSP let it play) and
+ * returns its length; a CSP that blocks it fails at once instead of leaving the test waiting.
+ */
 export const playable = (page: Page, selector: string) =>
   page.locator(selector).evaluate(
     (audio: HTMLAudioElement) =>
@@ -57,6 +60,10 @@ export const playable = (page: Page, selector: string) =>
         if (audio.readyState >= 1) return resolve(audio.duration);
         audio.addEventListener('loadedmetadata', () => resolve(audio.duration));
         audio.addEventListener('error', () => reject(new Error(`audio error ${audio.error?.code}`)));
+        const blocked = (e: SecurityPolicyViolationEvent) => e.effectiveDirective === 'media-src' && reject(new Error(`CSP blocked ${e.blockedURI}`));
+        document.addEventListener('securitypolicyviolation', blocked);
+        // A violation reported before this listener ran: the element never loads.
+        if (audio.networkState === HTMLMediaElement.NETWORK_NO_SOURCE) reject(new Error('audio has no playable source'));
       }),
   );
 
