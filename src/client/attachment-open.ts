@@ -10,7 +10,18 @@ import { attachmentFormatOf, chunkAdditionalData, type SealedAttachment } from '
 
 const SAFE_IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
 /** Audio the page plays from a blob: URL (the CSP's `media-src blob:`); an audio element runs no code. */
-const PLAYABLE_AUDIO_TYPES = ['audio/wav', 'audio/wave', 'audio/x-wav', 'audio/webm', 'audio/ogg', 'audio/opus', 'audio/mpeg', 'audio/mp4', 'audio/x-m4a', 'audio/aac'];
+const PLAYABLE_AUDIO_TYPES = [
+  'audio/wav',
+  'audio/wave',
+  'audio/x-wav',
+  'audio/webm',
+  'audio/ogg',
+  'audio/opus',
+  'audio/mpeg',
+  'audio/mp4',
+  'audio/x-m4a',
+  'audio/aac',
+];
 
 /** What the sealed message says about a file: enough to fetch and open it. */
 export type OpenableAttachment = Pick<SealedAttachment, 'id' | 'type' | 'size' | 'chunks' | 'header' | 'key'> & { format?: unknown };
@@ -19,16 +30,27 @@ export type OpenableAttachment = Pick<SealedAttachment, 'id' | 'type' | 'size' |
 export function isOpenable(a: unknown): a is OpenableAttachment {
   const f = a as Record<string, unknown> | null;
   return (
-    typeof f === 'object' && f !== null &&
-    typeof f.id === 'string' && /^[0-9a-f]{32}$/.test(f.id) &&
-    typeof f.type === 'string' && typeof f.size === 'number' &&
-    Number.isInteger(f.chunks) && (f.chunks as number) >= 1 &&
-    typeof f.header === 'string' && typeof f.key === 'string'
+    typeof f === 'object' &&
+    f !== null &&
+    typeof f.id === 'string' &&
+    /^[0-9a-f]{32}$/.test(f.id) &&
+    typeof f.type === 'string' &&
+    typeof f.size === 'number' &&
+    Number.isInteger(f.chunks) &&
+    (f.chunks as number) >= 1 &&
+    typeof f.header === 'string' &&
+    typeof f.key === 'string'
   );
 }
 
 /** Fetches (`chunk(i)`: the encrypted bytes of chunk i) and decrypts every chunk of a file of case `caseId`. */
-export async function openChunks(s: Sodium, caseId: string, a: OpenableAttachment, chunk: (index: number) => Promise<Uint8Array>, onProgress: (percent: number) => void): Promise<Uint8Array> {
+export async function openChunks(
+  s: Sodium,
+  caseId: string,
+  a: OpenableAttachment,
+  chunk: (index: number) => Promise<Uint8Array>,
+  onProgress: (percent: number) => void,
+): Promise<Uint8Array> {
   // Reports sent before padding (format 1) stay readable: their format is what they were sealed with.
   const format = attachmentFormatOf(a);
   const opener = attachmentOpener(s, fromB64(s, a.key), fromB64(s, a.header), chunkAdditionalData(caseId, a.id, format), format);

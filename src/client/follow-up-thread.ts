@@ -46,7 +46,8 @@ export function renderThread(
     // Files only from a message a trusted key signed: their keys are inside it.
     const attached = opened?.verified ? ((opened.attachments ?? []) as unknown[]) : [];
     const names = attached.map((a) => (a as { name?: unknown }).name).filter((n) => typeof n === 'string');
-    if (names.length) item.append(el('p', msg(m.authorRole === 'worker' ? 'followup.files_sent' : 'followup.files_received', { names: names.join(', ') }), { class: 'hint' }));
+    if (names.length)
+      item.append(el('p', msg(m.authorRole === 'worker' ? 'followup.files_sent' : 'followup.files_received', { names: names.join(', ') }), { class: 'hint' }));
     const shown = files.list(thread.case.id, attached);
     if (shown) item.append(shown);
     list.append(item);

@@ -14,7 +14,9 @@ export function VoiceControl({ t, prefix = '', hint }: { t: TFunction; prefix?: 
       <button type="button" id={`${prefix}voice-start`} class="secondary" aria-describedby={`${prefix}voice-hint`}>
         {t('voice.record')}
       </button>
-      <p class="hint" id={`${prefix}voice-hint`}>{t(hint)}</p>
+      <p class="hint" id={`${prefix}voice-hint`}>
+        {t(hint)}
+      </p>
       <div id={`${prefix}voice`} aria-live="polite"></div>
     </>
   );

@@ -109,7 +109,9 @@ describe('voice on the follow-up answer', () => {
 
     const m = expectDisguised(original, decodeWav(new Uint8Array(wav)));
     for (const seconds of [heardSeconds, replayedSeconds, playedSeconds]) expect(Math.abs(seconds / m.sentSeconds - 1)).toBeLessThan(0.01);
-    console.log(`follow-up voice disguise: ${m.beforeHz.toFixed(1)} Hz → ${m.afterHz.toFixed(1)} Hz = ${m.shift.toFixed(2)} semitones; ${m.originalSeconds.toFixed(2)} s → ${m.sentSeconds.toFixed(2)} s`);
+    console.log(
+      `follow-up voice disguise: ${m.beforeHz.toFixed(1)} Hz → ${m.afterHz.toFixed(1)} Hz = ${m.shift.toFixed(2)} semitones; ${m.originalSeconds.toFixed(2)} s → ${m.sentSeconds.toFixed(2)} s`,
+    );
     expectNoClearAudio(seen, wav);
     await laptop.close();
     await phone.close();

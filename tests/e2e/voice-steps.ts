@@ -87,7 +87,14 @@ export function expectDisguised(original: Float32Array, sent: { samples: Float32
 }
 
 /** Magic numbers of audio containers: none may appear in any request body. */
-const AUDIO_MAGIC = [Buffer.from('RIFF'), Buffer.from('WAVE'), Buffer.from('OggS'), Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.from('ftyp'), Buffer.from('OpusHead')];
+const AUDIO_MAGIC = [
+  Buffer.from('RIFF'),
+  Buffer.from('WAVE'),
+  Buffer.from('OggS'),
+  Buffer.from([0x1a, 0x45, 0xdf, 0xa3]),
+  Buffer.from('ftyp'),
+  Buffer.from('OpusHead'),
+];
 
 /** Collects every request body a page sends, and the encrypted chunk uploads among them. */
 export function watchBodies(page: Page) {
