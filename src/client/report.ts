@@ -8,8 +8,6 @@ import sodium from 'libsodium-wrappers';
 import {
   constanciaKeyFromCode,
   deriveMailbox,
-  listedRecipients,
-  listedRecovery,
   newReceiptCode,
   sealReport,
   solveWorkInSlices,
@@ -17,16 +15,16 @@ import {
   utf8,
   type Sodium,
 } from './report-crypto';
-import { servedAsSigned, trustedReaderList } from './admin-key';
-import { LIMITS, rolesFor, type Category, type ReportPlaintext, type SendTo, type When } from '../domain/report';
+import type { ReportPlaintext } from '../domain/report';
+import { recipientsFor, signedRecipients } from './report-recipients';
 import { evidencePicker } from './evidence';
+import { clearWhenAnswered, readForm, showFieldProblems } from './report-fields';
 import { sealEvidence, uploadChunks, type PendingUpload } from './evidence-upload';
-import { $, ApiProblem, msg, requestJson, showErrors } from './page';
-import type { FacilityRecipients, PowChallenge, ReportAccepted } from '../contract/responses';
+import { $, ApiProblem, msg, requestJson } from './page';
+import type { PowChallenge, ReportAccepted } from '../contract/responses';
 import { fillReceipt, wireReceipt, type StoredAnswer } from './receipt';
 
 /** The plant's keys; its `readers`, the administrator's signed list, is the only thing the form seals to. */
-type RecipientKeys = FacilityRecipients;
 /** The server's challenge, with the facility it pays for (one only) and the work under way. */
 interface Challenge extends PowChallenge {
   facility: string;
@@ -68,7 +66,7 @@ async function start() {
   reportId = s.to_hex(s.randombytes_buf(16));
   receiptCode = newReceiptCode(s);
   const facilityField = $<HTMLInputElement | HTMLSelectElement>('facility');
-  const prefetch = () => facilityField.value && recipientsFor(facilityField.value).catch(() => undefined);
+  const prefetch = () => facilityField.value && recipientsFor(facilityField.value, lang).catch(() => undefined);
   facilityField.addEventListener('change', prefetch);
   void prefetch();
   // The facility's challenge, solved while the worker writes (the plant chooser: once one is chosen).
@@ -99,100 +97,13 @@ async function fetchChallenge(facility: string): Promise<Challenge> {
   return { ...c, facility, counter: solveWorkInSlices(s, c.challenge, reportId, c.bits) };
 }
 
-/** A field's text, trimmed; text of nothing but invisible characters counts as empty. */
-function value(id: string): string {
-  const text = ($<HTMLInputElement>(id).value ?? '').trim();
-  return text.replace(/[\s\u200b-\u200d\u2060\ufeff\u00ad]/g, '') ? text : '';
-}
-
-function checked(name: string): string[] {
-  return [...form.querySelectorAll<HTMLInputElement>(`input[name="${name}"]:checked`)].map((i) => i.value);
-}
-
-/** Reads and checks the form; returns the problems in the order the fields appear. */
-function readForm(): { report?: ReportPlaintext; problems: Array<[string, string]> } {
-  const problems: Array<[string, string]> = [];
-  const facility = value('facility');
-  const categories = checked('category') as Category[];
-  const when = checked('when')[0] as When | undefined;
-  const sendTo = checked('send_to')[0] as SendTo | undefined;
-  const description = value('description');
-  const where = value('where');
-  const who = value('who');
-  if (!facility) problems.push(['facility', msg('errors.facility_required')]);
-  if (categories.length === 0) problems.push(['categories', msg('errors.category_required')]);
-  if (!when) problems.push(['when', msg('errors.when_required')]);
-  if (!description) problems.push(['description', msg('errors.description_required')]);
-  if (description.length > LIMITS.description || where.length > LIMITS.where || who.length > LIMITS.who) {
-    problems.push(['description', msg('errors.too_long')]);
-  }
-  if (!sendTo) problems.push(['send-to', msg('errors.send_to_required')]);
-  if (problems.length) return { problems };
-  return {
-    problems,
-    report: { v: 1, channel: 'web', lang, facility, categories, when: when!, where, who, description, sendTo: sendTo! },
-  };
-}
-
-/** Lists the problems in the alert box and marks the fields they belong to. */
-/** Lists the problems, each a link to its question, and marks the questions (and each choice in them) invalid. */
-function showProblems(list: string[], fields: string[] = []) {
-  form.querySelectorAll('[aria-invalid]').forEach((node) => node.removeAttribute('aria-invalid'));
-  for (const id of fields) markInvalid($(id), true);
-  showErrors(errorBox, list, msg('errors.heading'), fields);
-}
-
-function markInvalid(field: HTMLElement | null, invalid: boolean) {
-  if (!field) return;
-  for (const node of [field, ...field.querySelectorAll('input, select, textarea')]) {
-    if (invalid) node.setAttribute('aria-invalid', 'true');
-    else node.removeAttribute('aria-invalid');
-  }
-}
-
-// An answered question is no longer marked wrong.
-form.addEventListener('change', (e) => markInvalid((e.target as HTMLElement).closest('fieldset') ?? (e.target as HTMLElement), false));
-form.addEventListener('input', (e) => {
-  const target = e.target as HTMLElement;
-  if (target.matches('textarea, input[type=text]')) markInvalid(target, false);
-});
-
-/** Recipient keys by facility, fetched as soon as the facility is known so sending needs one round trip. */
-const recipientCache = new Map<string, Promise<RecipientKeys>>();
-
-function recipientsFor(facility: string): Promise<RecipientKeys> {
-  let keys = recipientCache.get(facility);
-  if (!keys) {
-    keys = fetchRecipients(facility);
-    keys.catch(() => recipientCache.delete(facility));
-    recipientCache.set(facility, keys);
-  }
-  return keys;
-}
-
-function fetchRecipients(facility: string): Promise<RecipientKeys> {
-  return requestJson<RecipientKeys>(`/api/facilities/${encodeURIComponent(facility)}/recipients?lang=${lang}`);
-}
-
-/**
- * Who the report is sealed to: the readers the administrator signed for this plant, and only if
- * the server's current keys are exactly those. Anything else means someone changed the readers in
- * the database, and nothing is sent.
- */
-function signedRecipients(keys: RecipientKeys, report: ReportPlaintext) {
-  const list = trustedReaderList(s, keys.readers, report.facility);
-  const roles = rolesFor(report.sendTo);
-  const recipients = list ? listedRecipients(s, list, roles) : [];
-  const served = roles.flatMap((role) => keys[role]);
-  if (!list || (served.length && !servedAsSigned(served, recipients))) throw new ApiProblem(msg('errors.readers_unverified'), 0, 'readers_unverified');
-  // The plant's recovery key, as the administrator signed it (src/crypto/recovery.ts).
-  return [...recipients, ...listedRecovery(s, list, roles)];
-}
+const showProblems = (list: string[], fields: string[] = []) => showFieldProblems(form, errorBox, list, fields);
+clearWhenAnswered(form);
 
 /** Encrypts the report and its evidence once; the same ciphertext is reused for every retry. */
 async function seal(report: ReportPlaintext, source: string): Promise<SealedReport> {
-  const keys = await recipientsFor(report.facility);
-  const recipients = signedRecipients(keys, report);
+  const keys = await recipientsFor(report.facility, lang);
+  const recipients = signedRecipients(s, keys, report);
   const mailbox = deriveMailbox(s, receiptCode);
   const { attachments, uploads } = sealEvidence(s, reportId, evidence.items);
   // The mailbox's public keys go inside too: a reader checks the stored ones against them before replying.
@@ -219,7 +130,7 @@ async function seal(report: ReportPlaintext, source: string): Promise<SealedRepo
 let busy = false;
 async function send() {
   if (busy) return;
-  const { report, problems } = readForm();
+  const { report, problems } = readForm(form, lang);
   if (!report) {
     showProblems(problems.map((p) => p[1]), problems.map((p) => p[0]));
     return;
