@@ -6,25 +6,22 @@
  * bytes in the console, its pitch is at least 4 semitones from what the microphone heard, and no
  * request carries audio in clear.
  */
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { fakeMicrophone, launchChromium, phoneContext } from '../../scripts/lib/browser';
+import { phoneContext } from '../../scripts/lib/browser';
 import { releaseNow } from '../../scripts/lib/dev-server';
-import { speakSample } from '../../scripts/lib/voice-sample';
 import { decodeWav } from '../../src/client/voice/wav';
 import { openCaseWith, signInConsole } from './console-steps';
-import { expectDisguised, expectNoClearAudio, microphoneAsks, originalRecording, playable, watchBodies, watchMicrophone } from './voice-steps';
+import { reportFromPhone } from './phone-steps';
+import { launchWithSpokenSample, expectDisguised, expectNoClearAudio, microphoneAsks, originalRecording, playable, watchBodies, watchMicrophone } from './voice-steps';
 
 const base = inject('baseUrl');
 const stateDir = inject('stateDir');
 
 let browser: Browser;
 beforeAll(async () => {
-  const sample = speakSample(await mkdtemp(join(tmpdir(), 'buzon-voice-')));
-  browser = await launchChromium({ actionTimeoutMs: 60_000, args: fakeMicrophone(sample) });
+  browser = await launchWithSpokenSample();
 });
 afterAll(async () => browser?.close());
 
@@ -34,15 +31,7 @@ describe('voice on the follow-up answer', () => {
     const phone = await phoneContext(browser, { acceptDownloads: true });
     await phone.grantPermissions(['microphone'], { origin: base });
     const form = await phone.newPage();
-    await form.goto(`${base}/f/demo`);
-    await form.waitForFunction(() => !(document.getElementById('send') as HTMLButtonElement).disabled, null, { timeout: 120_000 });
-    await form.check('#cat-intimidation');
-    await form.check('#when-this_week');
-    await form.fill('#description', marker);
-    await form.check('#send-to-monitor');
-    await form.tap('#send');
-    await form.waitForSelector('#receipt:not([hidden])', { timeout: 120_000 });
-    const code = (await form.textContent('#receipt-code'))!.trim();
+    const code = await reportFromPhone(form, { description: marker });
     await form.close();
     await releaseNow(stateDir);
 

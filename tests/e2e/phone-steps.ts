@@ -15,13 +15,13 @@ export interface PhoneReport {
 /** Fills and sends the form on `page` (opened at /f/demo); resolves with the receipt code once it shows. */
 export async function reportFromPhone(page: Page, r: PhoneReport): Promise<string> {
   await page.goto(`${inject('baseUrl')}/f/demo`);
-  await page.waitForFunction(() => !(document.getElementById('send') as HTMLButtonElement).disabled, null, { timeout: 60_000 });
+  await page.waitForFunction(() => !(document.getElementById('send') as HTMLButtonElement).disabled, null, { timeout: 120_000 });
   await page.check(`#cat-${r.category ?? 'intimidation'}`);
   await page.check('#when-this_week');
   if (r.where) await page.fill('#where', r.where);
   await page.fill('#description', r.description);
   await page.check(`#send-to-${r.sendTo ?? 'monitor'}`);
   await page.tap('#send');
-  await page.waitForSelector('#receipt:not([hidden])', { timeout: 60_000 });
+  await page.waitForSelector('#receipt:not([hidden])', { timeout: 120_000 });
   return (await page.textContent('#receipt-code'))!.trim();
 }

@@ -4,14 +4,24 @@
  * original the fake microphone gave, waiting for an <audio> to load, the disguise measure (pitch
  * and length against the original) and the check that no request carried audio in clear.
  */
-import type { Page, Request } from 'playwright-core';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page, Request } from 'playwright-core';
+import { fakeMicrophone, launchChromium } from '../../scripts/lib/browser';
 import { expect } from 'vitest';
-import { medianPitch, semitones } from '../../scripts/lib/voice-sample';
+import { medianPitch, semitones, speakSample } from '../../scripts/lib/voice-sample';
 
 /**
  * Runs in the page (addInitScript): counts microphone requests, and keeps a copy of what
  * MediaRecorder produced (the original voice, which the page itself never sends) for comparison.
  */
+/** Chromium whose fake microphone speaks a fresh espeak-ng sample. */
+export async function launchWithSpokenSample(): Promise<Browser> {
+  const sample = speakSample(await mkdtemp(join(tmpdir(), 'buzon-voice-')));
+  return launchChromium({ actionTimeoutMs: 60_000, args: fakeMicrophone(sample) });
+}
+
 export function watchMicrophone() {
   const w = window as unknown as { voiceTest: { asked: number; chunks: Blob[] } };
   w.voiceTest = { asked: 0, chunks: [] };

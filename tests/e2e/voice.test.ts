@@ -5,25 +5,21 @@
  * heard, its length within 5%), it plays in the console, no request carries audio in clear, and
  * without the microphone permission the worker gets a clear message and the written form still works.
  */
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { fakeMicrophone, launchChromium, phoneContext } from '../../scripts/lib/browser';
+import { phoneContext } from '../../scripts/lib/browser';
 import { releaseNow } from '../../scripts/lib/dev-server';
-import { speakSample } from '../../scripts/lib/voice-sample';
 import { decodeWav } from '../../src/client/voice/wav';
 import { openCaseWith, signInConsole } from './console-steps';
-import { expectDisguised, expectNoClearAudio, microphoneAsks, originalRecording, playable, watchBodies, watchMicrophone } from './voice-steps';
+import { launchWithSpokenSample, expectDisguised, expectNoClearAudio, microphoneAsks, originalRecording, playable, watchBodies, watchMicrophone } from './voice-steps';
 
 const base = inject('baseUrl');
 const stateDir = inject('stateDir');
 
 let browser: Browser;
 beforeAll(async () => {
-  const sample = speakSample(await mkdtemp(join(tmpdir(), 'buzon-voice-')));
-  browser = await launchChromium({ actionTimeoutMs: 60_000, args: fakeMicrophone(sample) });
+  browser = await launchWithSpokenSample();
 });
 afterAll(async () => browser?.close());
 
