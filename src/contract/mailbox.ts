@@ -2,7 +2,7 @@
  * @module Request schemas for the worker's mailbox API: each request carries the mailbox id, a
  * challenge and the mailbox key's signature over them (src/crypto/proofs.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { envelopeSchema } from './console';
 import { b64urlOfLength, hexId } from './ids';
 import { ATTACHMENT_LIMITS, MAX_CHUNKS } from '../domain/attachment';

@@ -3,7 +3,7 @@
  * routes validate with, imported from them; responses from ./responses; errors by status and code.
  * tests/worker/openapi.test.ts fails when a route of the app is missing here, or one here is gone.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CATEGORIES } from '../domain/report';
 import type { ErrorCode } from '../contract/errors';
 import { submissionSchema } from '../contract/submission';

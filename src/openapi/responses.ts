@@ -2,7 +2,7 @@
  * @module Response bodies as zod schemas: the OpenAPI document's response shapes, and what the
  * tests check real responses against. The request schemas are the routes' own (src/routes/).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CATEGORIES, SEND_TO } from '../domain/report';
 import { ERROR_CODES } from './error-codes';
 import type * as Contract from '../contract';
