@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { buildManifest, digests, sourceCommit } from './lib/build-manifest.mjs';
+import { writeLoaderWithoutWasm } from './lib/libsodium-loader.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -38,6 +39,7 @@ await mkdir(`${root}build`, { recursive: true });
 await rm(`${root}public/assets`, { recursive: true, force: true });
 await mkdir(`${root}public/assets`, { recursive: true });
 const wasmBytes = await extractWasm(`${root}node_modules/libsodium/dist/modules-esm/libsodium.mjs`, `${root}build/libsodium.wasm`);
+await writeLoaderWithoutWasm(`${root}node_modules/libsodium/dist/modules-esm/libsodium.mjs`, `${root}build/libsodium-loader.mjs`);
 
 /**
  * The administrator public key the bundles trust for reader lists (src/client/admin-key.ts): the
