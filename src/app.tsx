@@ -5,6 +5,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { languageDetector } from 'hono/language';
+import { trimTrailingSlash } from 'hono/trailing-slash';
 import { LANGUAGES } from './domain/report';
 import { BUILD_MANIFEST } from './lib/build-info';
 import { openApiDocument } from './openapi/document';
@@ -29,6 +30,8 @@ import { STYLESHEET } from './views/styles';
 export const app = new Hono<AppEnv>();
 
 app.use(privacyHeaders(STYLESHEET));
+/** `/f/demo/` or `/seguimiento/` (typed from a poster, or pasted with a slash) redirect to the page instead of a 404. */
+app.use(trimTrailingSlash());
 app.use(
   languageDetector({
     order: ['querystring', 'header'],

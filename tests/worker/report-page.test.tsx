@@ -27,7 +27,11 @@ describe('report page', () => {
   it('should preselect the facility from its short link and offer its email without JavaScript', async () => {
     const s = await sodium();
     const f = await makeFacility(s);
-    const { results } = await (await import('cloudflare:test')).env.DB.prepare('SELECT short_code, email_local FROM facilities WHERE id = ?1').bind(f.id).all<{ short_code: string; email_local: string }>();
+    const { results } = await (
+      await import('cloudflare:test')
+    ).env.DB.prepare('SELECT short_code, email_local FROM facilities WHERE id = ?1')
+      .bind(f.id)
+      .all<{ short_code: string; email_local: string }>();
     const html = await (await get(`/f/${results[0]!.short_code}`)).text();
     expect(html).toContain(`value="${f.id}"`);
     expect(html).toContain(`${results[0]!.email_local}@buzon.test`);
@@ -82,5 +86,23 @@ describe('unknown addresses', () => {
     const api = await get('/api/nope');
     expect(api.status).toBe(404);
     expect(((await api.json()) as any).error.message).toBe('Esta página no existe.');
+  });
+
+  it('should redirect a page typed with a trailing slash to the page, keeping the language, and still 404 what does not exist', async () => {
+    const f = await makeFacility(await sodium());
+    const { env } = await import('cloudflare:test');
+    const short = (await env.DB.prepare('SELECT short_code FROM facilities WHERE id = ?1').bind(f.id).first<string>('short_code'))!;
+    for (const [typed, page] of [
+      [`/f/${short}/?lang=en`, `/f/${short}?lang=en`],
+      ['/seguimiento/', '/seguimiento'],
+      ['/constancia/', '/constancia'],
+    ]) {
+      const res = await SELF.fetch(`https://buzon.test${typed}`, { redirect: 'manual' });
+      expect(res.status, typed).toBe(301);
+      expect(res.headers.get('location'), typed).toBe(`https://buzon.test${page}`);
+      expect(res.headers.get('set-cookie')).toBeNull();
+      expect((await get(page)).status, page).toBe(200);
+    }
+    expect((await get('/nope/')).status).toBe(404);
   });
 });
