@@ -12,6 +12,7 @@ import {
   mailboxMessage,
   fromUtf8,
   normalizeReceiptCode,
+  receiptCodeProblem,
   openReport,
   sealSignedMessage,
   signProof,
@@ -106,7 +107,7 @@ async function openCase() {
   const code = normalizeReceiptCode(codeField.value);
   if (!code) {
     codeField.setAttribute('aria-invalid', 'true');
-    showErrors(errors, [msg('followup.code_invalid')]);
+    showErrors(errors, [codeProblemText(codeField.value)]);
     return;
   }
   codeField.removeAttribute('aria-invalid');
@@ -234,4 +235,12 @@ function forget() {
   current = undefined;
   readerList = null;
   pending = undefined;
+}
+
+/** Says what is wrong with a mistyped code: the symbol codes never use (U is most often a V), or how many it has. */
+function codeProblemText(typed: string): string {
+  const problem = receiptCodeProblem(typed);
+  if (problem?.kind === 'symbol') return problem.symbol === 'U' ? msg('followup.code_bad_u') : msg('followup.code_bad_symbol', { symbol: problem.symbol });
+  if (problem?.kind === 'length') return msg('followup.code_count', { count: problem.count });
+  return msg('followup.code_invalid');
 }

@@ -96,7 +96,7 @@ describe('unknown addresses', () => {
       [`/f/${short}/?lang=en`, `/f/${short}?lang=en`],
       ['/seguimiento/', '/seguimiento'],
       ['/constancia/', '/constancia'],
-    ]) {
+    ] as [string, string][]) {
       const res = await SELF.fetch(`https://buzon.test${typed}`, { redirect: 'manual' });
       expect(res.status, typed).toBe(301);
       expect(res.headers.get('location'), typed).toBe(`https://buzon.test${page}`);
