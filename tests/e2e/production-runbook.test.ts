@@ -83,7 +83,7 @@ afterAll(async () => {
   rmSync(state, { recursive: true, force: true });
 });
 
-describe('README "Production", rehearsed', () => {
+describe('README "Production", rehearsed', { timeout: 600_000 }, () => {
   it('should start with no demo file, and refuse the shipped placeholders', () => {
     expect(demoFiles()).toEqual([]);
     const r = step('npm run deploy -- --check');
