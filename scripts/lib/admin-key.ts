@@ -4,6 +4,7 @@
  * passphrase never reaches the server; only the public key is a deployment setting (ADMIN_SIGN_PK).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { experimental_readRawConfig } from 'wrangler';
 import { defaultKdfParams, deriveAdminKey, fromB64, newPassphrase, toB64, type KdfParams, type Sodium } from '../../src/crypto';
 
 export const DEMO_ADMIN_FILE = '.demo-admin.txt';
@@ -36,9 +37,18 @@ export function loadAdminKey(s: Sodium, file: string): AdminKey {
   return pair;
 }
 
-/** The administrator public key this checkout is built and deployed with: ADMIN_SIGN_PK from the environment, wrangler.toml or .dev.vars. */
+/**
+ * The administrator public key this checkout is built and deployed with: ADMIN_SIGN_PK from the
+ * environment, else, for a deployment (CLOUDFLARE_ENV=production, as wrangler reads it), only
+ * [env.production.vars] of wrangler.toml; locally wrangler.toml's [vars], then the demo's .dev.vars.
+ */
 export function configuredAdminKey(): string | null {
   if (process.env.ADMIN_SIGN_PK) return process.env.ADMIN_SIGN_PK;
+  const environment = process.env.CLOUDFLARE_ENV;
+  if (environment) {
+    const vars = experimental_readRawConfig({ config: 'wrangler.toml' }).rawConfig.env?.[environment]?.vars as Record<string, unknown> | undefined;
+    return typeof vars?.ADMIN_SIGN_PK === 'string' && vars.ADMIN_SIGN_PK ? vars.ADMIN_SIGN_PK : null;
+  }
   const pick = (file: string) => (existsSync(file) ? /^\s*ADMIN_SIGN_PK\s*=\s*"?([A-Za-z0-9_-]*)"?/m.exec(readFileSync(file, 'utf8'))?.[1] : undefined);
   return pick('wrangler.toml') || pick('.dev.vars') || null;
 }
