@@ -94,11 +94,13 @@ export async function intakeLookup(
 
 /**
  * Reports released after `since` up to `upTo`, at one facility and in the whole country: the
- * volume that prices a challenge (src/domain/difficulty.ts). Two index range counts.
+ * volume that prices a challenge (src/domain/difficulty.ts). Two index range counts. The plant's
+ * count takes only reports its monitor reads: the price is public, and one that moved with reports
+ * sent to the authority alone would tell the company how many it never saw.
  */
 export async function releasedVolume(db: D1Database, facilityId: string, since: string, upTo: string): Promise<{ facility: number; national: number }> {
   const [facility, national] = await db.batch([
-    db.prepare('SELECT count(*) AS n FROM reports INDEXED BY reports_by_release WHERE facility_id = ?1 AND release_at > ?2 AND release_at <= ?3').bind(facilityId, since, upTo),
+    db.prepare("SELECT count(*) AS n FROM reports INDEXED BY reports_by_release WHERE facility_id = ?1 AND release_at > ?2 AND release_at <= ?3 AND send_to <> 'authority'").bind(facilityId, since, upTo),
     db.prepare('SELECT count(*) AS n FROM reports INDEXED BY reports_by_release_at WHERE release_at > ?1 AND release_at <= ?2').bind(since, upTo),
   ]);
   return { facility: (facility!.results[0] as { n: number }).n, national: (national!.results[0] as { n: number }).n };

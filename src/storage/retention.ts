@@ -17,7 +17,8 @@ const MAPPED = '(SELECT old_id FROM erase_map)';
  * (a plant may override them); `r` is the report and `f` its facility.
  */
 export const dueBy = (day: string, closedDays: string, idleDays: string) => `r.erased_day IS NULL AND r.hold_reason IS NULL AND (
-    r.erase_requested = 1
+    -- Asked under a hold, before erase_at existed; a worker's erasure with erase_at waits for its release (src/storage/erase-request.ts).
+    (r.erase_requested = 1 AND r.erase_at IS NULL)
     -- Closed on every side the worker sent it to: the authority may still work a case the company closed.
     OR ${CASE_CLOSED_DAY} <= date(${day}, '-' || coalesce(f.retention_closed_days, ${closedDays}) || ' days')
     OR ${activityDay(`${day} || 'T99'`)}
@@ -27,7 +28,7 @@ export const dueBy = (day: string, closedDays: string, idleDays: string) => `r.e
 const DUE = dueBy('?1', '?2', '?3');
 
 /** The statements that erase whatever erase_map holds, ending with it empty. `today` is ?1 where used. */
-function eraseMapped(db: D1Database, today: string): D1PreparedStatement[] {
+export function eraseMapped(db: D1Database, today: string): D1PreparedStatement[] {
   const chunkKeys = `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 999)
     INSERT INTO kv_erasures (key)
     SELECT 'report/' || a.report_id || '/att/' || a.id || '/' || n.i FROM attachments a JOIN n ON n.i < a.chunks
