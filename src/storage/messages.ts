@@ -104,6 +104,8 @@ export async function storeMessage(s: Sodium, db: D1Database, blobs: KVNamespace
     ...(m.attachments ?? []).map((a) =>
       db.prepare('INSERT INTO attachments (report_id, id, chunks, kept, message_id) VALUES (?1, ?2, ?3, 0, ?4)').bind(m.reportId, a.id, a.chunks, m.id),
     ),
+    // Its upload records (and their expiry days) go in this batch: the attachment rows count now (src/storage/uploads.ts).
+    ...(m.attachments ?? []).map((a) => db.prepare('DELETE FROM attachment_uploads WHERE report_id = ?1 AND attachment_id = ?2').bind(m.reportId, a.id)),
   ]);
   return 'stored';
 }

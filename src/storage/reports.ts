@@ -8,6 +8,7 @@
 import type { Sodium } from '../crypto';
 import type { Category, SendTo } from '../domain/report';
 import { sealedBodyWrite } from './blobs';
+import { uploadRecordsDone } from './uploads';
 import { facilityStatement, toFacility, type Facility, type FacilityRow } from './facilities';
 import { intakeGuard, type IntakeExpectation } from './intake-guard';
 import { activeRecipientsStatement, type RecipientKey } from './recipients';
@@ -135,6 +136,9 @@ export async function storeReport(s: Sodium, db: D1Database, blobs: KVNamespace,
       db.prepare('INSERT INTO attachments (report_id, id, chunks, kept) VALUES (?1, ?2, ?3, 0)').bind(r.id, a.id, a.chunks),
     ),
     ...(r.spends ? [db.prepare('INSERT INTO spent_challenges (nonce, expires_day) VALUES (?1, ?2)').bind(r.spends.nonce, r.spends.expiresDay)] : []),
+    // Its upload records go with this batch, so no row dates its uploads (src/storage/uploads.ts); a
+    // token that paid its chunks stays spent, so it pays for no other report.
+    ...uploadRecordsDone(db, r.id),
     // Trend counters (src/trends/counters.ts), in this batch so they commit or fail with the report.
     ...countNewReport(db, r),
     ...(guard ? [guard.release] : []),

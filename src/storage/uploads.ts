@@ -3,19 +3,22 @@
  *
  * A chunk is recorded in D1 before its bytes go to KV, in one batch that also binds the paying
  * token to the report id and checks the per-report cap, so the check and the record are atomic.
- * Bytes go to `upload/…` with a KV `expirationTtl`: chunks of a report never sent expire by
- * themselves. Once the report is stored its chunks are copied to their permanent key
- * (`report/…/att/…`, no TTL) and the attachment row is marked kept; a copy that fails is finished
- * by the daily job, and readers fall back to the upload key meanwhile.
+ * Bytes go to `upload/…` with a KV `expiration` at a day boundary (never a TTL, whose absolute
+ * expiry would date the upload to the second): chunks of a report never sent expire by themselves.
+ * Once the report is stored its upload records go in the report's own batch, its chunks are copied
+ * to their permanent key (`report/…/att/…`, no TTL), the attachment row is marked kept and the
+ * upload keys are deleted; a copy that fails is finished by the daily job, and readers fall back
+ * to the upload key meanwhile. Erasure queues the upload keys too (src/storage/retention.ts).
  */
 import type { CaseAttachment } from '../contract/console-responses';
 import { ATTACHMENT_LIMITS, attachmentChunkKey, attachmentUploadKey } from '../domain/attachment';
 import { addDays } from '../domain/case';
 import { mexicoDay } from '../lib/clock';
 
-/** How long an uploaded chunk of an unsent report lives: the token lives 2 h; the daily repair gets two runs. */
+/** How long an uploaded chunk of an unsent report lives, at least: the token lives 2 h; the daily repair gets two runs. */
 export const UPLOAD_TTL_SECONDS = 3 * 24 * 60 * 60;
 const UPLOAD_TTL_DAYS = 3;
+const DAY_SECONDS = 24 * 60 * 60;
 /** Chunks copied at once: a few hundred KiB each in memory. */
 const COPY_CONCURRENCY = 6;
 
@@ -107,9 +110,30 @@ export async function storedFileCount(db: D1Database, reportId: string, ids: str
   return { count: have.size, taken: ids.some((id) => have.has(id)) };
 }
 
-/** Stores an uploaded chunk under its upload key, expiring by itself. */
+/**
+ * When an upload made now expires: a UTC midnight 3 to 4 days ahead. KV returns a key's absolute
+ * expiry in list(), so a TTL counted from the upload would give away the second of the upload.
+ */
+export function uploadExpiration(nowSeconds: number): number {
+  return (Math.floor(nowSeconds / DAY_SECONDS) + UPLOAD_TTL_DAYS + 1) * DAY_SECONDS;
+}
+
+/** Stores an uploaded chunk under its upload key, expiring by itself at a day boundary. */
 export async function putUploadedChunk(blobs: KVNamespace, reportId: string, attachmentId: string, index: number, bytes: Uint8Array): Promise<void> {
-  await blobs.put(attachmentUploadKey(reportId, attachmentId, index), bytes, { expirationTtl: UPLOAD_TTL_SECONDS });
+  await blobs.put(attachmentUploadKey(reportId, attachmentId, index), bytes, { expiration: uploadExpiration(Math.floor(Date.now() / 1000)) });
+}
+
+/**
+ * The statements that drop a stored report's upload records, in the report's own batch: the
+ * tokens that paid its chunks join the spent set (they paid for this report only), and the rows
+ * with their expiry days go.
+ */
+export function uploadRecordsDone(db: D1Database, reportId: string): D1PreparedStatement[] {
+  return [
+    db.prepare('INSERT INTO spent_challenges (nonce, expires_day) SELECT nonce, expires_day FROM upload_claims WHERE report_id = ?1 ON CONFLICT (nonce) DO NOTHING').bind(reportId),
+    db.prepare('DELETE FROM upload_claims WHERE report_id = ?1').bind(reportId),
+    db.prepare('DELETE FROM attachment_uploads WHERE report_id = ?1').bind(reportId),
+  ];
 }
 
 /** A stored chunk: its permanent key, or its upload key while the copy is not done. */
@@ -139,6 +163,10 @@ export async function keepAttachments(db: D1Database, blobs: KVNamespace, report
     }
     if (!complete) continue;
     await db.prepare('UPDATE attachments SET kept = 1 WHERE report_id = ?1 AND id = ?2').bind(a.reportId, a.id).run();
+    // The copies are kept: the upload keys (whose expiry dates the upload) go now, not days later.
+    for (let start = 0; start < indexes.length; start += COPY_CONCURRENCY) {
+      await Promise.all(indexes.slice(start, start + COPY_CONCURRENCY).map((i) => blobs.delete(attachmentUploadKey(a.reportId, a.id, i))));
+    }
     kept++;
   }
   return kept;
