@@ -100,12 +100,25 @@ export async function intakeLookup(
  * sent to the authority alone would tell the company how many it never saw.
  */
 export async function releasedVolume(db: D1Database, facilityId: string, since: string, upTo: string): Promise<{ facility: number; national: number }> {
-  const [facility, national] = await db.batch([
-    db.prepare("SELECT count(*) AS n FROM reports INDEXED BY reports_by_release WHERE facility_id = ?1 AND release_at > ?2 AND release_at <= ?3 AND send_to <> 'authority'").bind(facilityId, since, upTo),
-    db.prepare('SELECT count(*) AS n FROM reports INDEXED BY reports_by_release_at WHERE release_at > ?1 AND release_at <= ?2').bind(since, upTo),
-  ]);
-  return { facility: (facility!.results[0] as { n: number }).n, national: (national!.results[0] as { n: number }).n };
+  return volumeOf(await db.batch(releasedVolumeStatements(db, facilityId, since, upTo)));
 }
+
+/** The statements of releasedVolume, for a caller's own batch; volumeOf reads their results. */
+export function releasedVolumeStatements(db: D1Database, facilityId: string, since: string, upTo: string): D1PreparedStatement[] {
+  return [
+    db
+      .prepare(
+        "SELECT count(*) AS n FROM reports INDEXED BY reports_by_release WHERE facility_id = ?1 AND release_at > ?2 AND release_at <= ?3 AND send_to <> 'authority'",
+      )
+      .bind(facilityId, since, upTo),
+    db.prepare('SELECT count(*) AS n FROM reports INDEXED BY reports_by_release_at WHERE release_at > ?1 AND release_at <= ?2').bind(since, upTo),
+  ];
+}
+
+export const volumeOf = ([facility, national]: D1Result[]) => ({
+  facility: (facility!.results[0] as { n: number }).n,
+  national: (national!.results[0] as { n: number }).n,
+});
 
 /**
  * Stores a report: in one D1 batch its body, the report, its categories, its wrapped keys, the

@@ -22,12 +22,13 @@ const DAY_SECONDS = 24 * 60 * 60;
 /** Chunks copied at once: a few hundred KiB each in memory. */
 const COPY_CONCURRENCY = 6;
 
-export type ChunkClaim = 'ok' | 'spent' | 'other_report' | 'over_cap';
+/** 'new': recorded by this call; 'recorded': recorded before (a repeat: see putChunkOnce). */
+export type ChunkClaim = 'new' | 'recorded' | 'spent' | 'other_report' | 'over_cap';
 
 /**
  * Records that `nonce` pays for chunk `index` of `attachmentId` in `reportId`, if the token is
  * unspent, not bound to another report id, and the report stays within ATTACHMENT_LIMITS.files.
- * A retry of a recorded chunk is 'ok' again (idempotent).
+ * A repeat of a recorded chunk writes no row and says 'recorded'.
  */
 export async function claimChunk(
   db: D1Database,
@@ -35,7 +36,8 @@ export async function claimChunk(
 ): Promise<ChunkClaim> {
   const { nonce, tokenExpiresDay, reportId, attachmentId, index } = q;
   const chunkExpiresDay = addDays(mexicoDay(), UPLOAD_TTL_DAYS + 1);
-  const [, , state] = await db.batch([
+  const [before, , , state] = await db.batch([
+    db.prepare('SELECT 1 AS recorded FROM attachment_uploads WHERE report_id = ?1 AND attachment_id = ?2 AND idx = ?3').bind(reportId, attachmentId, index),
     db
       .prepare(
         `INSERT INTO upload_claims (nonce, report_id, expires_day)
@@ -51,7 +53,7 @@ export async function claimChunk(
            AND EXISTS (SELECT 1 FROM upload_claims WHERE nonce = ?1 AND report_id = ?2)
            AND (EXISTS (SELECT 1 FROM attachment_uploads WHERE report_id = ?2 AND attachment_id = ?3)
                 OR (SELECT COUNT(DISTINCT attachment_id) FROM attachment_uploads WHERE report_id = ?2) < ?6)
-         ON CONFLICT (report_id, attachment_id, idx) DO UPDATE SET expires_day = excluded.expires_day`,
+         ON CONFLICT (report_id, attachment_id, idx) DO NOTHING`,
       )
       .bind(nonce, reportId, attachmentId, index, chunkExpiresDay, ATTACHMENT_LIMITS.files),
     db
@@ -65,21 +67,23 @@ export async function claimChunk(
   const row = state!.results[0] as { spent: number; claimedBy: string | null; recorded: number };
   if (row.spent) return 'spent';
   if (row.claimedBy !== reportId) return 'other_report';
-  return row.recorded ? 'ok' : 'over_cap';
+  if (!row.recorded) return 'over_cap';
+  return before!.results.length ? 'recorded' : 'new';
 }
 
-export type LaterChunkClaim = 'ok' | 'stored' | 'over_cap';
+export type LaterChunkClaim = 'new' | 'recorded' | 'stored' | 'over_cap';
 
 /**
  * Records chunk `index` of a file a worker adds later to their stored case (sent with an answer,
  * src/routes/mailbox-attachments-api.ts). The case's files, report and later ones together, stay
  * within ATTACHMENT_LIMITS.files: those stored plus those still uploading count. A file already
- * stored is never written again ('stored'). A retry of a recorded chunk is 'ok' again.
+ * stored is never written again ('stored'). A repeat of a recorded chunk writes no row ('recorded').
  */
 export async function claimLaterChunk(db: D1Database, q: { reportId: string; attachmentId: string; index: number }): Promise<LaterChunkClaim> {
   const { reportId, attachmentId, index } = q;
   const chunkExpiresDay = addDays(mexicoDay(), UPLOAD_TTL_DAYS + 1);
-  const [, state] = await db.batch([
+  const [before, , state] = await db.batch([
+    db.prepare('SELECT 1 AS recorded FROM attachment_uploads WHERE report_id = ?1 AND attachment_id = ?2 AND idx = ?3').bind(reportId, attachmentId, index),
     db
       .prepare(
         `INSERT INTO attachment_uploads (report_id, attachment_id, idx, expires_day)
@@ -88,7 +92,7 @@ export async function claimLaterChunk(db: D1Database, q: { reportId: string; att
            AND (EXISTS (SELECT 1 FROM attachment_uploads WHERE report_id = ?1 AND attachment_id = ?2)
                 OR (SELECT COUNT(*) FROM (SELECT id FROM attachments WHERE report_id = ?1
                                           UNION SELECT attachment_id FROM attachment_uploads WHERE report_id = ?1)) < ?5)
-         ON CONFLICT (report_id, attachment_id, idx) DO UPDATE SET expires_day = excluded.expires_day`,
+         ON CONFLICT (report_id, attachment_id, idx) DO NOTHING`,
       )
       .bind(reportId, attachmentId, index, chunkExpiresDay, ATTACHMENT_LIMITS.files),
     db
@@ -100,8 +104,29 @@ export async function claimLaterChunk(db: D1Database, q: { reportId: string; att
   ]);
   const row = state!.results[0] as { stored: number; recorded: number };
   if (row.stored) return 'stored';
-  return row.recorded ? 'ok' : 'over_cap';
+  if (!row.recorded) return 'over_cap';
+  return before!.results.length ? 'recorded' : 'new';
 }
+
+/**
+ * Puts a claimed chunk's bytes, once: a chunk recorded before is written only if its bytes never
+ * reached KV. 'same': a repeat of the stored bytes (nothing written); 'different': other bytes in
+ * a recorded chunk's place, refused (nothing written).
+ */
+export async function putChunkOnce(
+  blobs: KVNamespace,
+  q: { reportId: string; attachmentId: string; index: number; recorded: boolean },
+  bytes: Uint8Array,
+): Promise<'written' | 'same' | 'different'> {
+  if (q.recorded) {
+    const stored = await blobs.get(attachmentUploadKey(q.reportId, q.attachmentId, q.index), 'arrayBuffer');
+    if (stored) return sameBytes(new Uint8Array(stored), bytes) ? 'same' : 'different';
+  }
+  await putUploadedChunk(blobs, q.reportId, q.attachmentId, q.index, bytes);
+  return 'written';
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => v === b[i]);
 
 /** How many files a case has stored (its report's and those added later), and whether any of `ids` is one of them. */
 export async function storedFileCount(db: D1Database, reportId: string, ids: string[]): Promise<{ count: number; taken: boolean }> {
