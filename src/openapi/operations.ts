@@ -91,7 +91,7 @@ export const OPERATIONS: Operation[] = [
     method: 'put', path: '/api/mailbox/attachments/{attachmentId}/chunks/{index}', tag: 'mailbox', summary: 'Upload one encrypted chunk of a file to send with an answer (action "attach:<attachment id>:<index>")',
     description: 'Signed with the case mailbox key, not paid with work. The case\'s files, the report\'s and later ones together, are at most 5. docs/crypto.md, Files added later.',
     params: laterChunkParams, query: laterChunkQuery, body: 'bytes',
-    ok: { status: 204, description: 'stored; a repeat of the same bytes writes nothing (204), other bytes in a recorded chunk\'s place are refused (409 conflict); limited per report id (429)' },
+    ok: { status: 204, description: 'stored; a repeat of the same bytes writes nothing (204), other bytes in a recorded chunk\'s place are refused (409 conflict)' },
     errors: [...common, [400, 'invalid'], [404, 'case_not_found'], [409, 'conflict'], [413, 'attachment_limit'], [429, 'busy']],
   },
   {
