@@ -29,7 +29,7 @@ import { limitBody } from '../lib/body-limit';
 import { rateLimited } from '../lib/rate-limit';
 import { ATTACHMENT_LIMITS } from '../domain/attachment';
 import { attachmentComplete, keepAttachments, storedFileCount } from '../storage/uploads';
-import { MAILBOX, provenCase } from './mailbox-proof';
+import { MAILBOX, provenCase, spendProof } from './mailbox-proof';
 
 export const mailboxApi = new Hono<AppEnv>();
 
@@ -126,8 +126,10 @@ mailboxApi.post('/constancia', rateLimited(() => 'mailbox:constancia'), limitBod
  */
 mailboxApi.post('/erase', rateLimited(() => 'mailbox:erase'), limitBody(4 * 1024), zValidator('json', threadSchema, invalid), async (c) => {
   const s = await loadSodium();
-  const found = await provenCase(c.env, s, c.req.valid('json'), 'erase');
+  const p = c.req.valid('json');
+  const found = await provenCase(c.env, s, p, 'erase');
   if (!found) return apiError(c, 404, 'case_not_found');
+  if (!(await spendProof(c.env, s, p.challenge))) return apiError(c, 409, 'pow_replayed');
   const outcome = await requestErase(c.env.DB, found.id, releaseClock(c.env.RELEASE_HOURS).next);
   return c.json({ erased: outcome === 'erased', held: outcome === 'held' } satisfies MailboxErased);
 });
@@ -158,6 +160,8 @@ mailboxApi.post(
         if (stored.count + files.length > ATTACHMENT_LIMITS.files) return apiError(c, 413, 'attachment_limit');
       }
     }
+    // A proof sends one answer: replayed, it is refused; a retry signs a fresh challenge (and gets `duplicate`).
+    if (!(await spendProof(c.env, s, p.challenge))) return apiError(c, 409, 'pow_replayed');
     const releaseAt = releaseClock(c.env.RELEASE_HOURS).next;
     const outcome = await storeMessage(s, c.env.DB, c.env.BLOBS, {
       reportId: found.id,
