@@ -18,6 +18,6 @@ export function priceStatements(env: PriceEnv, facilityId: string): D1PreparedSt
 }
 
 /** The price in bits from the results of priceStatements. */
-export function priceFrom(env: PriceEnv, results: D1Result[]): number {
+export function priceFrom(env: PriceEnv, results: Array<{ results: unknown[] }>): number {
   return Math.min(30, challengeBits(powBits(env), volumeOf(results)));
 }

@@ -115,7 +115,7 @@ export function releasedVolumeStatements(db: D1Database, facilityId: string, sin
   ];
 }
 
-export const volumeOf = ([facility, national]: D1Result[]) => ({
+export const volumeOf = ([facility, national]: Array<{ results: unknown[] }>) => ({
   facility: (facility!.results[0] as { n: number }).n,
   national: (national!.results[0] as { n: number }).n,
 });
