@@ -155,7 +155,11 @@ export async function putUploadedChunk(blobs: KVNamespace, reportId: string, att
  */
 export function uploadRecordsDone(db: D1Database, reportId: string): D1PreparedStatement[] {
   return [
-    db.prepare('INSERT INTO spent_challenges (nonce, expires_day) SELECT nonce, expires_day FROM upload_claims WHERE report_id = ?1 ON CONFLICT (nonce) DO NOTHING').bind(reportId),
+    db
+      .prepare(
+        'INSERT INTO spent_challenges (nonce, expires_day) SELECT nonce, expires_day FROM upload_claims WHERE report_id = ?1 ON CONFLICT (nonce) DO NOTHING',
+      )
+      .bind(reportId),
     db.prepare('DELETE FROM upload_claims WHERE report_id = ?1').bind(reportId),
     db.prepare('DELETE FROM attachment_uploads WHERE report_id = ?1').bind(reportId),
   ];

@@ -9,7 +9,8 @@ import { ATTACHMENT_LIMITS, chunkAdditionalData } from '../../src/domain/attachm
 import { buildSubmission, challenge, mailboxProof, makeFacility, post, releaseNow, sampleReport, sodium, type TestFacility } from './helpers';
 import { api, signIn } from './console-helpers';
 
-const listedIds = async (token: string) => ((await (await api('/console/api/cases?limit=200', { token })).json()) as { cases: Array<{ id: string }> }).cases.map((c) => c.id);
+const listedIds = async (token: string) =>
+  ((await (await api('/console/api/cases?limit=200', { token })).json()) as { cases: Array<{ id: string }> }).cases.map((c) => c.id);
 const thread = async (s: Sodium, code: string) => (await api('/api/mailbox/thread', { body: await mailboxProof(s, code, 'thread') })).status;
 
 async function released(s: Sodium, f: TestFacility, sendTo: 'monitor' | 'authority' | 'both' = 'monitor', extra: Record<string, unknown> = {}) {
@@ -20,10 +21,13 @@ async function released(s: Sodium, f: TestFacility, sendTo: 'monitor' | 'authori
 }
 
 function put(reportId: string, attachmentId: string, index: number, bytes: Uint8Array, pow: { challenge: string; counter: number }) {
-  return SELF.fetch(`https://buzon.test/api/reports/${reportId}/attachments/${attachmentId}/chunks/${index}?challenge=${encodeURIComponent(pow.challenge)}&counter=${pow.counter}`, {
-    method: 'PUT',
-    body: bytes,
-  });
+  return SELF.fetch(
+    `https://buzon.test/api/reports/${reportId}/attachments/${attachmentId}/chunks/${index}?challenge=${encodeURIComponent(pow.challenge)}&counter=${pow.counter}`,
+    {
+      method: 'PUT',
+      body: bytes,
+    },
+  );
 }
 
 describe("a worker's own erasure", () => {
@@ -55,7 +59,12 @@ describe('upload keys', () => {
     const f = await makeFacility(s);
     const { body, code } = await buildSubmission(s, f);
     const attachmentId = s.to_hex(s.randombytes_buf(16));
-    const enc = encryptAttachment(s, s.randombytes_buf(ATTACHMENT_LIMITS.chunkBytes + 10), ATTACHMENT_LIMITS.chunkBytes, chunkAdditionalData(body.reportId, attachmentId));
+    const enc = encryptAttachment(
+      s,
+      s.randombytes_buf(ATTACHMENT_LIMITS.chunkBytes + 10),
+      ATTACHMENT_LIMITS.chunkBytes,
+      chunkAdditionalData(body.reportId, attachmentId),
+    );
     for (const [i, chunk] of enc.chunks.entries()) expect((await put(body.reportId, attachmentId, i, chunk, body.pow)).status).toBe(204);
     const uploaded = (await env.BLOBS.list({ prefix: `upload/${body.reportId}/` })).keys;
     expect(uploaded).toHaveLength(2);
@@ -113,7 +122,8 @@ describe('triage events', () => {
     expect((await triage(official, { status: 'acknowledged' })).status).toBe(200);
     expect((await triage(official, { severity: 'high' })).status).toBe(200);
     expect((await triage(monitor, { severity: 'low' })).status).toBe(200);
-    const events = async (token: string) => ((await (await api(`/console/api/cases/${c.id}`, { token })).json()) as { events: Array<{ seq: number; field: string }> }).events;
+    const events = async (token: string) =>
+      ((await (await api(`/console/api/cases/${c.id}`, { token })).json()) as { events: Array<{ seq: number; field: string }> }).events;
     expect((await events(monitor)).map((e) => [e.seq, e.field])).toEqual([
       [1, 'status'],
       [2, 'severity'],

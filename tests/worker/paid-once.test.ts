@@ -25,11 +25,18 @@ async function watched(path: string, init: RequestInit, limits: { exhausted?: Ar
   db.prepare = (q: string) => (sql.push(q), env.DB.prepare(q));
   db.batch = env.DB.batch.bind(env.DB);
   const blobs = Object.create(env.BLOBS) as KVNamespace;
-  blobs.put = ((key: string, ...rest: unknown[]) => (puts.push(key), (env.BLOBS.put as (...a: unknown[]) => Promise<void>)(key, ...rest))) as KVNamespace['put'];
+  blobs.put = ((key: string, ...rest: unknown[]) => (
+    puts.push(key),
+    (env.BLOBS.put as (...a: unknown[]) => Promise<void>)(key, ...rest)
+  )) as KVNamespace['put'];
   blobs.get = env.BLOBS.get.bind(env.BLOBS) as KVNamespace['get'];
   blobs.list = env.BLOBS.list.bind(env.BLOBS) as KVNamespace['list'];
   const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(`${ORIGIN}${path}`, init), { ...env, DB: db, BLOBS: blobs, PUBLIC_LIMIT: limiter('PUBLIC_LIMIT'), CHUNK_LIMIT: limiter('CHUNK_LIMIT') } as never, ctx);
+  const res = await worker.fetch(
+    new Request(`${ORIGIN}${path}`, init),
+    { ...env, DB: db, BLOBS: blobs, PUBLIC_LIMIT: limiter('PUBLIC_LIMIT'), CHUNK_LIMIT: limiter('CHUNK_LIMIT') } as never,
+    ctx,
+  );
   await waitOnExecutionContext(ctx);
   const writes = sql.filter((q) => /^\s*(INSERT|UPDATE|DELETE|REPLACE|WITH)\b/i.test(q));
   return { res, writes, puts, seen };
@@ -111,7 +118,11 @@ describe('evidence chunks', () => {
     const f = await makeFacility(s);
     const { body } = await buildSubmission(s, f);
     const attachmentId = s.to_hex(s.randombytes_buf(16));
-    const limited = await watched(chunkPath(body.reportId, attachmentId, 0, body.pow), { method: 'PUT', body: s.randombytes_buf(600) }, { exhausted: ['CHUNK_LIMIT'] });
+    const limited = await watched(
+      chunkPath(body.reportId, attachmentId, 0, body.pow),
+      { method: 'PUT', body: s.randombytes_buf(600) },
+      { exhausted: ['CHUNK_LIMIT'] },
+    );
     expect(limited.res.status).toBe(429);
     expect(limited.seen.CHUNK_LIMIT).toEqual([{ key: `report:${body.reportId}` }]);
     expect(limited.puts).toEqual([]);
@@ -127,14 +138,18 @@ describe('mailbox proofs for erasing and answering', () => {
     expect((await post(sub.body)).status).toBe(201);
     await releaseNow();
     // An answer's proof, replayed: refused the second time.
-    const thread = (await (await api('/api/mailbox/thread', { body: await mailboxProof(s, sub.code, 'thread') })).json()) as { sealTo: Array<{ keyId: string; boxPk: string }> };
+    const thread = (await (await api('/api/mailbox/thread', { body: await mailboxProof(s, sub.code, 'thread') })).json()) as {
+      sealTo: Array<{ keyId: string; boxPk: string }>;
+    };
     const { deriveMailbox } = await import('../../src/crypto');
     const mailbox = deriveMailbox(s, sub.code);
     const id = s.to_hex(s.randombytes_buf(16));
-    const e = sealEnvelope(s, utf8(JSON.stringify({ v: 1, text: 'Sigue pasando' })), { kind: 'message', reportId: sub.body.reportId, messageId: id, facilityId: f.id }, [
-      ...thread.sealTo.map((k) => ({ keyId: k.keyId, boxPublicKey: fromB64(s, k.boxPk) })),
-      { keyId: 'mailbox', boxPublicKey: mailbox.box.publicKey },
-    ]);
+    const e = sealEnvelope(
+      s,
+      utf8(JSON.stringify({ v: 1, text: 'Sigue pasando' })),
+      { kind: 'message', reportId: sub.body.reportId, messageId: id, facilityId: f.id },
+      [...thread.sealTo.map((k) => ({ keyId: k.keyId, boxPublicKey: fromB64(s, k.boxPk) })), { keyId: 'mailbox', boxPublicKey: mailbox.box.publicKey }],
+    );
     const message = { id, envelope: { body: toB64(s, e.body), keys: e.keys.map((k) => ({ keyId: k.keyId, sealed: toB64(s, k.sealed) })) } };
     const proof = await mailboxProof(s, sub.code, `answer:${id}`);
     expect((await api('/api/mailbox/messages', { body: { ...proof, message } })).status).toBe(201);
