@@ -5,7 +5,9 @@
  *
  *   npm run release:now [-- --persist-to DIR]
  */
-import { releaseClock } from '../src/lib/clock';
+import { mexicoDay, releaseClock } from '../src/lib/clock';
+import { eraseRequestedBy } from '../src/storage/erase-request';
+import { purgeErasedBlobs } from '../src/storage/retention';
 import { releaseWaitingStatements } from '../src/storage/release';
 import { openLocalPlatform, option } from './lib/local-platform';
 
@@ -29,7 +31,10 @@ try {
       await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
     }
   }
-  console.log(`released now: ${n} waiting report(s) and answer(s)`);
+  // Like the half-hourly job at a release: workers' erasures reach readers now, and their KV keys go.
+  const erased = await eraseRequestedBy(db, upTo, mexicoDay());
+  await purgeErasedBlobs(db, platform.env.BLOBS, 1000);
+  console.log(`released now: ${n} waiting report(s) and answer(s), ${erased} case(s) their workers erased`);
 } finally {
   await platform.dispose();
 }

@@ -80,6 +80,7 @@ export async function handoverCommand(target: D1Target, cli: Cli) {
   try {
     const done = await handover(s, target, from, toId, fromB64(s, admin!));
     console.log(`handed over ${done.cases} cases (${done.keys} keys) from ${fromId} to ${toId}`);
+    if (done.alongside) console.log(`${done.alongside} of those keys went beside a key ${toId} already had (shared before, perhaps garbage): fewer keys were added than given; their console tries each`);
     if (done.outOfScope.length) console.log(`left out ${done.outOfScope.length} cases ${toId} may not read (another plant, or the worker did not choose its role)`);
     if (done.unlisted.length) console.log(`left out the cases of ${done.unlisted.join(', ')}: their signed reader list does not name ${toId} (npm run keys -- sign)`);
   } catch (error) {

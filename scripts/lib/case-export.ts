@@ -4,6 +4,7 @@
  * remote) D1 and KV and decrypted with the reader's own keys. Nothing is written but what `--out` asks for.
  */
 import { ownColumn } from '../../src/storage/case-sides';
+import { copiesOf } from '../../src/storage/shared-keys';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TFunction } from 'i18next';
@@ -36,6 +37,24 @@ export interface CaseRow {
   status: string;
   bodyKey: string;
   sealed: string;
+  /** Copies of the key other readers shared beside it, as a JSON array (src/storage/shared-keys.ts): any may be garbage. */
+  sealedAlso: string | null;
+}
+
+/** Every copy of a key: the reader's own first, then those shared beside it. */
+const copies = (sealed: string | null, also: string | null) => (sealed ? [sealed, ...((also ? JSON.parse(also) : []) as string[])] : []);
+
+/** The first result `open` gives with any copy (it throws or answers null for a copy that does not open), or null. */
+function firstThatOpens<T>(keys: string[], open: (sealed: string) => T | null): T | null {
+  for (const k of keys) {
+    try {
+      const result = open(k);
+      if (result !== null) return result;
+    } catch {
+      // Garbage a reader shared first, or a key for something else: try the next copy.
+    }
+  }
+  return null;
 }
 
 export interface OpenedThreadMessage {
@@ -66,7 +85,8 @@ export async function casesFor(db: D1Database, keyId: string, onlyReport?: strin
     .prepare(
       // The status of the key holder's own side of the case (src/domain/case-sides.ts).
       `SELECT r.id, r.facility_id AS facilityId, r.received_day AS receivedDay, r.channel,
-              ${ownColumn('status', '(SELECT role FROM recipients WHERE key_id = ?1)')} AS status, r.body_key AS bodyKey, w.sealed
+              ${ownColumn('status', '(SELECT role FROM recipients WHERE key_id = ?1)')} AS status, r.body_key AS bodyKey, w.sealed,
+              ${copiesOf('r.id', 'r.id', '?1')} AS sealedAlso
          FROM reports r JOIN wrapped_keys w ON w.report_id = r.id AND w.message_id = r.id
         WHERE w.key_id = ?1 AND (?2 IS NULL OR r.id = ?2)
         ORDER BY r.received_day DESC, r.id`,
@@ -86,7 +106,9 @@ export async function openCaseInTerminal(
 ): Promise<OpenedCase> {
   const body = await getSealed(s, env.DB, env.BLOBS, row.bodyKey);
   if (!body) throw new Error('body missing');
-  const { plain } = openReport(s, body, fromB64(s, row.sealed), keys.box, { reportId: row.id, facilityId: row.facilityId });
+  const opened = firstThatOpens(copies(row.sealed, row.sealedAlso), (k) => openReport(s, body, fromB64(s, k), keys.box, { reportId: row.id, facilityId: row.facilityId }));
+  if (!opened) throw new Error('the report does not open with this key');
+  const { plain } = opened;
   const report = JSON.parse(fromUtf8(plain)) as Record<string, unknown>;
 
   const list = adminPublicKey ? verifyReaderList(s, await getSignedReaderList(env.DB, row.facilityId), adminPublicKey, row.facilityId) : null;
@@ -95,12 +117,12 @@ export async function openCaseInTerminal(
   const lookup = (signer: string, author: string) => (signer === MAILBOX_SIGNER ? mailboxSignPk : readers(signer, author));
 
   const { results: messages } = await env.DB.prepare(
-    `SELECT m.id, m.kind, m.author_role AS authorRole, m.day, m.body_key AS bodyKey, w.sealed
+    `SELECT m.id, m.kind, m.author_role AS authorRole, m.day, m.body_key AS bodyKey, w.sealed, ${copiesOf('m.report_id', 'm.id', '?2')} AS sealedAlso
        FROM messages m LEFT JOIN wrapped_keys w ON w.report_id = m.report_id AND w.message_id = m.id AND w.key_id = ?2
       WHERE m.report_id = ?1 ORDER BY m.seq`,
   )
     .bind(row.id, keys.keyId)
-    .all<{ id: string; kind: string; authorRole: string; day: string; bodyKey: string; sealed: string | null }>();
+    .all<{ id: string; kind: string; authorRole: string; day: string; bodyKey: string; sealed: string | null; sealedAlso: string | null }>();
   const texts = await getSealedTexts(env.DB, env.BLOBS, messages.filter((m) => m.sealed).map((m) => m.bodyKey));
   // Only an answer the worker's mailbox key signed may bring files, and only files D1 says travel with it.
   const { results: stored } = await env.DB.prepare('SELECT id, message_id AS messageId FROM attachments WHERE report_id = ?1 AND message_id IS NOT NULL')
@@ -111,7 +133,7 @@ export async function openCaseInTerminal(
     const text = m.sealed ? texts.get(m.bodyKey) : null;
     if (!text || !m.sealed) return { day: m.day, kind: m.kind, authorRole: m.authorRole, text: null, verified: false };
     const place = { reportId: row.id, messageId: m.id, facilityId: row.facilityId, kind: m.kind as MessageKind, author: m.authorRole as AuthorRole };
-    const opened = openThreadMessage(s, fromB64(s, text), fromB64(s, m.sealed), keys.box, place, lookup);
+    const opened = firstThatOpens(copies(m.sealed, m.sealedAlso), (k) => openThreadMessage(s, fromB64(s, text), fromB64(s, k), keys.box, place, lookup));
     if (opened?.verified && m.kind === 'answer' && opened.attachments) {
       for (const a of opened.attachments as SealedAttachment[]) if (stored.some((f) => f.id === a?.id && f.messageId === m.id)) addedLater.push(a);
     }

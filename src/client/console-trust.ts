@@ -22,6 +22,7 @@ import {
 import { rolesFor, SEND_TO, type SendTo } from '../domain/report';
 import { servedAsSigned, trustedReaderList } from './admin-key';
 import { ApiProblem, msg } from './page';
+import { withSomeCopy } from './console-state';
 
 type Key = { keyId: string; boxPk: string };
 export interface CaseForTrust {
@@ -70,17 +71,15 @@ export function openCaseMessage(
   keys: RecipientKeys,
   trust: CaseTrust,
   caseRef: { id: string; facilityId: string },
-  m: { id: string; kind: string; authorRole: string; body: string | null; sealed: string | null },
+  m: { id: string; kind: string; authorRole: string; body: string | null; sealed: string | null; sealedAlso?: string[] },
 ): OpenedMessage | null {
-  if (!m.body || !m.sealed) return null;
+  const body = m.body;
+  if (!body || !m.sealed) return null;
   const readers = trust.list ? listedSigner(s, trust.list) : () => null;
   const lookup = (signer: string, author: string) => (signer === MAILBOX_SIGNER ? trust.mailboxSignPk : readers(signer, author));
-  try {
-    const place = { reportId: caseRef.id, messageId: m.id, facilityId: caseRef.facilityId, kind: m.kind as MessageKind, author: m.authorRole as AuthorRole };
-    return openThreadMessage(s, fromB64(s, m.body), fromB64(s, m.sealed), keys.box, place, lookup);
-  } catch {
-    return null;
-  }
+  const place = { reportId: caseRef.id, messageId: m.id, facilityId: caseRef.facilityId, kind: m.kind as MessageKind, author: m.authorRole as AuthorRole };
+  // Every copy of its key, in turn: one another reader shared first may be garbage.
+  return withSomeCopy(m.id, m, (k) => openThreadMessage(s, fromB64(s, body), fromB64(s, k), keys.box, place, lookup));
 }
 
 /** The label of a message's signer, for "Firmado por …". */

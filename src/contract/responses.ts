@@ -43,6 +43,8 @@ export interface CaseSummary {
   tags: string[];
   /** The content key sealed to this reader's key, or null if the report was sealed to other keys. */
   sealed: string | null;
+  /** Other copies of it other readers shared (src/storage/shared-keys.ts): any may be garbage, so the console tries each. */
+  sealedAlso: string[];
 }
 
 /** A message of a case's thread as the worker's mailbox reads it (POST /api/mailbox/thread). */
@@ -56,6 +58,8 @@ export interface ThreadMessage {
   body: string | null;
   /** The message's content key sealed to the reader or mailbox asking; null for a note to others. */
   sealed: string | null;
+  /** Other copies of it other readers shared (readers only): any may be garbage, so the console tries each. */
+  sealedAlso?: string[];
 }
 
 /** A thread message as a reader's case view has it (GET /console/api/cases/:id): with its author's key id. */

@@ -23,9 +23,9 @@ export type AppContext = Context<AppEnv>;
 export const lang = (c: AppContext): Language => (c.get('language') === 'en' ? 'en' : 'es');
 
 /** A JSON error with a stable code and a message in the request's language. */
-export function apiError(c: Context, status: ContentfulStatusCode, code: ErrorCode, fields?: string[]) {
+export function apiError(c: Context, status: ContentfulStatusCode, code: ErrorCode, fields?: string[], extra: Record<string, unknown> = {}) {
   const t = translator(c.get('language') === 'en' ? 'en' : 'es');
-  return c.json({ error: { code, message: t(`errors.${code}`), ...(fields ? { fields } : {}) } }, status);
+  return c.json({ error: { code, message: t(`errors.${code}`), ...(fields ? { fields } : {}) }, ...extra }, status);
 }
 
 /** Marks the page being rendered as one that records or plays sound (see `MediaUse`). */

@@ -62,15 +62,15 @@ export const OPERATIONS: Operation[] = [
     method: 'put', path: '/api/reports/{reportId}/attachments/{attachmentId}/chunks/{index}', tag: 'report', summary: 'Upload one encrypted attachment chunk, before the report',
     description: 'Paid with the report\'s own proof of work (query challenge and counter; checked, not spent). docs/crypto.md, Attachments.',
     params: chunkParams, query: z.object({ challenge: z.string(), counter: z.string().regex(/^\d+$/) }), body: 'bytes',
-    ok: { status: 204, description: 'stored (a retry overwrites)' },
-    errors: [[400, 'invalid'], [403, 'pow_missing'], [403, 'pow_invalid'], [403, 'pow_expired'], [409, 'conflict'], [409, 'pow_replayed'], [413, 'attachment_limit'], [413, 'too_large']],
+    ok: { status: 204, description: 'stored; a repeat of the same bytes writes nothing (204), other bytes in a recorded chunk\'s place are refused (409 conflict); limited per report id (429)' },
+    errors: [[400, 'invalid'], [403, 'pow_missing'], [403, 'pow_invalid'], [403, 'pow_expired'], [409, 'conflict'], [409, 'pow_replayed'], [413, 'attachment_limit'], [413, 'too_large'], [429, 'busy']],
   },
   {
     method: 'post', path: '/api/reports', tag: 'report', summary: 'Submit an encrypted report',
     description: 'The body is sealed on the phone (docs/crypto.md, The envelope). The client makes the report id, so a retry is safe: 201 the first time, 200 with duplicate:true after.',
     body: submissionSchema,
     ok: { status: 201, description: 'stored; 200 with the same body and duplicate:true for a retry', schema: r.reportAccepted },
-    errors: [...common, [400, 'invalid'], [403, 'pow_missing'], [403, 'pow_invalid'], [403, 'pow_expired'], [409, 'pow_replayed'], [409, 'conflict'], [422, 'unknown_facility'], [422, 'bad_envelope'], [422, 'no_recipients'], [422, 'attachment_incomplete'], [429, 'busy']],
+    errors: [...common, [400, 'invalid'], [403, 'pow_missing'], [403, 'pow_invalid'], [403, 'pow_expired'], [409, 'pow_replayed'], [409, 'pow_stale'], [409, 'conflict'], [422, 'unknown_facility'], [422, 'bad_envelope'], [422, 'no_recipients'], [422, 'attachment_incomplete'], [429, 'busy']],
   },
   // --- the worker's case mailbox ---
   {
@@ -91,7 +91,7 @@ export const OPERATIONS: Operation[] = [
     method: 'put', path: '/api/mailbox/attachments/{attachmentId}/chunks/{index}', tag: 'mailbox', summary: 'Upload one encrypted chunk of a file to send with an answer (action "attach:<attachment id>:<index>")',
     description: 'Signed with the case mailbox key, not paid with work. The case\'s files, the report\'s and later ones together, are at most 5. docs/crypto.md, Files added later.',
     params: laterChunkParams, query: laterChunkQuery, body: 'bytes',
-    ok: { status: 204, description: 'stored (a retry overwrites)' },
+    ok: { status: 204, description: 'stored; a repeat of the same bytes writes nothing (204), other bytes in a recorded chunk\'s place are refused (409 conflict)' },
     errors: [...common, [400, 'invalid'], [404, 'case_not_found'], [409, 'conflict'], [413, 'attachment_limit'], [429, 'busy']],
   },
   {

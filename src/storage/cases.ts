@@ -10,6 +10,7 @@
  * release that has passed, and a report or answer stamped with a later one does not exist for them,
  * not even as a count. Inside a release the order is the random id, which says nothing about arrival.
  */
+import { copiesOf } from './shared-keys';
 import { unseenAnswers } from './case-reads';
 import { addDays, type Status } from '../domain/case';
 import type { SideState } from '../domain/case-sides';
@@ -18,7 +19,8 @@ import type { ReaderSession } from '../lib/session';
 import type { CaseSummary } from '../contract/responses';
 
 
-interface CaseRow extends Omit<CaseSummary, 'categories' | 'tags' | 'sides'> {
+interface CaseRow extends Omit<CaseSummary, 'categories' | 'tags' | 'sides' | 'sealedAlso'> {
+  sealedAlso: string | null;
   categories: string | null;
   tags: string | null;
   companyStatus: Status | null;
@@ -37,6 +39,7 @@ const toSummary = (r: CaseRow): CaseSummary => {
   return {
     ...rest,
     sides,
+    sealedAlso: r.sealedAlso ? (JSON.parse(r.sealedAlso) as string[]) : [],
     categories: r.categories ? r.categories.split(',').sort() : [],
     tags: r.tags ? r.tags.split(',').sort() : [],
   };
@@ -75,7 +78,7 @@ const selectCase = (released: string, extra = '') => `
          f.retention_closed_days AS retentionClosedDays, f.retention_idle_days AS retentionIdleDays,
          (SELECT group_concat(category) FROM report_categories c WHERE c.report_id = r.id) AS categories,
          (SELECT group_concat(tag) FROM report_tags t WHERE t.report_id = r.id) AS tags,
-         w.sealed${extra}
+         w.sealed, ${copiesOf('r.id', 'r.id', '?2')} AS sealedAlso${extra}
     FROM reports r
     JOIN facilities f ON f.id = r.facility_id
     LEFT JOIN wrapped_keys w ON w.report_id = r.id AND w.message_id = r.id AND w.key_id = ?2`;

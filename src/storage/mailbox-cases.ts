@@ -26,7 +26,7 @@ export interface MailboxCase {
   retentionIdleDays: number | null;
 }
 
-/** The case with this mailbox id, not erased, its activity counted up to `released`; or null. */
+/** The case with this mailbox id, not erased nor asked by its worker to be (erase_at), its activity counted up to `released`; or null. */
 export async function caseByMailbox(db: D1Database, mailboxId: string, released: string): Promise<MailboxCase | null> {
   return db
     .prepare(
@@ -36,7 +36,7 @@ export async function caseByMailbox(db: D1Database, mailboxId: string, released:
             r.hold_reason AS holdReason, f.retention_closed_days AS retentionClosedDays, f.retention_idle_days AS retentionIdleDays
        FROM reports r JOIN facilities f ON f.id = r.facility_id
        LEFT JOIN wrapped_keys w ON w.report_id = r.id AND w.message_id = r.id AND w.key_id = 'mailbox'
-      WHERE r.mailbox_id = ?1 AND r.erased_day IS NULL`,
+      WHERE r.mailbox_id = ?1 AND r.erased_day IS NULL AND r.erase_at IS NULL`,
     )
     .bind(mailboxId, released)
     .first<MailboxCase>();

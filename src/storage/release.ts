@@ -4,6 +4,7 @@
  * a batch reaches readers at its release hour and not before.
  */
 import { rebuildTrendCounterStatements } from '../trends/counters';
+import { releaseWaitingErasures } from './erase-request';
 
 /**
  * Statements (one batch) that move everything still waiting into the given, already passed,
@@ -13,6 +14,8 @@ export function releaseWaitingStatements(db: D1Database, upTo: string): ReturnTy
   return [
     db.prepare('UPDATE reports SET release_at = ?1, received_day = substr(?1, 1, 10) WHERE release_at > ?1').bind(upTo),
     db.prepare("UPDATE messages SET release_at = ?1, day = CASE WHEN kind = 'answer' THEN substr(?1, 1, 10) ELSE day END WHERE release_at > ?1").bind(upTo),
+    // Workers' erasures waiting for a later release too; the caller then carries them out (eraseRequestedBy).
+    releaseWaitingErasures(db, upTo),
     ...rebuildTrendCounterStatements(db),
   ];
 }
