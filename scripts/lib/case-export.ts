@@ -65,7 +65,8 @@ export async function casesFor(db: D1Database, keyId: string, onlyReport?: strin
   const { results } = await db
     .prepare(
       // The status of the key holder's own side of the case (src/domain/case-sides.ts).
-      `SELECT r.id, r.facility_id AS facilityId, r.received_day AS receivedDay, r.channel,
+      // An official's received day is the day the authority got the case (a case the worker widened later: migrations/0025_referral.sql).
+      `SELECT r.id, r.facility_id AS facilityId, ${ownReceivedDay('(SELECT role FROM recipients WHERE key_id = ?1)')} AS receivedDay, r.channel,
               ${ownColumn('status', '(SELECT role FROM recipients WHERE key_id = ?1)')} AS status, r.body_key AS bodyKey, w.sealed
          FROM reports r JOIN wrapped_keys w ON w.report_id = r.id AND w.message_id = r.id
         WHERE w.key_id = ?1 AND (?2 IS NULL OR r.id = ?2)

@@ -5,7 +5,7 @@
  */
 import { fromB64, mailboxMessage, verifyProof, type Sodium } from '../crypto';
 import { verifyChallenge } from '../lib/challenge';
-import { nowSeconds, releaseClock } from '../lib/clock';
+import { mexicoDay, nowSeconds, releaseClock } from '../lib/clock';
 import type { AppEnv } from '../lib/http';
 import { caseByMailbox, type MailboxCase } from '../storage/mailbox-cases';
 
@@ -26,4 +26,10 @@ export async function provenCase(
   const row = await caseByMailbox(env.DB, p.mailboxId, releaseClock(env.RELEASE_HOURS).last);
   const signed = verifyProof(s, fromB64(s, p.signature), mailboxMessage(p.challenge, p.mailboxId, action), row ? fromB64(s, row.signPk) : DECOY_SIGN_PK);
   return check.ok && signed && row ? row : null;
+}
+
+/** A proven request's challenge, to spend it (an action that must not run twice): its nonce and the day it expires. */
+export function challengeToSpend(env: AppEnv['Bindings'], s: Sodium, challenge: string): { nonce: string; expiresDay: string } | null {
+  const check = verifyChallenge(s, env.POW_SECRET, challenge, nowSeconds(), MAILBOX);
+  return check.ok ? { nonce: check.claims.nonce, expiresDay: mexicoDay(new Date(check.claims.expires * 1000)) } : null;
 }
