@@ -3,7 +3,7 @@
  * who wrote each message and whether its signature verified, and its files, read from local (or
  * remote) D1 and KV and decrypted with the reader's own keys. Nothing is written but what `--out` asks for.
  */
-import { ownColumn } from '../../src/storage/case-sides';
+import { ownColumn, ownReceivedDay } from '../../src/storage/case-sides';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TFunction } from 'i18next';
