@@ -30,7 +30,10 @@ export function consentVerifies(s: Sodium, thread: MailboxThread, mailboxSignPk:
 
 /** The content keys the mailbox holds for the case, each sealed to every official. */
 function sealedForOfficials(s: Sodium, thread: MailboxThread, mailbox: MailboxKeys, officials: Array<{ keyId: string; boxPublicKey: Uint8Array }>) {
-  const held = [{ messageId: thread.case.id, sealed: thread.report!.sealed }, ...thread.messages.filter((m) => m.sealed).map((m) => ({ messageId: m.id, sealed: m.sealed! }))];
+  const held = [
+    { messageId: thread.case.id, sealed: thread.report!.sealed },
+    ...thread.messages.filter((m) => m.sealed).map((m) => ({ messageId: m.id, sealed: m.sealed! })),
+  ];
   return officials.map((o) => ({
     to: o.keyId,
     keys: held.flatMap((k) => {
@@ -78,7 +81,10 @@ export function caseWiden(s: Sodium, lang: 'es' | 'en', proof: Proof, open: Open
       const result = await requestJson<MailboxWidened>(`/api/mailbox/widen?lang=${lang}`, { body: { ...(await proof(REFERRAL.action)), consent, readers } });
       armed = false;
       await done();
-      status.textContent = msg('followup.widen_done', { day: formatDay(result.authorityRelease.slice(0, 10), lang), hour: `${Number(result.authorityRelease.slice(11, 13))}:00` });
+      status.textContent = msg('followup.widen_done', {
+        day: formatDay(result.authorityRelease.slice(0, 10), lang),
+        hour: `${Number(result.authorityRelease.slice(11, 13))}:00`,
+      });
       status.focus();
     } catch (error) {
       status.textContent = error instanceof ApiProblem ? error.message : msg('followup.network');

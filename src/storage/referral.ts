@@ -28,7 +28,10 @@ export interface Widening {
 
 /** The content keys the case's mailbox holds: the report's and its messages' (the worker's own answers and readers' replies). */
 export async function mailboxKeyIds(db: D1Database, reportId: string): Promise<Set<string>> {
-  const { results } = await db.prepare("SELECT message_id AS id FROM wrapped_keys WHERE report_id = ?1 AND key_id = 'mailbox'").bind(reportId).all<{ id: string }>();
+  const { results } = await db
+    .prepare("SELECT message_id AS id FROM wrapped_keys WHERE report_id = ?1 AND key_id = 'mailbox'")
+    .bind(reportId)
+    .all<{ id: string }>();
   return new Set(results.map((r) => r.id));
 }
 
