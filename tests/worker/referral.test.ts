@@ -244,7 +244,7 @@ describe('the worker sends their case to the authority', () => {
     expect(await errorCode(res)).toBe('readers_unverified');
     // With the unsigned row active, the plant's officials are not what the administrator signed: leaving it out is refused too.
     await env.DB.prepare("UPDATE recipients SET status = 'retired' WHERE key_id = ?1").bind(unsigned.keyId).run();
-    const second = await makeOfficial(s, null); // a national official, signed: must get the case too
+    await makeOfficial(s, null); // a national official, signed: must get the case too
     await signReaderLists(s, [f.id]);
     const missing = await mailboxPost('widen', await widenBody(s, k.code, [], { only: [f.official] }));
     expect(missing.status).toBe(422);
