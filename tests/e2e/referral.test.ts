@@ -32,9 +32,13 @@ async function openFollowUp(page: Page, code: string) {
 }
 
 async function triage(page: Page, status: string) {
+  await page.evaluate(() => (document.getElementById('triage-status-msg')!.textContent = ''));
   await page.selectOption('#triage-status', status);
   await page.click('#triage button[type=submit]');
-  await page.waitForFunction((s) => (document.getElementById('triage-status') as HTMLSelectElement).value === s && document.getElementById('triage-status-msg')!.textContent !== '', status);
+  await page.waitForFunction(
+    (s) => (document.getElementById('triage-status') as HTMLSelectElement).value === s && document.getElementById('triage-status-msg')!.textContent !== '',
+    status,
+  );
 }
 
 describe('the worker sends their case to the authority', () => {

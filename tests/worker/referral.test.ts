@@ -12,6 +12,7 @@ import {
   deriveMailbox,
   fromB64,
   fromUtf8,
+  normalizeReceiptCode,
   openReport,
   openThreadMessage,
   resealKey,
@@ -24,6 +25,7 @@ import {
 } from '../../src/crypto';
 import { mexicoDay, releaseClock } from '../../src/lib/clock';
 import { RECOUNT_REPORTS } from '../../src/trends/counters';
+import { bytes, deliver, mail, parseSent } from './email-helpers';
 import { buildSubmission, mailboxProof, makeFacility, post, releaseNow, sampleReport, signReaderLists, sodium, type TestFacility } from './helpers';
 import { api, makeOfficial, signIn } from './console-helpers';
 
@@ -297,6 +299,31 @@ describe('the worker sends their case to the authority', () => {
     const res = await mailboxPost('widen', await widenBody(s, sub.code));
     expect(res.status).toBe(409);
     expect(await errorCode(res)).toBe('conflict');
+  });
+});
+
+describe('a mail case', () => {
+  it('should widen with the code from the acknowledgement, since the mail report is sealed to its mailbox too', async () => {
+    const s = await sodium();
+    const f = await makeFacility(s);
+    const row = await env.DB.prepare("UPDATE facilities SET mail_send_to = 'monitor' WHERE id = ?1 RETURNING email_local")
+      .bind(f.id)
+      .first<{ email_local: string }>();
+    const to = `${row!.email_local}@buzon.test`;
+    const raw = bytes(
+      `From: obrera@example.org\r\nTo: ${to}\r\nSubject: Amenazas\r\nMessage-ID: <w-${f.id}@example.org>\r\n\r\nNos dijeron que votaramos por el sindicato de la empresa.\r\n`,
+    );
+    const m = await mail(raw, { from: 'obrera@example.org', to });
+    await deliver(m.message);
+    const code = normalizeReceiptCode(/([0-9A-Z]{4}-){4}[0-9A-Z]{4}/.exec((await parseSent(m.replies[0]!)).text ?? '')![0])!;
+    await releaseNow();
+    const id = (await threadOf(s, code)).case.id;
+    expect(await caseRow(id)).toMatchObject({ sendTo: 'monitor' });
+    expect((await mailboxPost('widen', await widenBody(s, code))).status).toBe(201);
+    await releaseNow();
+    const d = await detailOf(await signIn(s, f.official), id);
+    const { plain } = openReport(s, fromB64(s, d.body!), fromB64(s, d.case.sealed!), f.official.box, { reportId: id, facilityId: f.id });
+    expect(fromUtf8(plain)).toContain('Nos dijeron que votaramos por el sindicato de la empresa.');
   });
 });
 
