@@ -18,6 +18,7 @@ import { constanciaPages } from './routes/constancia-pages';
 import { shareApi } from './routes/share-api';
 import { mailboxApi } from './routes/mailbox-api';
 import { mailboxAttachmentsApi } from './routes/mailbox-attachments-api';
+import { mailboxReferralApi } from './routes/mailbox-referral';
 import { posterPages } from './routes/poster-pages';
 import { readerPages } from './routes/reader-pages';
 import { reportPage } from './routes/report-page';
@@ -52,6 +53,7 @@ app.get('/api/openapi.json', (c) => c.json(openApiDocument()));
 
 app.route('/api/mailbox', mailboxApi);
 app.route('/api/mailbox', mailboxAttachmentsApi);
+app.route('/api/mailbox', mailboxReferralApi);
 app.route('/', constanciaPages);
 app.route('/api', attachmentsApi);
 app.route('/api', api);

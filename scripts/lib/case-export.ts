@@ -3,7 +3,7 @@
  * who wrote each message and whether its signature verified, and its files, read from local (or
  * remote) D1 and KV and decrypted with the reader's own keys. Nothing is written but what `--out` asks for.
  */
-import { ownColumn } from '../../src/storage/case-sides';
+import { ownColumn, ownReceivedDay } from '../../src/storage/case-sides';
 import { copiesOf } from '../../src/storage/shared-keys';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -84,7 +84,8 @@ export async function casesFor(db: D1Database, keyId: string, onlyReport?: strin
   const { results } = await db
     .prepare(
       // The status of the key holder's own side of the case (src/domain/case-sides.ts).
-      `SELECT r.id, r.facility_id AS facilityId, r.received_day AS receivedDay, r.channel,
+      // An official's received day is the day the authority got the case (a case the worker widened later: migrations/0025_referral.sql).
+      `SELECT r.id, r.facility_id AS facilityId, ${ownReceivedDay('(SELECT role FROM recipients WHERE key_id = ?1)')} AS receivedDay, r.channel,
               ${ownColumn('status', '(SELECT role FROM recipients WHERE key_id = ?1)')} AS status, r.body_key AS bodyKey, w.sealed,
               ${copiesOf('r.id', 'r.id', '?1')} AS sealedAlso
          FROM reports r JOIN wrapped_keys w ON w.report_id = r.id AND w.message_id = r.id

@@ -18,7 +18,10 @@ import {
   type RecipientKeys,
   type SignedReaderList,
   type Sodium,
+  verifyProof,
+  wideningMessage,
 } from '../crypto';
+import { canWiden, REFERRAL } from '../domain/case-sides';
 import { rolesFor, SEND_TO, type SendTo } from '../domain/report';
 import { servedAsSigned, trustedReaderList } from './admin-key';
 import { ApiProblem, msg } from './page';
@@ -27,6 +30,8 @@ import { withSomeCopy } from './console-state';
 type Key = { keyId: string; boxPk: string };
 export interface CaseForTrust {
   case: { id: string; facilityId: string; sendTo: string };
+  /** The worker's signed consent to the authority reading the case too (src/crypto/proofs.ts wideningMessage). */
+  widenedConsent?: string | null;
   sealTo: { reply: Key[]; note: Key[] };
   readers: SignedReaderList | null;
 }
@@ -56,10 +61,21 @@ export function caseTrust(s: Sodium, detail: CaseForTrust, report: SealedReportF
   const { boxPk, signPk } = report.mailbox ?? {};
   if (typeof boxPk !== 'string' || typeof signPk !== 'string' || boxPk !== served) return { ...base, mailbox: 'mismatch', mailboxSignPk: null };
   try {
-    return { ...base, mailbox: 'ok', mailboxSignPk: fromB64(s, signPk) };
+    const mailboxSignPk = fromB64(s, signPk);
+    return { ...base, sendTo: widenedSendTo(s, detail, base.sendTo, mailboxSignPk), mailbox: 'ok', mailboxSignPk };
   } catch {
     return { ...base, mailbox: 'mismatch', mailboxSignPk: null };
   }
+}
+
+/**
+ * Who reads the case now: the worker's sealed choice, widened to both sides only by the worker's own
+ * consent, signed with the mailbox key the report carries (the server's row alone widens nothing).
+ */
+function widenedSendTo(s: Sodium, detail: CaseForTrust, sealed: SendTo, mailboxSignPk: Uint8Array): SendTo {
+  if (!canWiden(sealed) || detail.case.sendTo !== REFERRAL.to || !detail.widenedConsent) return sealed;
+  const message = wideningMessage(detail.case.id, detail.case.facilityId, REFERRAL.to);
+  return verifyProof(s, fromB64(s, detail.widenedConsent), message, mailboxSignPk) ? REFERRAL.to : sealed;
 }
 
 /** My role as the administrator signed it, never as the server says: it decides who a note is sealed to. */
@@ -98,6 +114,7 @@ export function sealCaseMessage(
   kind: 'reply' | 'note',
   text: string,
   lang: string,
+  request?: 'authority',
 ) {
   const refuse = (key: string, code: string): never => {
     throw new ApiProblem(msg(key), 0, code);
@@ -115,6 +132,6 @@ export function sealCaseMessage(
   }
   const id = s.to_hex(s.randombytes_buf(16));
   const place = { reportId: detail.case.id, messageId: id, facilityId: detail.case.facilityId, kind, author: role! };
-  const envelope = sealSignedMessage(s, { text, lang }, place, { id: keys.keyId, signPrivateKey: keys.sign.privateKey }, recipients);
+  const envelope = sealSignedMessage(s, { text, lang, ...(request ? { request } : {}) }, place, { id: keys.keyId, signPrivateKey: keys.sign.privateKey }, recipients);
   return { id, kind, envelope: { body: toB64(s, envelope.body), keys: envelope.keys.map((k) => ({ keyId: k.keyId, sealed: toB64(s, k.sealed) })) } };
 }

@@ -20,6 +20,7 @@ export function renderThread(
   readerList: ReaderList | null,
   lang: 'es' | 'en',
   files: ReturnType<typeof threadFiles>,
+  askedToWiden: () => void = () => undefined,
 ) {
   const list = $('thread');
   files.clear();
@@ -42,7 +43,13 @@ export function renderThread(
     if (!opened?.verified) item.append(el('p', msg('followup.not_verified'), { class: 'warning', role: 'note' }));
     const written = opened?.lang === 'en' ? 'en' : opened?.lang === 'es' ? 'es-MX' : undefined;
     // Read aloud in the language it was written in, which may not be the page's.
-    item.append(el('p', opened ? opened.text : msg('errors.unavailable'), { class: 'text', ...(written ? { lang: written } : {}) }));
+    if (opened?.verified && opened.request === 'authority') {
+      // A monitor's standard question, in the page's own words, with the one button that answers it.
+      item.append(el('p', msg('followup.request_authority'), { class: 'text' }));
+      const go = el('button', msg('followup.request_authority_button'), { type: 'button', class: 'secondary' });
+      go.addEventListener('click', askedToWiden);
+      item.append(go);
+    } else item.append(el('p', opened ? opened.text : msg('errors.unavailable'), { class: 'text', ...(written ? { lang: written } : {}) }));
     // Files only from a message a trusted key signed: their keys are inside it.
     const attached = opened?.verified ? ((opened.attachments ?? []) as unknown[]) : [];
     const names = attached.map((a) => (a as { name?: unknown }).name).filter((n) => typeof n === 'string');

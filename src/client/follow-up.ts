@@ -22,11 +22,13 @@ import {
   type Sodium,
 } from '../crypto';
 import { rolesFor, SEND_TO, type SendTo } from '../domain/report';
+import { canWiden, REFERRAL } from '../domain/case-sides';
 import { servedAsSigned, trustedReaderList } from './admin-key';
 import { $, ApiProblem, formatDay, leaveTo, msg, requestJson, showErrors } from './page';
 import { followUpConstancia } from './follow-up-constancia';
 import { laterFiles } from './follow-up-files';
 import { caseErase } from './follow-up-erase';
+import { caseWiden, consentVerifies, focusWiden, showWiden } from './follow-up-widen';
 import { renderThread } from './follow-up-thread';
 import { threadFiles } from './follow-up-thread-files';
 import type { PendingUpload } from './evidence-upload';
@@ -82,6 +84,7 @@ async function start() {
   threadView = threadFiles(s, lang, proof);
   $('send-answer').addEventListener('click', () => void sendAnswer());
   constancia = followUpConstancia(s, lang, () => openCode, proof);
+  caseWiden(s, lang, proof, () => (current && mailbox ? { thread: current, mailbox, widened: widened() } : null), loadThread);
   caseErase(lang, proof, () => mailbox !== undefined, () => {
     forget();
     $('case').hidden = true;
@@ -140,8 +143,12 @@ async function loadThread() {
   $('case-status').replaceChildren(...sideItems(current.case.sides));
   $('case-received').textContent = msg('followup.received', { day: formatDay(current.case.receivedDay, lang) });
   $('case-erase').textContent = current.case.held ? msg('followup.erase_held') : current.case.eraseDay ? msg('followup.erase_on', { day: formatDay(current.case.eraseDay, lang) }) : '';
-  renderThread(s, current, mailbox!, readerList, lang, threadView!);
+  showWiden(current, widened());
+  renderThread(s, current, mailbox!, readerList, lang, threadView!, focusWiden);
 }
+
+/** Whether the worker widened the case to the authority, by their own signed consent (never the server's row alone). */
+const widened = () => !!current && !!mailbox && consentVerifies(s, current, mailbox.sign.publicKey);
 
 /** The answer being sent: a retry of the same text resends these same bytes under the same id. */
 let pending: { text: string; source: string; id: string; message: unknown; uploads: PendingUpload[] } | undefined;
@@ -204,7 +211,11 @@ function openSent(thread: Thread): SentReport | null {
  * Who the worker chose, as they sealed it; null when the report cannot say (sent before format 2,
  * or its mailbox copy removed). Then no answer is sealed: the row alone could send it to the company.
  */
-const chosenSendTo = (): SendTo | null => ((SEND_TO as readonly unknown[]).includes(sent?.sendTo) ? (sent!.sendTo as SendTo) : null);
+const chosenSendTo = (): SendTo | null => {
+  const chosen = (SEND_TO as readonly unknown[]).includes(sent?.sendTo) ? (sent!.sendTo as SendTo) : null;
+  // Widened later with the worker's own signature: both sides read what they send from then on.
+  return chosen && canWiden(chosen) && widened() ? REFERRAL.to : chosen;
+};
 
 function showSent(report: SentReport | null) {
   $('sent').hidden = !report;

@@ -125,6 +125,8 @@ export interface MailboxThread {
     /** When the case will be erased if nothing changes; null while on hold. */
     eraseDay: string | null;
     held: boolean;
+    /** The worker's signed consent to send the case to the authority too, if they gave it (src/crypto/proofs.ts wideningMessage). */
+    widenedConsent: string | null;
   };
   /** The report as sent, sealed to the mailbox too (reports since envelope format 2). */
   report: { body: string; sealed: string } | null;
@@ -144,6 +146,15 @@ export interface CaseClock {
 export interface MailboxConstancia {
   constancia: string;
   clocks: { acknowledge: CaseClock; answer: CaseClock };
+}
+
+/** POST /api/mailbox/widen: the case now goes to the authority too (duplicate: it already did). */
+export interface MailboxWidened {
+  sendTo: SendTo;
+  /** The release the officials get it in ("YYYY-MM-DDTHH", Mexico City). */
+  authorityRelease: string;
+  readers: number;
+  duplicate: boolean;
 }
 
 /** POST /api/mailbox/erase. */

@@ -41,6 +41,8 @@ export interface OpenedMessage {
   verified: boolean;
   /** Who signed it (a key id or `mailbox`); only meaningful when verified. */
   signer?: string;
+  /** A monitor's standard question (src/domain/case-sides.ts REFERRAL): may the authority read the case too? */
+  request?: 'authority';
   format: 1 | 2;
 }
 /** The trusted Ed25519 public key of a signer for a role, or null if that signer may not write as that role. */
@@ -69,12 +71,15 @@ export interface SignedContent {
   text: string;
   lang: string;
   attachments?: unknown[];
+  /** A monitor's reply asking the worker's permission to bring in the authority (shown by the page in its own words). */
+  request?: 'authority';
 }
 
 /** signature ‖ content: what format 2 pads and encrypts. */
 export function signedPlaintext(s: Sodium, message: SignedContent, place: MessagePlace, signer: MessageSigner): Uint8Array {
   const files = message.attachments?.length ? { attachments: message.attachments } : {};
-  const content = utf8(JSON.stringify({ v: 2, text: message.text, lang: message.lang, signer: signer.id, ...files }));
+  const request = message.request ? { request: message.request } : {};
+  const content = utf8(JSON.stringify({ v: 2, text: message.text, lang: message.lang, signer: signer.id, ...files, ...request }));
   return concat(signProof(s, messageSignatureInput(s, place, content), signer.signPrivateKey), content);
 }
 
@@ -82,7 +87,7 @@ export function signedPlaintext(s: Sodium, message: SignedContent, place: Messag
 export function readSignedPlaintext(s: Sodium, plain: Uint8Array, place: MessagePlace, lookup: SignerLookup): OpenedMessage {
   const signature = plain.subarray(0, SIGNATURE_BYTES);
   const content = plain.subarray(SIGNATURE_BYTES);
-  const json = JSON.parse(fromUtf8(content)) as { text?: unknown; lang?: unknown; signer?: unknown; attachments?: unknown };
+  const json = JSON.parse(fromUtf8(content)) as { text?: unknown; lang?: unknown; signer?: unknown; attachments?: unknown; request?: unknown };
   const text = typeof json.text === 'string' ? json.text : '';
   const lang = typeof json.lang === 'string' ? json.lang : undefined;
   const signer = typeof json.signer === 'string' ? json.signer : '';
@@ -91,7 +96,8 @@ export function readSignedPlaintext(s: Sodium, plain: Uint8Array, place: Message
   const key = rightKind ? lookup(signer, place.author) : null;
   const verified = !!key && verifyProof(s, signature, messageSignatureInput(s, place, content), key);
   const attachments = Array.isArray(json.attachments) ? json.attachments : undefined;
-  return { text, lang, ...(attachments ? { attachments } : {}), verified, signer: verified ? signer : undefined, format: 2 };
+  const request = json.request === 'authority' ? { request: 'authority' as const } : {};
+  return { text, lang, ...(attachments ? { attachments } : {}), ...request, verified, signer: verified ? signer : undefined, format: 2 };
 }
 
 /**

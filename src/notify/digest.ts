@@ -11,6 +11,7 @@ import { mexicoDay, releaseClock } from '../lib/clock';
 import { loadSodium } from '../lib/sodium';
 import { auditHeadAt } from '../storage/audit';
 import { unseenAnswers } from '../storage/case-reads';
+import { ownReceivedDay, ownRelease } from '../storage/case-sides';
 import { dueBy } from '../storage/retention';
 import { DEFAULT_RETENTION, retentionPolicy, type RetentionPolicy } from '../domain/retention';
 import { digestMessage } from './digest-message';
@@ -39,10 +40,10 @@ const READABLE_BY_M = `FROM reports r JOIN facilities f ON f.id = r.facility_id
 
 /** Cases reader m may read that are due for erasure by ?4, with the default closed (?5) and idle (?6) days. */
 const ERASING_SOON = `(SELECT count(*) ${READABLE_BY_M}
-     AND r.release_at <= ?3 AND ${dueBy('?4', '?5', '?6')})`;
+     AND ${ownRelease('m.role')} <= ?3 AND ${dueBy('?4', '?5', '?6')})`;
 
 /** Cases reader m may read with released answers it has not seen; ?3 is the last release. */
-const WITH_NEW_ANSWERS = `(SELECT count(*) ${READABLE_BY_M} AND ${unseenAnswers('m.key_id', '?3')} > 0)`;
+const WITH_NEW_ANSWERS = `(SELECT count(*) ${READABLE_BY_M} AND ${ownRelease('m.role')} <= ?3 AND ${unseenAnswers('m.key_id', '?3')} > 0)`;
 
 /**
  * Readers not yet notified today, with the reports they may read received from their last digest
@@ -62,7 +63,7 @@ export async function dueDigests(db: D1Database, today: string, released: string
               ELSE
                 (SELECT count(*) FROM reports r JOIN facilities f ON f.id = r.facility_id
                   WHERE r.send_to IN ('authority', 'both') AND (m.scope_state IS NULL OR f.state = m.scope_state)
-                    AND r.received_day >= coalesce(m.last_digest_day, ?2) AND r.received_day < ?1)
+                    AND ${ownReceivedDay("'official'")} >= coalesce(m.last_digest_day, ?2) AND ${ownReceivedDay("'official'")} < ?1)
               END AS count,
               ${WITH_NEW_ANSWERS} AS answers,
               ${ERASING_SOON} AS erasing

@@ -8,7 +8,7 @@ import { CATEGORIES } from '../domain/report';
 import type { ErrorCode } from '../contract/errors';
 import { submissionSchema } from '../contract/submission';
 import { bodiesSchema, caseFilterSchema, holdSchema, messageSchema, signinChallengeSchema, signinSchema, triageSchema } from '../contract/console';
-import { answerSchema, constanciaSchema, laterChunkParams, laterChunkQuery, threadSchema } from '../contract/mailbox';
+import { answerSchema, constanciaSchema, laterChunkParams, laterChunkQuery, threadSchema, widenSchema } from '../contract/mailbox';
 import { querySchema as trendsQuerySchema } from '../contract/trends';
 import { chunkParams } from '../contract/attachments';
 import { shareSchema } from '../contract/share';
@@ -105,6 +105,12 @@ export const OPERATIONS: Operation[] = [
     method: 'post', path: '/api/mailbox/erase', tag: 'mailbox', summary: 'The worker erases their case (action "erase")',
     body: threadSchema, ok: { status: 200, description: 'erased, or held (erased when the hold is lifted)', schema: r.mailboxErased },
     errors: [...common, [400, 'invalid'], [404, 'case_not_found'], [429, 'busy']],
+  },
+  {
+    method: 'post', path: '/api/mailbox/widen', tag: 'mailbox', summary: 'The worker sends their case to the labor authority too (action "widen:authority", single use)',
+    description: 'Only for a case sent to the company alone; never undone. The body carries, for every active official of the plant\'s jurisdiction on the administrator\'s signed list (all of them), the content keys the mailbox holds sealed to them, and the worker\'s consent signed with the mailbox key (docs/crypto.md, Referral). Officials get the case at the next release, as a new case; the company\'s side reads "referred". Every widening and refusal is audited.',
+    body: widenSchema, ok: { status: 201, description: 'widened (200 with duplicate true when it already was)', schema: r.mailboxWidened },
+    errors: [...common, [400, 'invalid'], [403, 'share_out_of_scope'], [403, 'readers_unverified'], [403, 'forbidden'], [404, 'case_not_found'], [409, 'pow_replayed'], [409, 'conflict'], [409, 'no_recipients'], [422, 'invalid'], [422, 'readers_unverified'], [429, 'busy']],
   },
   {
     method: 'post', path: '/api/mailbox/constancia', tag: 'mailbox', summary: 'The case\'s proof of filing, signed again, and its two clocks (action "constancia")',

@@ -80,6 +80,7 @@ mailboxApi.post('/thread', rateLimited(() => 'mailbox:thread'), limitBody(4 * 10
       receivedDay: found.receivedDay,
       eraseDay: eraseDayOf(c.env, found),
       held: found.holdReason !== null,
+      widenedConsent: found.widenedConsent,
     },
     // What the worker sent, sealed to their own mailbox too: the page shows it, and takes from it who may read the case.
     report: found.reportSealed && reportBody ? { body: reportBody, sealed: found.reportSealed } : null,

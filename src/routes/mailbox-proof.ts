@@ -37,3 +37,9 @@ export async function spendProof(env: AppEnv['Bindings'], s: Sodium, challenge: 
   const check = verifyChallenge(s, env.POW_SECRET, challenge, nowSeconds(), MAILBOX);
   return check.ok && spendNonce(env.DB, check.claims.nonce, mexicoDay(new Date(check.claims.expires * 1000)));
 }
+
+/** A proven request's challenge, to spend it (an action that must not run twice): its nonce and the day it expires. */
+export function challengeToSpend(env: AppEnv['Bindings'], s: Sodium, challenge: string): { nonce: string; expiresDay: string } | null {
+  const check = verifyChallenge(s, env.POW_SECRET, challenge, nowSeconds(), MAILBOX);
+  return check.ok ? { nonce: check.claims.nonce, expiresDay: mexicoDay(new Date(check.claims.expires * 1000)) } : null;
+}

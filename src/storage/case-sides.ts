@@ -19,6 +19,16 @@ export const companyColumn = (col: Column) => `(CASE WHEN r.send_to <> 'authorit
 /** The authority's side (null when the worker did not send the case to the authority). */
 export const authorityColumn = (col: Column) => `(CASE r.send_to WHEN 'both' THEN r.authority_${col} WHEN 'authority' THEN r.${col} END)`;
 
+/**
+ * The release a reader of `role` (SQL) got the case in: officials get a case the worker widened to
+ * them at the release after the widening (migrations/0025_referral.sql), everyone else at the report's.
+ */
+export const ownRelease = (role = '?1') => `(CASE WHEN ${role} = 'official' THEN coalesce(r.authority_release_at, r.release_at) ELSE r.release_at END)`;
+
+/** The day that reader received the case: the day of that release, from which their side's clocks run. */
+export const ownReceivedDay = (role = '?1') =>
+  `(CASE WHEN ${role} = 'official' AND r.authority_release_at IS NOT NULL THEN substr(r.authority_release_at, 1, 10) ELSE r.received_day END)`;
+
 /** The column names one side of a case is stored in. */
 export function sideColumns(sendTo: SendTo, side: Side): Record<Column, string> {
   const prefix = side === leadSide(sendTo) ? '' : 'authority_';

@@ -14,7 +14,7 @@ import { copiesOf } from './shared-keys';
 import { unseenAnswers } from './case-reads';
 import { addDays, type Status } from '../domain/case';
 import type { SideState } from '../domain/case-sides';
-import { authorityColumn, CASE_CLOSED_DAY, companyColumn, ownColumn } from './case-sides';
+import { authorityColumn, CASE_CLOSED_DAY, companyColumn, ownColumn, ownReceivedDay, ownRelease } from './case-sides';
 import type { ReaderSession } from '../lib/session';
 import type { CaseSummary } from '../contract/responses';
 
@@ -72,7 +72,7 @@ export const activityDay = (released: string) => `max(coalesce(r.last_activity_d
 const selectCase = (released: string, extra = '') => `
   SELECT r.id, r.facility_id AS facilityId, f.name AS facilityName, r.channel, r.send_to AS sendTo,
          ${newAnswersBy(released)} AS newAnswers,
-         r.received_day AS receivedDay, ${ownColumn('status')} AS status, ${ownColumn('severity')} AS severity,
+         ${ownReceivedDay()} AS receivedDay, ${ownColumn('status')} AS status, ${ownColumn('severity')} AS severity,
          CASE WHEN ?1 = 'monitor' THEN r.assignee END AS assignee, ${ownColumn('first_reply_day')} AS firstReplyDay,
          ${ownColumn('closed_day')} AS closedDay, ${sideSelect()} r.hold_reason AS holdReason, ${activityDay(released)} AS lastActivityDay,
          f.retention_closed_days AS retentionClosedDays, f.retention_idle_days AS retentionIdleDays,
@@ -108,19 +108,19 @@ export async function listCases(db: D1Database, reader: ReaderSession, f: CaseFi
     return `?${params.length}`;
   };
   const released = param(f.released);
-  where.push(`r.release_at <= ${released}`);
+  where.push(`${ownRelease()} <= ${released}`);
   if (f.status) where.push(`${ownColumn('status')} = ${param(f.status)}`);
   if (f.facility) where.push(`r.facility_id = ${param(f.facility)}`);
   if (f.category) where.push(`EXISTS (SELECT 1 FROM report_categories c WHERE c.report_id = r.id AND c.category = ${param(f.category)})`);
-  if (f.overdue) where.push(`${ownColumn('first_reply_day')} IS NULL AND r.received_day < ${param(addDays(f.today, -7))}`);
+  if (f.overdue) where.push(`${ownColumn('first_reply_day')} IS NULL AND ${ownReceivedDay()} < ${param(addDays(f.today, -7))}`);
   const newAnswers = newAnswersBy(released);
-  const scoped = `${IN_SCOPE} AND r.release_at <= ${released}`;
+  const scoped = `${IN_SCOPE} AND ${ownRelease()} <= ${released}`;
   if (f.newAnswers) where.push(`${newAnswers} > 0`);
   if (f.held) where.push('r.hold_reason IS NOT NULL');
   const clause = where.join(' AND ');
   const counted = params.length;
   const [rows, count, unread] = await db.batch([
-    db.prepare(`${selectCase(released)} WHERE ${clause} ORDER BY r.release_at DESC, r.id LIMIT ${param(f.limit)} OFFSET ${param(f.offset)}`).bind(...params),
+    db.prepare(`${selectCase(released)} WHERE ${clause} ORDER BY ${ownRelease()} DESC, r.id LIMIT ${param(f.limit)} OFFSET ${param(f.offset)}`).bind(...params),
     db.prepare(`SELECT count(*) AS n FROM reports r JOIN facilities f ON f.id = r.facility_id WHERE ${clause}`).bind(...params.slice(0, counted)),
     // Over the whole scope, whatever the filters: the count on the "new answers" filter.
     // Bound to exactly the parameters it names (role, key, release): D1 refuses a statement given more.
@@ -142,6 +142,8 @@ export type CaseAccess =
       caseClosedDay: string | null;
       /** The lead side's status as stored, which a status change moves from (src/trends/counters.ts). */
       leadStatus: Status;
+      /** The worker's signed consent to the authority reading the case too (migrations/0025_referral.sql). */
+      widenedConsent: string | null;
     }
   | 'missing';
 
@@ -153,14 +155,14 @@ export type CaseAccess =
 export async function openCase(db: D1Database, reader: ReaderSession, id: string, released: string): Promise<CaseAccess> {
   const row = await db
     .prepare(
-      `${selectCase('?4', `, r.body_key AS bodyKey, r.mailbox_box_pk AS mailboxBoxPk, ${CASE_CLOSED_DAY} AS caseClosedDay, r.status AS leadStatus`)}
-        WHERE r.id = ?3 AND r.release_at <= ?4 AND ${IN_SCOPE}`,
+      `${selectCase('?4', `, r.body_key AS bodyKey, r.mailbox_box_pk AS mailboxBoxPk, ${CASE_CLOSED_DAY} AS caseClosedDay, r.status AS leadStatus, r.widened_consent AS widenedConsent`)}
+        WHERE r.id = ?3 AND ${ownRelease()} <= ?4 AND ${IN_SCOPE}`,
     )
     .bind(reader.role, reader.keyId, id, released)
-    .first<CaseRow & { bodyKey: string; mailboxBoxPk: string; caseClosedDay: string | null; leadStatus: Status }>();
+    .first<CaseRow & { bodyKey: string; mailboxBoxPk: string; caseClosedDay: string | null; leadStatus: Status; widenedConsent: string | null }>();
   if (!row) return 'missing';
-  const { bodyKey, mailboxBoxPk, caseClosedDay, leadStatus, ...rest } = row;
-  return { case: toSummary(rest), bodyKey, mailboxBoxPk, caseClosedDay, leadStatus };
+  const { bodyKey, mailboxBoxPk, caseClosedDay, leadStatus, widenedConsent, ...rest } = row;
+  return { case: toSummary(rest), bodyKey, mailboxBoxPk, caseClosedDay, leadStatus, widenedConsent };
 }
 
 /** D1 binds at most 100 parameters per statement. */
@@ -175,7 +177,7 @@ export async function bodyKeysInScope(db: D1Database, reader: ReaderSession, ids
       db
         .prepare(
           `SELECT r.id, r.body_key AS bodyKey FROM reports r JOIN facilities f ON f.id = r.facility_id
-            WHERE r.id IN (${chunk.map((_, i) => `?${i + 4}`).join(', ')}) AND r.release_at <= ?3 AND ${IN_SCOPE}`,
+            WHERE r.id IN (${chunk.map((_, i) => `?${i + 4}`).join(', ')}) AND ${ownRelease()} <= ?3 AND ${IN_SCOPE}`,
         )
         .bind(reader.role, reader.keyId, released, ...chunk),
     ),
