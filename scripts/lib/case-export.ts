@@ -86,7 +86,7 @@ export async function openCaseInTerminal(
 ): Promise<OpenedCase> {
   const body = await getSealed(s, env.DB, env.BLOBS, row.bodyKey);
   if (!body) throw new Error('body missing');
-  const { plain } = openReport(s, body, fromB64(s, row.sealed), keys.box, { reportId: row.id, facilityId: row.facilityId });
+  const { plain } = openReport(s, body, fromB64(s, row.sealed), keys.box, { reportId: row.id, facilityId: row.facilityId }, row.receivedDay);
   const report = JSON.parse(fromUtf8(plain)) as Record<string, unknown>;
 
   const list = adminPublicKey ? verifyReaderList(s, await getSignedReaderList(env.DB, row.facilityId), adminPublicKey, row.facilityId) : null;
@@ -111,7 +111,7 @@ export async function openCaseInTerminal(
     const text = m.sealed ? texts.get(m.bodyKey) : null;
     if (!text || !m.sealed) return { day: m.day, kind: m.kind, authorRole: m.authorRole, text: null, verified: false };
     const place = { reportId: row.id, messageId: m.id, facilityId: row.facilityId, kind: m.kind as MessageKind, author: m.authorRole as AuthorRole };
-    const opened = openThreadMessage(s, fromB64(s, text), fromB64(s, m.sealed), keys.box, place, lookup);
+    const opened = openThreadMessage(s, fromB64(s, text), fromB64(s, m.sealed), keys.box, place, lookup, { receivedDay: row.receivedDay, day: m.day });
     if (opened?.verified && m.kind === 'answer' && opened.attachments) {
       for (const a of opened.attachments as SealedAttachment[]) if (stored.some((f) => f.id === a?.id && f.messageId === m.id)) addedLater.push(a);
     }

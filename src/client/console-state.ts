@@ -37,11 +37,11 @@ export const state: {
 };
 
 /** Opens a report body sealed to this reader's key (format 2, or 1 for older reports); null if it cannot. */
-export function openPlain(body: string | null, sealed: string | null, c: { id: string; facilityId: string }): Plain | null {
+export function openPlain(body: string | null, sealed: string | null, c: { id: string; facilityId: string; receivedDay: string }): Plain | null {
   const { s, keys } = state;
   if (!body || !sealed || !keys) return null;
   try {
-    const { plain, format } = openReport(s, fromB64(s, body), fromB64(s, sealed), keys.box, { reportId: c.id, facilityId: c.facilityId });
+    const { plain, format } = openReport(s, fromB64(s, body), fromB64(s, sealed), keys.box, { reportId: c.id, facilityId: c.facilityId }, c.receivedDay);
     return { ...(JSON.parse(fromUtf8(plain)) as Record<string, unknown>), format };
   } catch {
     return null;

@@ -69,15 +69,15 @@ export function openCaseMessage(
   s: Sodium,
   keys: RecipientKeys,
   trust: CaseTrust,
-  caseRef: { id: string; facilityId: string },
-  m: { id: string; kind: string; authorRole: string; body: string | null; sealed: string | null },
+  caseRef: { id: string; facilityId: string; receivedDay: string },
+  m: { id: string; kind: string; authorRole: string; day: string; body: string | null; sealed: string | null },
 ): OpenedMessage | null {
   if (!m.body || !m.sealed) return null;
   const readers = trust.list ? listedSigner(s, trust.list) : () => null;
   const lookup = (signer: string, author: string) => (signer === MAILBOX_SIGNER ? trust.mailboxSignPk : readers(signer, author));
   try {
     const place = { reportId: caseRef.id, messageId: m.id, facilityId: caseRef.facilityId, kind: m.kind as MessageKind, author: m.authorRole as AuthorRole };
-    return openThreadMessage(s, fromB64(s, m.body), fromB64(s, m.sealed), keys.box, place, lookup);
+    return openThreadMessage(s, fromB64(s, m.body), fromB64(s, m.sealed), keys.box, place, lookup, { receivedDay: caseRef.receivedDay, day: m.day });
   } catch {
     return null;
   }
