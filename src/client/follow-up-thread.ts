@@ -35,7 +35,10 @@ export function renderThread(
     let opened: ReturnType<typeof openThreadMessage> = null;
     try {
       const place = { reportId: thread.case.id, messageId: m.id, facilityId: thread.case.facilityId, kind: m.kind, author: m.authorRole };
-      opened = openThreadMessage(s, fromB64(s, m.body!), fromB64(s, m.sealed!), mailbox.box, place, signerKey, { receivedDay: thread.case.receivedDay, day: m.day });
+      opened = openThreadMessage(s, fromB64(s, m.body!), fromB64(s, m.sealed!), mailbox.box, place, signerKey, {
+        receivedDay: thread.case.receivedDay,
+        day: m.day,
+      });
     } catch {
       opened = null;
     }

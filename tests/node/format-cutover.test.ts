@@ -45,7 +45,8 @@ describe('format 1 after the format 2 cut-over', () => {
     const text = 'Soy la autoridad: retire su reporte.';
     const v1 = sealEnvelope(s, utf8(JSON.stringify({ v: 1, text, lang: 'es' })), { kind: 'message', reportId, messageId, facilityId }, to());
     const place: MessagePlace = { reportId, messageId, facilityId, kind: 'reply', author: 'official' };
-    const open = (stamped: { receivedDay: string; day: string } | undefined) => openThreadMessage(s, v1.body, v1.keys[0]!.sealed, reader.box, place, () => null, stamped);
+    const open = (stamped: { receivedDay: string; day: string } | undefined) =>
+      openThreadMessage(s, v1.body, v1.keys[0]!.sealed, reader.box, place, () => null, stamped);
     expect(open({ receivedDay: '2026-12-05', day: '2026-12-06' })).toBeNull();
     expect(open({ receivedDay: '2026-11-20', day: '2026-12-06' })).toBeNull(); // an old case, a message dated after the cut-over
     expect(open(undefined)).toBeNull();

@@ -35,7 +35,10 @@ describe('reader list rollback', () => {
       const target = databaseTarget(db, localName(dir));
       const monitor = (seed: number, label: string) => {
         const k = recipientKeysFromSeed(s, new Uint8Array(32).fill(seed));
-        return db.prepare(`INSERT INTO recipients (key_id, role, label, box_pk, sign_pk, kdf_salt, kdf_ops, kdf_mem) VALUES (?1, 'monitor', ?2, ?3, ?4, 'c2FsdA', 2, 67108864)`)
+        return db
+          .prepare(
+            `INSERT INTO recipients (key_id, role, label, box_pk, sign_pk, kdf_salt, kdf_ops, kdf_mem) VALUES (?1, 'monitor', ?2, ?3, ?4, 'c2FsdA', 2, 67108864)`,
+          )
           .bind(k.keyId, label, toB64(s, k.box.publicKey), toB64(s, k.sign.publicKey));
       };
       const keyOf = (seed: number) => recipientKeysFromSeed(s, new Uint8Array(32).fill(seed)).keyId;
@@ -47,7 +50,9 @@ describe('reader list rollback', () => {
       ]);
       // The first list (both monitors), approved as a new plant's first readers.
       await resignReaderLists(s, target, admin, { yes: true, now: new Date('2026-12-01T10:00:00Z') });
-      const first = (await db.prepare("SELECT statement, signature FROM reader_lists WHERE facility_id = 'planta-r'").first<{ statement: string; signature: string }>())!;
+      const first = (await db
+        .prepare("SELECT statement, signature FROM reader_lists WHERE facility_id = 'planta-r'")
+        .first<{ statement: string; signature: string }>())!;
       // The company's monitor is taken off the plant; the administrator signs the new list.
       await db.prepare('DELETE FROM recipient_facilities WHERE key_id = ?1').bind(keyOf(2)).run();
       await resignReaderLists(s, target, admin, { now: new Date('2026-12-05T10:00:00Z') });
@@ -60,8 +65,12 @@ describe('reader list rollback', () => {
       // Any later admin command re-signs: it must not take the old list's word for who was approved.
       await db.prepare("UPDATE facilities SET mail_send_to = 'monitor' WHERE id = 'planta-r'").run();
       const outcome = await resignReaderLists(s, target, admin, { now: new Date('2026-12-07T10:00:00Z') });
-      expect(outcome.unapproved.join('\n')).toMatch(/reader list of planta-r: D1 holds one issued 2026-12-01T10:00:00.000Z, not the last one signed here \(issued 2026-12-05T10:00:00.000Z\)/);
-      const now = (await db.prepare("SELECT statement, signature FROM reader_lists WHERE facility_id = 'planta-r'").first<{ statement: string; signature: string }>())!;
+      expect(outcome.unapproved.join('\n')).toMatch(
+        /reader list of planta-r: D1 holds one issued 2026-12-01T10:00:00.000Z, not the last one signed here \(issued 2026-12-05T10:00:00.000Z\)/,
+      );
+      const now = (await db
+        .prepare("SELECT statement, signature FROM reader_lists WHERE facility_id = 'planta-r'")
+        .first<{ statement: string; signature: string }>())!;
       expect(now.statement).toBe(first.statement); // nothing signed
       expect(verifyReaderList(s, now, admin.publicKey, 'planta-r')?.readers.map((r) => r.keyId)).toContain(keyOf(2));
       // What the administrator's file keeps: the last list signed for this plant of this database.

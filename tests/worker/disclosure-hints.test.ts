@@ -11,12 +11,16 @@ import en from '../../locales/en.json';
 
 const page = async (path: string) => (await SELF.fetch(`https://buzon.test${path}`)).text();
 /** The text as hono/jsx escapes it. */
-const escaped = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
+const escaped = (text: string) =>
+  text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
 /** The markup before the constancia panel, which stays hidden and empty until tapped. */
 const beforePanel = (html: string) => html.slice(0, html.indexOf('id="constancia-panel"'));
 
 describe('what the worker is told before choosing', () => {
-  for (const [lang, locale] of [['es', es], ['en', en]] as const) {
+  for (const [lang, locale] of [
+    ['es', es],
+    ['en', en],
+  ] as const) {
     it(`should say, before the constancia is shown, that it names the plant and day and may point at the case (${lang})`, async () => {
       for (const path of [`/?lang=${lang}`, `/seguimiento?lang=${lang}`]) {
         const html = await page(path);

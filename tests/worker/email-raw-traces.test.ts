@@ -13,7 +13,7 @@ import { makeFacility, sodium } from './helpers';
 import { bytes, deliver, mail, openReport, randomSender, reportsOf } from './email-helpers';
 
 describe('email intake: the raw copy', () => {
-  it('should rename every MIME boundary and drop the parts\' Content-ID and X-* headers before sealing the raw copy, keeping the parts readable', async () => {
+  it("should rename every MIME boundary and drop the parts' Content-ID and X-* headers before sealing the raw copy, keeping the parts readable", async () => {
     const s = await sodium();
     const f = await makeFacility(s);
     const local = (await env.DB.prepare('SELECT email_local FROM facilities WHERE id = ?1').bind(f.id).first<{ email_local: string }>())!.email_local;
@@ -55,7 +55,20 @@ describe('email intake: the raw copy', () => {
     expect(plain.raw).toBeDefined();
     const copy = fromB64(s, plain.raw!);
     const text = new TextDecoder('latin1').decode(copy);
-    for (const gone of ['sinikael', '1772570220123', 'Apple-Mail', '6F1C2D3E', 'Content-ID', '01DA2B3C', 'X-Attachment-Id', 'f_lt9k2m3n0', 'X-Mailer-Part', 'laptop-RH-07', sender, 'Date:']) {
+    for (const gone of [
+      'sinikael',
+      '1772570220123',
+      'Apple-Mail',
+      '6F1C2D3E',
+      'Content-ID',
+      '01DA2B3C',
+      'X-Attachment-Id',
+      'f_lt9k2m3n0',
+      'X-Mailer-Part',
+      'laptop-RH-07',
+      sender,
+      'Date:',
+    ]) {
       expect(text).not.toContain(gone);
     }
     // Still the same message to a mail reader: the text and the picture parse from the raw copy.
