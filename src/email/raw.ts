@@ -3,7 +3,7 @@
  * may be sealed when it has to be kept whole (its top-level sender, trace and date headers removed,
  * its MIME boundaries renamed and its parts' Content-ID and X-* headers dropped).
  */
-import { concat } from '../crypto';
+import { concat, utf8 } from '../crypto';
 import { readCapped } from '../lib/read-capped';
 
 /** Reads the whole stream, or returns null as soon as it passes maxBytes (the rest is never read). */
@@ -58,13 +58,11 @@ export function withoutSenderHeaders(raw: Uint8Array): Uint8Array {
   return concat(...kept, raw.subarray(at));
 }
 
-/** Bytes as a string of the same length, one character per byte (and back): boundaries are ASCII, bodies pass untouched. */
-function latin1(raw: Uint8Array): string {
-  let out = '';
-  for (let at = 0; at < raw.length; at += 8192) out += String.fromCharCode(...raw.subarray(at, at + 8192));
-  return out;
-}
-const bytesOf = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+/**
+ * The bytes as text for searching only: windows-1252 turns each byte into exactly one character, so
+ * an index in the text is the same offset in the bytes, which are cut and kept as they are.
+ */
+const searchable = (raw: Uint8Array) => new TextDecoder('windows-1252').decode(raw);
 
 /** A part header that may carry the sending time or the sender's machine: Content-ID and any X-* header. */
 const droppedInParts = (name: string) => name === 'content-id' || name.startsWith('x-');
@@ -76,37 +74,49 @@ const droppedInParts = (name: string) => name === 'content-id' || name.startsWit
  * dropped. Parts still parse as before; an inline image shows as an attachment instead.
  */
 export function withoutSendingTraces(raw: Uint8Array): Uint8Array {
-  const text = latin1(withoutSenderHeaders(raw));
+  const reduced = withoutSenderHeaders(raw);
+  const text = searchable(reduced);
+  const cuts: Array<{ start: number; end: number; with: string }> = [];
+  const names = new Map<string, string>();
+  const rename = (b: string) => names.get(b) ?? (names.set(b, `=_buzon_part_${names.size + 1}`), names.get(b)!);
   // Only boundaries a multipart Content-Type header declares (folded lines included), never a word in a body.
-  const headers = [...text.matchAll(/^content-type:[ \t]*multipart\/[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*/gim)].map((m) => m[0]);
-  const declared = headers.flatMap((h) => [...h.matchAll(/boundary\s*=\s*(?:"([^"\r\n]+)"|([^\s;"]+))/gi)].map((m) => (m[1] ?? m[2])!));
-  const boundaries = [...new Set(declared)];
-  const out: string[] = [];
-  let inPartHeaders = false;
-  let dropping = false;
-  for (const line of text.split(/(?<=\n)/)) {
-    const bare = line.replace(/\r?\n$/, '');
-    if (boundaries.some((b) => bare.startsWith(`--${b}`))) {
-      inPartHeaders = !boundaries.some((b) => bare.trimEnd() === `--${b}--`);
-      out.push(line);
-      continue;
-    }
-    if (inPartHeaders) {
-      if (bare === '') inPartHeaders = false;
-      else if (/^[ \t]/.test(bare)) {
-        if (dropping) continue;
-      } else {
-        const name = /^([!-9;-~]+):/.exec(bare)?.[1]?.toLowerCase();
-        dropping = !!name && droppedInParts(name);
-        if (dropping) continue;
-      }
-    }
-    out.push(line);
+  for (const h of text.matchAll(/^content-type:[ \t]*multipart\/[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*/gim)) {
+    const p = /boundary\s*=\s*(?:"([^"\r\n]+)"|([^\s;"]+))/i.exec(h[0]);
+    if (!p) continue;
+    const value = (p[1] ?? p[2])!;
+    const at = h.index + p.index + p[0].lastIndexOf(value);
+    // "=" needs quotes in a parameter value: an unquoted boundary gets them.
+    cuts.push({ start: at, end: at + value.length, with: p[1] ? rename(value) : `"${rename(value)}"` });
   }
-  // One pass, longest first, so a boundary that contains another is renamed whole and no new name is renamed again.
-  // "=_" never occurs in base64 or quoted-printable text, so the new names cannot clash with a body.
-  if (!boundaries.length) return bytesOf(out.join(''));
-  const escaped = [...boundaries].sort((a, b) => b.length - a.length).map((b) => b.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  const result = out.join('').replace(new RegExp(escaped.join('|'), 'g'), (b) => `=_buzon_part_${boundaries.indexOf(b) + 1}`);
-  return bytesOf(result);
+  if (!names.size) return reduced; // one part: no boundaries, no part headers
+  // Longest first, so a boundary that contains another is matched whole. A boundary may occur inside
+  // a body (only "--boundary" at a line's start is a delimiter), so only delimiter lines are renamed.
+  const alternatives = [...names.keys()].sort((a, b) => b.length - a.length).map((b) => b.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const delimiter = new RegExp(`(?<=^|\\n)--(${alternatives.join('|')})(--)?[ \\t]*\\r?\\n`, 'g');
+  for (const m of text.matchAll(delimiter)) {
+    cuts.push({ start: m.index + 2, end: m.index + 2 + m[1]!.length, with: rename(m[1]!) });
+    if (m[2]) continue; // a closing delimiter: no part headers follow
+    let at = m.index + m[0].length;
+    let dropping = false;
+    // The part's header lines, up to the empty line: drop Content-ID and X-* with their folded lines.
+    while (at < text.length) {
+      const next = text.indexOf('\n', at);
+      const end = next < 0 ? text.length : next + 1;
+      const line = text.slice(at, end);
+      if (line === '\n' || line === '\r\n') break;
+      if (!/^[ \t]/.test(line)) dropping = droppedInParts(/^([!-9;-~]+):/.exec(line)?.[1]?.toLowerCase() ?? '');
+      if (dropping) cuts.push({ start: at, end, with: '' });
+      at = end;
+    }
+  }
+  cuts.sort((a, b) => a.start - b.start);
+  const pieces: Uint8Array[] = [];
+  let copied = 0;
+  for (const c of cuts) {
+    if (c.start < copied) continue; // inside a dropped header line
+    pieces.push(reduced.subarray(copied, c.start), utf8(c.with));
+    copied = c.end;
+  }
+  pieces.push(reduced.subarray(copied));
+  return concat(...pieces);
 }
