@@ -12,6 +12,37 @@ export const DEMO_ADMIN_FILE = '.demo-admin.txt';
 export interface AdminKey {
   publicKey: Uint8Array;
   privateKey: Uint8Array;
+  /** The file the key came from: it also keeps the last reader list signed for each plant of each database. */
+  file?: string;
+}
+
+/** The last reader list the administrator signed for one plant of one database: when, and the BLAKE2b of its signed text. */
+export interface SignedListMark {
+  database: string;
+  facility: string;
+  issued: string;
+  hash: string;
+}
+
+/** The marks in an administrator file: lines "list <database> <facility> <issued> <hash>" after the key. */
+export function signedListMarks(file: string): SignedListMark[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .slice(3)
+    .map((l) => l.trim().split(' '))
+    .filter((p) => p.length === 5 && p[0] === 'list')
+    .map(([, database, facility, issued, hash]) => ({ database: decodeURIComponent(database!), facility: facility!, issued: issued!, hash: hash! }));
+}
+
+/** Writes these marks into the file, each replacing the one for its database and plant; the key lines stay as they are. */
+export function rememberSignedLists(file: string, marks: SignedListMark[]) {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const key = lines.slice(0, 3);
+  const fresh = new Set(marks.map((m) => `${m.database} ${m.facility}`));
+  const kept = signedListMarks(file).filter((m) => !fresh.has(`${m.database} ${m.facility}`));
+  const text = [...kept, ...marks].map((m) => `list ${encodeURIComponent(m.database)} ${m.facility} ${m.issued} ${m.hash}`);
+  writeFileSync(file, `${[...key, ...text].join('\n')}\n`, { mode: 0o600 });
 }
 
 /** Makes a new administrator passphrase and writes its file (mode 600); returns the passphrase. */
@@ -34,7 +65,7 @@ export function loadAdminKey(s: Sodium, file: string): AdminKey {
   const kdf: KdfParams = { salt: fromB64(s, salt!), opsLimit: Number(ops), memLimit: Number(mem) };
   const pair = deriveAdminKey(s, passphrase, kdf);
   if (lines[2] && lines[2] !== toB64(s, pair.publicKey)) throw new Error(`the passphrase does not give the public key written in ${file}`);
-  return pair;
+  return { ...pair, file };
 }
 
 /**

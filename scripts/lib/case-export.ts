@@ -107,7 +107,9 @@ export async function openCaseInTerminal(
 ): Promise<OpenedCase> {
   const body = await getSealed(s, env.DB, env.BLOBS, row.bodyKey);
   if (!body) throw new Error('body missing');
-  const opened = firstThatOpens(copies(row.sealed, row.sealedAlso), (k) => openReport(s, body, fromB64(s, k), keys.box, { reportId: row.id, facilityId: row.facilityId }));
+  const opened = firstThatOpens(copies(row.sealed, row.sealedAlso), (k) =>
+    openReport(s, body, fromB64(s, k), keys.box, { reportId: row.id, facilityId: row.facilityId }, row.receivedDay),
+  );
   if (!opened) throw new Error('the report does not open with this key');
   const { plain } = opened;
   const report = JSON.parse(fromUtf8(plain)) as Record<string, unknown>;
@@ -134,7 +136,9 @@ export async function openCaseInTerminal(
     const text = m.sealed ? texts.get(m.bodyKey) : null;
     if (!text || !m.sealed) return { day: m.day, kind: m.kind, authorRole: m.authorRole, text: null, verified: false };
     const place = { reportId: row.id, messageId: m.id, facilityId: row.facilityId, kind: m.kind as MessageKind, author: m.authorRole as AuthorRole };
-    const opened = firstThatOpens(copies(m.sealed, m.sealedAlso), (k) => openThreadMessage(s, fromB64(s, text), fromB64(s, k), keys.box, place, lookup));
+    const opened = firstThatOpens(copies(m.sealed, m.sealedAlso), (k) =>
+      openThreadMessage(s, fromB64(s, text), fromB64(s, k), keys.box, place, lookup, { receivedDay: row.receivedDay, day: m.day }),
+    );
     if (opened?.verified && m.kind === 'answer' && opened.attachments) {
       for (const a of opened.attachments as SealedAttachment[]) if (stored.some((f) => f.id === a?.id && f.messageId === m.id)) addedLater.push(a);
     }

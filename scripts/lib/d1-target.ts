@@ -3,6 +3,7 @@
  * through `wrangler d1 execute --remote`. Statements are plain SQL with ?N parameters.
  */
 import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { openLocalPlatform } from './local-platform';
 
 export interface Statement {
@@ -11,6 +12,8 @@ export interface Statement {
 }
 
 export interface D1Target {
+  /** Which database this is (remote, or a local state directory): the administrator's file keeps its last signed lists under it. */
+  name?: string;
   run(statements: Statement[]): Promise<void>;
   query<T>(sql: string, params?: Array<string | number | null>): Promise<T[]>;
   close(): Promise<void>;
@@ -31,6 +34,7 @@ export async function openTarget(opts: { remote: boolean; persistTo?: string }):
     const execute = (sql: string) =>
       execFileSync('npx', ['wrangler', 'd1', 'execute', 'DB', '--remote', '--json', '--command', sql], { encoding: 'utf8' });
     return {
+      name: 'remote',
       async run(statements) {
         execute(statements.map(inline).join(';\n'));
       },
@@ -42,12 +46,16 @@ export async function openTarget(opts: { remote: boolean; persistTo?: string }):
     };
   }
   const platform = await openLocalPlatform(opts.persistTo);
-  return { ...databaseTarget(platform.env.DB), close: platform.dispose };
+  return { ...databaseTarget(platform.env.DB, localName(opts.persistTo)), close: platform.dispose };
 }
 
+/** The name of a local database: its state directory. */
+export const localName = (persistTo?: string) => `local:${resolve(persistTo ?? '.wrangler/state')}`;
+
 /** A D1 binding at hand (the local platform proxy) as a target; closing it is the caller's. */
-export function databaseTarget(db: D1Database): D1Target {
+export function databaseTarget(db: D1Database, name?: string): D1Target {
   return {
+    ...(name ? { name } : {}),
     async run(statements) {
       await db.batch(statements.map((s) => db.prepare(s.sql).bind(...s.params)));
     },

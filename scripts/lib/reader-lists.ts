@@ -3,10 +3,13 @@
  * facility now; each plant's own signed list says whom the administrator approved for it. Anything
  * in D1 that list does not approve, and this command did not change, was written behind the
  * administrator's back: it is refused by name unless the administrator confirms it (`--yes`).
+ * That signed list is itself checked against the administrator's own file, which keeps the issue
+ * date and hash of the last list signed for each plant of each database: an older list put back
+ * (a rollback, which would approve readers taken away since) is refused the same way.
  */
 import { fromB64, signReaderList, verifyReaderList, type ListedReader, type ReaderList, type Sodium } from '../../src/crypto';
 import { READERS_FROM_ROWS_SQL, SAVE_READER_LIST_SQL, toListedReader } from '../../src/storage/reader-lists';
-import type { AdminKey } from './admin-key';
+import { rememberSignedLists, signedListMarks, type AdminKey, type SignedListMark } from './admin-key';
 import type { D1Target, Statement } from './d1-target';
 
 export interface ResignOutcome {
@@ -55,17 +58,16 @@ export async function resignReaderLists(
   const facilities = await target.query<{ id: string; mailSendTo: ReaderList['mailSendTo']; recoveryKeyId: string | null; recoveryBoxPk: string | null }>(
     'SELECT id, mail_send_to AS mailSendTo, recovery_key_id AS recoveryKeyId, recovery_box_pk AS recoveryBoxPk FROM facilities ORDER BY id',
   );
-  const stored = new Map(
-    (await target.query<{ facilityId: string; statement: string; signature: string }>('SELECT facility_id AS facilityId, statement, signature FROM reader_lists')).map((r) => [
-      r.facilityId,
-      verifyReaderList(s, r, admin.publicKey, r.facilityId),
-    ]),
-  );
+  const rows = await target.query<{ facilityId: string; statement: string; signature: string }>('SELECT facility_id AS facilityId, statement, signature FROM reader_lists');
+  const stored = new Map(rows.map((r) => [r.facilityId, verifyReaderList(s, r, admin.publicKey, r.facilityId)]));
+  const database = admin.file ? target.name : undefined;
+  const rolledBack = database ? rollbacks(s, signedListMarks(admin.file!).filter((m) => m.database === database), rows, stored) : [];
   const allow = new Set(opts.allow ?? []);
   const issued = (opts.now ?? new Date()).toISOString();
   const changes = new Map<string, string[]>();
-  const unapproved: string[] = [];
+  const unapproved: string[] = [...rolledBack];
   const statements: Statement[] = [];
+  const marks: SignedListMark[] = [];
   for (const { id, mailSendTo, recoveryKeyId, recoveryBoxPk } of facilities) {
     const readers = (await target.query<Parameters<typeof toListedReader>[0]>(READERS_FROM_ROWS_SQL, [id])).map(toListedReader);
     const before = stored.get(id) ?? null;
@@ -78,10 +80,34 @@ export async function resignReaderLists(
     changes.set(id, said);
     const signed = signReaderList(s, list, admin.privateKey);
     statements.push({ sql: SAVE_READER_LIST_SQL, params: [id, signed.statement, signed.signature] });
+    if (database) marks.push({ database, facility: id, issued, hash: listHash(s, signed.statement) });
   }
   if (unapproved.length && !opts.yes) return { changes, unapproved };
   if (statements.length) await target.run(statements);
+  if (marks.length) rememberSignedLists(admin.file!, marks);
+  // Confirmed with --yes: what D1 holds now becomes the baseline for the plants not signed again.
+  if (rolledBack.length && database) rememberSignedLists(admin.file!, currentMarks(s, database, rows, stored).filter((m) => !marks.some((n) => n.facility === m.facility)));
   return { changes, unapproved: [] };
+}
+
+const listHash = (s: Sodium, statement: string) => s.to_hex(s.crypto_generichash(32, statement, null));
+
+/** The marks of what D1 holds now (for the plants whose list verifies). */
+function currentMarks(s: Sodium, database: string, rows: Array<{ facilityId: string; statement: string }>, stored: Map<string, ReaderList | null>): SignedListMark[] {
+  return rows.flatMap((r) => {
+    const list = stored.get(r.facilityId);
+    return list ? [{ database, facility: r.facilityId, issued: list.issued, hash: listHash(s, r.statement) }] : [];
+  });
+}
+
+/** Every plant whose list in D1 is not the last one this administrator signed for it in this database. */
+function rollbacks(s: Sodium, marks: SignedListMark[], rows: Array<{ facilityId: string; statement: string }>, stored: Map<string, ReaderList | null>): string[] {
+  return marks.flatMap((m) => {
+    const row = rows.find((r) => r.facilityId === m.facility);
+    if (row && listHash(s, row.statement) === m.hash) return [];
+    const held = row ? `one issued ${stored.get(m.facility)?.issued ?? '(not signed by this key)'}` : 'none';
+    return [`reader list of ${m.facility}: D1 holds ${held}, not the last one signed here (issued ${m.issued}): an older list put back?`];
+  });
 }
 
 function describe(before: ReaderList | null, after: ListedReader[]): string[] {

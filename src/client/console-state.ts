@@ -61,11 +61,11 @@ export function withSomeCopy<T>(id: string, k: { sealed: string | null; sealedAl
 }
 
 /** Opens a report body sealed to this reader's key (format 2, or 1 for older reports), trying every copy; null if none opens. */
-export function openPlain(body: string | null, sealed: string | null, c: { id: string; facilityId: string; sealedAlso?: string[] }): Plain | null {
+export function openPlain(body: string | null, sealed: string | null, c: { id: string; facilityId: string; receivedDay: string; sealedAlso?: string[] }): Plain | null {
   const { s, keys } = state;
   if (!body || !sealed || !keys) return null;
   return withSomeCopy(c.id, { sealed, sealedAlso: c.sealedAlso }, (k) => {
-    const { plain, format } = openReport(s, fromB64(s, body), fromB64(s, k), keys.box, { reportId: c.id, facilityId: c.facilityId });
+    const { plain, format } = openReport(s, fromB64(s, body), fromB64(s, k), keys.box, { reportId: c.id, facilityId: c.facilityId }, c.receivedDay);
     return { ...(JSON.parse(fromUtf8(plain)) as Record<string, unknown>), format };
   });
 }

@@ -23,7 +23,7 @@ const LOOK: Record<string, { icon: string; audience: string }> = {
 };
 
 /** Renders the thread; returns the files the worker's verified answers brought (their keys sealed inside). */
-export function renderThread(s: Sodium, keys: RecipientKeys | undefined, trust: CaseTrust, caseRef: { id: string; facilityId: string }, messages: ThreadEntry[]): unknown[] {
+export function renderThread(s: Sodium, keys: RecipientKeys | undefined, trust: CaseTrust, caseRef: { id: string; facilityId: string; receivedDay: string }, messages: ThreadEntry[]): unknown[] {
   const files: unknown[] = [];
   const thread = $('case-thread');
   thread.replaceChildren();

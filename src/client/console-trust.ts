@@ -86,8 +86,8 @@ export function openCaseMessage(
   s: Sodium,
   keys: RecipientKeys,
   trust: CaseTrust,
-  caseRef: { id: string; facilityId: string },
-  m: { id: string; kind: string; authorRole: string; body: string | null; sealed: string | null; sealedAlso?: string[] },
+  caseRef: { id: string; facilityId: string; receivedDay: string },
+  m: { id: string; kind: string; authorRole: string; day: string; body: string | null; sealed: string | null; sealedAlso?: string[] },
 ): OpenedMessage | null {
   const body = m.body;
   if (!body || !m.sealed) return null;
@@ -95,7 +95,7 @@ export function openCaseMessage(
   const lookup = (signer: string, author: string) => (signer === MAILBOX_SIGNER ? trust.mailboxSignPk : readers(signer, author));
   const place = { reportId: caseRef.id, messageId: m.id, facilityId: caseRef.facilityId, kind: m.kind as MessageKind, author: m.authorRole as AuthorRole };
   // Every copy of its key, in turn: one another reader shared first may be garbage.
-  return withSomeCopy(m.id, m, (k) => openThreadMessage(s, fromB64(s, body), fromB64(s, k), keys.box, place, lookup));
+  return withSomeCopy(m.id, m, (k) => openThreadMessage(s, fromB64(s, body), fromB64(s, k), keys.box, place, lookup, { receivedDay: caseRef.receivedDay, day: m.day }));
 }
 
 /** The label of a message's signer, for "Firmado por …". */

@@ -11,6 +11,7 @@ import type { threadFiles } from './follow-up-thread-files';
 export interface ThreadCase {
   id: string;
   facilityId: string;
+  receivedDay: string;
 }
 
 export function renderThread(
@@ -35,7 +36,10 @@ export function renderThread(
     let opened: ReturnType<typeof openThreadMessage> = null;
     try {
       const place = { reportId: thread.case.id, messageId: m.id, facilityId: thread.case.facilityId, kind: m.kind, author: m.authorRole };
-      opened = openThreadMessage(s, fromB64(s, m.body!), fromB64(s, m.sealed!), mailbox.box, place, signerKey);
+      opened = openThreadMessage(s, fromB64(s, m.body!), fromB64(s, m.sealed!), mailbox.box, place, signerKey, {
+        receivedDay: thread.case.receivedDay,
+        day: m.day,
+      });
     } catch {
       opened = null;
     }

@@ -200,7 +200,7 @@ async function sendAnswer() {
 function openSent(thread: Thread): SentReport | null {
   if (!thread.report || !mailbox) return null;
   try {
-    const { plain, format } = openReport(s, fromB64(s, thread.report.body), fromB64(s, thread.report.sealed), mailbox.box, { reportId: thread.case.id, facilityId: thread.case.facilityId });
+    const { plain, format } = openReport(s, fromB64(s, thread.report.body), fromB64(s, thread.report.sealed), mailbox.box, { reportId: thread.case.id, facilityId: thread.case.facilityId }, thread.case.receivedDay);
     return format === 2 ? (JSON.parse(fromUtf8(plain)) as SentReport) : null;
   } catch {
     return null;

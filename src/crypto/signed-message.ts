@@ -10,7 +10,7 @@
  * Format 1 messages still open, and are never shown as verified.
  */
 import { concat, fromUtf8, utf8 } from './encoding';
-import { additionalData, openEnvelope, sealEnvelope, type AuthorRole, type EnvelopeRecipient, type Envelope } from './envelope';
+import { additionalData, format1Allowed, openEnvelope, sealEnvelope, type AuthorRole, type EnvelopeRecipient, type Envelope } from './envelope';
 import { signProof, verifyProof } from './proofs';
 import type { Sodium } from './sodium';
 
@@ -102,7 +102,9 @@ export function readSignedPlaintext(s: Sodium, plain: Uint8Array, place: Message
 
 /**
  * Opens a thread message for one recipient: format 2 first; failing that, format 1, which opens
- * but is never verified. Returns null if it opens in neither (tampered, moved or relabelled).
+ * but is never verified, and only in a case received and a message dated on or before the cut-over
+ * (`stamped`: the case's received day and the message's day; FORMAT_1_LAST_DAY). Returns null if it
+ * opens in neither (tampered, moved, relabelled, or format 1 stamped after the cut-over).
  */
 export function openThreadMessage(
   s: Sodium,
@@ -111,12 +113,14 @@ export function openThreadMessage(
   pair: { publicKey: Uint8Array; privateKey: Uint8Array },
   place: MessagePlace,
   lookup: SignerLookup,
+  stamped: { receivedDay: string; day: string } | null = null,
 ): OpenedMessage | null {
   try {
     return readSignedPlaintext(s, openEnvelope(s, body, sealedKey, pair, v2(place)), place, lookup);
   } catch {
     /* not format 2 under this place: try format 1 */
   }
+  if (!stamped || !format1Allowed(stamped.receivedDay, stamped.day)) return null;
   try {
     const plain = openEnvelope(s, body, sealedKey, pair, { kind: 'message', reportId: place.reportId, messageId: place.messageId, facilityId: place.facilityId });
     const json = JSON.parse(fromUtf8(plain)) as { text?: unknown; lang?: unknown };

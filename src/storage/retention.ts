@@ -9,6 +9,7 @@
 import { MAX_AGE_DAYS, type RetentionPolicy } from '../domain/retention';
 import { activityDay } from './cases';
 import { CASE_CLOSED_DAY } from './case-sides';
+import { shredStatements } from './shred';
 
 const MAPPED = '(SELECT old_id FROM erase_map)';
 
@@ -46,6 +47,7 @@ export function eraseMapped(db: D1Database, today: string): D1PreparedStatement[
   return [
     db.prepare(chunkKeys),
     db.prepare(kvBodies),
+    ...shredStatements(db, MAPPED),
     db.prepare(`DELETE FROM sealed_bodies WHERE key IN (SELECT body_key FROM reports WHERE id IN ${MAPPED})
                  OR key IN (SELECT body_key FROM messages WHERE report_id IN ${MAPPED})`),
     db.prepare(`DELETE FROM messages WHERE report_id IN ${MAPPED}`),
@@ -69,7 +71,7 @@ export function eraseMapped(db: D1Database, today: string): D1PreparedStatement[
 }
 
 /** The statements one erasing round sends: a constant number, however many cases it erases. */
-export const STATEMENTS_PER_ROUND = 17;
+export const STATEMENTS_PER_ROUND = 20;
 
 /**
  * Erases every case due today, `perRound` at a time, one batch per round. Returns how many.

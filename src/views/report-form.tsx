@@ -177,6 +177,9 @@ export function ReportForm({ t, lang, facility, facilities, facilityEmail }: Rep
               </label>
             </div>
           ))}
+          <p class="help" id="send-to-recovery">
+            {t('form.send_to_recovery')}
+          </p>
         </fieldset>
 
         <button type="button" id="send" class="send" disabled>
