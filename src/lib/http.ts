@@ -17,7 +17,7 @@ import type { ErrorCode } from '../contract/errors';
  */
 export type MediaUse = { record?: boolean; play?: boolean };
 
-export type AppEnv = { Bindings: Env; Variables: { language: string; media?: MediaUse } };
+export type AppEnv = { Bindings: Env; Variables: { language: string; media?: MediaUse; nativeForm?: boolean } };
 export type AppContext = Context<AppEnv>;
 
 export const lang = (c: AppContext): Language => (c.get('language') === 'en' ? 'en' : 'es');
@@ -39,20 +39,28 @@ export const allowMedia = (c: AppContext, use: MediaUse) => c.set('media', use);
 export const HSTS = 'max-age=63072000; includeSubDomains; preload';
 
 /**
+ * Marks the page being rendered as the one whose form posts natively to this origin (the constancia
+ * check, which works without JavaScript). Every other page allows no native form submission at all.
+ */
+export const allowNativeForm = (c: AppContext) => c.set('nativeForm', true);
+
+/**
  * Privacy and security headers for every response, with the Content-Security-Policy of
- * src/lib/csp.ts. The microphone and media sources stay closed except on the pages that `allowMedia`.
+ * src/lib/csp.ts. The microphone and media sources stay closed except on the pages that `allowMedia`,
+ * and native form submission except on the page that `allowNativeForm`.
  */
 export function privacyHeaders(stylesheet: string): MiddlewareHandler<AppEnv> {
-  const csp = new Map<boolean, Promise<string>>();
+  const csp = new Map<string, Promise<string>>();
   return async (c, next) => {
     await next();
     const media = c.get('media') ?? {};
-    const play = media.play === true;
-    if (!csp.has(play)) csp.set(play, contentSecurityPolicy(stylesheet, { play }));
+    const opts = { play: media.play === true, nativeForm: c.get('nativeForm') === true };
+    const key = JSON.stringify(opts);
+    if (!csp.has(key)) csp.set(key, contentSecurityPolicy(stylesheet, opts));
     c.res = new Response(c.res.body, c.res); // asset responses have immutable headers
     const h = c.res.headers;
     h.delete('Set-Cookie');
-    h.set('Content-Security-Policy', await csp.get(play)!);
+    h.set('Content-Security-Policy', await csp.get(key)!);
     h.set('Referrer-Policy', 'no-referrer');
     h.set('Cache-Control', 'no-store');
     h.set('X-Content-Type-Options', 'nosniff');

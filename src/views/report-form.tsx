@@ -101,7 +101,9 @@ export function ReportForm({ t, lang, facility, facilities, facilityEmail }: Rep
             <select id="facility" required>
               <option value="">{t('form.facility_choose')}</option>
               {facilities.map((f) => (
-                <option value={f.id}>{f.name}</option>
+                <option value={f.id} data-code={f.shortCode}>
+                  {f.name}
+                </option>
               ))}
             </select>
           </>

@@ -57,6 +57,9 @@ describe('report page', () => {
       const csp = res.headers.get('content-security-policy')!;
       expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval'");
       expect(csp).toContain("frame-ancestors 'none'");
+      // No page may start a worker (a Service Worker would outlive the deployment), nor submit a form natively.
+      expect(csp).toContain("worker-src 'none'");
+      expect(csp).toContain("form-action 'none'");
       expect(csp).not.toContain('unsafe-inline');
     }
     const res = await get('/');
