@@ -31,7 +31,7 @@ export async function openLocalPlatform(persistTo?: string): Promise<LocalPlatfo
   if (!existsSync(root)) {
     throw new Error(
       persistTo
-        ? `no wrangler state in ${persistTo} (no ${root}): give --persist-to the directory wrangler dev uses`
+        ? `no wrangler state in ${persistTo} (no ${root}): give --persist-to the state directory wrangler dev uses, or run npm run setup first`
         : `no local state in .wrangler/state: run npm run setup first, or give --persist-to the state directory wrangler dev uses`,
     );
   }
