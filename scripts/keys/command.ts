@@ -104,7 +104,7 @@ export async function contextFor(command: KeysCommand, values: Values): Promise<
       const s = await loadNodeSodium();
       const admin = loadAdminKey(s, adminFile);
       try {
-        assertConfiguredAdmin(s, admin, configuredAdminKey());
+        assertConfiguredAdmin(s, admin, configuredAdminKey({ production }));
         const { changes, unapproved } = await resignReaderLists(s, target, admin, { allow, yes: values.yes === true });
         if (unapproved.length) {
           if (undo.length) await target.run(undo);

@@ -24,8 +24,11 @@ export const handover: KeysCommand = {
     const fromId = ctx.need('from');
     const toId = ctx.need('to');
     if (ctx.text('passphrase-file') !== undefined && ctx.text('recovery-file') !== undefined) fail('give --passphrase-file or --recovery-file, not both');
-    const admin = configuredAdminKey();
-    if (!admin) fail('no ADMIN_SIGN_PK configured (wrangler.toml or .dev.vars): the new key is checked against the signed reader lists');
+    const admin = configuredAdminKey({ production: ctx.production });
+    if (!admin)
+      fail(
+        `no ADMIN_SIGN_PK configured (${ctx.production ? 'ADMIN_SIGN_PK in the environment, or wrangler.toml' : 'wrangler.toml or .dev.vars'}): the new key is checked against the signed reader lists`,
+      );
     let from: HandoverFrom;
     if (ctx.text('recovery-file') || process.env.BUZON_RECOVERY_CODE) {
       const key = loadRecoveryKey(s, ctx.text('recovery-file'));

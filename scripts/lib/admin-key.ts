@@ -36,9 +36,12 @@ export function loadAdminKey(s: Sodium, file: string): AdminKey {
   return pair;
 }
 
-/** The administrator public key this checkout is built and deployed with: ADMIN_SIGN_PK from the environment, wrangler.toml or .dev.vars. */
-export function configuredAdminKey(): string | null {
+/**
+ * The administrator public key this checkout is built and deployed with: ADMIN_SIGN_PK from the
+ * environment, wrangler.toml or (locally only) .dev.vars, whose key is the demo administrator's.
+ */
+export function configuredAdminKey(opts: { production?: boolean } = {}): string | null {
   if (process.env.ADMIN_SIGN_PK) return process.env.ADMIN_SIGN_PK;
   const pick = (file: string) => (existsSync(file) ? /^\s*ADMIN_SIGN_PK\s*=\s*"?([A-Za-z0-9_-]*)"?/m.exec(readFileSync(file, 'utf8'))?.[1] : undefined);
-  return pick('wrangler.toml') || pick('.dev.vars') || null;
+  return pick('wrangler.toml') || (opts.production ? null : pick('.dev.vars')) || null;
 }

@@ -50,9 +50,8 @@ const oneLine = (o: Outcome) => o.stderr.split('\n').filter((l) => l.trim() && !
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'buzon-flags-'));
   home = await mkdtemp(join(tmpdir(), 'buzon-home-'));
-  await exec('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', dir], { env: { ...process.env, ...QUIET_WRANGLER } });
-  await exec('npx', ['tsx', 'scripts/seed-demo.ts', '--persist-to', dir, '--secrets-dir', dir], { env: { ...process.env, ...QUIET_WRANGLER } });
-}, 180_000);
+  await writeFile(join(home, 'passphrase.txt'), 'AAAA-BBBB-CCCC-DDDD-EEEE\n');
+});
 
 describe('a mistyped flag', () => {
   const cases: Array<[string, string[], RegExp]> = [
@@ -115,7 +114,7 @@ describe('a missing state or missing credentials', () => {
       ['keys.ts', ['list']],
       ['audit-verify.ts', []],
       ['release-now.ts', []],
-      ['decrypt-reports.ts', ['--passphrase-file', join(dir, '.demo-monitor.txt')]],
+      ['decrypt-reports.ts', ['--passphrase-file', join(home, 'passphrase.txt')]],
     ] as Array<[string, string[]]>) {
       const o = await script(file, [...args, '--persist-to', missing]);
       expect(o.code, `${file}: ${o.stderr}`).toBe(1);
@@ -160,6 +159,11 @@ describe('a missing state or missing credentials', () => {
 });
 
 describe('local state', () => {
+  beforeAll(async () => {
+    await exec('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', dir], { env: { ...process.env, ...QUIET_WRANGLER } });
+    await exec('npx', ['tsx', 'scripts/seed-demo.ts', '--persist-to', dir, '--secrets-dir', dir], { env: { ...process.env, ...QUIET_WRANGLER } });
+  }, 600_000);
+
   it('should never print the Durable Object warning', async () => {
     for (const [file, args] of [
       ['keys.ts', ['list']],
