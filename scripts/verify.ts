@@ -19,36 +19,53 @@ import { deploymentDifferences, type Served } from './lib/deployment-diff';
 import { fetchManifest, fetchServed, listedFacilities, pagePaths, publicSettings } from './lib/deployment-fetch';
 import { startReference } from './lib/reference-worker';
 import { buildTree, exportTree } from './lib/source-tree';
+import { parseCommandLine, runMain, text, UsageError } from './lib/cli';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 
-function parseArgs(argv: string[]) {
-  const opts = { origin: '', worktree: false, adminKey: undefined as string | undefined, pages: [] as string[] };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--worktree') opts.worktree = true;
-    else if (a === '--admin-key') opts.adminKey = value();
-    else if (a === '--page') opts.pages.push(value());
-    else if (!a.startsWith('--') && !opts.origin) opts.origin = new URL(a).origin;
-    else throw new Error(`unknown argument ${a}`);
+const HELP = `Builds this commit and compares it with what a deployment serves: its build manifest, every
+asset's bytes, and every page a worker and a reader open, in both languages, every plant listed at /
+(headers, markup, integrity pins, native forms, no other code), against the same commit run locally.
+
+  npm run verify -- <origin> [--worktree] [--admin-key <key>] [--page <path>]
+
+  --worktree          build the files as they are now instead of the committed HEAD
+  --admin-key KEY     the administrator key the bundles must carry (default: the one the deployment names)
+  --page PATH         also check another page; repeatable
+  --help              this text
+
+Exit status: 0 identical, 1 something differs, 2 the check could not run.`;
+
+function commandLine(argv: string[]) {
+  const { values, positionals } = parseCommandLine(
+    argv,
+    { worktree: { type: 'boolean' }, 'admin-key': { type: 'string' }, page: { type: 'string', multiple: true } },
+    HELP,
+    { positionals: true },
+  );
+  if (positionals.length !== 1) throw new UsageError('usage: npm run verify -- <origin> [--worktree] [--admin-key <key>] [--page <path>]');
+  let origin: string;
+  try {
+    origin = new URL(positionals[0]!).origin;
+  } catch {
+    throw new UsageError(`${positionals[0]} is not an origin like https://buzon.example.org`);
   }
-  if (!opts.origin) throw new Error('usage: npm run verify -- <origin> [--worktree] [--admin-key <key>] [--page <path>]');
-  return opts;
+  const pages = (values.page ?? []) as string[];
+  return { origin, worktree: values.worktree === true, adminKey: text(values, 'admin-key'), pages };
 }
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = commandLine(process.argv.slice(2));
   const manifest = await fetchManifest(opts.origin);
   const adminSignPk = opts.adminKey ?? ('error' in manifest ? '' : manifest.adminSignPk);
   const commit = opts.worktree ? sourceCommit(repo, {}) : execFileSync('git', ['-C', repo, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
-  console.log(`verify: ${opts.origin} against a local build of ${commit}${opts.worktree ? ' (working tree)' : ''} with ADMIN_SIGN_PK ${adminSignPk || '(none)'}`);
-  if (!opts.adminKey) console.log('verify: that key is the one the deployment names; check it against the key your administrator published, or pass --admin-key');
-  if (!('error' in manifest) && manifest.commit !== commit) console.log(`verify: the deployment says it was built from ${manifest.commit}; check that commit out to compare like with like`);
+  console.log(
+    `verify: ${opts.origin} against a local build of ${commit}${opts.worktree ? ' (working tree)' : ''} with ADMIN_SIGN_PK ${adminSignPk || '(none)'}`,
+  );
+  if (!opts.adminKey)
+    console.log('verify: that key is the one the deployment names; check it against the key your administrator published, or pass --admin-key');
+  if (!('error' in manifest) && manifest.commit !== commit)
+    console.log(`verify: the deployment says it was built from ${manifest.commit}; check that commit out to compare like with like`);
 
   // The plants the form lists, and the settings the pages show: the local Worker renders with the same.
   const front = await fetchServed(opts.origin, manifest, [], ['/']);
@@ -86,11 +103,9 @@ async function main() {
   return 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`verify: ${error instanceof Error ? error.message : String(error)}`);
-    if (process.env.VERIFY_DEBUG) console.error(error);
-    process.exit(2);
-  },
+// Anything that stops the check is "could not run" (2), never "differs" (1).
+await runMain('verify', () =>
+  main().catch((error: Error) => {
+    throw error instanceof UsageError ? error : new UsageError(error.message, { cause: error.cause });
+  }),
 );

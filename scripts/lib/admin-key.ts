@@ -71,9 +71,10 @@ export function loadAdminKey(s: Sodium, file: string): AdminKey {
 /**
  * The administrator public key this checkout is built and deployed with: ADMIN_SIGN_PK from the
  * environment, else, for a deployment (CLOUDFLARE_ENV=production, as wrangler reads it), only
- * [env.production.vars] of wrangler.toml; locally wrangler.toml's [vars], then the demo's .dev.vars.
+ * [env.production.vars] of wrangler.toml; locally wrangler.toml's [vars], then (unless `production`)
+ * the demo's .dev.vars.
  */
-export function configuredAdminKey(): string | null {
+export function configuredAdminKey(opts: { production?: boolean } = {}): string | null {
   if (process.env.ADMIN_SIGN_PK) return process.env.ADMIN_SIGN_PK;
   const environment = process.env.CLOUDFLARE_ENV;
   if (environment) {
@@ -81,5 +82,5 @@ export function configuredAdminKey(): string | null {
     return typeof vars?.ADMIN_SIGN_PK === 'string' && vars.ADMIN_SIGN_PK ? vars.ADMIN_SIGN_PK : null;
   }
   const pick = (file: string) => (existsSync(file) ? /^\s*ADMIN_SIGN_PK\s*=\s*"?([A-Za-z0-9_-]*)"?/m.exec(readFileSync(file, 'utf8'))?.[1] : undefined);
-  return pick('wrangler.toml') || pick('.dev.vars') || null;
+  return pick('wrangler.toml') || (opts.production ? null : pick('.dev.vars')) || null;
 }

@@ -5,7 +5,7 @@
  */
 import { ownColumn, ownReceivedDay } from '../../src/storage/case-sides';
 import { copiesOf } from '../../src/storage/shared-keys';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TFunction } from 'i18next';
 import {
@@ -183,6 +183,12 @@ export function caseAsText(t: TFunction, c: OpenedCase): string {
 /** The neutral name a web file is saved under: the one sealed in the report, or its place in the list. */
 const fileName = (a: SealedAttachment, i: number) => (a.name && !/[/\\]/.test(a.name) ? a.name : `archivo-${i + 1}`);
 
+/** A file only its owner can read, even one written over (writeFile's mode applies only to new files). */
+async function writePrivate(path: string, data: Uint8Array) {
+  await writeFile(path, data, { mode: 0o600 });
+  await chmod(path, 0o600);
+}
+
 /** Writes a case's files under DIR/<case id>/ and returns their paths. Web files are decrypted chunk by chunk. */
 export async function saveCaseFiles(s: Sodium, blobs: KVNamespace, c: OpenedCase, dir: string): Promise<string[]> {
   const folder = join(dir, c.id);
@@ -190,7 +196,9 @@ export async function saveCaseFiles(s: Sodium, blobs: KVNamespace, c: OpenedCase
   const web = webFiles(c);
   const mail = mailFiles(c.report);
   if (!web.length && !mail.length) return written;
-  await mkdir(folder, { recursive: true });
+  // Decrypted evidence: only this user may list or read it (0700 folders, 0600 files), whatever the umask.
+  await mkdir(folder, { recursive: true, mode: 0o700 });
+  await chmod(folder, 0o700);
   // A file added later may carry the same neutral name as one of the report's: never overwrite.
   const used = new Set<string>();
   const unique = (name: string) => {
@@ -209,13 +217,13 @@ export async function saveCaseFiles(s: Sodium, blobs: KVNamespace, c: OpenedCase
       parts.push(opener.next(new Uint8Array(chunk), n === a.chunks - 1));
     }
     const path = join(folder, unique(fileName(a, i)));
-    await writeFile(path, concat(...parts));
+    await writePrivate(path, concat(...parts));
     written.push(path);
   }
   for (const [i, a] of mail.entries()) {
     const safe = a.name && !/[/\\]|^\.\.?$/.test(a.name) ? a.name : `adjunto-${i + 1}`;
     const path = join(folder, unique(safe));
-    await writeFile(path, fromB64(s, a.data));
+    await writePrivate(path, fromB64(s, a.data));
     written.push(path);
   }
   return written;

@@ -26,12 +26,19 @@ const sameKeys = (a: ListedReader, b: ListedReader) => a.keyId === b.keyId && a.
  * keys this command changes: a reader new to this plant, other public keys or another role, a
  * retired key active again, a new label (it is what the console shows as the signer), and mail
  * going to more readers. Taking readers away, or retiring them, needs no approval.
+ *
+ * A plant never signed before has no list of its own: an official the administrator already signed
+ * for another plant, with the same keys, label and status, is approved for it too (the officials of
+ * its state and the national ones come with a new plant). A monitor never is: monitors are named per plant.
+ * `allow` holds the key ids this command changed, and `mail:<facility>` when it set that plant's mail.
  */
-export function unapprovedChanges(before: ReaderList | null, next: ReaderList, allow: Set<string>): string[] {
+export function unapprovedChanges(before: ReaderList | null, next: ReaderList, allow: Set<string>, signedElsewhere: ListedReader[] = []): string[] {
   const out: string[] = [];
   const name = (r: ListedReader) => `${r.role} ${r.label} (${r.keyId}) at ${next.facility}`;
+  const knownOfficial = (r: ListedReader) =>
+    before === null && r.role === 'official' && signedElsewhere.some((o) => sameKeys(o, r) && o.label === r.label && (o.recipient || !r.recipient));
   for (const r of next.readers) {
-    if (allow.has(r.keyId)) continue;
+    if (allow.has(r.keyId) || knownOfficial(r)) continue;
     const was = before?.readers.find((o) => o.keyId === r.keyId);
     if (!was) out.push(`${name(r)}: not on this plant's signed list`);
     else if (!sameKeys(was, r)) out.push(`${name(r)}: other keys or role than signed`);
@@ -39,7 +46,7 @@ export function unapprovedChanges(before: ReaderList | null, next: ReaderList, a
     else if (r.label !== was.label) out.push(`${name(r)}: label changed from "${was.label}"`);
   }
   const widens = (from: string | undefined, to: string | undefined) => !!to && from !== to && (to === 'both' || from === undefined);
-  if (before && widens(before.mailSendTo, next.mailSendTo)) out.push(`mail of ${next.facility}: to ${next.mailSendTo}, signed ${before.mailSendTo ?? 'unset'}`);
+  if (before && !allow.has(`mail:${next.facility}`) && widens(before.mailSendTo, next.mailSendTo)) out.push(`mail of ${next.facility}: to ${next.mailSendTo}, signed ${before.mailSendTo ?? 'unset'}`);
   // A recovery key reads every new report of the plant: one the signed list does not hold needs approval.
   const rec = next.recovery;
   if (rec && !allow.has(rec.keyId) && (before?.recovery?.keyId !== rec.keyId || before?.recovery?.boxPk !== rec.boxPk)) {
@@ -63,6 +70,7 @@ export async function resignReaderLists(
   const database = admin.file ? target.name : undefined;
   const rolledBack = database ? rollbacks(s, signedListMarks(admin.file!).filter((m) => m.database === database), rows, stored) : [];
   const allow = new Set(opts.allow ?? []);
+  const signedElsewhere = [...stored.values()].flatMap((list) => list?.readers ?? []);
   const issued = (opts.now ?? new Date()).toISOString();
   const changes = new Map<string, string[]>();
   const unapproved: string[] = [...rolledBack];
@@ -73,7 +81,7 @@ export async function resignReaderLists(
     const before = stored.get(id) ?? null;
     const recovery = recoveryKeyId && recoveryBoxPk ? { keyId: recoveryKeyId, boxPk: recoveryBoxPk } : undefined;
     const list: ReaderList = { v: 1, facility: id, issued, readers, mailSendTo, ...(recovery ? { recovery } : {}) };
-    unapproved.push(...unapprovedChanges(before, list, allow));
+    unapproved.push(...unapprovedChanges(before, list, allow, signedElsewhere));
     const said = describe(before, readers);
     if (before?.recovery?.keyId !== recovery?.keyId) said.push(recovery ? `recovery key ${recovery.keyId}` : `- recovery key ${before!.recovery!.keyId}`);
     if (!said.length && before && before.mailSendTo === mailSendTo) continue;

@@ -122,7 +122,7 @@ beforeAll(async () => {
   for (const [id, email] of [['planta-a', 'pa'], ['planta-b', 'pb']]) {
     await keysCli('facility', '--id', id!, '--name', `Planta ${id}`, '--short', id!, '--email', email!, '--state', 'Coahuila', '--municipality', 'Saltillo', '--sector', 'auto_parts', '--yes');
   }
-}, 120_000);
+}, 600_000);
 
 describe('keys handover', () => {
   it('should seal every case of the old key to the new one, audited, and leave out what the new key may not read', async () => {

@@ -1,9 +1,14 @@
 import { SELF } from 'cloudflare:test';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CATEGORIES } from '../../src/domain/report';
 import { makeFacility, sodium } from './helpers';
 
 const get = (path: string, headers: Record<string, string> = {}) => SELF.fetch(`https://buzon.test${path}`, { headers });
+
+// The form is offered only with a plant that can receive a report (tests/worker/offered-plants.test.tsx).
+beforeAll(async () => {
+  await makeFacility(await sodium());
+});
 
 describe('report page', () => {
   it('should be Spanish by default, and English from the link or from Accept-Language', async () => {
