@@ -110,7 +110,7 @@ describe('retention', () => {
     const first = await eraseDueCases(counting, DEFAULT_RETENTION, mexicoDay());
     expect(first.erased).toBeGreaterThanOrEqual(10_000);
     expect(statements).toBe(first.rounds * STATEMENTS_PER_ROUND);
-    expect(statements / first.erased).toBeLessThanOrEqual(0.01); // far below one statement per case (21 per round of 2,500)
+    expect(statements / first.erased).toBeLessThan(0.02); // far below one statement per case (21 per round of 2,500, and a last round that finds none)
     const left = await env.DB.prepare("SELECT count(*) AS n FROM reports WHERE facility_id = ?1 AND erased_day IS NULL").bind(f.id).first<{ n: number }>();
     expect(left!.n).toBe(0);
     expect((await env.DB.prepare('SELECT count(*) AS n FROM wrapped_keys w JOIN reports r ON r.id = w.report_id WHERE r.facility_id = ?1').bind(f.id).first<{ n: number }>())!.n).toBe(0);
