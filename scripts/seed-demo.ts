@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { defaultKdfParams, deriveRecipientKeys, fromB64, newPassphrase, toB64, type KdfParams, type Sodium } from '../src/crypto';
-import { parseCommandLine, runMain, text } from './lib/cli';
+import { parseCommandLine, runMain, text, type Values } from './lib/cli';
 import { openLocalPlatform } from './lib/local-platform';
 import { loadNodeSodium } from './lib/node-sodium';
 import { DEMO_ADMIN_FILE, loadAdminKey } from './lib/admin-key';
@@ -34,15 +34,12 @@ const HELP = `Seeds local D1 with a demo plant, a demo monitor and a demo labor 
   --secrets-dir DIR   where the demo passphrase files go (default: here)
   --admin FILE        the administrator that signs the demo lists (default ${DEMO_ADMIN_FILE})
   --help              this text`;
-const { values } = parseCommandLine(
-  process.argv.slice(2),
-  { 'persist-to': { type: 'string' }, 'secrets-dir': { type: 'string' }, admin: { type: 'string' } },
-  HELP,
+// Inside runMain, so a mistyped flag is one line and exit 2 like every other script's, never a stack trace.
+await runMain('seed:demo', () =>
+  seed(parseCommandLine(process.argv.slice(2), { 'persist-to': { type: 'string' }, 'secrets-dir': { type: 'string' }, admin: { type: 'string' } }, HELP).values),
 );
 
-await runMain('seed:demo', seed);
-
-async function seed() {
+async function seed(values: Values) {
   const s = await loadNodeSodium();
   const dir = text(values, 'secrets-dir') ?? '.';
   const platform = await openLocalPlatform(text(values, 'persist-to'));

@@ -94,7 +94,7 @@ describe('--help', () => {
     ['release-now.ts', ['--help'], /local state only/],
     ['seed-demo.ts', ['--help'], /--secrets-dir DIR/],
     ['constancia-verify.ts', ['--help'], /Exit status: 0 valid/],
-    ['verify.ts', ['--help'], /--facility CODE/],
+    ['verify.ts', ['--help'], /--page PATH/],
   ] as Array<[string, string[], RegExp]>) {
     it(`should print help for ${file} ${args.join(' ')} and run nothing`, async () => {
       // An empty, absent state: a script that ran would fail on it instead of exiting 0.
