@@ -70,7 +70,7 @@ describe('a plant the form offers', () => {
     expect(signed.html).toContain('<form id="report"');
     expect(choices(signed.html)).toEqual(['monitor', 'authority', 'both']);
     expect(shown(signed.html, 'send-to-no-monitor')).toBe(false);
-    expect((await page('/')).html).toContain(`<option value="${p.id}" data-send-to="monitor authority both">`);
+    expect((await page('/')).html).toMatch(new RegExp(`<option value="${p.id}" data-code="[^"]+" data-send-to="monitor authority both">`));
   });
 
   it('should not offer a plant whose list was signed by another key, or names nobody who can read', async () => {
@@ -115,7 +115,7 @@ describe('a plant the form offers', () => {
 
     // In the list, each plant names its own choices for the script to show.
     const list = (await page('/')).html;
-    expect(list).toContain(`<option value="${noMonitor.id}" data-send-to="authority">`);
-    expect(list).toContain(`<option value="${noOfficial.id}" data-send-to="monitor">`);
+    expect(list).toMatch(new RegExp(`<option value="${noMonitor.id}" data-code="[^"]+" data-send-to="authority">`));
+    expect(list).toMatch(new RegExp(`<option value="${noOfficial.id}" data-code="[^"]+" data-send-to="monitor">`));
   });
 });
