@@ -2,7 +2,8 @@
  * @module One case on the console: its facts, the report's fields as decrypted here, its files,
  * the thread and the sharing panel. Every decrypted word is set as text, never as HTML.
  */
-import { addDays, CLOCK, daysBetween } from '../domain/case';
+import { daysBetween } from '../domain/case';
+import { caseClocks, CLOCK_NAMES, clockLine, dueNext, dueNextLine } from '../domain/clocks';
 import { nameUnnamed } from '../domain/attachment';
 import { $, el, msg } from './page';
 import { renderAttachments, type AttachmentRef } from './console-attachments';
@@ -58,11 +59,18 @@ export async function showCase(id: string, focus = true) {
 function showFacts(detail: CaseDetail, trust: CaseTrust) {
   const c = detail.case;
   const today = state.today;
+  // The reader's own side's clocks (src/domain/clocks.ts): what is due next on top, each clock in the facts.
+  const clocks = caseClocks(c.clockFacts, c.deadlines, today);
+  const next = dueNext(clocks);
+  $('case-due-next').textContent = dueNextLine(msg, clocks);
+  $('case-due-next').classList.toggle('overdue', next?.overdue === true);
+  // "Acusar recibo" is offered until this side's acknowledgement clock has stopped.
+  $('ack-box').hidden = clocks.acknowledge.day !== null;
   const facts = $('case-facts');
   facts.replaceChildren(
     el('li', `${c.facilityName} · ${msg(`console.channel_${c.channel}`)} · ${c.receivedDay}`),
     el('li', msg('console.days_since', { days: daysBetween(c.receivedDay, today) })),
-    el('li', c.firstReplyDay ? msg('console.acknowledged_on', { day: c.firstReplyDay }) : msg('console.ack_deadline', { day: addDays(c.receivedDay, CLOCK.acknowledge) })),
+    ...CLOCK_NAMES.map((name) => el('li', clockLine(msg, name, clocks[name]), { class: `clock clock-${clocks[name].outcome}` })),
     sentToFact(c.channel, trust.sendTo),
     ...sideFacts(c, state.reader!.role),
   );

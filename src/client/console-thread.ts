@@ -31,9 +31,11 @@ export function renderThread(s: Sodium, keys: RecipientKeys | undefined, trust: 
     const look = LOOK[m.kind] ?? LOOK.reply!;
     const item = el('li', null, { class: `msg-${m.kind}` });
     const author = msg(`console.author_${m.authorRole}`);
-    item.append(el('span', `${look.icon} ${msg(`console.kind_${m.kind}`)} · ${author} · ${m.day}`, { class: 'who' }));
-    item.append(el('span', msg(look.audience), { class: 'audience' }));
     const opened = keys ? openCaseMessage(s, keys, trust, caseRef, m) : null;
+    // A verified standard acknowledgement is named for what it is: it stopped the acknowledgement clock.
+    const kind = opened?.verified && opened.standard === 'acknowledgement' ? 'console.kind_acknowledgement' : `console.kind_${m.kind}`;
+    item.append(el('span', `${look.icon} ${msg(kind)} · ${author} · ${m.day}`, { class: 'who' }));
+    item.append(el('span', msg(look.audience), { class: 'audience' }));
     if (opened && !opened.verified) item.append(el('p', msg('console.not_verified'), { class: 'warning', role: 'note' }));
     const label = opened?.verified ? signerLabel(trust, opened.signer) : undefined;
     if (label) item.append(el('span', msg('console.signed_by', { label }), { class: 'who' }));

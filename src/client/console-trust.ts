@@ -17,6 +17,7 @@ import {
   type ReaderList,
   type RecipientKeys,
   type SignedReaderList,
+  type StandardMessage,
   type Sodium,
 } from '../crypto';
 import { rolesFor, SEND_TO, type SendTo } from '../domain/report';
@@ -99,6 +100,7 @@ export function sealCaseMessage(
   kind: 'reply' | 'note',
   text: string,
   lang: string,
+  standard?: StandardMessage,
 ) {
   const refuse = (key: string, code: string): never => {
     throw new ApiProblem(msg(key), 0, code);
@@ -116,6 +118,6 @@ export function sealCaseMessage(
   }
   const id = s.to_hex(s.randombytes_buf(16));
   const place = { reportId: detail.case.id, messageId: id, facilityId: detail.case.facilityId, kind, author: role! };
-  const envelope = sealSignedMessage(s, { text, lang }, place, { id: keys.keyId, signPrivateKey: keys.sign.privateKey }, recipients);
+  const envelope = sealSignedMessage(s, { text, lang, ...(standard ? { standard } : {}) }, place, { id: keys.keyId, signPrivateKey: keys.sign.privateKey }, recipients);
   return { id, kind, envelope: { body: toB64(s, envelope.body), keys: envelope.keys.map((k) => ({ keyId: k.keyId, sealed: toB64(s, k.sealed) })) } };
 }

@@ -40,9 +40,12 @@ export function renderThread(
     }
     // A message no trusted key signed is never shown as the monitor's or the authority's word.
     if (!opened?.verified) item.append(el('p', msg('followup.not_verified'), { class: 'warning', role: 'note' }));
-    const written = opened?.lang === 'en' ? 'en' : opened?.lang === 'es' ? 'es-MX' : undefined;
+    // A signed standard acknowledgement is told in the page's own words (src/domain/clocks.ts: it stops that side's acknowledgement clock).
+    const standard = opened?.verified && opened.standard === 'acknowledgement';
+    const written = standard ? undefined : opened?.lang === 'en' ? 'en' : opened?.lang === 'es' ? 'es-MX' : undefined;
     // Read aloud in the language it was written in, which may not be the page's.
-    item.append(el('p', opened ? opened.text : msg('errors.unavailable'), { class: 'text', ...(written ? { lang: written } : {}) }));
+    const text = standard ? msg('followup.standard_acknowledgement') : opened ? opened.text : msg('errors.unavailable');
+    item.append(el('p', text, { class: 'text', ...(written ? { lang: written } : {}) }));
     // Files only from a message a trusted key signed: their keys are inside it.
     const attached = opened?.verified ? ((opened.attachments ?? []) as unknown[]) : [];
     const names = attached.map((a) => (a as { name?: unknown }).name).filter((n) => typeof n === 'string');

@@ -49,7 +49,7 @@ export const reportAccepted = z.strictObject({
 const clock = z.strictObject({ due: day, day: day.nullable(), outcome: z.enum(['in_time', 'late', 'pending', 'overdue']) });
 export const mailboxConstancia = z.strictObject({
   constancia: z.string().meta({ description: 'BZC1.<facility>.<release day>.<commitment>.<signature>: byte for byte the one the receipt showed' }),
-  clocks: z.strictObject({ acknowledge: clock, answer: clock }),
+  clocks: z.strictObject({ acknowledge: clock, answer: clock, close: clock }),
 });
 export const constanciaChecked = z.union([
   z.strictObject({ valid: z.literal(true), facility: z.string(), facilityName: z.string().nullable(), day }),

@@ -4,7 +4,8 @@
  */
 import type { Status } from '../domain/case';
 import type { SendTo } from '../domain/case-sides';
-import { authorityColumn, CASE_CLOSED_DAY, companyColumn } from './case-sides';
+import type { ClockFacts, Deadlines } from '../domain/clocks';
+import { authorityColumn, CASE_CLOSED_DAY, companyColumn, sideAnswerDay } from './case-sides';
 import { activityDay } from './cases';
 
 export interface MailboxCase {
@@ -42,13 +43,14 @@ export async function caseByMailbox(db: D1Database, mailboxId: string, released:
     .first<MailboxCase>();
 }
 
-/** What a constancia is signed with and shown beside: the case's constancia check and the facts of its two clocks. */
+/** The lead side's answer day: the report's own columns hold the lead side (src/domain/case-sides.ts). */
+const LEAD_ANSWER_DAY = sideAnswerDay(`(CASE r.send_to WHEN 'authority' THEN 'official' ELSE 'monitor' END)`);
+
+/** What a constancia is signed with and shown beside: the case's constancia check and the facts of the lead side's clocks. */
 export interface ConstanciaFacts {
   check: string | null;
-  firstReplyDay: string | null;
-  answerDay: string | null;
-  ackDays: number;
-  answerDays: number;
+  clockFacts: ClockFacts;
+  deadlines: Deadlines;
 }
 
 /**
@@ -61,10 +63,16 @@ export async function keepConstanciaCheck(db: D1Database, reportId: string, chec
     db.prepare('UPDATE reports SET constancia_check = coalesce(constancia_check, ?2) WHERE id = ?1').bind(reportId, check),
     db
       .prepare(
-        `SELECT r.constancia_check AS "check", r.first_reply_day AS firstReplyDay, a.day AS answerDay, f.ack_days AS ackDays, f.answer_days AS answerDays
-           FROM reports r JOIN facilities f ON f.id = r.facility_id LEFT JOIN report_answers a ON a.report_id = r.id WHERE r.id = ?1`,
+        `SELECT r.constancia_check AS "check", r.received_day AS startDay, r.first_reply_day AS acknowledgedDay, ${LEAD_ANSWER_DAY} AS answeredDay,
+                r.closed_day AS closedDay, f.ack_days AS acknowledge, f.answer_days AS answer, f.close_days AS close
+           FROM reports r JOIN facilities f ON f.id = r.facility_id WHERE r.id = ?1`,
       )
       .bind(reportId),
   ]);
-  return row!.results[0] as ConstanciaFacts;
+  const r = row!.results[0] as ClockFacts & Deadlines & { check: string | null };
+  return {
+    check: r.check,
+    clockFacts: { startDay: r.startDay, acknowledgedDay: r.acknowledgedDay, answeredDay: r.answeredDay, closedDay: r.closedDay },
+    deadlines: { acknowledge: r.acknowledge, answer: r.answer, close: r.close },
+  };
 }

@@ -2,7 +2,8 @@
  * @module The report form and its receipt panel. Renders and can be filled in before any script
  * runs; free-text fields carry no `name`, so nothing typed can ever leave the phone unencrypted.
  */
-import { CLOCK } from '../domain/case';
+import { DEFAULT_DEADLINES } from '../domain/clocks';
+import { mailReaders } from '../domain/mail-readers';
 import type { TFunction } from 'i18next';
 import { CATEGORIES, LIMITS, SEND_TO, WHEN } from '../domain/report';
 import type { Facility } from '../storage/facilities';
@@ -59,7 +60,7 @@ const CLIENT_MESSAGES = [
 export function ReportForm({ t, lang, facility, facilities, facilityEmail }: ReportFormProps) {
   const required = <span class="req"> {t('form.required')}</span>;
   // The plant's own clocks when the form is for one plant; the defaults when the worker picks it.
-  const clocks = facility?.clocks ?? CLOCK;
+  const clocks = facility?.clocks ?? DEFAULT_DEADLINES;
   return (
     <>
       <h1>{t('intro.heading')}</h1>
@@ -80,7 +81,7 @@ export function ReportForm({ t, lang, facility, facilities, facilityEmail }: Rep
       </div>
       <noscript>
         <p class="notice">
-          {facilityEmail ? t('form.noscript', { email: facilityEmail }) : t('form.noscript_generic')}
+          {facilityEmail && facility ? `${t('form.noscript', { email: facilityEmail })} ${mailReaders(t, facility.mailSendTo, 'form')}` : t('form.noscript_generic')}
         </p>
       </noscript>
 
@@ -212,7 +213,7 @@ export function ReportForm({ t, lang, facility, facilities, facilityEmail }: Rep
         <p>{t('receipt.next')}</p>
         <ul id="receipt-clocks">
           <li>{t('receipt.next_ack', { days: clocks.acknowledge })}</li>
-          <li>{t('receipt.next_answer', { days: clocks.firstAnswer })}</li>
+          <li>{t('receipt.next_answer', { days: clocks.answer })}</li>
           <li>{t('receipt.next_close', { days: clocks.close })}</li>
         </ul>
         <p>{t('receipt.next_check')}</p>
