@@ -52,7 +52,7 @@ export function buildDashboard(snap: TrendsSnapshot, sel: Selection, weekRange: 
   // The clocks' tables are titled and explained in the words every surface uses (src/domain/clocks.ts).
   const clockTable: Record<string, string> = { ack: 'acknowledge', answer: 'answer', close: 'close' };
   const labels = (id: string, rowHeader: string) => ({
-    title: clockTable[id] ? t('trends.clock_table', { clock: t(`clock.name.${clockTable[id]}`) }) : t(`trends.tables.${id}.title`),
+    title: clockTable[id] ? `${t(`clock.name.${clockTable[id]}`)} ${t('trends.per_plant')}` : t(`trends.tables.${id}.title`),
     caption: clockTable[id] ? `${t('trends.clock_caption')} ${t(`clock.rules.${clockTable[id]}`)}` : t(`trends.tables.${id}.caption`),
     rowHeader,
     totalLabel: t('trends.total'),
