@@ -23,7 +23,7 @@ import {
   type RecipientKeys,
   type Sodium,
 } from '../../src/crypto';
-import { attachmentFormatOf, nameUnnamed, type SealedAttachment } from '../../src/domain/attachment';
+import { attachmentFormatOf, nameAnswerFiles, nameUnnamed, type SealedAttachment } from '../../src/domain/attachment';
 import { getSealed, getSealedTexts } from '../../src/storage/blobs';
 import { getSignedReaderList } from '../../src/storage/reader-lists';
 import { getChunk } from '../../src/storage/uploads';
@@ -91,6 +91,7 @@ export async function openCaseInTerminal(
     .bind(row.id)
     .all<{ id: string; messageId: string }>();
   const addedLater: SealedAttachment[] = [];
+  let answer = 0;
   const placeOf = (m: { id: string; kind: string; authorRole: string }) => ({
     reportId: row.id,
     messageId: m.id,
@@ -99,13 +100,16 @@ export async function openCaseInTerminal(
     author: m.authorRole as AuthorRole,
   });
   const thread = messages.map((m): OpenedThreadMessage => {
+    if (m.kind === 'answer') answer++;
     const text = m.sealed ? texts.get(m.bodyKey) : null;
     if (!text || !m.sealed) return { day: m.day, kind: m.kind, authorRole: m.authorRole, text: null, verified: false };
     const opened = openThreadMessage(s, fromB64(s, text), fromB64(s, m.sealed), keys.box, placeOf(m), lookup);
     // A verified standard acknowledgement is named as the console names it.
     const kind = opened?.verified && opened.standard === 'acknowledgement' ? 'acknowledgement' : m.kind;
     if (opened?.verified && m.kind === 'answer' && opened.attachments) {
-      for (const a of opened.attachments as SealedAttachment[]) if (stored.some((f) => f.id === a?.id && f.messageId === m.id)) addedLater.push(a);
+      const travel = (opened.attachments as SealedAttachment[]).filter((a) => typeof a?.name === 'string' && stored.some((f) => f.id === a?.id && f.messageId === m.id));
+      // Named for their answer, as in the console (respuesta-2-foto-1.png), so `--out` never mixes them with the report's.
+      addedLater.push(...nameAnswerFiles(answer, travel));
     }
     const signer = opened?.verified ? list?.readers.find((r) => r.keyId === opened.signer)?.label : undefined;
     return { day: m.day, kind, authorRole: m.authorRole, text: opened?.text ?? null, verified: !!opened?.verified, ...(signer ? { signer } : {}) };

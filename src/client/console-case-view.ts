@@ -44,6 +44,7 @@ export async function showCase(id: string, focus = true) {
   const answerFiles = renderThread(s, state.keys, trust, c, detail.messages);
   // The report's files, then those the worker added later with a released answer (the server lists those).
   const listed = new Set((detail.attachments ?? []).map((a) => a.id));
+  // Named for their answer already (respuesta-2-foto-1.png): nameUnnamed below leaves them as they are.
   const later = (answerFiles as AttachmentRef[]).filter((a) => typeof a?.id === 'string' && listed.has(a.id) && typeof a.name === 'string' && typeof a.type === 'string' && typeof a.size === 'number');
   const files = nameUnnamed([...((plain?.attachments as AttachmentRef[] | undefined) ?? []), ...later]);
   // Mail that did not parse cleanly carries its raw bytes (sender headers stripped at the edge).
@@ -93,6 +94,9 @@ function showFields(plain: Plain | null) {
   };
   if (!plain) fields.append(el('dd', msg('console.cannot_open')));
   else {
+    // What the worker ticked under "¿Qué pasó?", as sealed in the report (the printed copy shows it too).
+    const ticked = Array.isArray(plain.categories) ? plain.categories.filter((k): k is string => typeof k === 'string') : [];
+    field('console.field_categories', ticked.map((k) => msg(`categories.${k}.label`)).join(', ') || undefined, false);
     field('console.field_when', plain.when ? msg(`when.${plain.when}`) : undefined, false);
     field('console.field_where', plain.where);
     field('console.field_who', plain.who);

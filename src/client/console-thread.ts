@@ -5,6 +5,7 @@
 import type { RecipientKeys, Sodium } from '../crypto';
 import { openCaseMessage, signerLabel, type CaseTrust } from './console-trust';
 import { $, el, msg } from './page';
+import { nameAnswerFiles } from '../domain/attachment';
 
 export interface ThreadEntry {
   id: string;
@@ -22,12 +23,24 @@ const LOOK: Record<string, { icon: string; audience: string }> = {
   note: { icon: '🔒', audience: 'console.note_audience' },
 };
 
-/** Renders the thread; returns the files the worker's verified answers brought (their keys sealed inside). */
-export function renderThread(s: Sodium, keys: RecipientKeys | undefined, trust: CaseTrust, caseRef: { id: string; facilityId: string }, messages: ThreadEntry[]): unknown[] {
+/**
+ * Renders the thread; returns the files the worker's verified answers brought (their keys sealed
+ * inside), named for their answer and marked `fresh` when the answer is one this reader had not seen.
+ */
+export function renderThread(
+  s: Sodium,
+  keys: RecipientKeys | undefined,
+  trust: CaseTrust,
+  caseRef: { id: string; facilityId: string; newAnswers: number },
+  messages: ThreadEntry[],
+): unknown[] {
   const files: unknown[] = [];
   const thread = $('case-thread');
   thread.replaceChildren();
+  const answers = messages.filter((m) => m.kind === 'answer').length;
+  let answer = 0;
   for (const m of messages) {
+    if (m.kind === 'answer') answer++;
     const look = LOOK[m.kind] ?? LOOK.reply!;
     const item = el('li', null, { class: `msg-${m.kind}` });
     const author = msg(`console.author_${m.authorRole}`);
@@ -42,7 +55,12 @@ export function renderThread(s: Sodium, keys: RecipientKeys | undefined, trust: 
     const written: Record<string, string> = opened?.lang === 'en' ? { lang: 'en' } : opened?.lang === 'es' ? { lang: 'es-MX' } : {};
     item.append(el('p', opened ? opened.text : msg('console.cannot_open'), { class: 'text', ...written }));
     // Only an answer the worker's mailbox key signed may bring files: the server cannot slip one in.
-    if (opened?.verified && m.kind === 'answer' && opened.attachments) files.push(...opened.attachments);
+    if (opened?.verified && m.kind === 'answer' && opened.attachments) {
+      const fresh = answer > answers - caseRef.newAnswers;
+      const named = nameAnswerFiles(answer, opened.attachments.filter((a): a is { name: string; type: string } => typeof (a as { name?: unknown })?.name === 'string' && typeof (a as { type?: unknown })?.type === 'string'));
+      if (named.length) item.append(el('p', `${msg('console.answer_files', { names: named.map((f) => f.name).join(', ') })}${fresh ? ` · ● ${msg('console.new_file')}` : ''}`, { class: fresh ? 'hint new-answer' : 'hint' }));
+      files.push(...named.map((f) => ({ ...f, fresh })));
+    }
     thread.append(item);
   }
   return files;

@@ -6,6 +6,7 @@
 import { fromB64, listedSigner, MAILBOX_SIGNER, openThreadMessage, type MailboxKeys, type ReaderList, type Sodium } from '../crypto';
 import type { ThreadMessage } from '../contract/responses';
 import { $, el, formatDay, msg } from './page';
+import { nameAnswerFiles } from '../domain/attachment';
 import type { threadFiles } from './follow-up-thread-files';
 
 export interface ThreadCase {
@@ -20,7 +21,10 @@ export function renderThread(
   readerList: ReaderList | null,
   lang: 'es' | 'en',
   files: ReturnType<typeof threadFiles>,
-) {
+): string[] {
+  /** The names of the files the worker's own answers brought, in order (for "Lo que enviaste"). */
+  const sentFiles: string[] = [];
+  let answer = 0;
   const list = $('thread');
   files.clear();
   list.replaceChildren();
@@ -48,11 +52,16 @@ export function renderThread(
     item.append(el('p', text, { class: 'text', ...(written ? { lang: written } : {}) }));
     // Files only from a message a trusted key signed: their keys are inside it.
     const attached = opened?.verified ? ((opened.attachments ?? []) as unknown[]) : [];
-    const names = attached.map((a) => (a as { name?: unknown }).name).filter((n) => typeof n === 'string');
+    // A worker's answer's files are named for it, as the console names them (respuesta-2-foto-1.png).
+    if (m.kind === 'answer') answer++;
+    const described = attached.filter((a): a is { name: string; type: string } => typeof (a as { name?: unknown })?.name === 'string' && typeof (a as { type?: unknown })?.type === 'string');
+    const names = (m.kind === 'answer' ? nameAnswerFiles(answer, described) : described).map((a) => a.name);
+    if (m.authorRole === 'worker') sentFiles.push(...names);
     if (names.length)
       item.append(el('p', msg(m.authorRole === 'worker' ? 'followup.files_sent' : 'followup.files_received', { names: names.join(', ') }), { class: 'hint' }));
     const shown = files.list(thread.case.id, attached);
     if (shown) item.append(shown);
     list.append(item);
   }
+  return sentFiles;
 }

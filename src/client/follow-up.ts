@@ -30,17 +30,11 @@ import { renderThread } from './follow-up-thread';
 import { threadFiles } from './follow-up-thread-files';
 import type { PendingUpload } from './evidence-upload';
 import { sideItems } from './case-sides';
+import { showSent, type SentReport } from './follow-up-sent';
 import type { MailboxChallenge, MailboxThread, MessageStored } from '../contract/responses';
 
 /** The thread answer (POST /api/mailbox/thread), as src/contract/responses.ts declares it. */
 type Thread = MailboxThread;
-/** What the worker sent, opened with the mailbox key. */
-interface SentReport {
-  description?: string;
-  text?: string;
-  subject?: string;
-  sendTo?: unknown;
-}
 
 const form = $<HTMLFormElement>('open-case');
 const openButton = $<HTMLButtonElement>('open');
@@ -134,12 +128,12 @@ async function loadThread() {
   current = await requestJson<Thread>(`/api/mailbox/thread?lang=${lang}`, { body: await proof('thread') });
   readerList = trustedReaderList(s, current.readers, current.case.facilityId);
   sent = openSent(current);
-  showSent(sent);
   // Each side's own status, as the console shows it: a side's first reply acknowledged it.
   $('case-status').replaceChildren(...sideItems(current.case.sides));
   $('case-received').textContent = msg('followup.received', { day: formatDay(current.case.receivedDay, lang) });
   $('case-erase').textContent = current.case.held ? msg('followup.erase_held') : current.case.eraseDay ? msg('followup.erase_on', { day: formatDay(current.case.eraseDay, lang) }) : '';
-  renderThread(s, current, mailbox!, readerList, lang, threadView!);
+  const answerFiles = renderThread(s, current, mailbox!, readerList, lang, threadView!);
+  showSent(sent, chosenSendTo(), answerFiles);
 }
 
 /** The answer being sent: a retry of the same text resends these same bytes under the same id. */
@@ -204,14 +198,6 @@ function openSent(thread: Thread): SentReport | null {
  * or its mailbox copy removed). Then no answer is sealed: the row alone could send it to the company.
  */
 const chosenSendTo = (): SendTo | null => ((SEND_TO as readonly unknown[]).includes(sent?.sendTo) ? (sent!.sendTo as SendTo) : null);
-
-function showSent(report: SentReport | null) {
-  $('sent').hidden = !report;
-  if (!report || !current) return;
-  const chosen = chosenSendTo();
-  $('sent-to').textContent = chosen ? msg('followup.sent_to', { who: msg(`send_to.${chosen}.label`) }) : '';
-  $('sent-text').textContent = [report.subject, report.description ?? report.text].filter(Boolean).join('\n\n');
-}
 
 /** The case's readers from the signed list, if the server's keys are exactly those; else nothing is sent. */
 function answerReaders(thread: Thread) {

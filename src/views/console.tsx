@@ -23,7 +23,7 @@ const CLIENT_KEYS = [
   ...[
     'signin', 'signing_in', 'signed_in_as', 'role_monitor', 'role_official', 'count', 'none', 'channel_email', 'channel_web',
     'open_case', 'case_heading', 'days_since', 'kind_acknowledgement', 'standard_acknowledgement', 'acknowledgement_sent', 'sent_to', 'mail_sent_to', 'field_when', 'field_where', 'field_who',
-    'field_description', 'field_subject', 'field_attachments', 'cannot_open', 'nobody', 'saved', 'kind_reply', 'kind_answer', 'kind_note',
+    'field_description', 'field_categories', 'answer_files', 'new_file', 'field_subject', 'field_attachments', 'cannot_open', 'nobody', 'saved', 'kind_reply', 'kind_answer', 'kind_note',
     'sent', 'empty_text', 'wrong_passphrase', 'decrypt_failed', 'loading', 'severity_none',
     'tags_invalid', 'open_attachment', 'attachment_cleaned', 'attachment_not_cleaned', 'download', 'attachments_heading', 'play_label', 'transcript_add', 'transcript_prefix',
     'not_verified', 'signed_by', 'mailbox_mismatch', 'mailbox_unchecked', 'new_answers', 'new_answers_count', 'new_answers_case',

@@ -3,7 +3,7 @@
  * The code is typed into a field without a name and never goes in a URL.
  */
 import type { TFunction } from 'i18next';
-import { LIMITS } from '../domain/report';
+import { CATEGORIES, LIMITS } from '../domain/report';
 import { ClientMessages } from './client-messages';
 import { CONSTANCIA_MESSAGES, ConstanciaBox } from './constancia-box';
 import { CASE_SIDE_KEYS } from '../domain/case-sides';
@@ -28,6 +28,10 @@ const CLIENT_MESSAGES = [
   'followup.erased',
   'followup.erase_waits',
   'followup.sent_to',
+  'followup.sent_categories',
+  'followup.sent_files',
+  'followup.standard_acknowledgement',
+  ...CATEGORIES.map((c) => `categories.${c}.label`),
   'send_to.monitor.label',
   'send_to.authority.label',
   'send_to.both.label',
@@ -102,6 +106,8 @@ export function FollowUp({ t, lang }: { t: TFunction; lang: string }) {
         <details id="sent" hidden>
           <summary>{t('followup.sent_heading')}</summary>
           <p id="sent-to"></p>
+          <p id="sent-categories"></p>
+          <p id="sent-files"></p>
           <p id="sent-text" class="sent-text"></p>
         </details>
         <h2>{t('followup.messages_heading')}</h2>
