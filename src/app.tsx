@@ -16,6 +16,7 @@ import { consoleApi } from './routes/console-api';
 import { constanciaPages } from './routes/constancia-pages';
 import { shareApi } from './routes/share-api';
 import { mailboxApi } from './routes/mailbox-api';
+import { mailboxKeepApi } from './routes/mailbox-keep';
 import { mailboxAttachmentsApi } from './routes/mailbox-attachments-api';
 import { posterPages } from './routes/poster-pages';
 import { readerPages } from './routes/reader-pages';
@@ -49,6 +50,7 @@ app.get('/api/openapi.json', (c) => c.json(openApiDocument()));
 
 app.route('/api/mailbox', mailboxApi);
 app.route('/api/mailbox', mailboxAttachmentsApi);
+app.route('/api/mailbox', mailboxKeepApi);
 app.route('/', constanciaPages);
 app.route('/api', attachmentsApi);
 app.route('/api', api);

@@ -79,6 +79,8 @@ function showFacts(detail: CaseDetail, trust: CaseTrust) {
   if (trust.mailbox === 'unchecked') facts.append(el('li', msg('console.mailbox_unchecked')));
   const kept = detail.retention;
   if (kept.holdReason) facts.append(el('li', msg('console.held', { reason: msg(`hold_reason.${kept.holdReason}`) })));
+  // The reference and note are the officials' own record (the server gives them to officials only).
+  if (kept.holdReason && (c.holdReference || c.holdNote)) facts.append(el('li', msg('console.held_reference', { reference: c.holdReference ?? '—', note: c.holdNote ?? '—' })));
   else if (kept.eraseDay) facts.append(el('li', msg('console.erase_on', { day: kept.eraseDay, closed: kept.policy.closedDays })));
   if (c.newAnswers > 0) facts.prepend(el('li', msg('console.new_answers_case', { count: c.newAnswers }), { class: 'new-answer' }));
 }

@@ -19,12 +19,16 @@ export function wireTriage(refresh: Refresh) {
     e.preventDefault();
     void saveHold(refresh);
   });
+  $<HTMLFormElement>('hold').addEventListener('input', () => disarmHold());
 }
 
 /** Fills the forms with the case as it stands: the status offers only the moves allowed from it. */
 export function fillTriage(detail: CaseDetail) {
   const c = detail.case;
   $<HTMLSelectElement>('hold-reason').value = detail.retention.holdReason ?? '';
+  $<HTMLInputElement>('hold-reference').value = c.holdReference ?? '';
+  $<HTMLTextAreaElement>('hold-note').value = c.holdNote ?? '';
+  disarmHold();
   const statusSelect = $<HTMLSelectElement>('triage-status');
   statusSelect.replaceChildren(...[c.status, ...TRANSITIONS[c.status]].map((st) => el('option', msg(`status.${st}`), { value: st })));
   $<HTMLSelectElement>('triage-severity').value = c.severity ?? '';
@@ -34,10 +38,31 @@ export function fillTriage(detail: CaseDetail) {
   assignee.value = c.assignee ?? '';
 }
 
+/** The hold as the official set it, waiting for the second press that confirms it; any change asks again. */
+let armedHold: string | undefined;
+
+function disarmHold() {
+  armedHold = undefined;
+  $('hold-save').textContent = msg('console.hold_save');
+}
+
 async function saveHold(refresh: Refresh) {
   if (!state.openCaseId) return;
+  const hold = {
+    reason: $<HTMLSelectElement>('hold-reason').value || null,
+    reference: $<HTMLInputElement>('hold-reference').value.trim() || null,
+    note: $<HTMLTextAreaElement>('hold-note').value.trim() || null,
+  };
+  // Putting or lifting a hold changes when a worker's words are erased: the first press asks, the second saves.
+  const asked = JSON.stringify([state.openCaseId, hold]);
+  if (armedHold !== asked) {
+    armedHold = asked;
+    $('hold-save').textContent = msg(hold.reason ? 'console.hold_confirm' : 'console.unhold_confirm');
+    $('hold-status').textContent = msg('console.hold_confirm_hint');
+    return;
+  }
   try {
-    await api(`/cases/${state.openCaseId}/hold`, { reason: $<HTMLSelectElement>('hold-reason').value || null });
+    await api(`/cases/${state.openCaseId}/hold`, hold);
     await refresh(state.openCaseId);
     $('hold-status').textContent = msg('console.hold_saved');
   } catch (error) {

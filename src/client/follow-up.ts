@@ -26,6 +26,7 @@ import { $, ApiProblem, formatDay, leaveTo, msg, requestJson, showErrors } from 
 import { followUpConstancia } from './follow-up-constancia';
 import { laterFiles } from './follow-up-files';
 import { caseErase } from './follow-up-erase';
+import { caseKeep, showKeep } from './follow-up-keep';
 import { renderThread } from './follow-up-thread';
 import { threadFiles } from './follow-up-thread-files';
 import type { PendingUpload } from './evidence-upload';
@@ -82,6 +83,7 @@ async function start() {
     $('status').textContent = msg('followup.erased');
     codeField.focus();
   });
+  caseKeep(lang, proof, () => mailbox !== undefined, eraseNotice);
   $('close-case').addEventListener('click', (e) => {
     e.preventDefault();
     forget();
@@ -124,6 +126,11 @@ async function openCase() {
   }
 }
 
+/** When the case will be erased, or what its legal hold means for the worker. */
+function eraseNotice(eraseDay: string | null, held: boolean) {
+  $('case-erase').textContent = held ? msg('followup.erase_held') : eraseDay ? msg('followup.erase_on', { day: formatDay(eraseDay, lang) }) : '';
+}
+
 async function loadThread() {
   current = await requestJson<Thread>(`/api/mailbox/thread?lang=${lang}`, { body: await proof('thread') });
   readerList = trustedReaderList(s, current.readers, current.case.facilityId);
@@ -131,7 +138,8 @@ async function loadThread() {
   // Each side's own status, as the console shows it: a side's first reply acknowledged it.
   $('case-status').replaceChildren(...sideItems(current.case.sides));
   $('case-received').textContent = msg('followup.received', { day: formatDay(current.case.receivedDay, lang) });
-  $('case-erase').textContent = current.case.held ? msg('followup.erase_held') : current.case.eraseDay ? msg('followup.erase_on', { day: formatDay(current.case.eraseDay, lang) }) : '';
+  eraseNotice(current.case.eraseDay, current.case.held);
+  showKeep(current.case.eraseDay, current.case.held);
   const answerFiles = renderThread(s, current, mailbox!, readerList, lang, threadView!);
   showSent(sent, chosenSendTo(), answerFiles);
 }

@@ -39,6 +39,11 @@ export interface CaseSummary {
   newAnswers: number;
   /** A legal hold's reason code, or null (src/domain/retention.ts). */
   holdReason: string | null;
+  /** The hold's free reference (an expediente number) and note: for officials only, null for monitors. */
+  holdReference: string | null;
+  holdNote: string | null;
+  /** The worker asked to keep the case until this day (POST /api/mailbox/keep). */
+  keepUntil: string | null;
   lastActivityDay: string | null;
   /** The plant's retention overrides, null for the deployment's. */
   retentionClosedDays: number | null;
@@ -141,6 +146,12 @@ export interface MailboxConstancia {
   constancia: string;
   /** The lead side's clocks (src/domain/clocks.ts): the company's unless the case went to the authority only. */
   clocks: Record<ClockName, CaseClock>;
+}
+
+/** POST /api/mailbox/keep: the case's erase day now (null while on hold). */
+export interface MailboxKept {
+  eraseDay: string | null;
+  held: boolean;
 }
 
 /** POST /api/mailbox/erase. */

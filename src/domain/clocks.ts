@@ -94,12 +94,26 @@ export const CLOCK_KEYS = [
 export const CLOCK_RULE_KEYS = ['clock.rules.start', 'clock.rules.acknowledge', 'clock.rules.answer', 'clock.rules.close', 'clock.rules.outcomes'] as const;
 
 /** One clock as a line of text, with a translator and a day formatter: "Acuse de recibo: A tiempo, el … (plazo: …)". */
-export function clockLine(t: (key: string, v?: Record<string, string | number>) => string, name: ClockName, c: CaseClock, day: (d: string) => string = (d) => d): string {
-  return t(`clock.line.${c.outcome}`, { clock: t(`clock.name.${name}`), outcome: t(`clock.outcome.${c.outcome}`), day: c.day ? day(c.day) : '', due: day(c.due) });
+export function clockLine(
+  t: (key: string, v?: Record<string, string | number>) => string,
+  name: ClockName,
+  c: CaseClock,
+  day: (d: string) => string = (d) => d,
+): string {
+  return t(`clock.line.${c.outcome}`, {
+    clock: t(`clock.name.${name}`),
+    outcome: t(`clock.outcome.${c.outcome}`),
+    day: c.day ? day(c.day) : '',
+    due: day(c.due),
+  });
 }
 
 /** What is due next as a line of text, for the top of a case. */
-export function dueNextLine(t: (key: string, v?: Record<string, string | number>) => string, clocks: Record<ClockName, CaseClock>, day: (d: string) => string = (d) => d): string {
+export function dueNextLine(
+  t: (key: string, v?: Record<string, string | number>) => string,
+  clocks: Record<ClockName, CaseClock>,
+  day: (d: string) => string = (d) => d,
+): string {
   const next = dueNext(clocks);
   if (!next) return t('clock.nothing_due');
   return t(next.overdue ? 'clock.due_next_overdue' : 'clock.due_next', { clock: t(`clock.name.${next.clock}`), due: day(next.due) });

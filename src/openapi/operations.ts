@@ -107,9 +107,14 @@ export const OPERATIONS: Operation[] = [
     errors: [...common, [400, 'invalid'], [404, 'case_not_found'], [429, 'busy']],
   },
   {
-    method: 'post', path: '/api/mailbox/constancia', tag: 'mailbox', summary: 'The case\'s proof of filing, signed again, and its two clocks (action "constancia")',
+    method: 'post', path: '/api/mailbox/keep', tag: 'mailbox', summary: 'The worker keeps their case at least 180 more days from today (action "keep"); repeatable, never past the 3-year limit',
+    body: threadSchema, ok: { status: 200, description: 'the erase day now, or held', schema: r.mailboxKept },
+    errors: [...common, [400, 'invalid'], [404, 'case_not_found'], [429, 'busy']],
+  },
+  {
+    method: 'post', path: '/api/mailbox/constancia', tag: 'mailbox', summary: 'The case\'s proof of filing, signed again, and its three clocks (action "constancia")',
     description: 'The body carries the receipt code\'s constancia key (docs/crypto.md, Constancia); 409 when it is not the key whose check the report keeps.',
-    body: constanciaSchema, ok: { status: 200, description: 'the constancia and the acknowledgement and first-answer clocks', schema: r.mailboxConstancia },
+    body: constanciaSchema, ok: { status: 200, description: 'the constancia and the lead side\'s acknowledgement, answer and close clocks (src/domain/clocks.ts)', schema: r.mailboxConstancia },
     errors: [...common, [400, 'invalid'], [404, 'case_not_found'], [409, 'conflict'], [429, 'busy']],
   },
   {

@@ -88,6 +88,7 @@ export const mailboxThread = z.strictObject({
 });
 
 export const mailboxErased = z.strictObject({ erased: z.boolean(), held: z.boolean() });
+export const mailboxKept = z.strictObject({ eraseDay: day.nullable().meta({ description: 'the day the case will be erased now, if nothing else changes; null while on hold' }), held: z.boolean() });
 export const messageStored = z.strictObject({ id: hex32, duplicate: z.boolean().meta({ description: 'false with 201; true with 200 for a retry' }) });
 
 export const signinChallenge = z.strictObject({
@@ -144,6 +145,7 @@ export type ContractFitsDocument = [
   Fits<Flat<Contract.MailboxThread>, z.infer<typeof mailboxThread>>,
   Fits<Flat<Contract.MailboxConstancia>, z.infer<typeof mailboxConstancia>>,
   Fits<Flat<Contract.MailboxErased>, z.infer<typeof mailboxErased>>,
+  Fits<Flat<Contract.MailboxKept>, z.infer<typeof mailboxKept>>,
   Fits<Flat<Contract.MessageStored>, z.infer<typeof messageStored>>,
   Fits<Flat<Contract.ConstanciaChecked>, z.infer<typeof constanciaChecked>>,
   Fits<Flat<Contract.SigninChallenge>, z.infer<typeof signinChallenge>>,

@@ -41,7 +41,7 @@ const statusOf = (k: MailboxCase, side: Side) => (side === 'company' ? k.company
 /** When the case will be erased if nothing changes (null while on hold), for the worker to see. */
 const eraseDayOf = (env: AppEnv['Bindings'], k: MailboxCase) =>
   eraseDay(
-    { closedDay: k.closedDay, lastActivityDay: k.lastActivityDay, receivedDay: k.receivedDay, held: k.holdReason !== null },
+    { closedDay: k.closedDay, lastActivityDay: k.lastActivityDay, receivedDay: k.receivedDay, held: k.holdReason !== null, keepUntil: k.keepUntil },
     retentionPolicy(env, { closedDays: k.retentionClosedDays, idleDays: k.retentionIdleDays }),
   );
 

@@ -3,6 +3,7 @@
  */
 import { Hono } from 'hono';
 import type { Facility } from '../storage/facilities';
+import { retentionPolicy } from '../domain/retention';
 import { getFacilityByShortCode, listFacilities } from '../storage/facilities';
 import { translator } from '../i18n';
 import { allowMedia, lang, type AppContext, type AppEnv } from '../lib/http';
@@ -16,7 +17,7 @@ function render(c: AppContext, facility: Facility | null, facilities: Facility[]
   // "Grabar mi voz" records here, and the worker listens to the disguised recording before sending.
   allowMedia(c, { record: true, play: true });
   const email = facility?.emailLocal && c.env.EMAIL_DOMAIN ? `${facility.emailLocal}@${c.env.EMAIL_DOMAIN}` : null;
-  return c.render(<ReportForm t={t} lang={language} facility={facility} facilities={facilities} facilityEmail={email} />, { scripts: ['/assets/report.js'] });
+  return c.render(<ReportForm t={t} lang={language} facility={facility} facilities={facilities} facilityEmail={email} retention={retentionPolicy(c.env)} />, { scripts: ['/assets/report.js'] });
 }
 
 reportPage.get('/', async (c) => render(c, null, await listFacilities(c.env.DB)));

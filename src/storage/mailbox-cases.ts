@@ -23,6 +23,8 @@ export interface MailboxCase {
   authorityStatus: Status | null;
   lastActivityDay: string | null;
   holdReason: string | null;
+  /** The worker asked to keep the case until this day (migrations/0027). */
+  keepUntil: string | null;
   retentionClosedDays: number | null;
   retentionIdleDays: number | null;
 }
@@ -34,7 +36,7 @@ export async function caseByMailbox(db: D1Database, mailboxId: string, released:
       `SELECT r.id, r.facility_id AS facilityId, r.send_to AS sendTo, r.received_day AS receivedDay, r.mailbox_sign_pk AS signPk,
             r.body_key AS bodyKey, w.sealed AS reportSealed, ${CASE_CLOSED_DAY} AS closedDay, ${activityDay('?2')} AS lastActivityDay,
             ${companyColumn('status')} AS companyStatus, ${authorityColumn('status')} AS authorityStatus,
-            r.hold_reason AS holdReason, f.retention_closed_days AS retentionClosedDays, f.retention_idle_days AS retentionIdleDays
+            r.hold_reason AS holdReason, r.keep_until AS keepUntil, f.retention_closed_days AS retentionClosedDays, f.retention_idle_days AS retentionIdleDays
        FROM reports r JOIN facilities f ON f.id = r.facility_id
        LEFT JOIN wrapped_keys w ON w.report_id = r.id AND w.message_id = r.id AND w.key_id = 'mailbox'
       WHERE r.mailbox_id = ?1 AND r.erased_day IS NULL`,
@@ -75,4 +77,9 @@ export async function keepConstanciaCheck(db: D1Database, reportId: string, chec
     clockFacts: { startDay: r.startDay, acknowledgedDay: r.acknowledgedDay, answeredDay: r.answeredDay, closedDay: r.closedDay },
     deadlines: { acknowledge: r.acknowledge, answer: r.answer, close: r.close },
   };
+}
+
+/** The worker keeps their case until `until` (src/routes/mailbox-keep.ts): a later day only, never an earlier one. */
+export async function keepCase(db: D1Database, reportId: string, until: string): Promise<void> {
+  await db.prepare('UPDATE reports SET keep_until = max(coalesce(keep_until, ?2), ?2) WHERE id = ?1 AND erased_day IS NULL').bind(reportId, until).run();
 }

@@ -7,7 +7,7 @@ import { SEVERITIES, STATUSES } from '../domain/case';
 import { CATEGORIES, LIMITS, SEND_TO, WHEN } from '../domain/report';
 import { ClientMessages } from './client-messages';
 import { TRENDS_CLIENT_KEYS, TrendsView } from './trends';
-import { HOLD_REASONS } from '../domain/retention';
+import { HOLD_NOTE_MAX, HOLD_REASONS, HOLD_REFERENCE_MAX } from '../domain/retention';
 import { CASE_SIDE_KEYS } from '../domain/case-sides';
 import { CLOCK_KEYS } from '../domain/clocks';
 import { SHARE_CLIENT_KEYS, ShareView } from './console-share';
@@ -28,7 +28,7 @@ const CLIENT_KEYS = [
     'tags_invalid', 'open_attachment', 'attachment_cleaned', 'attachment_not_cleaned', 'download', 'attachments_heading', 'play_label', 'transcript_add', 'transcript_prefix',
     'not_verified', 'signed_by', 'mailbox_mismatch', 'mailbox_unchecked', 'new_answers', 'new_answers_count', 'new_answers_case',
     'author_worker', 'author_monitor', 'author_official', 'note_audience', 'reply_audience', 'confirm_reply', 'confirm_reply_hint',
-    'reply_sent', 'note_saved', 'send_reply', 'erase_on', 'held', 'hold_saved', 'search_count',
+    'reply_sent', 'note_saved', 'send_reply', 'erase_on', 'held', 'held_reference', 'hold_saved', 'hold_save', 'hold_confirm', 'hold_confirm_hint', 'unhold_confirm', 'search_count',
   ].map((k) => `console.${k}`),
   'errors.readers_unverified',
   ...CASE_SIDE_KEYS,
@@ -175,7 +175,16 @@ export function Console({ t, lang }: { t: TFunction; lang: string }) {
                 {HOLD_REASONS.map((r) => <option value={r}>{t(`hold_reason.${r}`)}</option>)}
               </select>
             </label>
-            <button type="submit" class="secondary">{t('console.hold_save')}</button>
+            <label>
+              {t('console.hold_reference')}
+              <input type="text" id="hold-reference" maxlength={HOLD_REFERENCE_MAX} autocomplete="off" />
+            </label>
+            <label>
+              {t('console.hold_note')}
+              <textarea id="hold-note" rows={2} maxlength={HOLD_NOTE_MAX}></textarea>
+            </label>
+            <p class="hint">{t('console.hold_hint')}</p>
+            <button type="submit" id="hold-save" class="secondary">{t('console.hold_save')}</button>
             <p id="hold-status" role="status" aria-live="polite"></p>
           </form>
 

@@ -27,6 +27,8 @@ const CLIENT_MESSAGES = [
   'followup.erase_confirm_hint',
   'followup.erased',
   'followup.erase_waits',
+  'followup.keep_button',
+  'followup.kept',
   'followup.sent_to',
   'followup.sent_categories',
   'followup.sent_files',
@@ -103,6 +105,12 @@ export function FollowUp({ t, lang }: { t: TFunction; lang: string }) {
         <ul id="case-status" class="fixed sides" aria-labelledby="case-status-label"></ul>
         <p id="case-received"></p>
         <p id="case-erase"></p>
+        {/* "Guardar otros 180 días" (src/client/follow-up-keep.ts): shown while the case has an erase day. */}
+        <div id="keep" hidden>
+          <p class="hint" id="keep-hint">{t('followup.keep_hint')}</p>
+          <button type="button" id="keep-case" class="secondary" aria-describedby="keep-hint"></button>
+          <p id="keep-status" role="status" aria-live="polite"></p>
+        </div>
         <details id="sent" hidden>
           <summary>{t('followup.sent_heading')}</summary>
           <p id="sent-to"></p>

@@ -4,6 +4,7 @@
  */
 import { DEFAULT_DEADLINES } from '../domain/clocks';
 import { mailReaders } from '../domain/mail-readers';
+import { DEFAULT_RETENTION, type RetentionPolicy } from '../domain/retention';
 import type { TFunction } from 'i18next';
 import { CATEGORIES, LIMITS, SEND_TO, WHEN } from '../domain/report';
 import type { Facility } from '../storage/facilities';
@@ -18,6 +19,8 @@ export interface ReportFormProps {
   facility: Facility | null;
   facilities: Facility[];
   facilityEmail: string | null;
+  /** The deployment's retention, for the receipt's erase schedule. */
+  retention?: RetentionPolicy;
 }
 
 /** Messages the script shows; rendered here so every string still comes from locales/. */
@@ -57,7 +60,7 @@ const CLIENT_MESSAGES = [
   ...CONSTANCIA_MESSAGES,
 ];
 
-export function ReportForm({ t, lang, facility, facilities, facilityEmail }: ReportFormProps) {
+export function ReportForm({ t, lang, facility, facilities, facilityEmail, retention = DEFAULT_RETENTION }: ReportFormProps) {
   const required = <span class="req"> {t('form.required')}</span>;
   // The plant's own clocks when the form is for one plant; the defaults when the worker picks it.
   const clocks = facility?.clocks ?? DEFAULT_DEADLINES;
@@ -217,6 +220,8 @@ export function ReportForm({ t, lang, facility, facilities, facilityEmail }: Rep
           <li>{t('receipt.next_close', { days: clocks.close })}</li>
         </ul>
         <p>{t('receipt.next_check')}</p>
+        {/* The erase schedule, said at send time (docs/privacy.md, Retention). */}
+        <p>{t('receipt.retention', { closed: retention.closedDays, idle: retention.idleDays })}</p>
         <ConstanciaBox t={t} lang={lang} />
         <p>
           <a href={`/seguimiento?lang=${lang}`}>{t('followup.link')}</a>
