@@ -89,11 +89,12 @@ describe('files added later on the follow-up page', () => {
     const decrypt = async (...args: string[]) =>
       (await promisify(execFile)('npx', ['tsx', 'scripts/decrypt-reports.ts', '--passphrase-file', join(stateDir, '.demo-monitor.txt'), '--persist-to', stateDir, ...args])).stdout;
     const mine = (await decrypt('--json')).split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((c) => String(c.report.description).includes(marker));
-    expect(mine.addedLater.map((a: { name: string }) => a.name)).toEqual(['documento-1.pdf']);
+    // Named for the answer that brought it, as in the console: never confused with the report's own files.
+    expect(mine.addedLater.map((a: { name: string }) => a.name)).toEqual(['respuesta-1-documento-1.pdf']);
     const out = await mkdtemp(join(tmpdir(), 'buzon-decrypt-'));
     const text = await decrypt('--report', mine.id, '--out', out);
-    expect(text).toContain('Archivos adjuntos: documento-1.pdf');
-    expect(await readdir(join(out, mine.id))).toEqual(['documento-1.pdf']);
-    expect((await readFile(join(out, mine.id, 'documento-1.pdf'))).equals(PDF)).toBe(true);
+    expect(text).toContain('Archivos adjuntos: respuesta-1-documento-1.pdf');
+    expect(await readdir(join(out, mine.id))).toEqual(['respuesta-1-documento-1.pdf']);
+    expect((await readFile(join(out, mine.id, 'respuesta-1-documento-1.pdf'))).equals(PDF)).toBe(true);
   });
 });
