@@ -27,7 +27,14 @@ export function followUpConstancia(
     s.memzero(key);
     const answer = await requestJson<MailboxConstancia>(`/api/mailbox/constancia?lang=${lang}`, { body });
     const list = $('constancia-clocks');
-    list.replaceChildren(...CLOCK_NAMES.map((name) => el('li', clockLine(msg, name, answer.clocks[name], (d) => formatDay(d, lang)))));
+    list.replaceChildren(
+      ...CLOCK_NAMES.map((name) =>
+        el(
+          'li',
+          clockLine(msg, name, answer.clocks[name], (d) => formatDay(d, lang)),
+        ),
+      ),
+    );
     return answer.constancia;
   });
 }

@@ -54,7 +54,9 @@ export function renderThread(
     const attached = opened?.verified ? ((opened.attachments ?? []) as unknown[]) : [];
     // A worker's answer's files are named for it, as the console names them (respuesta-2-foto-1.png).
     if (m.kind === 'answer') answer++;
-    const described = attached.filter((a): a is { name: string; type: string } => typeof (a as { name?: unknown })?.name === 'string' && typeof (a as { type?: unknown })?.type === 'string');
+    const described = attached.filter(
+      (a): a is { name: string; type: string } => typeof (a as { name?: unknown })?.name === 'string' && typeof (a as { type?: unknown })?.type === 'string',
+    );
     const names = (m.kind === 'answer' ? nameAnswerFiles(answer, described) : described).map((a) => a.name);
     if (m.authorRole === 'worker') sentFiles.push(...names);
     if (names.length)

@@ -17,7 +17,9 @@ function render(c: AppContext, facility: Facility | null, facilities: Facility[]
   // "Grabar mi voz" records here, and the worker listens to the disguised recording before sending.
   allowMedia(c, { record: true, play: true });
   const email = facility?.emailLocal && c.env.EMAIL_DOMAIN ? `${facility.emailLocal}@${c.env.EMAIL_DOMAIN}` : null;
-  return c.render(<ReportForm t={t} lang={language} facility={facility} facilities={facilities} facilityEmail={email} retention={retentionPolicy(c.env)} />, { scripts: ['/assets/report.js'] });
+  return c.render(<ReportForm t={t} lang={language} facility={facility} facilities={facilities} facilityEmail={email} retention={retentionPolicy(c.env)} />, {
+    scripts: ['/assets/report.js'],
+  });
 }
 
 reportPage.get('/', async (c) => render(c, null, await listFacilities(c.env.DB)));
