@@ -12,6 +12,11 @@ import tseslint from 'typescript-eslint';
 /** Browser storage a page could leave behind on a shared or watched phone (docs/privacy.md). */
 const STORAGE = ['localStorage', 'sessionStorage', 'indexedDB', 'caches', 'cookieStore'];
 const noStorage = 'Pages keep nothing on the phone: no cookie, no browser storage (ARCHITECTURE.md, privacy contract).';
+/** `import { z }` pulls every zod locale into the Worker and the pages (about 264 KB); the namespace import does not. */
+const zodNamespace = {
+  selector: "ImportDeclaration[source.value='zod'] > :matches(ImportSpecifier[imported.name='z'], ImportDefaultSpecifier)",
+  message: "Write `import * as z from 'zod'`: the named import bundles every zod locale.",
+};
 
 export default defineConfig(
   { ignores: ['node_modules/', '.wrangler/', 'build/', 'public/assets/', 'tests/fixtures/', 'bench/out/', 'test-results/', 'worker-configuration.d.ts'] },
@@ -34,6 +39,7 @@ export default defineConfig(
       // Regex style, not bugs: escapes inside character classes, and control characters stripped on purpose.
       'no-useless-escape': 'off',
       'no-control-regex': 'off',
+      'no-restricted-syntax': ['error', zodNamespace],
     },
   },
   {

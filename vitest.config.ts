@@ -35,7 +35,11 @@ export default defineConfig(async () => {
                 // The Rate Limiting binding works here, but one limiter serves every test file and the suite signs
                 // in far more often than readers do; tests/worker/console-revocation.test.ts checks the 429
                 // with a limiter of its own, so this shared one never runs out mid-suite.
-                ratelimits: { SIGNIN_LIMIT: { simple: { limit: 100_000, period: 60 } }, PUBLIC_LIMIT: { simple: { limit: 100_000, period: 60 } } },
+                ratelimits: {
+                  SIGNIN_LIMIT: { simple: { limit: 100_000, period: 60 } },
+                  PUBLIC_LIMIT: { simple: { limit: 100_000, period: 60 } },
+                  CHUNK_LIMIT: { simple: { limit: 100_000, period: 60 } },
+                },
               },
             }),
           ],

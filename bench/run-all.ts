@@ -1,6 +1,6 @@
 /**
  * Runs the benchmarks against fresh `wrangler dev` servers and prints the figures.
- *   npm run bench [-- bytes|phone|voice|intake|concurrency|console|flood|load|trends|mail]
+ *   npm run bench [-- bytes|phone|voice|intake|concurrency|console|flood|load|trends|mail|startup]
  * Benchmarks, not tests: this machine is shared and noisy, so nothing here asserts a time.
  */
 import { prepareState, startDevServer } from '../scripts/lib/dev-server';
@@ -14,6 +14,7 @@ import { pageBytes } from './page-bytes';
 import { phoneTimings } from './phone-timings';
 import { trendsBench } from './trends';
 import { voiceBench } from './voice';
+import { workerStartup } from './worker-startup';
 
 const s = await loadNodeSodium();
 const only = process.argv[2];
@@ -52,3 +53,5 @@ if (wanted('load')) await withServer({ POW_BITS: '4' }, (url, stateDir) => mixed
 if (wanted('trends')) await trendsBench();
 // Hostile HTML mail: no server needed.
 if (wanted('mail')) mailHtmlBench();
+// The Worker's upload and cold start: no server needed (wrangler builds and profiles it).
+if (wanted('startup')) workerStartup();

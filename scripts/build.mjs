@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { buildManifest, digests, sourceCommit } from './lib/build-manifest.mjs';
+import { writeLoaderWithoutWasm } from './lib/libsodium-loader.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -33,23 +34,63 @@ async function extractWasm(modulePath, outFile) {
   return bytes.length;
 }
 
-await mkdir(`${root}build`, { recursive: true });
-// Start empty, so a file an older build left behind is neither served nor listed in the manifest.
-await rm(`${root}public/assets`, { recursive: true, force: true });
-await mkdir(`${root}public/assets`, { recursive: true });
-const wasmBytes = await extractWasm(`${root}node_modules/libsodium/dist/modules-esm/libsodium.mjs`, `${root}build/libsodium.wasm`);
+/**
+ * The wrangler environment this build is for: `--env NAME` or CLOUDFLARE_ENV (as wrangler reads it);
+ * none for the local demo and the tests.
+ */
+function targetEnvironment() {
+  const at = process.argv.indexOf('--env');
+  if (at >= 0 && !process.argv[at + 1]) fail('build: --env needs a name, e.g. --env production');
+  return (at >= 0 ? process.argv[at + 1] : process.env.CLOUDFLARE_ENV) || null;
+}
+
+function fail(message) {
+  console.error(message);
+  process.exit(1);
+}
 
 /**
- * The administrator public key the bundles trust for reader lists (src/client/admin-key.ts): the
- * deployment's ADMIN_SIGN_PK (environment, then wrangler.toml), else the local demo key in .dev.vars.
+ * The administrator public key the bundles trust for reader lists (src/client/admin-key.ts). Locally:
+ * ADMIN_SIGN_PK from the environment, then wrangler.toml, else the demo key in .dev.vars. For a
+ * deployment environment only what was written for it: ADMIN_SIGN_PK from the environment or that
+ * environment's [env.NAME.vars] in wrangler.toml, never .dev.vars or a .demo-* file; without one the
+ * build stops, since pages built with no key (or the demo's) would refuse, or trust, the wrong lists.
  */
-function adminSignKey() {
+async function adminSignKey(environment) {
+  if (environment) {
+    const { experimental_readRawConfig } = await import('wrangler');
+    const section = experimental_readRawConfig({ config: `${root}wrangler.toml` }).rawConfig.env?.[environment];
+    if (!section) fail(`build: wrangler.toml has no [env.${environment}]; nothing to build for it`);
+    const configured = section.vars?.ADMIN_SIGN_PK ?? '';
+    const given = process.env.ADMIN_SIGN_PK ?? '';
+    if (given && configured && given !== configured) {
+      fail(`build: ADMIN_SIGN_PK in the environment (${given}) is not the one in [env.${environment}.vars] of wrangler.toml (${configured}); keep one`);
+    }
+    const key = given || configured;
+    if (!/^[A-Za-z0-9_-]{43}$/.test(key)) {
+      fail(
+        `build: refusing to build for ${environment} without its administrator key. Make it offline with\n` +
+          `  npm run keys -- admin-init --out admin.txt\n` +
+          `and put the printed ADMIN_SIGN_PK in [env.${environment}.vars] of wrangler.toml (or in the ADMIN_SIGN_PK environment variable).\n` +
+          `The local demo key in .dev.vars is never used for a deployment.`,
+      );
+    }
+    return key;
+  }
   const pick = (file) => (existsSync(`${root}${file}`) ? /^\s*ADMIN_SIGN_PK\s*=\s*"?([A-Za-z0-9_-]*)"?/m.exec(readFileSync(`${root}${file}`, 'utf8'))?.[1] : undefined);
   const key = process.env.ADMIN_SIGN_PK || pick('wrangler.toml') || pick('.dev.vars') || '';
   if (!/^[A-Za-z0-9_-]{43}$/.test(key)) console.warn('build: no ADMIN_SIGN_PK (npm run keys -- admin-init); the pages will refuse every reader list');
   return key;
 }
-const adminKey = adminSignKey();
+const environment = targetEnvironment();
+const adminKey = await adminSignKey(environment);
+
+await mkdir(`${root}build`, { recursive: true });
+// Start empty, so a file an older build left behind is neither served nor listed in the manifest.
+await rm(`${root}public/assets`, { recursive: true, force: true });
+await mkdir(`${root}public/assets`, { recursive: true });
+const wasmBytes = await extractWasm(`${root}node_modules/libsodium/dist/modules-esm/libsodium.mjs`, `${root}build/libsodium.wasm`);
+await writeLoaderWithoutWasm(`${root}node_modules/libsodium/dist/modules-esm/libsodium.mjs`, `${root}build/libsodium-loader.mjs`);
 
 const options = {
   outdir: `${root}public/assets`,
@@ -88,4 +129,4 @@ const manifest = buildManifest({
 });
 await writeFile(`${root}build/buzon-build.json`, `${JSON.stringify(manifest, null, 2)}\n`);
 const outputs = [lazy, pages].flatMap((r) => Object.entries(r.metafile.outputs)).map(([f, o]) => `${f.replace(root, '')} ${o.bytes} B`);
-console.log(`build: libsodium.wasm ${wasmBytes} B; ${outputs.join('; ')}; manifest for ${manifest.commit}`);
+console.log(`build${environment ? ` for ${environment}` : ''}: libsodium.wasm ${wasmBytes} B; ${outputs.join('; ')}; manifest for ${manifest.commit}`);

@@ -11,24 +11,24 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { constanciaKeypair, fromB64, toB64, verifyConstancia, type Sodium } from '../src/crypto';
-import { option } from './lib/local-platform';
+import { parseCommandLine, runMain, text as option, UsageError, type Values } from './lib/cli';
 import { loadNodeSodium } from './lib/node-sodium';
 
 const usage = 'usage: npm run constancia:verify -- <constancia text | file | -> [--key <base64url> | --origin <url> [--online]]';
+const HELP = `Checks a constancia (proof of filing): valid or not, for which plant, released on which day.
 
-/** The first argument that is not an option or an option's value. */
-function inputArgument(): string | undefined {
-  const args = process.argv.slice(2);
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--online') continue;
-    if (args[i]!.startsWith('--')) {
-      i++;
-      continue;
-    }
-    return args[i];
-  }
-  return undefined;
-}
+  npm run constancia:verify -- <text | file | -> [--key <public key>]            offline
+  npm run constancia:verify -- <text | file | -> --origin <https://…>             key from its /.well-known
+  npm run constancia:verify -- <text | file | -> --origin <https://…> --online    the site checks it
+
+  --key KEY           the deployment's constancia public key (or CONSTANCIA_PUBLIC_KEY; locally, .dev.vars)
+  --origin URL        the deployment: its key from /.well-known/buzon-constancia.json
+  --online            with --origin: ask the site to check it (it also names the plant)
+  --help              this text
+
+Exit status: 0 valid, 1 not valid, 2 usage or network problem.`;
+
+let values: Values = {};
 
 function readInput(arg: string): string {
   if (arg === '-') return readFileSync(0, 'utf8');
@@ -40,7 +40,7 @@ function readInput(arg: string): string {
 const extract = (text: string) => /BZC1\.[A-Za-z0-9._\-\s]+/.exec(text)?.[0].trim() ?? text.trim();
 
 function offlineKey(s: Sodium): string | null {
-  const given = option('key') ?? process.env.CONSTANCIA_PUBLIC_KEY;
+  const given = option(values, 'key') ?? process.env.CONSTANCIA_PUBLIC_KEY;
   if (given) return given;
   if (!existsSync('.dev.vars')) return null;
   const seed = /^CONSTANCIA_SIGN_SK=(.+)$/m.exec(readFileSync('.dev.vars', 'utf8'))?.[1]?.trim();
@@ -51,17 +51,25 @@ function offlineKey(s: Sodium): string | null {
 }
 
 async function main(): Promise<number> {
-  const arg = inputArgument();
-  if (!arg) {
-    console.error(usage);
-    return 2;
-  }
+  const parsed = parseCommandLine(process.argv.slice(2), { key: { type: 'string' }, origin: { type: 'string' }, online: { type: 'boolean' } }, HELP, {
+    positionals: true,
+  });
+  values = parsed.values;
+  if (parsed.positionals.length !== 1)
+    throw new UsageError(parsed.positionals.length ? `one constancia at a time (got ${parsed.positionals.length} arguments)` : usage);
+  if (values.online && !option(values, 'origin')) throw new UsageError('--online asks a site: give --origin URL too');
+  if (option(values, 'key') !== undefined && option(values, 'origin') !== undefined) throw new UsageError('give --key or --origin, not both');
+  const arg = parsed.positionals[0]!;
   const text = extract(readInput(arg));
   const s = await loadNodeSodium();
-  const origin = option('origin')?.replace(/\/+$/, '');
+  const origin = option(values, 'origin')?.replace(/\/+$/, '');
 
-  if (origin && process.argv.includes('--online')) {
-    const res = await fetch(`${origin}/api/constancia/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ constancia: text }) });
+  if (origin && values.online) {
+    const res = await fetch(`${origin}/api/constancia/verify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ constancia: text }),
+    });
     const answer = (await res.json().catch(() => ({}))) as { valid?: boolean; facility?: string; facilityName?: string | null; day?: string; reason?: string };
     if (answer.valid) return report(answer.facility!, answer.day!, answer.facilityName ?? null, `checked by ${origin}`);
     if (res.status >= 400 && answer.reason !== 'invalid') {
@@ -76,7 +84,7 @@ async function main(): Promise<number> {
   let where: string;
   if (origin) {
     const res = await fetch(`${origin}/.well-known/buzon-constancia.json`);
-    publicKey = res.ok ? ((await res.json()) as { publicKey?: string }).publicKey ?? null : null;
+    publicKey = res.ok ? (((await res.json()) as { publicKey?: string }).publicKey ?? null) : null;
     where = `key from ${origin}/.well-known/buzon-constancia.json`;
   } else {
     publicKey = offlineKey(s);
@@ -104,4 +112,10 @@ function report(facility: string, day: string, name: string | null, how: string)
   return 0;
 }
 
-process.exit(await main());
+// A network failure is a problem of checking (2), never "not valid" (1).
+await runMain('constancia:verify', () =>
+  main().catch((error: Error) => {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(error.message, { cause: error.cause });
+  }),
+);

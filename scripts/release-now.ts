@@ -5,31 +5,46 @@
  *
  *   npm run release:now [-- --persist-to DIR]
  */
-import { releaseClock } from '../src/lib/clock';
+import { mexicoDay, releaseClock } from '../src/lib/clock';
+import { eraseRequestedBy } from '../src/storage/erase-request';
+import { purgeErasedBlobs } from '../src/storage/retention';
 import { releaseWaitingStatements } from '../src/storage/release';
-import { openLocalPlatform, option } from './lib/local-platform';
+import { fail, parseCommandLine, runMain, text } from './lib/cli';
+import { openLocalPlatform } from './lib/local-platform';
 
-if (process.argv.includes('--remote')) {
-  console.error('release:now works on local state only: a deployment releases at its release hours.');
-  process.exit(2);
-}
-const platform = await openLocalPlatform(option('persist-to'));
-try {
-  const db = platform.env.DB;
-  const upTo = releaseClock(platform.env.RELEASE_HOURS).last;
-  const waiting = 'SELECT (SELECT count(*) FROM reports WHERE release_at > ?1) + (SELECT count(*) FROM messages WHERE release_at > ?1) AS n';
-  const { n } = (await db.prepare(waiting).bind(upTo).first<{ n: number }>())!;
-  // wrangler dev holds the same SQLite file; under load it can be busy for a moment.
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await db.batch(releaseWaitingStatements(db, upTo));
-      break;
-    } catch (error) {
-      if (attempt >= 5) throw error;
-      await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
+const HELP = `Releases every waiting report and answer to the readers now, on this machine's local state only.
+
+  npm run release:now [-- --persist-to DIR]
+
+  --persist-to DIR    a wrangler state other than .wrangler/state (it must exist)
+  --help              this text
+
+A deployment has no such door: there reports reach readers at the release hours (RELEASE_HOURS).`;
+
+await runMain('release:now', async () => {
+  const { values } = parseCommandLine(process.argv.slice(2), { 'persist-to': { type: 'string' }, remote: { type: 'boolean' } }, HELP);
+  if (values.remote) fail('release:now works on local state only: a deployment releases at its release hours');
+  const platform = await openLocalPlatform(text(values, 'persist-to'));
+  try {
+    const db = platform.env.DB;
+    const upTo = releaseClock(platform.env.RELEASE_HOURS).last;
+    const waiting = 'SELECT (SELECT count(*) FROM reports WHERE release_at > ?1) + (SELECT count(*) FROM messages WHERE release_at > ?1) AS n';
+    const { n } = (await db.prepare(waiting).bind(upTo).first<{ n: number }>())!;
+    // wrangler dev holds the same SQLite file; under load it can be busy for a moment.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await db.batch(releaseWaitingStatements(db, upTo));
+        break;
+      } catch (error) {
+        if (attempt >= 5) throw error;
+        await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
+      }
     }
+    // Like the half-hourly job at a release: workers' erasures reach readers now, and their KV keys go.
+    const erased = await eraseRequestedBy(db, upTo, mexicoDay());
+    await purgeErasedBlobs(db, platform.env.BLOBS, 1000);
+    console.log(`released now: ${n} waiting report(s) and answer(s), ${erased} case(s) their workers erased`);
+  } finally {
+    await platform.dispose();
   }
-  console.log(`released now: ${n} waiting report(s) and answer(s)`);
-} finally {
-  await platform.dispose();
-}
+});

@@ -5,6 +5,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { languageDetector } from 'hono/language';
+import { trimTrailingSlash } from 'hono/trailing-slash';
 import { LANGUAGES } from './domain/report';
 import { BUILD_MANIFEST } from './lib/build-info';
 import { openApiDocument } from './openapi/document';
@@ -18,6 +19,7 @@ import { shareApi } from './routes/share-api';
 import { mailboxApi } from './routes/mailbox-api';
 import { mailboxKeepApi } from './routes/mailbox-keep';
 import { mailboxAttachmentsApi } from './routes/mailbox-attachments-api';
+import { mailboxReferralApi } from './routes/mailbox-referral';
 import { posterPages } from './routes/poster-pages';
 import { readerPages } from './routes/reader-pages';
 import { reportPage } from './routes/report-page';
@@ -30,6 +32,8 @@ import { STYLESHEET } from './views/styles';
 export const app = new Hono<AppEnv>();
 
 app.use(privacyHeaders(STYLESHEET));
+/** `/f/demo/` or `/seguimiento/` (typed from a poster, or pasted with a slash) redirect to the page instead of a 404. */
+app.use(trimTrailingSlash());
 app.use(
   languageDetector({
     order: ['querystring', 'header'],
@@ -51,6 +55,7 @@ app.get('/api/openapi.json', (c) => c.json(openApiDocument()));
 app.route('/api/mailbox', mailboxApi);
 app.route('/api/mailbox', mailboxAttachmentsApi);
 app.route('/api/mailbox', mailboxKeepApi);
+app.route('/api/mailbox', mailboxReferralApi);
 app.route('/', constanciaPages);
 app.route('/api', attachmentsApi);
 app.route('/api', api);

@@ -5,7 +5,7 @@
  */
 import { caseClocks, CLOCK_NAMES, clockLine, type CaseClock, type ClockName } from '../../src/domain/clocks';
 import { mexicoDay } from '../../src/lib/clock';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TFunction } from 'i18next';
 import {
@@ -27,10 +27,27 @@ import { attachmentFormatOf, nameAnswerFiles, nameUnnamed, type SealedAttachment
 import { getSealed, getSealedTexts } from '../../src/storage/blobs';
 import { getSignedReaderList } from '../../src/storage/reader-lists';
 import { getChunk } from '../../src/storage/uploads';
+import { copiesOf } from '../../src/storage/shared-keys';
 import type { CaseRow } from './case-rows';
 
 export { casesFor, type CaseRow } from './case-rows';
 import { chunkAdditionalData } from '../../src/domain/attachment';
+
+/** Every copy of a key: the reader's own first, then those shared beside it. */
+const copies = (sealed: string | null, also: string | null) => (sealed ? [sealed, ...((also ? JSON.parse(also) : []) as string[])] : []);
+
+/** The first result `open` gives with any copy (it throws or answers null for a copy that does not open), or null. */
+function firstThatOpens<T>(keys: string[], open: (sealed: string) => T | null): T | null {
+  for (const k of keys) {
+    try {
+      const result = open(k);
+      if (result !== null) return result;
+    } catch {
+      // Garbage a reader shared first, or a key for something else: try the next copy.
+    }
+  }
+  return null;
+}
 
 export interface OpenedThreadMessage {
   day: string;
@@ -66,7 +83,11 @@ export async function openCaseInTerminal(
 ): Promise<OpenedCase> {
   const body = await getSealed(s, env.DB, env.BLOBS, row.bodyKey);
   if (!body) throw new Error('body missing');
-  const { plain } = openReport(s, body, fromB64(s, row.sealed), keys.box, { reportId: row.id, facilityId: row.facilityId });
+  const opened = firstThatOpens(copies(row.sealed, row.sealedAlso), (k) =>
+    openReport(s, body, fromB64(s, k), keys.box, { reportId: row.id, facilityId: row.facilityId }, row.receivedDay),
+  );
+  if (!opened) throw new Error('the report does not open with this key');
+  const { plain } = opened;
   const report = JSON.parse(fromUtf8(plain)) as Record<string, unknown>;
 
   const list = adminPublicKey ? verifyReaderList(s, await getSignedReaderList(env.DB, row.facilityId), adminPublicKey, row.facilityId) : null;
@@ -75,17 +96,13 @@ export async function openCaseInTerminal(
   const lookup = (signer: string, author: string) => (signer === MAILBOX_SIGNER ? mailboxSignPk : readers(signer, author));
 
   const { results: messages } = await env.DB.prepare(
-    `SELECT m.id, m.kind, m.author_role AS authorRole, m.day, m.body_key AS bodyKey, w.sealed
+    `SELECT m.id, m.kind, m.author_role AS authorRole, m.day, m.body_key AS bodyKey, w.sealed, ${copiesOf('m.report_id', 'm.id', '?2')} AS sealedAlso
        FROM messages m LEFT JOIN wrapped_keys w ON w.report_id = m.report_id AND w.message_id = m.id AND w.key_id = ?2
       WHERE m.report_id = ?1 ORDER BY m.seq`,
   )
     .bind(row.id, keys.keyId)
-    .all<{ id: string; kind: string; authorRole: string; day: string; bodyKey: string; sealed: string | null }>();
-  const texts = await getSealedTexts(
-    env.DB,
-    env.BLOBS,
-    messages.filter((m) => m.sealed).map((m) => m.bodyKey),
-  );
+    .all<{ id: string; kind: string; authorRole: string; day: string; bodyKey: string; sealed: string | null; sealedAlso: string | null }>();
+  const texts = await getSealedTexts(env.DB, env.BLOBS, messages.filter((m) => m.sealed).map((m) => m.bodyKey));
   // Only an answer the worker's mailbox key signed may bring files, and only files D1 says travel with it.
   const { results: stored } = await env.DB.prepare('SELECT id, message_id AS messageId FROM attachments WHERE report_id = ?1 AND message_id IS NOT NULL')
     .bind(row.id)
@@ -103,7 +120,9 @@ export async function openCaseInTerminal(
     if (m.kind === 'answer') answer++;
     const text = m.sealed ? texts.get(m.bodyKey) : null;
     if (!text || !m.sealed) return { day: m.day, kind: m.kind, authorRole: m.authorRole, text: null, verified: false };
-    const opened = openThreadMessage(s, fromB64(s, text), fromB64(s, m.sealed), keys.box, placeOf(m), lookup);
+    const opened = firstThatOpens(copies(m.sealed, m.sealedAlso), (k) =>
+      openThreadMessage(s, fromB64(s, text), fromB64(s, k), keys.box, placeOf(m), lookup, { receivedDay: row.receivedDay, day: m.day }),
+    );
     // A verified standard acknowledgement is named as the console names it.
     const kind = opened?.verified && opened.standard === 'acknowledgement' ? 'acknowledgement' : m.kind;
     if (opened?.verified && m.kind === 'answer' && opened.attachments) {
@@ -166,6 +185,12 @@ export function caseAsText(t: TFunction, c: OpenedCase): string {
 /** The neutral name a web file is saved under: the one sealed in the report, or its place in the list. */
 const fileName = (a: SealedAttachment, i: number) => (a.name && !/[/\\]/.test(a.name) ? a.name : `archivo-${i + 1}`);
 
+/** A file only its owner can read, even one written over (writeFile's mode applies only to new files). */
+async function writePrivate(path: string, data: Uint8Array) {
+  await writeFile(path, data, { mode: 0o600 });
+  await chmod(path, 0o600);
+}
+
 /** Writes a case's files under DIR/<case id>/ and returns their paths. Web files are decrypted chunk by chunk. */
 export async function saveCaseFiles(s: Sodium, blobs: KVNamespace, c: OpenedCase, dir: string): Promise<string[]> {
   const folder = join(dir, c.id);
@@ -173,7 +198,9 @@ export async function saveCaseFiles(s: Sodium, blobs: KVNamespace, c: OpenedCase
   const web = webFiles(c);
   const mail = mailFiles(c.report);
   if (!web.length && !mail.length) return written;
-  await mkdir(folder, { recursive: true });
+  // Decrypted evidence: only this user may list or read it (0700 folders, 0600 files), whatever the umask.
+  await mkdir(folder, { recursive: true, mode: 0o700 });
+  await chmod(folder, 0o700);
   // A file added later may carry the same neutral name as one of the report's: never overwrite.
   const used = new Set<string>();
   const unique = (name: string) => {
@@ -192,13 +219,13 @@ export async function saveCaseFiles(s: Sodium, blobs: KVNamespace, c: OpenedCase
       parts.push(opener.next(new Uint8Array(chunk), n === a.chunks - 1));
     }
     const path = join(folder, unique(fileName(a, i)));
-    await writeFile(path, concat(...parts));
+    await writePrivate(path, concat(...parts));
     written.push(path);
   }
   for (const [i, a] of mail.entries()) {
     const safe = a.name && !/[/\\]|^\.\.?$/.test(a.name) ? a.name : `adjunto-${i + 1}`;
     const path = join(folder, unique(safe));
-    await writeFile(path, fromB64(s, a.data));
+    await writePrivate(path, fromB64(s, a.data));
     written.push(path);
   }
   return written;

@@ -3,7 +3,8 @@
  * status and clock facts (src/storage/case-sides.ts, src/domain/clocks.ts). No Node imports, so the
  * worker tests read exactly what the terminal reads.
  */
-import { ownColumn, sideAnswerDay } from '../../src/storage/case-sides';
+import { ownColumn, ownReceivedDay, sideAnswerDay } from '../../src/storage/case-sides';
+import { copiesOf } from '../../src/storage/shared-keys';
 
 export interface CaseRow {
   id: string;
@@ -13,6 +14,8 @@ export interface CaseRow {
   status: string;
   bodyKey: string;
   sealed: string;
+  /** Copies of the key other readers shared beside it, as a JSON array (src/storage/shared-keys.ts): any may be garbage. */
+  sealedAlso: string | null;
   /** The key holder's own side's clock facts and the plant's deadlines (src/domain/clocks.ts). */
   acknowledgedDay: string | null;
   answeredDay: string | null;
@@ -29,8 +32,10 @@ export async function casesFor(db: D1Database, keyId: string, onlyReport?: strin
   const { results } = await db
     .prepare(
       // The status of the key holder's own side of the case (src/domain/case-sides.ts).
-      `SELECT r.id, r.facility_id AS facilityId, r.received_day AS receivedDay, r.channel,
-              ${ownColumn('status', ROLE)} AS status, r.body_key AS bodyKey, w.sealed,
+      // An official's received day is the day the authority got the case (a case the worker widened later: migrations/0025_referral.sql);
+      // the side's clocks start from it.
+      `SELECT r.id, r.facility_id AS facilityId, ${ownReceivedDay(ROLE)} AS receivedDay, r.channel,
+              ${ownColumn('status', ROLE)} AS status, r.body_key AS bodyKey, w.sealed, ${copiesOf('r.id', 'r.id', '?1')} AS sealedAlso,
               ${ownColumn('first_reply_day', ROLE)} AS acknowledgedDay, ${sideAnswerDay(ROLE)} AS answeredDay, ${ownColumn('closed_day', ROLE)} AS closedDay,
               f.ack_days AS ackDays, f.answer_days AS answerDays, f.close_days AS closeDays
          FROM reports r JOIN facilities f ON f.id = r.facility_id JOIN wrapped_keys w ON w.report_id = r.id AND w.message_id = r.id

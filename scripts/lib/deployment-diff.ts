@@ -1,11 +1,14 @@
 /**
- * @module Compares what a deployment serves with a local build of the same source: the manifest,
- * the bytes of each asset, and in each page its Content-Security-Policy, its integrity pins and
- * any markup that could run code besides the pinned scripts (scripts/lib/page-pins.ts). Pure: fetching is the caller's job.
+ * @module Compares what a deployment serves with a local build of the same source and with what that
+ * build's Worker, run locally, serves for the same requests: the manifest, the bytes and headers of
+ * each asset, and for each page its status, every header but the transport ones, its markup skeleton,
+ * the forms it could submit natively (scripts/lib/page-skeleton.ts), its integrity pins and any markup
+ * that could run code besides the pinned scripts (scripts/lib/page-pins.ts). Pure: fetching is the caller's job.
  */
 import { createHash } from 'node:crypto';
 import type { BuildManifest } from './build-manifest.mjs';
 import { pinProblems } from './page-pins';
+import { formDifference, headerDifferences, skeletonDifference, type HeaderSet } from './page-skeleton';
 
 export const MANIFEST_PATH = '/.well-known/buzon-build.json';
 
@@ -20,21 +23,14 @@ export interface Served {
   manifest: BuildManifest | { error: string };
   /** Each fetched asset path: its bytes, or the HTTP status when it was not served. */
   assets: Map<string, Uint8Array | number>;
-  /** Each fetched page path (with query): its HTML and Content-Security-Policy header, or the HTTP status when it was not the expected one. */
+  /** Each fetched page (path with query, or "POST <path>"): its HTML, or the HTTP status when it was not the expected one. */
   pages: Map<string, ServedPage | number>;
+  /** The response headers of each fetched asset and page. */
+  headers: Map<string, HeaderSet>;
 }
 
 export interface ServedPage {
   html: string;
-  csp: string | null;
-}
-
-/**
- * What the local build's Worker would send, besides the assets: the Content-Security-Policies of its
- * pages (src/lib/csp.ts; pages that play recordings add media from blob: URLs, which runs no code).
- */
-export interface Expected {
-  csp: string[];
 }
 
 const short = (hex: string) => hex.slice(0, 16);
@@ -56,7 +52,11 @@ function manifestDifferences(local: BuildManifest, served: BuildManifest): strin
   return reasons;
 }
 
-export function deploymentDifferences(local: BuildManifest, served: Served, origin: string, expected: Expected): Difference[] {
+/**
+ * `local` is the build's manifest; `reference` is what the build's Worker, run locally with the
+ * deployment's public settings and plants, answered to the same requests.
+ */
+export function deploymentDifferences(local: BuildManifest, served: Served, origin: string, reference: Served): Difference[] {
   const found: Difference[] = [];
   if ('error' in served.manifest) found.push({ file: MANIFEST_PATH, reason: served.manifest.error });
   else for (const reason of manifestDifferences(local, served.manifest)) found.push({ file: MANIFEST_PATH, reason });
@@ -73,15 +73,23 @@ export function deploymentDifferences(local: BuildManifest, served: Served, orig
   }
 
   for (const [path, got] of served.pages) {
+    const mine = reference.pages.get(path);
     if (typeof got === 'number') {
       found.push({ file: path, reason: `answered ${got}` });
       continue;
     }
-    // The policy is what stops an inline script or another origin's: a looser one is a different page.
-    if (got.csp === null || !expected.csp.includes(got.csp)) {
-      found.push({ file: path, reason: `sends Content-Security-Policy ${JSON.stringify(got.csp)}, the local build sends ${expected.csp.map((p) => JSON.stringify(p)).join(' or ')}` });
+    if (mine === undefined || typeof mine === 'number') {
+      found.push({ file: path, reason: `is served, but the local build's Worker answered ${mine ?? 'nothing'}` });
+      continue;
     }
-    for (const reason of pinProblems(got.html, new URL(path, origin).href, local.assets)) found.push({ file: path, reason });
+    const pageUrl = new URL(path.replace(/^POST /, ''), origin).href;
+    for (const reason of pinProblems(got.html, pageUrl, local.assets)) found.push({ file: path, reason });
+    for (const reason of [formDifference(got.html, mine.html), skeletonDifference(got.html, mine.html)]) if (reason) found.push({ file: path, reason });
+  }
+  // Headers of every page and asset: a Refresh, a cookie, a cache or a policy the source does not send.
+  for (const [path, got] of served.headers) {
+    const mine = reference.headers.get(path);
+    if (mine) for (const reason of headerDifferences(got, mine)) found.push({ file: path, reason });
   }
   return found;
 }

@@ -57,13 +57,14 @@ export async function releaseNow(stateDir: string): Promise<void> {
 
 /**
  * Starts wrangler dev on a free port and waits until it answers; `env` adds to its environment,
- * `cwd` serves another copy of the source (default: this one).
+ * `cwd` serves another copy of the source (default: this one), `args` go to wrangler dev as they are.
  */
-export async function startDevServer(opts: { stateDir: string; vars?: Record<string, string>; env?: Record<string, string>; cwd?: string }): Promise<DevServer> {
+export async function startDevServer(opts: { stateDir: string; vars?: Record<string, string>; env?: Record<string, string>; cwd?: string; args?: string[] }): Promise<DevServer> {
   const port = await freePort();
   const vars = { POW_SECRET: randomBytes(32).toString('base64url'), CONSTANCIA_SIGN_SK: randomBytes(32).toString('base64url'), ...opts.vars };
   const args = ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', opts.stateDir, '--log-level', process.env.WLOG ?? 'warn'];
   for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);
+  args.push(...(opts.args ?? []));
   const child: ChildProcess = spawn('npx', args, { cwd: opts.cwd, env: { ...process.env, ...QUIET_WRANGLER, ...opts.env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d) => (output += d, process.env.WLOG && process.stdout.write(d)));

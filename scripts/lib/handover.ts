@@ -9,6 +9,7 @@ import { fromB64, resealKey, toB64, verifyReaderList, type Sodium } from '../../
 import { rolesFor, type SendTo } from '../../src/domain/report';
 import { mexicoDay } from '../../src/lib/clock';
 import { appendAuditTo } from './audit-append';
+import { copiesOf, SHARE_ALONGSIDE } from '../../src/storage/shared-keys';
 import type { D1Target, Statement } from './d1-target';
 
 export interface HandoverFrom {
@@ -20,6 +21,11 @@ export interface HandoverFrom {
 export interface HandoverOutcome {
   cases: number;
   keys: number;
+  /**
+   * Of `keys`, how many went beside a different key the new reader already had for that message (a
+   * share before, perhaps garbage: src/storage/shared-keys.ts), not as its key. Their console tries each.
+   */
+  alongside: number;
   /** Cases the old key opens that the new one may not read (another plant, a choice that leaves its role out). */
   outOfScope: string[];
   /** Plants whose signed list does not name the new key as an active reader: none of their cases moved. */
@@ -64,7 +70,7 @@ export async function handover(s: Sodium, db: D1Target, from: HandoverFrom, toKe
   const inScope = (c: (typeof cases)[number]) =>
     rolesFor(c.sendTo).includes(to.role) && (to.role === 'monitor' ? to.facilities.includes(c.facilityId) : to.scopeState === null || to.scopeState === c.state);
 
-  const out: HandoverOutcome = { cases: 0, keys: 0, outOfScope: [], unlisted: [] };
+  const out: HandoverOutcome = { cases: 0, keys: 0, alongside: 0, outOfScope: [], unlisted: [] };
   const toBox = fromB64(s, to.boxPk);
   const day = mexicoDay();
   for (const c of cases) {
@@ -76,23 +82,47 @@ export async function handover(s: Sodium, db: D1Target, from: HandoverFrom, toKe
       if (!out.unlisted.includes(c.facilityId)) out.unlisted.push(c.facilityId);
       continue;
     }
-    const held = await db.query<{ messageId: string; sealed: string; kind: string | null; authorRole: string | null }>(
-      `SELECT w.message_id AS messageId, w.sealed, m.kind, m.author_role AS authorRole
+    const held = await db.query<{ messageId: string; sealed: string; sealedAlso: string; kind: string | null; authorRole: string | null }>(
+      `SELECT w.message_id AS messageId, w.sealed, ${copiesOf('w.report_id', 'w.message_id', 'w.key_id')} AS sealedAlso, m.kind, m.author_role AS authorRole
          FROM wrapped_keys w LEFT JOIN messages m ON m.report_id = w.report_id AND m.id = w.message_id
         WHERE w.report_id = ?1 AND w.key_id = ?2`,
       [c.id, from.keyId],
     );
+    // What the new reader holds already: a key given before stays, and ours goes beside it (src/storage/shared-keys.ts).
+    const had = new Set((await db.query<{ messageId: string }>('SELECT message_id AS messageId FROM wrapped_keys WHERE report_id = ?1 AND key_id = ?2', [c.id, to.keyId])).map((r) => r.messageId));
     const statements: Statement[] = [];
+    let alongside = 0;
     for (const k of held) {
       if (k.messageId !== c.id && !k.kind) continue;
       if (k.kind === 'note' && k.authorRole !== to.role) continue;
-      const sealed = resealKey(s, fromB64(s, k.sealed), from.box, toBox);
-      statements.push({ sql: 'INSERT OR IGNORE INTO wrapped_keys (report_id, message_id, key_id, sealed) VALUES (?1, ?2, ?3, ?4)', params: [c.id, k.messageId, to.keyId, toB64(s, sealed)] });
+      const sealed = resealFirstCopy(s, [k.sealed, ...(JSON.parse(k.sealedAlso) as string[])], from.box, toBox);
+      if (!sealed) continue;
+      const params = [c.id, k.messageId, to.keyId, toB64(s, sealed)];
+      statements.push({ sql: 'INSERT OR IGNORE INTO wrapped_keys (report_id, message_id, key_id, sealed) VALUES (?1, ?2, ?3, ?4)', params });
+      statements.push({ sql: SHARE_ALONGSIDE, params: [...params.slice(0, 3), from.keyId, params[3]!] });
+      if (had.has(k.messageId)) alongside++;
     }
     await db.run(statements);
-    await appendAuditTo(db, s, [{ day, actor: from.keyId, role: from.role, action: 'handover', reportId: c.id, outcome: 'ok', detail: `to:${to.keyId} keys:${statements.length}` }]);
+    const given = statements.length / 2;
+    await appendAuditTo(db, s, [{ day, actor: from.keyId, role: from.role, action: 'handover', reportId: c.id, outcome: 'ok', detail: `to:${to.keyId} keys:${given} alongside:${alongside}` }]);
     out.cases++;
-    out.keys += statements.length;
+    out.keys += given;
+    out.alongside += alongside;
   }
   return out;
+}
+
+/**
+ * The first copy of a key that opens with `from`'s box, resealed to `toBox` (null if none opens).
+ * A copy another reader shared may be garbage; one that opens is passed on.
+ */
+function resealFirstCopy(s: Sodium, copies: string[], from: HandoverFrom['box'], toBox: Uint8Array): Uint8Array | null {
+  for (const k of copies) {
+    try {
+      return resealKey(s, fromB64(s, k), from, toBox);
+    } catch {
+      // Not this copy.
+    }
+  }
+  return null;
 }

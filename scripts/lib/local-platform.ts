@@ -1,8 +1,10 @@
 /**
- * @module Local D1 and KV from Node, through wrangler's platform proxy (the same SQLite and KV
- * files `wrangler dev` uses, under .wrangler/state/v3 unless another path is given).
+ * @module Local D1 and KV from Node, through Miniflare (the same SQLite and KV files `wrangler dev`
+ * uses, under .wrangler/state/v3 unless another path is given), with only the bindings scripts use.
  */
-import { getPlatformProxy } from 'wrangler';
+import { existsSync } from 'node:fs';
+import { Miniflare } from 'miniflare';
+import { unstable_getMiniflareWorkerOptions } from 'wrangler';
 
 /**
  * The bindings the scripts use, as wrangler.toml declares them. Not src/env.ts: the generated Worker
@@ -20,16 +22,36 @@ export interface LocalPlatform {
   dispose: () => Promise<void>;
 }
 
-/** Opens the local bindings; call dispose() when done. */
+/**
+ * Opens the local bindings; call dispose() when done. Refuses a state directory that does not exist
+ * (a mistyped --persist-to would otherwise start an empty database there).
+ */
 export async function openLocalPlatform(persistTo?: string): Promise<LocalPlatform> {
-  // wrangler warns that the audit Durable Object is not served here; these scripts never use it.
-  process.env.WRANGLER_LOG ??= 'error';
-  const proxy = await getPlatformProxy<LocalEnv>({
-    configPath: 'wrangler.toml',
-    persist: persistTo ? { path: `${persistTo}/v3` } : true,
-    remoteBindings: false,
+  const root = persistTo ? `${persistTo}/v3` : '.wrangler/state/v3';
+  if (!existsSync(root)) {
+    throw new Error(
+      persistTo
+        ? `no wrangler state in ${persistTo} (no ${root}): give --persist-to the state directory wrangler dev uses, or run npm run setup first`
+        : `no local state in .wrangler/state: run npm run setup first, or give --persist-to the state directory wrangler dev uses`,
+    );
+  }
+  // wrangler's own mapping of wrangler.toml (same ids, so the same files), without the Worker itself:
+  // only D1, KV and the variables. The audit Durable Object is left out, as no script calls it, so
+  // workerd has no class to warn about.
+  process.env.WRANGLER_LOG ??= 'error'; // it would say it read .dev.vars, of which only RELEASE_HOURS is kept
+  const { workerOptions } = unstable_getMiniflareWorkerOptions('wrangler.toml');
+  const vars = (workerOptions.bindings ?? {}) as Record<string, unknown>;
+  const mf = new Miniflare({
+    script: 'export default {}',
+    modules: true,
+    compatibilityDate: workerOptions.compatibilityDate,
+    d1Databases: workerOptions.d1Databases,
+    kvNamespaces: workerOptions.kvNamespaces,
+    bindings: { RELEASE_HOURS: String(vars.RELEASE_HOURS ?? '') },
+    defaultPersistRoot: root,
   });
-  return { env: { ...proxy.env, DB: patient(proxy.env.DB) }, dispose: proxy.dispose };
+  const env = (await mf.getBindings()) as unknown as LocalEnv;
+  return { env: { ...env, DB: patient(env.DB) }, dispose: () => mf.dispose() };
 }
 
 /**
@@ -44,7 +66,9 @@ function patient(db: D1Database): D1Database {
         return await work();
       } catch (e) {
         if (/no such table/i.test(String(e))) {
-          throw new Error(`the local database has no tables here: run npm run setup first, or give --persist-to the state directory wrangler dev uses`, { cause: e });
+          throw new Error(`the local database has no tables here: run npm run setup first, or give --persist-to the state directory wrangler dev uses`, {
+            cause: e,
+          });
         }
         const locked = /internal error|SQLITE_BUSY|database is locked/i.test(String(e));
         if (!locked || attempt >= 8) throw e;
@@ -75,10 +99,4 @@ function patient(db: D1Database): D1Database {
       return Reflect.get(target, key, target);
     },
   });
-}
-
-/** Reads "--name value" from argv. */
-export function option(name: string): string | undefined {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 ? process.argv[at + 1] : undefined;
 }

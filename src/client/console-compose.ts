@@ -54,7 +54,7 @@ async function sendMessage(action: 'reply' | 'note' | 'acknowledgement', refresh
   }
   if (!pendingMessage || pendingMessage.caseId !== c.id || pendingMessage.kind !== action || pendingMessage.text !== text) {
     try {
-      const body = sealCaseMessage(state.s, state.keys!, detail, state.openTrust!, kind, text, lang, standard);
+      const body = sealCaseMessage(state.s, state.keys!, detail, state.openTrust!, kind, text, lang, standard ? { standard } : {});
       pendingMessage = { caseId: c.id, kind: action, text, body };
     } catch (error) {
       status.textContent = error instanceof ApiProblem ? error.message : msg('errors.unavailable');

@@ -8,6 +8,8 @@
 import { fromB64, resealKey, toB64, type ListedReader, type RecipientKeys, type Sodium } from '../crypto';
 import { rolesFor } from '../domain/report';
 import type { CaseTrust } from './console-trust';
+import type { Shared } from '../contract/console-responses';
+import { openedWith } from './console-state';
 import { $, ApiProblem, el, msg } from './page';
 
 export interface ShareableCase {
@@ -60,9 +62,11 @@ export function sealedFor(s: Sodium, keys: RecipientKeys, detail: ShareableCase,
   ];
   const out: Array<{ messageId: string; sealed: string }> = [];
   for (const k of mine) {
-    if (!k.sealed) continue;
+    // The copy that opened it here (a reader may hold garbage shared first beside the real key), else my own.
+    const sealed = openedWith.get(k.messageId) ?? k.sealed;
+    if (!sealed) continue;
     try {
-      out.push({ messageId: k.messageId, sealed: toB64(s, resealKey(s, fromB64(s, k.sealed), keys.box, boxPk)) });
+      out.push({ messageId: k.messageId, sealed: toB64(s, resealKey(s, fromB64(s, sealed), keys.box, boxPk)) });
     } catch {
       // A key that does not open for me is not mine to give; the report's own is checked below.
     }
@@ -85,8 +89,12 @@ async function share(call: Call) {
   button.disabled = true;
   status.textContent = msg('console.share_working');
   try {
-    await call(`/share/cases/${open.detail.case.id}`, { to: to.keyId, keys: sealed });
-    status.textContent = msg('console.share_done', { label: to.label });
+    const result = (await call(`/share/cases/${open.detail.case.id}`, { to: to.keyId, keys: sealed })) as Shared;
+    // Fewer added than given: the reader already held keys (maybe garbage from someone else); ours went beside them.
+    status.textContent =
+      result.added < result.given
+        ? msg('console.share_alongside', { label: to.label, added: result.added, given: result.given })
+        : msg('console.share_done', { label: to.label });
   } catch (error) {
     status.textContent = error instanceof ApiProblem ? error.message : msg('errors.network');
   } finally {

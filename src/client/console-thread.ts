@@ -31,7 +31,7 @@ export function renderThread(
   s: Sodium,
   keys: RecipientKeys | undefined,
   trust: CaseTrust,
-  caseRef: { id: string; facilityId: string; newAnswers: number },
+  caseRef: { id: string; facilityId: string; receivedDay: string; newAnswers: number },
   messages: ThreadEntry[],
 ): unknown[] {
   const files: unknown[] = [];

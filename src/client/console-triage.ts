@@ -3,9 +3,11 @@
  * filled from the case, and saved as only what the reader changed.
  */
 import { isValidTag, MAX_TAG_LENGTH, MAX_TAGS, TRANSITIONS } from '../domain/case';
+import { canWiden } from '../domain/case-sides';
+import { sealCaseMessage } from './console-trust';
 import { $, ApiProblem, el, msg } from './page';
 import { api } from './console-session';
-import { state, type CaseDetail } from './console-state';
+import { lang, state, type CaseDetail } from './console-state';
 
 /** Shows the case in the page again after a save, leaving focus where it is. */
 type Refresh = (caseId: string) => Promise<void>;
@@ -30,7 +32,10 @@ export function fillTriage(detail: CaseDetail) {
   $<HTMLTextAreaElement>('hold-note').value = c.holdNote ?? '';
   disarmHold();
   const statusSelect = $<HTMLSelectElement>('triage-status');
-  statusSelect.replaceChildren(...[c.status, ...TRANSITIONS[c.status]].map((st) => el('option', msg(`status.${st}`), { value: st })));
+  // Asking the worker's permission only where the authority does not have the case (officials never see such a case).
+  const moves = TRANSITIONS[c.status].filter((st) => st !== 'permission_asked' || canWiden(c.sendTo));
+  statusSelect.replaceChildren(...[c.status, ...moves].map((st) => el('option', msg(`status.${st}`), { value: st })));
+  $('permission-hint').hidden = !moves.includes('permission_asked');
   $<HTMLSelectElement>('triage-severity').value = c.severity ?? '';
   $<HTMLInputElement>('triage-tags').value = c.tags.join(', ');
   const assignee = $<HTMLSelectElement>('triage-assignee');
@@ -92,9 +97,11 @@ async function saveTriage(refresh: Refresh) {
     return;
   }
   try {
+    // Asking permission is a reply the worker sees: the standard question first, signed and sealed like any reply.
+    if (change.status === 'permission_asked') await api(`/cases/${c.id}/messages`, sealCaseMessage(state.s, state.keys!, state.openDetail, state.openTrust!, 'reply', msg('console.ask_authority_text'), lang, { request: 'authority' }));
     await api(`/cases/${state.openCaseId}/triage`, change);
     await refresh(state.openCaseId);
-    $('triage-status-msg').textContent = msg('console.saved');
+    $('triage-status-msg').textContent = msg(change.status === 'permission_asked' ? 'console.ask_authority_sent' : 'console.saved');
   } catch (error) {
     $('triage-status-msg').textContent = error instanceof ApiProblem ? error.message : msg('errors.network');
   }

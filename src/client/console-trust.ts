@@ -19,14 +19,20 @@ import {
   type SignedReaderList,
   type StandardMessage,
   type Sodium,
+  verifyProof,
+  wideningMessage,
 } from '../crypto';
+import { canWiden, REFERRAL } from '../domain/case-sides';
 import { rolesFor, SEND_TO, type SendTo } from '../domain/report';
 import { servedAsSigned, trustedReaderList } from './admin-key';
 import { ApiProblem, msg } from './page';
+import { withSomeCopy } from './console-state';
 
 type Key = { keyId: string; boxPk: string };
 export interface CaseForTrust {
   case: { id: string; facilityId: string; sendTo: string };
+  /** The worker's signed consent to the authority reading the case too (src/crypto/proofs.ts wideningMessage). */
+  widenedConsent?: string | null;
   sealTo: { reply: Key[]; note: Key[] };
   readers: SignedReaderList | null;
 }
@@ -56,10 +62,21 @@ export function caseTrust(s: Sodium, detail: CaseForTrust, report: SealedReportF
   const { boxPk, signPk } = report.mailbox ?? {};
   if (typeof boxPk !== 'string' || typeof signPk !== 'string' || boxPk !== served) return { ...base, mailbox: 'mismatch', mailboxSignPk: null };
   try {
-    return { ...base, mailbox: 'ok', mailboxSignPk: fromB64(s, signPk) };
+    const mailboxSignPk = fromB64(s, signPk);
+    return { ...base, sendTo: widenedSendTo(s, detail, base.sendTo, mailboxSignPk), mailbox: 'ok', mailboxSignPk };
   } catch {
     return { ...base, mailbox: 'mismatch', mailboxSignPk: null };
   }
+}
+
+/**
+ * Who reads the case now: the worker's sealed choice, widened to both sides only by the worker's own
+ * consent, signed with the mailbox key the report carries (the server's row alone widens nothing).
+ */
+function widenedSendTo(s: Sodium, detail: CaseForTrust, sealed: SendTo, mailboxSignPk: Uint8Array): SendTo {
+  if (!canWiden(sealed) || detail.case.sendTo !== REFERRAL.to || !detail.widenedConsent) return sealed;
+  const message = wideningMessage(detail.case.id, detail.case.facilityId, REFERRAL.to);
+  return verifyProof(s, fromB64(s, detail.widenedConsent), message, mailboxSignPk) ? REFERRAL.to : sealed;
 }
 
 /** My role as the administrator signed it, never as the server says: it decides who a note is sealed to. */
@@ -70,18 +87,16 @@ export function openCaseMessage(
   s: Sodium,
   keys: RecipientKeys,
   trust: CaseTrust,
-  caseRef: { id: string; facilityId: string },
-  m: { id: string; kind: string; authorRole: string; body: string | null; sealed: string | null },
+  caseRef: { id: string; facilityId: string; receivedDay: string },
+  m: { id: string; kind: string; authorRole: string; day: string; body: string | null; sealed: string | null; sealedAlso?: string[] },
 ): OpenedMessage | null {
-  if (!m.body || !m.sealed) return null;
+  const body = m.body;
+  if (!body || !m.sealed) return null;
   const readers = trust.list ? listedSigner(s, trust.list) : () => null;
   const lookup = (signer: string, author: string) => (signer === MAILBOX_SIGNER ? trust.mailboxSignPk : readers(signer, author));
-  try {
-    const place = { reportId: caseRef.id, messageId: m.id, facilityId: caseRef.facilityId, kind: m.kind as MessageKind, author: m.authorRole as AuthorRole };
-    return openThreadMessage(s, fromB64(s, m.body), fromB64(s, m.sealed), keys.box, place, lookup);
-  } catch {
-    return null;
-  }
+  const place = { reportId: caseRef.id, messageId: m.id, facilityId: caseRef.facilityId, kind: m.kind as MessageKind, author: m.authorRole as AuthorRole };
+  // Every copy of its key, in turn: one another reader shared first may be garbage.
+  return withSomeCopy(m.id, m, (k) => openThreadMessage(s, fromB64(s, body), fromB64(s, k), keys.box, place, lookup, { receivedDay: caseRef.receivedDay, day: m.day }));
 }
 
 /** The label of a message's signer, for "Firmado por …". */
@@ -100,7 +115,8 @@ export function sealCaseMessage(
   kind: 'reply' | 'note',
   text: string,
   lang: string,
-  standard?: StandardMessage,
+  /** A standard message ("Acusar recibo") or a standard question (may the authority read it too?), signed as such. */
+  extra: { standard?: StandardMessage; request?: 'authority' } = {},
 ) {
   const refuse = (key: string, code: string): never => {
     throw new ApiProblem(msg(key), 0, code);
@@ -118,6 +134,13 @@ export function sealCaseMessage(
   }
   const id = s.to_hex(s.randombytes_buf(16));
   const place = { reportId: detail.case.id, messageId: id, facilityId: detail.case.facilityId, kind, author: role! };
-  const envelope = sealSignedMessage(s, { text, lang, ...(standard ? { standard } : {}) }, place, { id: keys.keyId, signPrivateKey: keys.sign.privateKey }, recipients);
+  const { standard, request } = extra;
+  const envelope = sealSignedMessage(
+    s,
+    { text, lang, ...(standard ? { standard } : {}), ...(request ? { request } : {}) },
+    place,
+    { id: keys.keyId, signPrivateKey: keys.sign.privateKey },
+    recipients,
+  );
   return { id, kind, envelope: { body: toB64(s, envelope.body), keys: envelope.keys.map((k) => ({ keyId: k.keyId, sealed: toB64(s, k.sealed) })) } };
 }

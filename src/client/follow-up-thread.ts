@@ -12,6 +12,7 @@ import type { threadFiles } from './follow-up-thread-files';
 export interface ThreadCase {
   id: string;
   facilityId: string;
+  receivedDay: string;
 }
 
 export function renderThread(
@@ -21,6 +22,7 @@ export function renderThread(
   readerList: ReaderList | null,
   lang: 'es' | 'en',
   files: ReturnType<typeof threadFiles>,
+  askedToWiden: () => void = () => undefined,
 ): string[] {
   /** The names of the files the worker's own answers brought, in order (for "Lo que enviaste"). */
   const sentFiles: string[] = [];
@@ -38,7 +40,10 @@ export function renderThread(
     let opened: ReturnType<typeof openThreadMessage> = null;
     try {
       const place = { reportId: thread.case.id, messageId: m.id, facilityId: thread.case.facilityId, kind: m.kind, author: m.authorRole };
-      opened = openThreadMessage(s, fromB64(s, m.body!), fromB64(s, m.sealed!), mailbox.box, place, signerKey);
+      opened = openThreadMessage(s, fromB64(s, m.body!), fromB64(s, m.sealed!), mailbox.box, place, signerKey, {
+        receivedDay: thread.case.receivedDay,
+        day: m.day,
+      });
     } catch {
       opened = null;
     }
@@ -48,8 +53,16 @@ export function renderThread(
     const standard = opened?.verified && opened.standard === 'acknowledgement';
     const written = standard ? undefined : opened?.lang === 'en' ? 'en' : opened?.lang === 'es' ? 'es-MX' : undefined;
     // Read aloud in the language it was written in, which may not be the page's.
-    const text = standard ? msg('followup.standard_acknowledgement') : opened ? opened.text : msg('errors.unavailable');
-    item.append(el('p', text, { class: 'text', ...(written ? { lang: written } : {}) }));
+    if (opened?.verified && opened.request === 'authority') {
+      // A monitor's standard question, in the page's own words, with the one button that answers it.
+      item.append(el('p', msg('followup.request_authority'), { class: 'text' }));
+      const go = el('button', msg('followup.request_authority_button'), { type: 'button', class: 'secondary' });
+      go.addEventListener('click', askedToWiden);
+      item.append(go);
+    } else {
+      const text = standard ? msg('followup.standard_acknowledgement') : opened ? opened.text : msg('errors.unavailable');
+      item.append(el('p', text, { class: 'text', ...(written ? { lang: written } : {}) }));
+    }
     // Files only from a message a trusted key signed: their keys are inside it.
     const attached = opened?.verified ? ((opened.attachments ?? []) as unknown[]) : [];
     // A worker's answer's files are named for it, as the console names them (respuesta-2-foto-1.png).

@@ -12,6 +12,7 @@ import {
   mailboxMessage,
   fromUtf8,
   normalizeReceiptCode,
+  receiptCodeProblem,
   openReport,
   sealSignedMessage,
   signProof,
@@ -21,12 +22,14 @@ import {
   type Sodium,
 } from '../crypto';
 import { rolesFor, SEND_TO, type SendTo } from '../domain/report';
+import { canWiden, REFERRAL } from '../domain/case-sides';
 import { servedAsSigned, trustedReaderList } from './admin-key';
 import { $, ApiProblem, formatDay, leaveTo, msg, requestJson, showErrors } from './page';
 import { followUpConstancia } from './follow-up-constancia';
 import { laterFiles } from './follow-up-files';
 import { caseErase } from './follow-up-erase';
 import { caseKeep, showKeep } from './follow-up-keep';
+import { caseWiden, consentVerifies, focusWiden, showWiden } from './follow-up-widen';
 import { renderThread } from './follow-up-thread';
 import { threadFiles } from './follow-up-thread-files';
 import type { PendingUpload } from './evidence-upload';
@@ -76,6 +79,7 @@ async function start() {
   threadView = threadFiles(s, lang, proof);
   $('send-answer').addEventListener('click', () => void sendAnswer());
   constancia = followUpConstancia(s, lang, () => openCode, proof);
+  caseWiden(s, lang, proof, () => (current && mailbox ? { thread: current, mailbox, widened: widened() } : null), loadThread);
   caseErase(lang, proof, () => mailbox !== undefined, () => {
     forget();
     $('case').hidden = true;
@@ -102,7 +106,7 @@ async function openCase() {
   const code = normalizeReceiptCode(codeField.value);
   if (!code) {
     codeField.setAttribute('aria-invalid', 'true');
-    showErrors(errors, [msg('followup.code_invalid')]);
+    showErrors(errors, [codeProblemText(codeField.value)]);
     return;
   }
   codeField.removeAttribute('aria-invalid');
@@ -140,9 +144,13 @@ async function loadThread() {
   $('case-received').textContent = msg('followup.received', { day: formatDay(current.case.receivedDay, lang) });
   eraseNotice(current.case.eraseDay, current.case.held);
   showKeep(current.case.eraseDay, current.case.held);
-  const answerFiles = renderThread(s, current, mailbox!, readerList, lang, threadView!);
+  showWiden(current, widened());
+  const answerFiles = renderThread(s, current, mailbox!, readerList, lang, threadView!, focusWiden);
   showSent(sent, chosenSendTo(), answerFiles);
 }
+
+/** Whether the worker widened the case to the authority, by their own signed consent (never the server's row alone). */
+const widened = () => !!current && !!mailbox && consentVerifies(s, current, mailbox.sign.publicKey);
 
 /** The answer being sent: a retry of the same text resends these same bytes under the same id. */
 let pending: { text: string; source: string; id: string; message: unknown; uploads: PendingUpload[] } | undefined;
@@ -194,7 +202,7 @@ async function sendAnswer() {
 function openSent(thread: Thread): SentReport | null {
   if (!thread.report || !mailbox) return null;
   try {
-    const { plain, format } = openReport(s, fromB64(s, thread.report.body), fromB64(s, thread.report.sealed), mailbox.box, { reportId: thread.case.id, facilityId: thread.case.facilityId });
+    const { plain, format } = openReport(s, fromB64(s, thread.report.body), fromB64(s, thread.report.sealed), mailbox.box, { reportId: thread.case.id, facilityId: thread.case.facilityId }, thread.case.receivedDay);
     return format === 2 ? (JSON.parse(fromUtf8(plain)) as SentReport) : null;
   } catch {
     return null;
@@ -205,7 +213,11 @@ function openSent(thread: Thread): SentReport | null {
  * Who the worker chose, as they sealed it; null when the report cannot say (sent before format 2,
  * or its mailbox copy removed). Then no answer is sealed: the row alone could send it to the company.
  */
-const chosenSendTo = (): SendTo | null => ((SEND_TO as readonly unknown[]).includes(sent?.sendTo) ? (sent!.sendTo as SendTo) : null);
+const chosenSendTo = (): SendTo | null => {
+  const chosen = (SEND_TO as readonly unknown[]).includes(sent?.sendTo) ? (sent!.sendTo as SendTo) : null;
+  // Widened later with the worker's own signature: both sides read what they send from then on.
+  return chosen && canWiden(chosen) && widened() ? REFERRAL.to : chosen;
+};
 
 /** The case's readers from the signed list, if the server's keys are exactly those; else nothing is sent. */
 function answerReaders(thread: Thread) {
@@ -228,4 +240,12 @@ function forget() {
   current = undefined;
   readerList = null;
   pending = undefined;
+}
+
+/** Says what is wrong with a mistyped code: the symbol codes never use (U is most often a V), or how many it has. */
+function codeProblemText(typed: string): string {
+  const problem = receiptCodeProblem(typed);
+  if (problem?.kind === 'symbol') return problem.symbol === 'U' ? msg('followup.code_bad_u') : msg('followup.code_bad_symbol', { symbol: problem.symbol });
+  if (problem?.kind === 'length') return msg('followup.code_count', { count: problem.count });
+  return msg('followup.code_invalid');
 }

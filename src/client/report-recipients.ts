@@ -35,3 +35,24 @@ export function signedRecipients(s: Sodium, keys: RecipientKeys, report: ReportP
   // The plant's recovery key, as the administrator signed it (src/crypto/recovery.ts).
   return [...recipients, ...listedRecovery(s, list, roles)];
 }
+
+/**
+ * With the plant chooser, shows only the choices of whom to send to that the chosen plant has (the
+ * server names them on each option, from its signed list), and says why one is missing.
+ */
+export function followPlantChoices(field: HTMLInputElement | HTMLSelectElement) {
+  if (!(field instanceof HTMLSelectElement)) return;
+  const show = () => {
+    const allowed = field.selectedOptions[0]?.dataset.sendTo?.split(' ').filter(Boolean);
+    for (const choice of document.querySelectorAll<HTMLElement>('#send-to [data-send-to]')) {
+      const hide = !!allowed && !allowed.includes(choice.dataset.sendTo!);
+      choice.hidden = hide;
+      const radio = choice.querySelector('input');
+      if (hide && radio) radio.checked = false;
+    }
+    document.getElementById('send-to-no-monitor')!.hidden = !allowed || allowed.includes('monitor');
+    document.getElementById('send-to-no-authority')!.hidden = !allowed || allowed.includes('authority');
+  };
+  field.addEventListener('change', show);
+  show();
+}

@@ -16,7 +16,7 @@ import {
   type Sodium,
 } from './report-crypto';
 import type { ReportPlaintext } from '../domain/report';
-import { recipientsFor, signedRecipients } from './report-recipients';
+import { followPlantChoices, recipientsFor, signedRecipients } from './report-recipients';
 import { evidencePicker } from './evidence';
 import { clearWhenAnswered, readForm, showFieldProblems } from './report-fields';
 import { sealEvidence, uploadChunks, type PendingUpload } from './evidence-upload';
@@ -58,6 +58,7 @@ interface SealedReport {
   uploads: PendingUpload[];
 }
 
+followPlantChoices($<HTMLInputElement | HTMLSelectElement>('facility'));
 start().catch(() => showProblems([msg('errors.crypto_unavailable', { email })]));
 
 async function start() {

@@ -1,7 +1,7 @@
 /**
  * @module The path of an encrypted attachment chunk, as the report page uploads it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { hexId } from './ids';
 
 export const chunkParams = z.object({

@@ -79,6 +79,8 @@ export interface CaseDetail {
   monitors: Array<{ keyId: string; label: string }>;
   sealTo: { reply: RecipientKey[]; note: RecipientKey[] };
   readers: SignedReaderList | null;
+  /** The worker's signed consent to the authority reading the case too, if they gave it (src/crypto/proofs.ts wideningMessage). */
+  widenedConsent: string | null;
   retention: { eraseDay: string | null; holdReason: string | null; policy: RetentionPolicy };
 }
 
@@ -102,9 +104,11 @@ export interface Triaged {
 /** POST /console/api/share/cases/:id. */
 export interface Shared {
   to: string;
-  /** Sealed keys stored now; one the reader already had is kept as it was. */
+  /** Sealed keys stored as the reader's key now (they had none for that message). */
   added: number;
   given: number;
+  /** Keys kept beside a different one the reader already had (which may not open): their console tries each. */
+  alongside: number;
 }
 
 /** GET /console/api/trends/options: the filters' choices within the official's jurisdiction. */

@@ -1,7 +1,7 @@
 /**
  * @module Request schemas for the readers' console API.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CATEGORIES } from '../domain/report';
 import { HOLD_NOTE_MAX, HOLD_REASONS, HOLD_REFERENCE_MAX } from '../domain/retention';
 import { MAX_TAG_LENGTH, MAX_TAGS, SEVERITIES, STATUSES, TAG_PATTERN } from '../domain/case';

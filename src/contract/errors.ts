@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'pow_invalid'
   | 'pow_expired'
   | 'pow_replayed'
+  | 'pow_stale'
   | 'bad_envelope'
   | 'conflict'
   | 'not_found'

@@ -1,7 +1,7 @@
 /**
  * @module The identifiers and encodings every request shape is built from: one definition each.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** URL-safe base64 without padding (src/crypto/encoding.ts). */
 export const B64URL = /^[A-Za-z0-9_-]+$/;

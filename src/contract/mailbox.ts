@@ -2,9 +2,10 @@
  * @module Request schemas for the worker's mailbox API: each request carries the mailbox id, a
  * challenge and the mailbox key's signature over them (src/crypto/proofs.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { envelopeSchema } from './console';
-import { b64urlOfLength, hexId } from './ids';
+import { b64urlOfLength, hexId, keyIdSchema } from './ids';
+import { MAX_SHARED_KEYS } from './share';
 import { ATTACHMENT_LIMITS, MAX_CHUNKS } from '../domain/attachment';
 
 const proof = {
@@ -24,3 +25,30 @@ export const laterChunkParams = z.object({
   index: z.string().regex(/^(0|[1-9]\d{0,5})$/).transform(Number),
 });
 export const laterChunkQuery = z.strictObject({ ...proof, lang: z.string().optional() });
+
+/** At most this many officials of one plant's jurisdiction get a widened case in one request. */
+export const MAX_WIDEN_READERS = 20;
+
+/**
+ * The worker sends the case to the authority too (src/routes/mailbox-referral.ts): the mailbox
+ * proof for `widen:authority`, the consent signature (src/crypto/proofs.ts wideningMessage), and
+ * for each official the content keys the mailbox holds, sealed to them in the page.
+ */
+export const widenSchema = z.strictObject({
+  ...proof,
+  consent: b64urlOfLength(86),
+  readers: z
+    .array(
+      z.strictObject({
+        to: keyIdSchema,
+        keys: z
+          .array(z.strictObject({ messageId: hexId, sealed: b64urlOfLength(107) }))
+          .min(1)
+          .max(MAX_SHARED_KEYS)
+          .refine((keys) => new Set(keys.map((k) => k.messageId)).size === keys.length, 'a message twice'),
+      }),
+    )
+    .min(1)
+    .max(MAX_WIDEN_READERS)
+    .refine((readers) => new Set(readers.map((r) => r.to)).size === readers.length, 'a reader twice'),
+});

@@ -52,6 +52,8 @@ export interface CaseSummary {
   tags: string[];
   /** The content key sealed to this reader's key, or null if the report was sealed to other keys. */
   sealed: string | null;
+  /** Other copies of it other readers shared (src/storage/shared-keys.ts): any may be garbage, so the console tries each. */
+  sealedAlso: string[];
 }
 
 /** A message of a case's thread as the worker's mailbox reads it (POST /api/mailbox/thread). */
@@ -65,6 +67,8 @@ export interface ThreadMessage {
   body: string | null;
   /** The message's content key sealed to the reader or mailbox asking; null for a note to others. */
   sealed: string | null;
+  /** Other copies of it other readers shared (readers only): any may be garbage, so the console tries each. */
+  sealedAlso?: string[];
 }
 
 /** A thread message as a reader's case view has it (GET /console/api/cases/:id): with its author's key id. */
@@ -130,6 +134,8 @@ export interface MailboxThread {
     /** When the case will be erased if nothing changes; null while on hold. */
     eraseDay: string | null;
     held: boolean;
+    /** The worker's signed consent to send the case to the authority too, if they gave it (src/crypto/proofs.ts wideningMessage). */
+    widenedConsent: string | null;
   };
   /** The report as sent, sealed to the mailbox too (reports since envelope format 2). */
   report: { body: string; sealed: string } | null;
@@ -152,6 +158,15 @@ export interface MailboxConstancia {
 export interface MailboxKept {
   eraseDay: string | null;
   held: boolean;
+}
+
+/** POST /api/mailbox/widen: the case now goes to the authority too (duplicate: it already did). */
+export interface MailboxWidened {
+  sendTo: SendTo;
+  /** The release the officials get it in ("YYYY-MM-DDTHH", Mexico City). */
+  authorityRelease: string;
+  readers: number;
+  duplicate: boolean;
 }
 
 /** POST /api/mailbox/erase. */

@@ -1,7 +1,7 @@
 /**
  * @module The request schema for sharing access to a case (src/crypto/share.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { b64urlOfLength, hexId, keyIdSchema } from './ids';
 
 /** At most the report and 399 messages per request; a longer thread shares in several. */

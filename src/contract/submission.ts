@@ -1,7 +1,7 @@
 /**
  * @module The report submission's request schema (zod), with the size limits that keep a report within one KV value.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ATTACHMENT_LIMITS, MAX_CHUNKS } from '../domain/attachment';
 import { CATEGORIES, SEND_TO } from '../domain/report';
 import { b64Chars, b64urlOfLength as b64url, B64URL, FACILITY_ID, hexId, keyIdSchema } from './ids';

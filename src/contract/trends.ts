@@ -1,7 +1,7 @@
 /**
  * @module The query of the officials' trends API (its dashboard and CSV).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SECTORS } from '../domain/facility';
 import { ISO_WEEK } from '../trends/weeks';
 import { FACILITY_ID } from './ids';

@@ -12,6 +12,13 @@ import type { Sodium } from './sodium';
 
 /** The format new envelopes are sealed in; format 1 still opens (docs/crypto.md). */
 export const ENVELOPE_VERSION = 2;
+/**
+ * The last Mexico City day anything was sealed in format 1 (format 2 shipped on 2026-12-02). A format 1
+ * report or message of a case received later, or dated later, is a forgery: nothing honest sealed it.
+ */
+export const FORMAT_1_LAST_DAY = '2026-12-02';
+/** Whether a format 1 object stamped on these days (the case's received day, the message's day) may be opened. */
+export const format1Allowed = (...days: Array<string | undefined>) => days.length > 0 && days.every((d) => typeof d === 'string' && d <= FORMAT_1_LAST_DAY);
 export const NONCE_BYTES = 24;
 export const TAG_BYTES = 16;
 export const SEALED_KEY_BYTES = 32 + 48; // K ‖ crypto_box_SEALBYTES

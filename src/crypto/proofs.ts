@@ -13,6 +13,13 @@ export const signinMessage = (origin: string, challenge: string) => utf8(`buzon.
 export const mailboxMessage = (challenge: string, mailboxId: string, action: string) =>
   utf8(`buzon.mailbox.v1\n${challenge}\n${mailboxId}\n${action}`);
 
+/**
+ * A worker's consent to send their case to the labor authority too (src/domain/case-sides.ts
+ * REFERRAL), signed with the case mailbox key and kept beside the case: readers check it against
+ * the mailbox key sealed inside the report before they treat the case as sent to both.
+ */
+export const wideningMessage = (reportId: string, facilityId: string, sendTo: string) => utf8(`buzon.widen.v1\n${reportId}\n${facilityId}\n${sendTo}`);
+
 /** Signs with an Ed25519 secret key (crypto_sign_detached). */
 export function signProof(s: Sodium, message: Uint8Array, privateKey: Uint8Array): Uint8Array {
   return s.crypto_sign_detached(message, privateKey);

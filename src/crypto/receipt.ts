@@ -45,10 +45,25 @@ export function normalizeReceiptCode(typed: string): string | null {
 
 /** The same forgiving normalisation for a code of any number of symbols (the recovery code has 32). */
 export function normalizeCode(typed: string, symbols: number): string | null {
-  const s = typed.toUpperCase().replace(/[\s\-_.\u2010-\u2015\u2212\u200b-\u200d\u2060\ufeff]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  const s = forgiven(typed);
   if (s.length !== symbols) return null;
   for (const ch of s) if (!RECEIPT_ALPHABET.includes(ch)) return null;
   return s;
+}
+
+/** Case, separators and the look-alikes O→0, I/L→1 forgiven, as the codes are read aloud or copied. */
+const forgiven = (typed: string) =>
+  typed.toUpperCase().replace(/[\s\-_.\u2010-\u2015\u2212\u200b-\u200d\u2060\ufeff]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+
+/** What is wrong with a typed receipt code, so the page can say it: a symbol codes never use, or how many it has. */
+export type ReceiptCodeProblem = { kind: 'symbol'; symbol: string } | { kind: 'length'; count: number };
+
+/** The first symbol a receipt code never has (U, Ñ, #…), else a wrong count; null for a well-formed code. */
+export function receiptCodeProblem(typed: string): ReceiptCodeProblem | null {
+  const s = forgiven(typed);
+  const symbol = [...s].find((ch) => !RECEIPT_ALPHABET.includes(ch));
+  if (symbol) return { kind: 'symbol', symbol };
+  return s.length === RECEIPT_SYMBOLS ? null : { kind: 'length', count: s.length };
 }
 
 /**

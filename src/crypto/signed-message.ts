@@ -11,7 +11,7 @@
  * Format 1 messages still open, and are never shown as verified.
  */
 import { concat, fromUtf8, utf8 } from './encoding';
-import { additionalData, openEnvelope, sealEnvelope, type AuthorRole, type EnvelopeRecipient, type Envelope } from './envelope';
+import { additionalData, format1Allowed, openEnvelope, sealEnvelope, type AuthorRole, type EnvelopeRecipient, type Envelope } from './envelope';
 import { signProof, verifyProof } from './proofs';
 import type { Sodium } from './sodium';
 
@@ -47,6 +47,8 @@ export interface OpenedMessage {
   signer?: string;
   /** A reader's standard message ("Acusar recibo"), as signed: pages show their own translation of it. */
   standard?: StandardMessage;
+  /** A monitor's standard question (src/domain/case-sides.ts REFERRAL): may the authority read the case too? */
+  request?: 'authority';
   format: 1 | 2;
 }
 /** The trusted Ed25519 public key of a signer for a role, or null if that signer may not write as that role. */
@@ -76,13 +78,16 @@ export interface SignedContent {
   lang: string;
   attachments?: unknown[];
   standard?: StandardMessage;
+  /** A monitor's reply asking the worker's permission to bring in the authority (shown by the page in its own words). */
+  request?: 'authority';
 }
 
 /** signature ‖ content: what format 2 pads and encrypts. */
 export function signedPlaintext(s: Sodium, message: SignedContent, place: MessagePlace, signer: MessageSigner): Uint8Array {
   const files = message.attachments?.length ? { attachments: message.attachments } : {};
   const standard = message.standard ? { standard: message.standard } : {};
-  const content = utf8(JSON.stringify({ v: 2, text: message.text, lang: message.lang, signer: signer.id, ...files, ...standard }));
+  const request = message.request ? { request: message.request } : {};
+  const content = utf8(JSON.stringify({ v: 2, text: message.text, lang: message.lang, signer: signer.id, ...files, ...request, ...standard }));
   return concat(signProof(s, messageSignatureInput(s, place, content), signer.signPrivateKey), content);
 }
 
@@ -90,7 +95,7 @@ export function signedPlaintext(s: Sodium, message: SignedContent, place: Messag
 export function readSignedPlaintext(s: Sodium, plain: Uint8Array, place: MessagePlace, lookup: SignerLookup): OpenedMessage {
   const signature = plain.subarray(0, SIGNATURE_BYTES);
   const content = plain.subarray(SIGNATURE_BYTES);
-  const json = JSON.parse(fromUtf8(content)) as { text?: unknown; lang?: unknown; signer?: unknown; attachments?: unknown; standard?: unknown };
+  const json = JSON.parse(fromUtf8(content)) as { text?: unknown; lang?: unknown; signer?: unknown; attachments?: unknown; request?: unknown; standard?: unknown };
   const text = typeof json.text === 'string' ? json.text : '';
   const lang = typeof json.lang === 'string' ? json.lang : undefined;
   const signer = typeof json.signer === 'string' ? json.signer : '';
@@ -99,14 +104,17 @@ export function readSignedPlaintext(s: Sodium, plain: Uint8Array, place: Message
   const key = rightKind ? lookup(signer, place.author) : null;
   const verified = !!key && verifyProof(s, signature, messageSignatureInput(s, place, content), key);
   const attachments = Array.isArray(json.attachments) ? json.attachments : undefined;
+  const request = json.request === 'authority' ? { request: 'authority' as const } : {};
   // Only a reader's reply can be a standard message.
   const standard = place.kind === 'reply' && STANDARD_MESSAGES.includes(json.standard as StandardMessage) ? (json.standard as StandardMessage) : undefined;
-  return { text, lang, ...(attachments ? { attachments } : {}), ...(standard ? { standard } : {}), verified, signer: verified ? signer : undefined, format: 2 };
+  return { text, lang, ...(attachments ? { attachments } : {}), ...request, ...(standard ? { standard } : {}), verified, signer: verified ? signer : undefined, format: 2 };
 }
 
 /**
  * Opens a thread message for one recipient: format 2 first; failing that, format 1, which opens
- * but is never verified. Returns null if it opens in neither (tampered, moved or relabelled).
+ * but is never verified, and only in a case received and a message dated on or before the cut-over
+ * (`stamped`: the case's received day and the message's day; FORMAT_1_LAST_DAY). Returns null if it
+ * opens in neither (tampered, moved, relabelled, or format 1 stamped after the cut-over).
  */
 export function openThreadMessage(
   s: Sodium,
@@ -115,12 +123,14 @@ export function openThreadMessage(
   pair: { publicKey: Uint8Array; privateKey: Uint8Array },
   place: MessagePlace,
   lookup: SignerLookup,
+  stamped: { receivedDay: string; day: string } | null = null,
 ): OpenedMessage | null {
   try {
     return readSignedPlaintext(s, openEnvelope(s, body, sealedKey, pair, v2(place)), place, lookup);
   } catch {
     /* not format 2 under this place: try format 1 */
   }
+  if (!stamped || !format1Allowed(stamped.receivedDay, stamped.day)) return null;
   try {
     const plain = openEnvelope(s, body, sealedKey, pair, { kind: 'message', reportId: place.reportId, messageId: place.messageId, facilityId: place.facilityId });
     const json = JSON.parse(fromUtf8(plain)) as { text?: unknown; lang?: unknown };

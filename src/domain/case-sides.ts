@@ -35,6 +35,30 @@ export function caseClosedDay(sides: readonly SideState[]): string | null {
   return sides.map((x) => x.closedDay!).sort().at(-1)!;
 }
 
+/**
+ * The worker's referral (docs/privacy.md "Bringing in the authority"). Only the worker can send a
+ * case to the authority: from the follow-up page they widen a case sent to the company alone to
+ * both sides, once, never back. The company's side then reads `referred` ("Enviado a la
+ * autoridad"), unless the company had already closed it; the authority's side starts `new`, its
+ * clocks from the release the case reaches officials in. A monitor can only ask the worker
+ * (`permission_asked`). Neither status closes the case.
+ */
+export const REFERRAL = {
+  /** Who the case may be widened from, and to. */
+  from: 'monitor' as SendTo,
+  to: 'both' as SendTo,
+  /** The mailbox proof's action (src/crypto/proofs.ts); its signature is kept as the worker's consent. */
+  action: 'widen:authority',
+} as const;
+
+/** Whether the worker can still send this case to the authority. */
+export const canWiden = (sendTo: SendTo) => sendTo === REFERRAL.from;
+
+/** The company side's status once the worker widened: "sent to the authority", unless the company had closed it. */
+export const statusAfterWidening = (company: Status): Status => (FINAL_STATUSES.includes(company) ? company : 'referred');
+
+/** A monitor may ask permission only on a case the worker sent to the company alone; an official never needs to. */
+export const canAskPermission = (role: ReaderRole, sendTo: SendTo) => role === 'monitor' && canWiden(sendTo);
 
 /** The labels a page script needs to show a case's sides (src/client/case-sides.ts). */
 export const CASE_SIDE_KEYS = ['case_side.company', 'case_side.authority', 'case_side.line', 'case_side.authority_private', 'case_side.own_side'] as const;

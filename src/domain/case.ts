@@ -3,18 +3,29 @@
  * Shared by the Worker and the console bundle.
  */
 
-export const STATUSES = ['new', 'acknowledged', 'investigating', 'resolved', 'referred', 'not_substantiated'] as const;
+export const STATUSES = ['new', 'acknowledged', 'investigating', 'permission_asked', 'referred', 'resolved', 'not_substantiated'] as const;
 export type Status = (typeof STATUSES)[number];
 
-export const FINAL_STATUSES: readonly Status[] = ['resolved', 'referred', 'not_substantiated'];
+/**
+ * Closing statuses: the case is done on that side (the close clock stops, retention counts from it).
+ * `referred` is not one: the authority has the case and works it from then on (src/domain/case-sides.ts).
+ */
+export const FINAL_STATUSES: readonly Status[] = ['resolved', 'not_substantiated'];
 
-/** new → acknowledged → investigating → resolved | referred | not substantiated; a closed case can be reopened. */
+/**
+ * The moves a reader may make: new → acknowledged → investigating → resolved | not substantiated;
+ * a closed case can be reopened. A monitor may ask the worker's permission to send the case to the
+ * authority (`permission_asked`, only on a case the worker sent to the company alone: see
+ * canAskPermission); no reader ever moves a case to `referred`, which only the worker's own
+ * widening sets (src/domain/case-sides.ts REFERRAL).
+ */
 export const TRANSITIONS: Record<Status, readonly Status[]> = {
   new: ['acknowledged'],
-  acknowledged: ['investigating', 'referred', 'not_substantiated'],
-  investigating: ['resolved', 'referred', 'not_substantiated'],
+  acknowledged: ['investigating', 'permission_asked', 'not_substantiated'],
+  investigating: ['resolved', 'permission_asked', 'not_substantiated'],
+  permission_asked: ['investigating', 'resolved', 'not_substantiated'],
+  referred: ['investigating', 'resolved', 'not_substantiated'],
   resolved: ['investigating'],
-  referred: ['investigating'],
   not_substantiated: ['investigating'],
 };
 

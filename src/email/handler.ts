@@ -21,7 +21,7 @@ import { MAX_RAW_BYTES } from './limits';
 import { isPlainAddress, newMessageId } from './mime';
 import { parseMail } from './parse';
 import { emailPlaintext } from './plaintext';
-import { readRaw, withoutSenderHeaders } from './raw';
+import { readRaw, withoutSendingTraces } from './raw';
 import { rejectReason, type RejectCode } from './reject';
 import { facilityForAddress } from './routing';
 
@@ -90,7 +90,7 @@ export async function receiveMail(message: ForwardableEmailMessage, env: Env): P
   const mailboxKeys = { id: mailbox.mailboxId, boxPk: toB64(s, mailbox.box.publicKey), signPk: toB64(s, mailbox.sign.publicKey) };
   const envelope = sealReport(
     s,
-    emailPlaintext(s, facility.id, mail, withoutSenderHeaders(raw), { mailbox: { boxPk: mailboxKeys.boxPk, signPk: mailboxKeys.signPk }, sendTo: readers.sendTo }),
+    emailPlaintext(s, facility.id, mail, withoutSendingTraces(raw), { mailbox: { boxPk: mailboxKeys.boxPk, signPk: mailboxKeys.signPk }, sendTo: readers.sendTo }),
     { reportId, facilityId: facility.id },
     [
       ...readers.keys.map((k) => ({ keyId: k.keyId, boxPublicKey: fromB64(s, k.boxPk) })),

@@ -1,20 +1,30 @@
 /**
  * @module The Content-Security-Policy of every response: the only inline code allowed is the
  * pages' one stylesheet, by hash; scripts come from this origin (pinned by integrity in the pages)
- * and may instantiate wasm (libsodium, embedded in the bundles). `npm run verify` computes it from
- * the source it builds and compares it with what a deployment sends (either form: with or without
- * media from blob: URLs, which runs no code).
+ * and may instantiate wasm (libsodium, embedded in the bundles). No page may start a worker (so none
+ * can register a Service Worker), and forms may post natively only where the source has such a form
+ * (the constancia check). `npm run verify` runs the Worker built from the same source and compares
+ * every page's headers, this one included, with what a deployment sends.
  */
-export async function contentSecurityPolicy(stylesheet: string, media: { play?: boolean } = {}): Promise<string> {
+export interface PolicyOptions {
+  /** Pages that play recordings they decrypted or made (src/lib/http.ts, allowMedia): media from blob: URLs, which runs no code. */
+  play?: boolean;
+  /** The page whose form posts natively to this origin (the constancia check); every other page: no native form submission at all. */
+  nativeForm?: boolean;
+}
+
+export async function contentSecurityPolicy(stylesheet: string, opts: PolicyOptions = {}): Promise<string> {
   return [
     "default-src 'none'",
     "script-src 'self' 'wasm-unsafe-eval'",
     `style-src 'self' '${await sha256Source(stylesheet)}'`,
     "img-src 'self' data: blob:",
     "connect-src 'self'",
-    // Pages that play recordings they decrypted or made (src/lib/http.ts, allowMedia).
-    ...(media.play ? ['media-src blob:'] : []),
-    "form-action 'self'",
+    ...(opts.play ? ['media-src blob:'] : []),
+    // Workers would fall back to script-src 'self': a page could then register a Service Worker that outlives the deployment.
+    "worker-src 'none'",
+    // The scripts send what they sealed with fetch(); a form posting natively would send its fields in clear.
+    `form-action ${opts.nativeForm ? "'self'" : "'none'"}`,
     "base-uri 'none'",
     "frame-ancestors 'none'",
   ].join('; ');

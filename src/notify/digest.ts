@@ -11,11 +11,11 @@ import { mexicoDay, releaseClock } from '../lib/clock';
 import { loadSodium } from '../lib/sodium';
 import { auditHeadAt } from '../storage/audit';
 import { unseenAnswers } from '../storage/case-reads';
+import { ownColumn, ownReceivedDay, ownRelease, sideAnswerDay } from '../storage/case-sides';
 import { dueBy } from '../storage/retention';
 import { DEFAULT_RETENTION, retentionPolicy, type RetentionPolicy } from '../domain/retention';
 import { digestMessage } from './digest-message';
 import { CLOCK_NAMES, sqlClockOutcome, type ClockName } from '../domain/clocks';
-import { ownColumn, sideAnswerDay } from '../storage/case-sides';
 
 /** The local part the digest comes from, at EMAIL_DOMAIN; no facility may use it. */
 export const DIGEST_SENDER = 'avisos';
@@ -43,7 +43,7 @@ const READABLE_BY_M = `FROM reports r JOIN facilities f ON f.id = r.facility_id
 
 /** Cases reader m may read that are due for erasure by ?4, with the default closed (?5) and idle (?6) days. */
 const ERASING_SOON = `(SELECT count(*) ${READABLE_BY_M}
-     AND r.release_at <= ?3 AND ${dueBy('?4', '?5', '?6')})`;
+     AND ${ownRelease('m.role')} <= ?3 AND ${dueBy('?4', '?5', '?6')})`;
 
 /**
  * Released cases reader m may read, still open on m's side, whose clock `name` on that side is
@@ -52,12 +52,13 @@ const ERASING_SOON = `(SELECT count(*) ${READABLE_BY_M}
 const overdueOn = (name: ClockName) => {
   const stop = { acknowledge: ownColumn('first_reply_day', 'm.role'), answer: sideAnswerDay('m.role'), close: ownColumn('closed_day', 'm.role') }[name];
   const days = { acknowledge: 'f.ack_days', answer: 'f.answer_days', close: 'f.close_days' }[name];
-  return `(SELECT count(*) ${READABLE_BY_M} AND r.release_at <= ?3 AND r.erased_day IS NULL AND ${ownColumn('closed_day', 'm.role')} IS NULL
-     AND ${sqlClockOutcome(stop, 'r.received_day', days, '?1')} = 'overdue')`;
+  // An official's side starts at its own release (a case the worker widened later: migrations/0025_referral.sql).
+  return `(SELECT count(*) ${READABLE_BY_M} AND ${ownRelease('m.role')} <= ?3 AND r.erased_day IS NULL AND ${ownColumn('closed_day', 'm.role')} IS NULL
+     AND ${sqlClockOutcome(stop, ownReceivedDay('m.role'), days, '?1')} = 'overdue')`;
 };
 
 /** Cases reader m may read with released answers it has not seen; ?3 is the last release. */
-const WITH_NEW_ANSWERS = `(SELECT count(*) ${READABLE_BY_M} AND ${unseenAnswers('m.key_id', '?3')} > 0)`;
+const WITH_NEW_ANSWERS = `(SELECT count(*) ${READABLE_BY_M} AND ${ownRelease('m.role')} <= ?3 AND ${unseenAnswers('m.key_id', '?3')} > 0)`;
 
 /**
  * Readers not yet notified today, with the reports they may read received from their last digest
@@ -77,7 +78,7 @@ export async function dueDigests(db: D1Database, today: string, released: string
               ELSE
                 (SELECT count(*) FROM reports r JOIN facilities f ON f.id = r.facility_id
                   WHERE r.send_to IN ('authority', 'both') AND (m.scope_state IS NULL OR f.state = m.scope_state)
-                    AND r.received_day >= coalesce(m.last_digest_day, ?2) AND r.received_day < ?1)
+                    AND ${ownReceivedDay("'official'")} >= coalesce(m.last_digest_day, ?2) AND ${ownReceivedDay("'official'")} < ?1)
               END AS count,
               ${WITH_NEW_ANSWERS} AS answers,
               ${ERASING_SOON} AS erasing,

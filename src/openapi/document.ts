@@ -2,7 +2,7 @@
  * @module The OpenAPI 3.1 document served at /api/openapi.json, generated from the operations
  * list (./operations) and so from the zod schemas the routes validate with (z.toJSONSchema).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { translator } from '../i18n';
 import { ERROR_CODES, ERROR_MEANINGS } from './error-codes';
 import { OPERATIONS, type Operation } from './operations';

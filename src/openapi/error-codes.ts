@@ -15,6 +15,7 @@ export const ERROR_MEANINGS: Record<ErrorCode, string> = {
   pow_invalid: 'The proof of work or its token does not check (403).',
   pow_expired: 'The challenge token has expired: fetch a new one and redo the work (403).',
   pow_replayed: 'The token already paid for another report (409).',
+  pow_stale: 'The token was issued below the plant\'s price now (it rose at a release): nothing is stored; the body carries a fresh challenge to solve for the same bytes (409).',
   bad_envelope: 'The envelope is not sealed exactly to the expected keys, or its body has a length no envelope has (422).',
   conflict: 'The id is taken by different content: another report with this id or mailbox id, or upload to a stored report (409).',
   not_found: 'No such route, case or file, or not in the reader\'s scope (404).',

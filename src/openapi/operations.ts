@@ -3,12 +3,12 @@
  * routes validate with, imported from them; responses from ./responses; errors by status and code.
  * tests/worker/openapi.test.ts fails when a route of the app is missing here, or one here is gone.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CATEGORIES } from '../domain/report';
 import type { ErrorCode } from '../contract/errors';
 import { submissionSchema } from '../contract/submission';
 import { bodiesSchema, caseFilterSchema, holdSchema, messageSchema, signinChallengeSchema, signinSchema, triageSchema } from '../contract/console';
-import { answerSchema, constanciaSchema, laterChunkParams, laterChunkQuery, threadSchema } from '../contract/mailbox';
+import { answerSchema, constanciaSchema, laterChunkParams, laterChunkQuery, threadSchema, widenSchema } from '../contract/mailbox';
 import { querySchema as trendsQuerySchema } from '../contract/trends';
 import { chunkParams } from '../contract/attachments';
 import { shareSchema } from '../contract/share';
@@ -62,15 +62,15 @@ export const OPERATIONS: Operation[] = [
     method: 'put', path: '/api/reports/{reportId}/attachments/{attachmentId}/chunks/{index}', tag: 'report', summary: 'Upload one encrypted attachment chunk, before the report',
     description: 'Paid with the report\'s own proof of work (query challenge and counter; checked, not spent). docs/crypto.md, Attachments.',
     params: chunkParams, query: z.object({ challenge: z.string(), counter: z.string().regex(/^\d+$/) }), body: 'bytes',
-    ok: { status: 204, description: 'stored (a retry overwrites)' },
-    errors: [[400, 'invalid'], [403, 'pow_missing'], [403, 'pow_invalid'], [403, 'pow_expired'], [409, 'conflict'], [409, 'pow_replayed'], [413, 'attachment_limit'], [413, 'too_large']],
+    ok: { status: 204, description: 'stored; a repeat of the same bytes writes nothing (204), other bytes in a recorded chunk\'s place are refused (409 conflict); limited per report id (429)' },
+    errors: [[400, 'invalid'], [403, 'pow_missing'], [403, 'pow_invalid'], [403, 'pow_expired'], [409, 'conflict'], [409, 'pow_replayed'], [413, 'attachment_limit'], [413, 'too_large'], [429, 'busy']],
   },
   {
     method: 'post', path: '/api/reports', tag: 'report', summary: 'Submit an encrypted report',
     description: 'The body is sealed on the phone (docs/crypto.md, The envelope). The client makes the report id, so a retry is safe: 201 the first time, 200 with duplicate:true after.',
     body: submissionSchema,
     ok: { status: 201, description: 'stored; 200 with the same body and duplicate:true for a retry', schema: r.reportAccepted },
-    errors: [...common, [400, 'invalid'], [403, 'pow_missing'], [403, 'pow_invalid'], [403, 'pow_expired'], [409, 'pow_replayed'], [409, 'conflict'], [422, 'unknown_facility'], [422, 'bad_envelope'], [422, 'no_recipients'], [422, 'attachment_incomplete'], [429, 'busy']],
+    errors: [...common, [400, 'invalid'], [403, 'pow_missing'], [403, 'pow_invalid'], [403, 'pow_expired'], [409, 'pow_replayed'], [409, 'pow_stale'], [409, 'conflict'], [422, 'unknown_facility'], [422, 'bad_envelope'], [422, 'no_recipients'], [422, 'attachment_incomplete'], [429, 'busy']],
   },
   // --- the worker's case mailbox ---
   {
@@ -91,7 +91,7 @@ export const OPERATIONS: Operation[] = [
     method: 'put', path: '/api/mailbox/attachments/{attachmentId}/chunks/{index}', tag: 'mailbox', summary: 'Upload one encrypted chunk of a file to send with an answer (action "attach:<attachment id>:<index>")',
     description: 'Signed with the case mailbox key, not paid with work. The case\'s files, the report\'s and later ones together, are at most 5. docs/crypto.md, Files added later.',
     params: laterChunkParams, query: laterChunkQuery, body: 'bytes',
-    ok: { status: 204, description: 'stored (a retry overwrites)' },
+    ok: { status: 204, description: 'stored; a repeat of the same bytes writes nothing (204), other bytes in a recorded chunk\'s place are refused (409 conflict)' },
     errors: [...common, [400, 'invalid'], [404, 'case_not_found'], [409, 'conflict'], [413, 'attachment_limit'], [429, 'busy']],
   },
   {
@@ -110,6 +110,12 @@ export const OPERATIONS: Operation[] = [
     method: 'post', path: '/api/mailbox/keep', tag: 'mailbox', summary: 'The worker keeps their case at least 180 more days from today (action "keep"); repeatable, never past the 3-year limit',
     body: threadSchema, ok: { status: 200, description: 'the erase day now, or held', schema: r.mailboxKept },
     errors: [...common, [400, 'invalid'], [404, 'case_not_found'], [429, 'busy']],
+  },
+  {
+    method: 'post', path: '/api/mailbox/widen', tag: 'mailbox', summary: 'The worker sends their case to the labor authority too (action "widen:authority", single use)',
+    description: 'Only for a case sent to the company alone; never undone. The body carries, for every active official of the plant\'s jurisdiction on the administrator\'s signed list (all of them), the content keys the mailbox holds sealed to them, and the worker\'s consent signed with the mailbox key (docs/crypto.md, Referral). Officials get the case at the next release, as a new case; the company\'s side reads "referred". Every widening and refusal is audited.',
+    body: widenSchema, ok: { status: 201, description: 'widened (200 with duplicate true when it already was)', schema: r.mailboxWidened },
+    errors: [...common, [400, 'invalid'], [403, 'share_out_of_scope'], [403, 'readers_unverified'], [403, 'forbidden'], [404, 'case_not_found'], [409, 'pow_replayed'], [409, 'conflict'], [409, 'no_recipients'], [422, 'invalid'], [422, 'readers_unverified'], [429, 'busy']],
   },
   {
     method: 'post', path: '/api/mailbox/constancia', tag: 'mailbox', summary: 'The case\'s proof of filing, signed again, and its three clocks (action "constancia")',

@@ -2,7 +2,7 @@
  * @module Response bodies as zod schemas: the OpenAPI document's response shapes, and what the
  * tests check real responses against. The request schemas are the routes' own (src/routes/).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CATEGORIES, SEND_TO } from '../domain/report';
 import { ERROR_CODES } from './error-codes';
 import type * as Contract from '../contract';
@@ -80,6 +80,9 @@ export const mailboxThread = z.strictObject({
     receivedDay: day,
     eraseDay: day.nullable(),
     held: z.boolean(),
+    widenedConsent: b64url
+      .nullable()
+      .meta({ description: "the worker's signed consent to the authority reading the case too (docs/crypto.md, Referral); check it with the mailbox key" }),
   }),
   report: z.strictObject({ body: b64url, sealed: b64url }).nullable(),
   messages: z.array(threadMessage),
@@ -89,6 +92,12 @@ export const mailboxThread = z.strictObject({
 
 export const mailboxErased = z.strictObject({ erased: z.boolean(), held: z.boolean() });
 export const mailboxKept = z.strictObject({ eraseDay: day.nullable().meta({ description: 'the day the case will be erased now, if nothing else changes; null while on hold' }), held: z.boolean() });
+export const mailboxWidened = z.strictObject({
+  sendTo: z.enum(SEND_TO),
+  authorityRelease: z.string().meta({ description: 'the release ("YYYY-MM-DDTHH", Mexico City) in which officials get the case, as a new case' }),
+  readers: z.number().int().meta({ description: 'officials given the keys now (0 for a retry of a case already widened)' }),
+  duplicate: z.boolean().meta({ description: 'false with 201; true with 200 when the case was already sent to the authority' }),
+});
 export const messageStored = z.strictObject({ id: hex32, duplicate: z.boolean().meta({ description: 'false with 201; true with 200 for a retry' }) });
 
 export const signinChallenge = z.strictObject({
@@ -117,6 +126,7 @@ export const caseDetail = loose('a case with its sealed body, thread, triage eve
   attachments: z.array(z.strictObject({ id: hex32, chunks: z.number().int() })),
   sealTo: z.strictObject({ reply: z.array(recipientKey), note: z.array(recipientKey) }),
   readers: signedReaderList,
+  widenedConsent: b64url.nullable(),
   retention: z.unknown(),
 });
 export const holdSet = z.strictObject({ ok: z.literal(true), holdReason: z.string().nullable() });
@@ -146,6 +156,7 @@ export type ContractFitsDocument = [
   Fits<Flat<Contract.MailboxConstancia>, z.infer<typeof mailboxConstancia>>,
   Fits<Flat<Contract.MailboxErased>, z.infer<typeof mailboxErased>>,
   Fits<Flat<Contract.MailboxKept>, z.infer<typeof mailboxKept>>,
+  Fits<Flat<Contract.MailboxWidened>, z.infer<typeof mailboxWidened>>,
   Fits<Flat<Contract.MessageStored>, z.infer<typeof messageStored>>,
   Fits<Flat<Contract.ConstanciaChecked>, z.infer<typeof constanciaChecked>>,
   Fits<Flat<Contract.SigninChallenge>, z.infer<typeof signinChallenge>>,

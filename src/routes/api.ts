@@ -10,15 +10,15 @@ import { rolesFor } from '../domain/report';
 import { issueChallenge, powBits, verifyChallenge } from '../lib/challenge';
 import { attachmentComplete, keepAttachments } from '../storage/uploads';
 import { mexicoDay, nowSeconds, releaseClock } from '../lib/clock';
-import { releaseBefore, releaseDay, releaseHour, releaseHours } from '../domain/release';
-import { challengeBits, VOLUME_RELEASES } from '../domain/difficulty';
+import { releaseDay, releaseHour } from '../domain/release';
+import { priceFrom, priceStatements } from '../lib/price';
 import { apiError, type AppEnv } from '../lib/http';
 import { loadSodium } from '../lib/sodium';
 import { getFacility } from '../storage/facilities';
 import { getSignedReaderList } from '../storage/reader-lists';
 import { activeRecipientsFor, type RecipientKey } from '../storage/recipients';
 import { readEnvelope } from '../lib/envelope-check';
-import { findReport, intakeLookup, releasedVolume, storeReport, type NewReport, type StoredReportRef } from '../storage/reports';
+import { findReport, intakeLookup, storeReport, type NewReport, type StoredReportRef } from '../storage/reports';
 import { MAX_SUBMISSION_BYTES, MAX_WEB_BODY_BYTES, submissionSchema, type Submission } from '../contract/submission';
 import type { FacilityRecipients, PowChallenge, ReportAccepted } from '../contract/responses';
 import { limitBody } from '../lib/body-limit';
@@ -33,10 +33,7 @@ api.get('/challenge', rateLimited(() => 'challenge'), async (c) => {
   if (!/^[a-z0-9-]{1,64}$/.test(id)) return apiError(c, 400, 'invalid', ['facility']);
   const facility = await getFacility(c.env.DB, id);
   if (!facility) return apiError(c, 404, 'unknown_facility');
-  const hours = releaseHours(c.env.RELEASE_HOURS);
-  const last = releaseClock(c.env.RELEASE_HOURS).last;
-  const volume = await releasedVolume(c.env.DB, facility.id, releaseBefore(last, hours, VOLUME_RELEASES), last);
-  const bits = Math.min(30, challengeBits(powBits(c.env), volume));
+  const bits = priceFrom(c.env, await c.env.DB.batch(priceStatements(c.env, facility.id)));
   const s = await loadSodium();
   return c.json({ challenge: issueChallenge(s, c.env.POW_SECRET, bits, nowSeconds(), { purpose: 'report', facility: facility.id }), bits } satisfies PowChallenge);
 });
@@ -59,11 +56,17 @@ api.post(
     const s = await loadSodium();
     const challenge = sub.pow ? verifyChallenge(s, c.env.POW_SECRET, sub.pow.challenge, nowSeconds(), { purpose: 'report', facility: sub.facility }) : null;
     const nonce = challenge?.ok ? challenge.claims.nonce : '';
-    // Only submissions without valid work are limited, before they cost a D1 read: a paid report
-    // never meets the limit (no flood can shut a plant's channel), and a genuine worker's report
-    // never counts towards it (so the counter tells a prober nothing about who else reported).
-    const paid = !!(sub.pow && challenge?.ok && checkWork(s, sub.pow.challenge, sub.reportId, sub.pow.counter, Math.max(challenge.claims.bits, powBits(c.env))));
+    const worked = !!(sub.pow && challenge?.ok && checkWork(s, sub.pow.challenge, sub.reportId, sub.pow.counter, Math.max(challenge.claims.bits, powBits(c.env))));
+    // Work pays once, at today's price: one read, before any write, says whether its nonce is spent
+    // and what the plant's work costs now (a token stocked while the plant was quiet pays no flood).
+    const { spent, price } = worked ? await spentAndPrice(c, nonce, sub.facility) : { spent: false, price: 0 };
+    const paid = worked && !spent;
+    // Only submissions without valid unspent work are limited, before they cost a write: a paid report
+    // never meets the limit (no flood can shut a plant's channel), and a genuine worker's first send
+    // never counts towards it (so the counter tells a prober nothing about who else reported). A
+    // replayed nonce counts, and so does a genuine retry of a stored report (answered below, unwritten).
     if (!paid && !(await c.env.PUBLIC_LIMIT.limit({ key: 'report:unpaid' })).success) return apiError(c, 429, 'busy');
+    if (paid && challenge?.ok && challenge.claims.bits < price) return staleWork(c, s, sub.facility, price);
     // The receipt code's constancia key: the proof of filing is signed with it, and only its check is kept.
     const constanciaKey = readConstanciaKey(s, sub.constancia?.key);
     if (sub.constancia && !constanciaKey) return apiError(c, 400, 'invalid', ['constancia.key']);
@@ -90,8 +93,8 @@ api.post(
 
     if (!sub.pow || !challenge) return apiError(c, 403, 'pow_missing');
     if (!challenge.ok) return apiError(c, 403, challenge.reason);
-    if (!paid) return apiError(c, 403, 'pow_invalid'); // the work, checked once above
-    if (lookup.challengeSpent) return apiError(c, 409, 'pow_replayed');
+    if (!worked) return apiError(c, 403, 'pow_invalid'); // the work, checked once above
+    if (spent || lookup.challengeSpent) return apiError(c, 409, 'pow_replayed');
     // A token that paid another report's evidence is that report's (src/storage/uploads.ts).
     if (lookup.challengeClaimedBy && lookup.challengeClaimedBy !== sub.reportId) return apiError(c, 409, 'pow_replayed');
 
@@ -117,6 +120,21 @@ api.post(
 );
 
 type Spend = { nonce: string; expires: number };
+
+/** Whether a nonce is spent, and the plant's price now, in one D1 read. */
+async function spentAndPrice(c: Context<AppEnv>, nonce: string, facilityId: string): Promise<{ spent: boolean; price: number }> {
+  const [spent, ...volume] = await c.env.DB.batch([c.env.DB.prepare('SELECT 1 FROM spent_challenges WHERE nonce = ?1').bind(nonce), ...priceStatements(c.env, facilityId)]);
+  return { spent: spent!.results.length > 0, price: priceFrom(c.env, volume) };
+}
+
+/**
+ * Work issued below the plant's price now (the price rose at a release since): refused, nothing
+ * written, with a fresh challenge at today's price; the form solves it and sends the same bytes.
+ */
+async function staleWork(c: Context<AppEnv>, s: Sodium, facilityId: string, bits: number) {
+  const fresh = { challenge: issueChallenge(s, c.env.POW_SECRET, bits, nowSeconds(), { purpose: 'report', facility: facilityId }), bits } satisfies PowChallenge;
+  return apiError(c, 409, 'pow_stale', undefined, { challenge: fresh });
+}
 
 /** The report to store, stamped with the next release rather than the hour it came in: readers get it with its whole batch. */
 function newReport(sub: Submission, body: Uint8Array, bodyDigest: string, spend: Spend, releaseAt: string, constanciaCheck: string | null): NewReport {

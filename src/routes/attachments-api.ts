@@ -1,12 +1,14 @@
 /**
  * @module Encrypted attachment chunks, uploaded by the report page before the report itself.
  *
- * Each chunk is a PUT to its own address, so a retry overwrites instead of duplicating, and a
+ * Each chunk is a PUT to its own address, so a retry lands on the same chunk instead of duplicating, and a
  * failed chunk is resent alone. Uploads need the report's proof of work (checked, not spent here),
  * with a token that is unexpired, unspent and bound to this report id alone (the first report id
  * it paid chunks for); per report at most ATTACHMENT_LIMITS.files files of MAX_CHUNKS chunks,
- * recorded in D1 before the bytes go to KV (src/storage/uploads.ts). Uploads stop once the report
- * is stored. Chunks of reports never sent expire by themselves (KV expirationTtl).
+ * recorded in D1 before the bytes go to KV (src/storage/uploads.ts). A chunk is written once: its
+ * repeat is answered without a write, other bytes in its place are refused. The route is limited
+ * per report id (CHUNK_LIMIT), never per address. Uploads stop once the report is stored. Chunks of
+ * reports never sent expire by themselves (KV expiration at a day boundary).
  */
 import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
@@ -17,7 +19,7 @@ import { mexicoDay, nowSeconds } from '../lib/clock';
 import { apiError, type AppEnv } from '../lib/http';
 import { loadSodium } from '../lib/sodium';
 import { findReport } from '../storage/reports';
-import { claimChunk, putUploadedChunk } from '../storage/uploads';
+import { claimChunk, putChunkOnce } from '../storage/uploads';
 import { limitBody } from '../lib/body-limit';
 import { chunkParams } from '../contract/attachments';
 import { invalid } from '../lib/validate';
@@ -32,6 +34,8 @@ attachmentsApi.put(
   zValidator('param', chunkParams, invalid),
   async (c) => {
     const { reportId, attachmentId, index } = c.req.valid('param');
+    // Per report, before any other work: one solved challenge pays for one report's chunks only.
+    if (!(await c.env.CHUNK_LIMIT.limit({ key: `report:${reportId}` })).success) return apiError(c, 429, 'busy');
     if (index >= MAX_CHUNKS) return apiError(c, 413, 'attachment_limit');
     const challenge = c.req.query('challenge') ?? '';
     const counter = Number(c.req.query('counter'));
@@ -56,7 +60,9 @@ attachmentsApi.put(
     // Spent by a stored report, or already paying for another report's chunks: single use.
     if (claim === 'spent' || claim === 'other_report') return apiError(c, 409, 'pow_replayed');
     if (claim === 'over_cap') return apiError(c, 413, 'attachment_limit');
-    await putUploadedChunk(c.env.BLOBS, reportId, attachmentId, index, bytes);
+    // A repeat of a recorded chunk writes nothing; other bytes in its place are refused.
+    const put = await putChunkOnce(c.env.BLOBS, { reportId, attachmentId, index, recorded: claim === 'recorded' }, bytes);
+    if (put === 'different') return apiError(c, 409, 'conflict');
     return c.body(null, 204);
   },
 );

@@ -6,7 +6,7 @@ import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
 import { attachmentChunks, caseAttachments, getChunk } from '../storage/uploads';
 import { canMove, FINAL_STATUSES, type Status } from '../domain/case';
-import { sideOf } from '../domain/case-sides';
+import { canAskPermission, sideOf } from '../domain/case-sides';
 import { mexicoDay } from '../lib/clock';
 import { apiError } from '../lib/http';
 import { endSession } from '../lib/session';
@@ -130,6 +130,7 @@ consoleApi.get('/cases/:id', zValidator('param', caseParams, invalid), async (c)
     },
     // The console seals and verifies against this list only once it checks the administrator's signature.
     readers: readerList,
+    widenedConsent: access.widenedConsent,
     retention,
   } satisfies CaseDetail);
 });
@@ -187,6 +188,8 @@ consoleApi.post('/cases/:id/triage', limitBody(8 * 1024), zValidator('json', tri
   let status;
   if (change.status && change.status !== from) {
     if (!canMove(from, change.status)) return deny(c, 422, 'illegal_transition', 'triage', id);
+    // Only the worker sends a case to the authority; a monitor may only ask them, on a case the authority does not have.
+    if (change.status === 'permission_asked' && !canAskPermission(reader.role, access.case.sendTo)) return deny(c, 422, 'illegal_transition', 'triage', id);
     status = { from, to: change.status as Status, closedDay: FINAL_STATUSES.includes(change.status) ? day : null };
   }
   if (change.assignee) {

@@ -6,7 +6,7 @@ import { Hono } from 'hono';
 import { fromB64, verifyConstancia, type Sodium } from '../crypto';
 import { translator } from '../i18n';
 import { constanciaPublicKey } from '../lib/constancia';
-import { lang, type AppContext, type AppEnv } from '../lib/http';
+import { allowNativeForm, lang, type AppContext, type AppEnv } from '../lib/http';
 import { loadSodium } from '../lib/sodium';
 import { rateLimited } from '../lib/rate-limit';
 import { limitBody } from '../lib/body-limit';
@@ -34,6 +34,8 @@ async function render(c: AppContext, result?: ConstanciaResult) {
   const language = lang(c);
   const t = translator(language);
   const s = await loadSodium();
+  // The page's form posts without JavaScript; its policy allows that one target and no other.
+  allowNativeForm(c);
   return c.render(<ConstanciaPage t={t} lang={language} result={result} publicKey={constanciaPublicKey(s, c.env)} />, { title: t('verify.title') });
 }
 

@@ -15,7 +15,7 @@ import { caseClocks } from '../domain/clocks';
 import { issueConstancia, readConstanciaKey } from '../lib/constancia';
 import { constanciaCheck } from '../crypto';
 import { leadSide, sidesOf, type Side } from '../domain/case-sides';
-import { eraseCase, purgeErasedBlobs } from '../storage/retention';
+import { requestErase } from '../storage/erase-request';
 import { apiError, type AppEnv } from '../lib/http';
 import { loadSodium } from '../lib/sodium';
 import { getSealedText } from '../storage/blobs';
@@ -30,7 +30,7 @@ import { limitBody } from '../lib/body-limit';
 import { rateLimited } from '../lib/rate-limit';
 import { ATTACHMENT_LIMITS } from '../domain/attachment';
 import { attachmentComplete, keepAttachments, storedFileCount } from '../storage/uploads';
-import { MAILBOX, provenCase } from './mailbox-proof';
+import { MAILBOX, provenCase, spendProof } from './mailbox-proof';
 
 export const mailboxApi = new Hono<AppEnv>();
 
@@ -81,6 +81,7 @@ mailboxApi.post('/thread', rateLimited(() => 'mailbox:thread'), limitBody(4 * 10
       receivedDay: found.receivedDay,
       eraseDay: eraseDayOf(c.env, found),
       held: found.holdReason !== null,
+      widenedConsent: found.widenedConsent,
     },
     // What the worker sent, sealed to their own mailbox too: the page shows it, and takes from it who may read the case.
     report: found.reportSealed && reportBody ? { body: reportBody, sealed: found.reportSealed } : null,
@@ -114,16 +115,18 @@ mailboxApi.post('/constancia', rateLimited(() => 'mailbox:constancia'), limitBod
 
 /**
  * The worker closes and erases their own case (confirmed twice on the page): the same erasure as
- * retention's. A case on legal hold is erased as soon as the hold is lifted. After it, the code
- * opens nothing, exactly like a code that never existed.
+ * retention's. From now on the code opens nothing, exactly like a code that never existed; readers
+ * lose the case at the next release, like every other worker action, so the console never shows
+ * the minute it was asked (src/storage/erase-request.ts). A case on legal hold is erased as soon
+ * as the hold is lifted.
  */
 mailboxApi.post('/erase', rateLimited(() => 'mailbox:erase'), limitBody(4 * 1024), zValidator('json', threadSchema, invalid), async (c) => {
   const s = await loadSodium();
-  const found = await provenCase(c.env, s, c.req.valid('json'), 'erase');
+  const p = c.req.valid('json');
+  const found = await provenCase(c.env, s, p, 'erase');
   if (!found) return apiError(c, 404, 'case_not_found');
-  const outcome = await eraseCase(c.env.DB, found.id, mexicoDay());
-  // Its evidence chunks (unreadable now: their keys went with the report) go from KV at once, not in a later run.
-  if (outcome === 'erased') c.executionCtx.waitUntil(purgeErasedBlobs(c.env.DB, c.env.BLOBS, 300).catch(() => undefined));
+  if (!(await spendProof(c.env, s, p.challenge))) return apiError(c, 409, 'pow_replayed');
+  const outcome = await requestErase(c.env.DB, found.id, releaseClock(c.env.RELEASE_HOURS).next);
   return c.json({ erased: outcome === 'erased', held: outcome === 'held' } satisfies MailboxErased);
 });
 
@@ -153,6 +156,8 @@ mailboxApi.post(
         if (stored.count + files.length > ATTACHMENT_LIMITS.files) return apiError(c, 413, 'attachment_limit');
       }
     }
+    // A proof sends one answer: replayed, it is refused; a retry signs a fresh challenge (and gets `duplicate`).
+    if (!(await spendProof(c.env, s, p.challenge))) return apiError(c, 409, 'pow_replayed');
     const releaseAt = releaseClock(c.env.RELEASE_HOURS).next;
     const outcome = await storeMessage(s, c.env.DB, c.env.BLOBS, {
       reportId: found.id,

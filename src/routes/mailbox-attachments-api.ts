@@ -19,7 +19,7 @@ import { limitBody } from '../lib/body-limit';
 import { apiError, type AppEnv } from '../lib/http';
 import { rateLimited } from '../lib/rate-limit';
 import { loadSodium } from '../lib/sodium';
-import { claimLaterChunk, getChunk, messageAttachmentChunks, putUploadedChunk } from '../storage/uploads';
+import { claimLaterChunk, getChunk, messageAttachmentChunks, putChunkOnce } from '../storage/uploads';
 import { laterChunkParams, laterChunkQuery } from '../contract/mailbox';
 import { provenCase } from './mailbox-proof';
 
@@ -44,7 +44,8 @@ mailboxAttachmentsApi.put(
     const claim = await claimLaterChunk(c.env.DB, { reportId: found.id, attachmentId, index });
     if (claim === 'stored') return apiError(c, 409, 'conflict');
     if (claim === 'over_cap') return apiError(c, 413, 'attachment_limit');
-    await putUploadedChunk(c.env.BLOBS, found.id, attachmentId, index, bytes);
+    const put = await putChunkOnce(c.env.BLOBS, { reportId: found.id, attachmentId, index, recorded: claim === 'recorded' }, bytes);
+    if (put === 'different') return apiError(c, 409, 'conflict');
     return c.body(null, 204);
   },
 );

@@ -5,9 +5,10 @@
  */
 import { fromB64, mailboxMessage, verifyProof, type Sodium } from '../crypto';
 import { verifyChallenge } from '../lib/challenge';
-import { nowSeconds, releaseClock } from '../lib/clock';
+import { mexicoDay, nowSeconds, releaseClock } from '../lib/clock';
 import type { AppEnv } from '../lib/http';
 import { caseByMailbox, type MailboxCase } from '../storage/mailbox-cases';
+import { spendNonce } from '../storage/spent-challenges';
 
 /** Mailbox tokens carry no work and pay for nothing else (src/lib/challenge.ts). */
 export const MAILBOX = { purpose: 'mailbox', facility: '*' } as const;
@@ -26,4 +27,19 @@ export async function provenCase(
   const row = await caseByMailbox(env.DB, p.mailboxId, releaseClock(env.RELEASE_HOURS).last);
   const signed = verifyProof(s, fromB64(s, p.signature), mailboxMessage(p.challenge, p.mailboxId, action), row ? fromB64(s, row.signPk) : DECOY_SIGN_PK);
   return check.ok && signed && row ? row : null;
+}
+
+/**
+ * Spends the challenge of a proof already checked by provenCase, for the actions that change a
+ * case (erasing it, answering): false when it was spent before, so a captured proof is good once.
+ */
+export async function spendProof(env: AppEnv['Bindings'], s: Sodium, challenge: string): Promise<boolean> {
+  const check = verifyChallenge(s, env.POW_SECRET, challenge, nowSeconds(), MAILBOX);
+  return check.ok && spendNonce(env.DB, check.claims.nonce, mexicoDay(new Date(check.claims.expires * 1000)));
+}
+
+/** A proven request's challenge, to spend it (an action that must not run twice): its nonce and the day it expires. */
+export function challengeToSpend(env: AppEnv['Bindings'], s: Sodium, challenge: string): { nonce: string; expiresDay: string } | null {
+  const check = verifyChallenge(s, env.POW_SECRET, challenge, nowSeconds(), MAILBOX);
+  return check.ok ? { nonce: check.claims.nonce, expiresDay: mexicoDay(new Date(check.claims.expires * 1000)) } : null;
 }

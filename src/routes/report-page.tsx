@@ -1,17 +1,19 @@
 /**
- * @module The worker's report form: at / with a facility list, at /f/<short code> preselected.
+ * @module The worker's report form: at / with the list of plants that can receive a report, at
+ * /f/<short code> preselected; a plant that cannot yet (src/lib/offered-plants.ts) gets a notice instead.
  */
 import { Hono } from 'hono';
-import type { Facility } from '../storage/facilities';
 import { retentionPolicy } from '../domain/retention';
 import { getFacilityByShortCode, listFacilities } from '../storage/facilities';
 import { translator } from '../i18n';
 import { allowMedia, lang, type AppContext, type AppEnv } from '../lib/http';
+import { offeredFacilities, type OfferedFacility } from '../lib/offered-plants';
+import { ReportClosed } from '../views/report-closed';
 import { ReportForm } from '../views/report-form';
 
 export const reportPage = new Hono<AppEnv>();
 
-function render(c: AppContext, facility: Facility | null, facilities: Facility[]) {
+function render(c: AppContext, facility: OfferedFacility | null, facilities: OfferedFacility[]) {
   const language = lang(c);
   const t = translator(language);
   // "Grabar mi voz" records here, and the worker listens to the disguised recording before sending.
@@ -22,10 +24,19 @@ function render(c: AppContext, facility: Facility | null, facilities: Facility[]
   });
 }
 
-reportPage.get('/', async (c) => render(c, null, await listFacilities(c.env.DB)));
+function closed(c: AppContext, facilityName: string | null) {
+  const language = lang(c);
+  return c.render(<ReportClosed t={translator(language)} lang={language} facilityName={facilityName} />);
+}
+
+reportPage.get('/', async (c) => {
+  const offered = await offeredFacilities(c.env, await listFacilities(c.env.DB));
+  return offered.length ? render(c, null, offered) : closed(c, null);
+});
 
 reportPage.get('/f/:code{[A-Za-z0-9-]{1,32}}', async (c) => {
   const facility = await getFacilityByShortCode(c.env.DB, c.req.param('code'));
   if (!facility) return c.notFound();
-  return render(c, facility, []);
+  const [offered] = await offeredFacilities(c.env, [facility], facility.id);
+  return offered ? render(c, offered, []) : closed(c, facility.name);
 });

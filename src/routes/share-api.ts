@@ -76,9 +76,9 @@ shareApi.post(
       if (!mine) return deny(c, 403, 'forbidden', id, to);
       if (mine.kind === 'note' && mine.authorRole !== target.role) return deny(c, 403, 'forbidden', id, to);
     }
-    // A key the reader already has stays as it is: a share never replaces one.
-    const added = await addSharedKeys(c.env.DB, id, to, keys);
-    await audit(c, id, 'ok', `to:${to} keys:${added}/${keys.length}`);
-    return c.json({ to, added, given: keys.length } satisfies Shared);
+    // A key the reader already has stays; a different one is kept beside it (garbage shared first blocks nothing).
+    const { added, alongside } = await addSharedKeys(c.env.DB, id, to, reader.keyId, keys);
+    await audit(c, id, 'ok', `to:${to} keys:${added}/${keys.length} alongside:${alongside}`);
+    return c.json({ to, added, given: keys.length, alongside } satisfies Shared);
   },
 );

@@ -26,6 +26,16 @@ export const authorityColumn = (col: Column) => `(CASE r.send_to WHEN 'both' THE
 export const sideAnswerDay = (role: string) =>
   `(SELECT m.day FROM messages m WHERE m.report_id = r.id AND m.kind = 'reply' AND m.author_role = ${role} ORDER BY m.seq LIMIT 1 OFFSET 1)`;
 
+/**
+ * The release a reader of `role` (SQL) got the case in: officials get a case the worker widened to
+ * them at the release after the widening (migrations/0025_referral.sql), everyone else at the report's.
+ */
+export const ownRelease = (role = '?1') => `(CASE WHEN ${role} = 'official' THEN coalesce(r.authority_release_at, r.release_at) ELSE r.release_at END)`;
+
+/** The day that reader received the case: the day of that release, from which their side's clocks run. */
+export const ownReceivedDay = (role = '?1') =>
+  `(CASE WHEN ${role} = 'official' AND r.authority_release_at IS NOT NULL THEN substr(r.authority_release_at, 1, 10) ELSE r.received_day END)`;
+
 /** The column names one side of a case is stored in. */
 export function sideColumns(sendTo: SendTo, side: Side): Record<Column, string> {
   const prefix = side === leadSide(sendTo) ? '' : 'authority_';

@@ -10,20 +10,22 @@
  * release that has passed, and a report or answer stamped with a later one does not exist for them,
  * not even as a count. Inside a release the order is the random id, which says nothing about arrival.
  */
+import { copiesOf } from './shared-keys';
 import { unseenAnswers } from './case-reads';
 import type { Status } from '../domain/case';
 import type { SideState } from '../domain/case-sides';
-import { authorityColumn, CASE_CLOSED_DAY, companyColumn, ownColumn, sideAnswerDay } from './case-sides';
+import { authorityColumn, CASE_CLOSED_DAY, companyColumn, ownColumn, ownReceivedDay, ownRelease, sideAnswerDay } from './case-sides';
 import { sqlClockOutcome } from '../domain/clocks';
 import type { ReaderSession } from '../lib/session';
 import type { CaseSummary } from '../contract/responses';
 
 
-interface CaseRow extends Omit<CaseSummary, 'categories' | 'tags' | 'sides' | 'clockFacts' | 'deadlines'> {
+interface CaseRow extends Omit<CaseSummary, 'categories' | 'tags' | 'sides' | 'clockFacts' | 'deadlines' | 'sealedAlso'> {
   answeredDay: string | null;
   ackDays: number;
   answerDays: number;
   closeDays: number;
+  sealedAlso: string | null;
   categories: string | null;
   tags: string | null;
   companyStatus: Status | null;
@@ -42,9 +44,11 @@ const toSummary = (r: CaseRow): CaseSummary => {
   return {
     ...rest,
     sides,
-    // The reader's own side's clocks run from the day the case was released to readers (src/domain/clocks.ts).
+    // The reader's own side's clocks run from the day the case was released to that side (its own
+    // received day: an official's is the release after the worker widened the case; src/domain/clocks.ts).
     clockFacts: { startDay: r.receivedDay, acknowledgedDay: r.firstReplyDay, answeredDay, closedDay: r.closedDay },
     deadlines: { acknowledge: ackDays, answer: answerDays, close: closeDays },
+    sealedAlso: r.sealedAlso ? (JSON.parse(r.sealedAlso) as string[]) : [],
     categories: r.categories ? r.categories.split(',').sort() : [],
     tags: r.tags ? r.tags.split(',').sort() : [],
   };
@@ -77,7 +81,7 @@ export const activityDay = (released: string) => `max(coalesce(r.last_activity_d
 const selectCase = (released: string, extra = '') => `
   SELECT r.id, r.facility_id AS facilityId, f.name AS facilityName, r.channel, r.send_to AS sendTo,
          ${newAnswersBy(released)} AS newAnswers,
-         r.received_day AS receivedDay, ${ownColumn('status')} AS status, ${ownColumn('severity')} AS severity,
+         ${ownReceivedDay()} AS receivedDay, ${ownColumn('status')} AS status, ${ownColumn('severity')} AS severity,
          CASE WHEN ?1 = 'monitor' THEN r.assignee END AS assignee, ${ownColumn('first_reply_day')} AS firstReplyDay,
          ${ownColumn('closed_day')} AS closedDay, ${sideAnswerDay('?1')} AS answeredDay,
          f.ack_days AS ackDays, f.answer_days AS answerDays, f.close_days AS closeDays, ${sideSelect()} r.hold_reason AS holdReason,
@@ -86,7 +90,7 @@ const selectCase = (released: string, extra = '') => `
          f.retention_closed_days AS retentionClosedDays, f.retention_idle_days AS retentionIdleDays,
          (SELECT group_concat(category) FROM report_categories c WHERE c.report_id = r.id) AS categories,
          (SELECT group_concat(tag) FROM report_tags t WHERE t.report_id = r.id) AS tags,
-         w.sealed${extra}
+         w.sealed, ${copiesOf('r.id', 'r.id', '?2')} AS sealedAlso${extra}
     FROM reports r
     JOIN facilities f ON f.id = r.facility_id
     LEFT JOIN wrapped_keys w ON w.report_id = r.id AND w.message_id = r.id AND w.key_id = ?2`;
@@ -116,19 +120,19 @@ export async function listCases(db: D1Database, reader: ReaderSession, f: CaseFi
     return `?${params.length}`;
   };
   const released = param(f.released);
-  where.push(`r.release_at <= ${released}`);
+  where.push(`${ownRelease()} <= ${released}`);
   if (f.status) where.push(`${ownColumn('status')} = ${param(f.status)}`);
   if (f.facility) where.push(`r.facility_id = ${param(f.facility)}`);
   if (f.category) where.push(`EXISTS (SELECT 1 FROM report_categories c WHERE c.report_id = r.id AND c.category = ${param(f.category)})`);
-  if (f.overdue) where.push(`${sqlClockOutcome(ownColumn('first_reply_day'), 'r.received_day', 'f.ack_days', param(f.today))} = 'overdue'`);
+  if (f.overdue) where.push(`${sqlClockOutcome(ownColumn('first_reply_day'), ownReceivedDay(), 'f.ack_days', param(f.today))} = 'overdue'`);
   const newAnswers = newAnswersBy(released);
-  const scoped = `${IN_SCOPE} AND r.release_at <= ${released}`;
+  const scoped = `${IN_SCOPE} AND ${ownRelease()} <= ${released}`;
   if (f.newAnswers) where.push(`${newAnswers} > 0`);
   if (f.held) where.push('r.hold_reason IS NOT NULL');
   const clause = where.join(' AND ');
   const counted = params.length;
   const [rows, count, unread] = await db.batch([
-    db.prepare(`${selectCase(released)} WHERE ${clause} ORDER BY r.release_at DESC, r.id LIMIT ${param(f.limit)} OFFSET ${param(f.offset)}`).bind(...params),
+    db.prepare(`${selectCase(released)} WHERE ${clause} ORDER BY ${ownRelease()} DESC, r.id LIMIT ${param(f.limit)} OFFSET ${param(f.offset)}`).bind(...params),
     db.prepare(`SELECT count(*) AS n FROM reports r JOIN facilities f ON f.id = r.facility_id WHERE ${clause}`).bind(...params.slice(0, counted)),
     // Over the whole scope, whatever the filters: the count on the "new answers" filter.
     // Bound to exactly the parameters it names (role, key, release): D1 refuses a statement given more.
@@ -150,6 +154,8 @@ export type CaseAccess =
       caseClosedDay: string | null;
       /** The lead side's status as stored, which a status change moves from (src/trends/counters.ts). */
       leadStatus: Status;
+      /** The worker's signed consent to the authority reading the case too (migrations/0025_referral.sql). */
+      widenedConsent: string | null;
     }
   | 'missing';
 
@@ -161,14 +167,14 @@ export type CaseAccess =
 export async function openCase(db: D1Database, reader: ReaderSession, id: string, released: string): Promise<CaseAccess> {
   const row = await db
     .prepare(
-      `${selectCase('?4', `, r.body_key AS bodyKey, r.mailbox_box_pk AS mailboxBoxPk, ${CASE_CLOSED_DAY} AS caseClosedDay, r.status AS leadStatus`)}
-        WHERE r.id = ?3 AND r.release_at <= ?4 AND ${IN_SCOPE}`,
+      `${selectCase('?4', `, r.body_key AS bodyKey, r.mailbox_box_pk AS mailboxBoxPk, ${CASE_CLOSED_DAY} AS caseClosedDay, r.status AS leadStatus, r.widened_consent AS widenedConsent`)}
+        WHERE r.id = ?3 AND ${ownRelease()} <= ?4 AND ${IN_SCOPE}`,
     )
     .bind(reader.role, reader.keyId, id, released)
-    .first<CaseRow & { bodyKey: string; mailboxBoxPk: string; caseClosedDay: string | null; leadStatus: Status }>();
+    .first<CaseRow & { bodyKey: string; mailboxBoxPk: string; caseClosedDay: string | null; leadStatus: Status; widenedConsent: string | null }>();
   if (!row) return 'missing';
-  const { bodyKey, mailboxBoxPk, caseClosedDay, leadStatus, ...rest } = row;
-  return { case: toSummary(rest), bodyKey, mailboxBoxPk, caseClosedDay, leadStatus };
+  const { bodyKey, mailboxBoxPk, caseClosedDay, leadStatus, widenedConsent, ...rest } = row;
+  return { case: toSummary(rest), bodyKey, mailboxBoxPk, caseClosedDay, leadStatus, widenedConsent };
 }
 
 /** D1 binds at most 100 parameters per statement. */
@@ -183,7 +189,7 @@ export async function bodyKeysInScope(db: D1Database, reader: ReaderSession, ids
       db
         .prepare(
           `SELECT r.id, r.body_key AS bodyKey FROM reports r JOIN facilities f ON f.id = r.facility_id
-            WHERE r.id IN (${chunk.map((_, i) => `?${i + 4}`).join(', ')}) AND r.release_at <= ?3 AND ${IN_SCOPE}`,
+            WHERE r.id IN (${chunk.map((_, i) => `?${i + 4}`).join(', ')}) AND ${ownRelease()} <= ?3 AND ${IN_SCOPE}`,
         )
         .bind(reader.role, reader.keyId, released, ...chunk),
     ),

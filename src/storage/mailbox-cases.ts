@@ -27,19 +27,22 @@ export interface MailboxCase {
   keepUntil: string | null;
   retentionClosedDays: number | null;
   retentionIdleDays: number | null;
+  /** The worker's signed consent to the authority reading the case too, once they gave it (migrations/0025_referral.sql). */
+  widenedConsent: string | null;
 }
 
-/** The case with this mailbox id, not erased, its activity counted up to `released`; or null. */
+/** The case with this mailbox id, not erased nor asked by its worker to be (erase_at), its activity counted up to `released`; or null. */
 export async function caseByMailbox(db: D1Database, mailboxId: string, released: string): Promise<MailboxCase | null> {
   return db
     .prepare(
       `SELECT r.id, r.facility_id AS facilityId, r.send_to AS sendTo, r.received_day AS receivedDay, r.mailbox_sign_pk AS signPk,
             r.body_key AS bodyKey, w.sealed AS reportSealed, ${CASE_CLOSED_DAY} AS closedDay, ${activityDay('?2')} AS lastActivityDay,
             ${companyColumn('status')} AS companyStatus, ${authorityColumn('status')} AS authorityStatus,
-            r.hold_reason AS holdReason, r.keep_until AS keepUntil, f.retention_closed_days AS retentionClosedDays, f.retention_idle_days AS retentionIdleDays
+            r.hold_reason AS holdReason, r.keep_until AS keepUntil, r.widened_consent AS widenedConsent,
+            f.retention_closed_days AS retentionClosedDays, f.retention_idle_days AS retentionIdleDays
        FROM reports r JOIN facilities f ON f.id = r.facility_id
        LEFT JOIN wrapped_keys w ON w.report_id = r.id AND w.message_id = r.id AND w.key_id = 'mailbox'
-      WHERE r.mailbox_id = ?1 AND r.erased_day IS NULL`,
+      WHERE r.mailbox_id = ?1 AND r.erased_day IS NULL AND r.erase_at IS NULL`,
     )
     .bind(mailboxId, released)
     .first<MailboxCase>();

@@ -2,6 +2,7 @@
  * @module A case's thread: the messages readers and the worker read, and storing a reply, note or
  * answer with its sealed body and keys in one batch (a reply also moves its side's clocks).
  */
+import { copiesOf } from './shared-keys';
 import type { Sodium } from '../crypto';
 import type { ConsoleThreadMessage } from '../contract/responses';
 import { leadSide, sideOf, type SendTo, type Side } from '../domain/case-sides';
@@ -22,15 +23,17 @@ export type StoredThreadMessage = Omit<ConsoleThreadMessage, 'body'> & { bodyKey
 export async function threadFor(db: D1Database, reportId: string, keyId: string, released: string | null): Promise<StoredThreadMessage[]> {
   const { results } = await db
     .prepare(
-      `SELECT m.id, m.seq, m.kind, m.author_role AS authorRole, m.author_key AS authorKey, m.day, m.body_key AS bodyKey, w.sealed
+      `SELECT m.id, m.seq, m.kind, m.author_role AS authorRole, m.author_key AS authorKey, m.day, m.body_key AS bodyKey, w.sealed,
+              ${copiesOf('m.report_id', 'm.id', '?2')} AS sealedAlso
          FROM messages m
          LEFT JOIN wrapped_keys w ON w.report_id = m.report_id AND w.message_id = m.id AND w.key_id = ?2
         WHERE m.report_id = ?1 AND (?3 IS NULL OR m.release_at <= ?3)
         ORDER BY ${released === null ? 'm.seq' : 'm.release_at, m.seq'}`,
     )
     .bind(reportId, keyId, released)
-    .all<StoredThreadMessage>();
-  return released === null ? results : results.map((m, i) => ({ ...m, seq: i + 1 }));
+    .all<Omit<StoredThreadMessage, 'sealedAlso'> & { sealedAlso: string | null }>();
+  const rows = results.map((m) => ({ ...m, sealedAlso: m.sealedAlso ? (JSON.parse(m.sealedAlso) as string[]) : [] }));
+  return released === null ? rows : rows.map((m, i) => ({ ...m, seq: i + 1 }));
 }
 
 export const messageBodyKey = (reportId: string, messageId: string) => `report/${reportId}/message/${messageId}`;
@@ -104,6 +107,8 @@ export async function storeMessage(s: Sodium, db: D1Database, blobs: KVNamespace
     ...(m.attachments ?? []).map((a) =>
       db.prepare('INSERT INTO attachments (report_id, id, chunks, kept, message_id) VALUES (?1, ?2, ?3, 0, ?4)').bind(m.reportId, a.id, a.chunks, m.id),
     ),
+    // Its upload records (and their expiry days) go in this batch: the attachment rows count now (src/storage/uploads.ts).
+    ...(m.attachments ?? []).map((a) => db.prepare('DELETE FROM attachment_uploads WHERE report_id = ?1 AND attachment_id = ?2').bind(m.reportId, a.id)),
   ]);
   return 'stored';
 }

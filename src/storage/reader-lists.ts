@@ -24,3 +24,15 @@ export const READERS_FROM_ROWS_SQL = `SELECT r.key_id AS keyId, r.role AS role, 
   ORDER BY r.key_id`;
 
 export const toListedReader = (row: Omit<ListedReader, 'recipient'> & { recipient: number | boolean }): ListedReader => ({ ...row, recipient: !!row.recipient });
+
+/** The signed lists of the plants that take reports, to see which the form may offer (src/lib/offered-plants.ts). */
+export async function signedReaderListsOfOpenFacilities(db: D1Database, facilityId?: string): Promise<Array<SignedReaderList & { facilityId: string }>> {
+  const { results } = await db
+    .prepare(
+      `SELECT l.facility_id AS facilityId, l.statement, l.signature FROM reader_lists l JOIN facilities f ON f.id = l.facility_id
+        WHERE f.active = 1 AND (?1 IS NULL OR f.id = ?1)`,
+    )
+    .bind(facilityId ?? null)
+    .all<SignedReaderList & { facilityId: string }>();
+  return results;
+}

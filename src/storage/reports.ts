@@ -8,6 +8,7 @@
 import type { Sodium } from '../crypto';
 import type { Category, SendTo } from '../domain/report';
 import { sealedBodyWrite } from './blobs';
+import { uploadRecordsDone } from './uploads';
 import { facilityStatement, toFacility, type Facility, type FacilityRow } from './facilities';
 import { intakeGuard, type IntakeExpectation } from './intake-guard';
 import { activeRecipientsStatement, type RecipientKey } from './recipients';
@@ -94,15 +95,30 @@ export async function intakeLookup(
 
 /**
  * Reports released after `since` up to `upTo`, at one facility and in the whole country: the
- * volume that prices a challenge (src/domain/difficulty.ts). Two index range counts.
+ * volume that prices a challenge (src/domain/difficulty.ts). Two index range counts. The plant's
+ * count takes only reports its monitor reads: the price is public, and one that moved with reports
+ * sent to the authority alone would tell the company how many it never saw.
  */
 export async function releasedVolume(db: D1Database, facilityId: string, since: string, upTo: string): Promise<{ facility: number; national: number }> {
-  const [facility, national] = await db.batch([
-    db.prepare('SELECT count(*) AS n FROM reports INDEXED BY reports_by_release WHERE facility_id = ?1 AND release_at > ?2 AND release_at <= ?3').bind(facilityId, since, upTo),
-    db.prepare('SELECT count(*) AS n FROM reports INDEXED BY reports_by_release_at WHERE release_at > ?1 AND release_at <= ?2').bind(since, upTo),
-  ]);
-  return { facility: (facility!.results[0] as { n: number }).n, national: (national!.results[0] as { n: number }).n };
+  return volumeOf(await db.batch(releasedVolumeStatements(db, facilityId, since, upTo)));
 }
+
+/** The statements of releasedVolume, for a caller's own batch; volumeOf reads their results. */
+export function releasedVolumeStatements(db: D1Database, facilityId: string, since: string, upTo: string): D1PreparedStatement[] {
+  return [
+    db
+      .prepare(
+        "SELECT count(*) AS n FROM reports INDEXED BY reports_by_release WHERE facility_id = ?1 AND release_at > ?2 AND release_at <= ?3 AND send_to <> 'authority'",
+      )
+      .bind(facilityId, since, upTo),
+    db.prepare('SELECT count(*) AS n FROM reports INDEXED BY reports_by_release_at WHERE release_at > ?1 AND release_at <= ?2').bind(since, upTo),
+  ];
+}
+
+export const volumeOf = ([facility, national]: Array<{ results: unknown[] }>) => ({
+  facility: (facility!.results[0] as { n: number }).n,
+  national: (national!.results[0] as { n: number }).n,
+});
 
 /**
  * Stores a report: in one D1 batch its body, the report, its categories, its wrapped keys, the
@@ -133,6 +149,9 @@ export async function storeReport(s: Sodium, db: D1Database, blobs: KVNamespace,
       db.prepare('INSERT INTO attachments (report_id, id, chunks, kept) VALUES (?1, ?2, ?3, 0)').bind(r.id, a.id, a.chunks),
     ),
     ...(r.spends ? [db.prepare('INSERT INTO spent_challenges (nonce, expires_day) VALUES (?1, ?2)').bind(r.spends.nonce, r.spends.expiresDay)] : []),
+    // Its upload records go with this batch, so no row dates its uploads (src/storage/uploads.ts); a
+    // token that paid its chunks stays spent, so it pays for no other report.
+    ...uploadRecordsDone(db, r.id),
     // Trend counters (src/trends/counters.ts), in this batch so they commit or fail with the report.
     ...countNewReport(db, r),
     ...(guard ? [guard.release] : []),

@@ -9,6 +9,7 @@
 import { MAX_AGE_DAYS, type RetentionPolicy } from '../domain/retention';
 import { activityDay } from './cases';
 import { CASE_CLOSED_DAY } from './case-sides';
+import { shredStatements } from './shred';
 
 const MAPPED = '(SELECT old_id FROM erase_map)';
 
@@ -17,7 +18,8 @@ const MAPPED = '(SELECT old_id FROM erase_map)';
  * (a plant may override them); `r` is the report and `f` its facility.
  */
 export const dueBy = (day: string, closedDays: string, idleDays: string) => `r.erased_day IS NULL AND r.hold_reason IS NULL AND (
-    r.erase_requested = 1
+    -- Asked under a hold, before erase_at existed; a worker's erasure with erase_at waits for its release (src/storage/erase-request.ts).
+    (r.erase_requested = 1 AND r.erase_at IS NULL)
     -- Closed on every side the worker sent it to: the authority may still work a case the company closed.
     -- The worker asked to keep it until r.keep_until (src/domain/retention.ts): the schedule waits for that day.
     OR ((r.keep_until IS NULL OR r.keep_until <= ${day}) AND (
@@ -29,11 +31,14 @@ export const dueBy = (day: string, closedDays: string, idleDays: string) => `r.e
 const DUE = dueBy('?1', '?2', '?3');
 
 /** The statements that erase whatever erase_map holds, ending with it empty. `today` is ?1 where used. */
-function eraseMapped(db: D1Database, today: string): D1PreparedStatement[] {
+export function eraseMapped(db: D1Database, today: string): D1PreparedStatement[] {
+  // Permanent chunk keys, the upload keys of chunks not yet copied, and those of files still uploading.
   const chunkKeys = `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 999)
     INSERT INTO kv_erasures (key)
-    SELECT 'report/' || a.report_id || '/att/' || a.id || '/' || n.i FROM attachments a JOIN n ON n.i < a.chunks
+    SELECT p.prefix || a.report_id || '/att/' || a.id || '/' || n.i
+      FROM attachments a JOIN n ON n.i < a.chunks JOIN (SELECT 'report/' AS prefix UNION ALL SELECT 'upload/') p ON p.prefix = 'report/' OR a.kept = 0
      WHERE a.report_id IN ${MAPPED}
+    UNION SELECT 'upload/' || u.report_id || '/att/' || u.attachment_id || '/' || u.idx FROM attachment_uploads u WHERE u.report_id IN ${MAPPED}
     ON CONFLICT (key) DO NOTHING`;
   // Bodies from before D1 kept them are in KV: queued like chunks.
   const kvBodies = `INSERT INTO kv_erasures (key)
@@ -44,6 +49,7 @@ function eraseMapped(db: D1Database, today: string): D1PreparedStatement[] {
   return [
     db.prepare(chunkKeys),
     db.prepare(kvBodies),
+    ...shredStatements(db, MAPPED),
     db.prepare(`DELETE FROM sealed_bodies WHERE key IN (SELECT body_key FROM reports WHERE id IN ${MAPPED})
                  OR key IN (SELECT body_key FROM messages WHERE report_id IN ${MAPPED})`),
     db.prepare(`DELETE FROM messages WHERE report_id IN ${MAPPED}`),
@@ -67,7 +73,7 @@ function eraseMapped(db: D1Database, today: string): D1PreparedStatement[] {
 }
 
 /** The statements one erasing round sends: a constant number, however many cases it erases. */
-export const STATEMENTS_PER_ROUND = 17;
+export const STATEMENTS_PER_ROUND = 21;
 
 /**
  * Erases every case due today, `perRound` at a time, one batch per round. Returns how many.

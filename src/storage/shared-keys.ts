@@ -1,6 +1,6 @@
 /**
  * @module Sharing access to a case (src/routes/share-api.ts): the content keys a reader holds for
- * it, and storing the copies they sealed to another reader beside the others.
+ * it, and storing the copies they sealed to another reader beside the others (migration 0023).
  */
 
 /** A content key the reader holds: of the report (kind null) or of one of its messages. */
@@ -23,10 +23,40 @@ export async function keysHeldBy(db: D1Database, reportId: string, keyId: string
   return new Map(results.map((r) => [r.messageId, r]));
 }
 
-/** Stores the keys sealed to reader `to`; one they already have stays as it is. Returns how many were added. */
-export async function addSharedKeys(db: D1Database, reportId: string, to: string, keys: { messageId: string; sealed: string }[]): Promise<number> {
+/**
+ * Stores the keys `by` sealed to reader `to`. A reader who has no key for a message gets this one
+ * (`added`); one who has a different key keeps it and gets this one beside it (`alongside`), one
+ * copy per sharer, replaced by that sharer's next share: the server cannot tell which key opens, so
+ * garbage shared first cannot block a genuine share, and the reader's console tries each.
+ */
+export async function addSharedKeys(
+  db: D1Database,
+  reportId: string,
+  to: string,
+  by: string,
+  keys: { messageId: string; sealed: string }[],
+): Promise<{ added: number; alongside: number }> {
   const batch = await db.batch(
-    keys.map((k) => db.prepare('INSERT OR IGNORE INTO wrapped_keys (report_id, message_id, key_id, sealed) VALUES (?1, ?2, ?3, ?4)').bind(reportId, k.messageId, to, k.sealed)),
+    keys.flatMap((k) => [
+      db.prepare('INSERT OR IGNORE INTO wrapped_keys (report_id, message_id, key_id, sealed) VALUES (?1, ?2, ?3, ?4)').bind(reportId, k.messageId, to, k.sealed),
+      db.prepare(SHARE_ALONGSIDE).bind(reportId, k.messageId, to, by, k.sealed),
+    ]),
   );
-  return batch.reduce((n, r) => n + (r.meta.changes ?? 0), 0);
+  const changes = (i: number) => batch[i]!.meta.changes ?? 0;
+  let added = 0;
+  let alongside = 0;
+  keys.forEach((_, i) => {
+    added += changes(2 * i);
+    if (!changes(2 * i) && changes(2 * i + 1)) alongside++;
+  });
+  return { added, alongside };
 }
+
+/** A copy beside the reader's key when it differs from it (?1 report, ?2 message, ?3 reader, ?4 sharer, ?5 sealed). */
+export const SHARE_ALONGSIDE = `INSERT INTO shared_key_copies (report_id, message_id, key_id, shared_by, sealed)
+  SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM wrapped_keys WHERE report_id = ?1 AND message_id = ?2 AND key_id = ?3 AND sealed <> ?5)
+  ON CONFLICT (report_id, message_id, key_id, shared_by) DO UPDATE SET sealed = excluded.sealed`;
+
+/** SQL for the other copies of a content key a reader was given (a JSON array), for a message `message` and reader `reader`. */
+export const copiesOf = (report: string, message: string, reader: string) =>
+  `(SELECT json_group_array(c.sealed) FROM shared_key_copies c WHERE c.report_id = ${report} AND c.message_id = ${message} AND c.key_id = ${reader})`;

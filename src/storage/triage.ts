@@ -71,13 +71,17 @@ export async function facilityMonitors(db: D1Database, facilityId: string): Prom
   return results;
 }
 
-/** A case's triage events, in order; a monitor's without the authority's side (?2 is the reader's role). */
+/**
+ * A case's triage events, in order; a monitor's without the authority's side (?2 is the reader's
+ * role). Numbered by position in what this reader sees, not by the stored seq: gaps in the stored
+ * numbers would tell a monitor how often, and between which of its own events, the authority acted.
+ */
 export async function triageEvents(db: D1Database, reportId: string, role: 'monitor' | 'official'): Promise<TriageEvent[]> {
   const { results } = await db
     .prepare(`SELECT seq, field, value, actor, day FROM triage_events WHERE report_id = ?1 AND (?2 = 'official' OR field NOT LIKE 'authority\\_%' ESCAPE '\\') ORDER BY seq`)
     .bind(reportId, role)
     .all<TriageEvent>();
-  return results;
+  return results.map((e, i) => ({ ...e, seq: i + 1 }));
 }
 
 /** Puts a case on legal hold with a reason code, or lifts it with null (src/domain/retention.ts). */

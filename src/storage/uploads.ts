@@ -3,28 +3,32 @@
  *
  * A chunk is recorded in D1 before its bytes go to KV, in one batch that also binds the paying
  * token to the report id and checks the per-report cap, so the check and the record are atomic.
- * Bytes go to `upload/…` with a KV `expirationTtl`: chunks of a report never sent expire by
- * themselves. Once the report is stored its chunks are copied to their permanent key
- * (`report/…/att/…`, no TTL) and the attachment row is marked kept; a copy that fails is finished
- * by the daily job, and readers fall back to the upload key meanwhile.
+ * Bytes go to `upload/…` with a KV `expiration` at a day boundary (never a TTL, whose absolute
+ * expiry would date the upload to the second): chunks of a report never sent expire by themselves.
+ * Once the report is stored its upload records go in the report's own batch, its chunks are copied
+ * to their permanent key (`report/…/att/…`, no TTL), the attachment row is marked kept and the
+ * upload keys are deleted; a copy that fails is finished by the daily job, and readers fall back
+ * to the upload key meanwhile. Erasure queues the upload keys too (src/storage/retention.ts).
  */
 import type { CaseAttachment } from '../contract/console-responses';
 import { ATTACHMENT_LIMITS, attachmentChunkKey, attachmentUploadKey } from '../domain/attachment';
 import { addDays } from '../domain/case';
 import { mexicoDay } from '../lib/clock';
 
-/** How long an uploaded chunk of an unsent report lives: the token lives 2 h; the daily repair gets two runs. */
+/** How long an uploaded chunk of an unsent report lives, at least: the token lives 2 h; the daily repair gets two runs. */
 export const UPLOAD_TTL_SECONDS = 3 * 24 * 60 * 60;
 const UPLOAD_TTL_DAYS = 3;
+const DAY_SECONDS = 24 * 60 * 60;
 /** Chunks copied at once: a few hundred KiB each in memory. */
 const COPY_CONCURRENCY = 6;
 
-export type ChunkClaim = 'ok' | 'spent' | 'other_report' | 'over_cap';
+/** 'new': recorded by this call; 'recorded': recorded before (a repeat: see putChunkOnce). */
+export type ChunkClaim = 'new' | 'recorded' | 'spent' | 'other_report' | 'over_cap';
 
 /**
  * Records that `nonce` pays for chunk `index` of `attachmentId` in `reportId`, if the token is
  * unspent, not bound to another report id, and the report stays within ATTACHMENT_LIMITS.files.
- * A retry of a recorded chunk is 'ok' again (idempotent).
+ * A repeat of a recorded chunk writes no row and says 'recorded'.
  */
 export async function claimChunk(
   db: D1Database,
@@ -32,7 +36,8 @@ export async function claimChunk(
 ): Promise<ChunkClaim> {
   const { nonce, tokenExpiresDay, reportId, attachmentId, index } = q;
   const chunkExpiresDay = addDays(mexicoDay(), UPLOAD_TTL_DAYS + 1);
-  const [, , state] = await db.batch([
+  const [before, , , state] = await db.batch([
+    db.prepare('SELECT 1 AS recorded FROM attachment_uploads WHERE report_id = ?1 AND attachment_id = ?2 AND idx = ?3').bind(reportId, attachmentId, index),
     db
       .prepare(
         `INSERT INTO upload_claims (nonce, report_id, expires_day)
@@ -48,7 +53,7 @@ export async function claimChunk(
            AND EXISTS (SELECT 1 FROM upload_claims WHERE nonce = ?1 AND report_id = ?2)
            AND (EXISTS (SELECT 1 FROM attachment_uploads WHERE report_id = ?2 AND attachment_id = ?3)
                 OR (SELECT COUNT(DISTINCT attachment_id) FROM attachment_uploads WHERE report_id = ?2) < ?6)
-         ON CONFLICT (report_id, attachment_id, idx) DO UPDATE SET expires_day = excluded.expires_day`,
+         ON CONFLICT (report_id, attachment_id, idx) DO NOTHING`,
       )
       .bind(nonce, reportId, attachmentId, index, chunkExpiresDay, ATTACHMENT_LIMITS.files),
     db
@@ -62,21 +67,23 @@ export async function claimChunk(
   const row = state!.results[0] as { spent: number; claimedBy: string | null; recorded: number };
   if (row.spent) return 'spent';
   if (row.claimedBy !== reportId) return 'other_report';
-  return row.recorded ? 'ok' : 'over_cap';
+  if (!row.recorded) return 'over_cap';
+  return before!.results.length ? 'recorded' : 'new';
 }
 
-export type LaterChunkClaim = 'ok' | 'stored' | 'over_cap';
+export type LaterChunkClaim = 'new' | 'recorded' | 'stored' | 'over_cap';
 
 /**
  * Records chunk `index` of a file a worker adds later to their stored case (sent with an answer,
  * src/routes/mailbox-attachments-api.ts). The case's files, report and later ones together, stay
  * within ATTACHMENT_LIMITS.files: those stored plus those still uploading count. A file already
- * stored is never written again ('stored'). A retry of a recorded chunk is 'ok' again.
+ * stored is never written again ('stored'). A repeat of a recorded chunk writes no row ('recorded').
  */
 export async function claimLaterChunk(db: D1Database, q: { reportId: string; attachmentId: string; index: number }): Promise<LaterChunkClaim> {
   const { reportId, attachmentId, index } = q;
   const chunkExpiresDay = addDays(mexicoDay(), UPLOAD_TTL_DAYS + 1);
-  const [, state] = await db.batch([
+  const [before, , state] = await db.batch([
+    db.prepare('SELECT 1 AS recorded FROM attachment_uploads WHERE report_id = ?1 AND attachment_id = ?2 AND idx = ?3').bind(reportId, attachmentId, index),
     db
       .prepare(
         `INSERT INTO attachment_uploads (report_id, attachment_id, idx, expires_day)
@@ -85,7 +92,7 @@ export async function claimLaterChunk(db: D1Database, q: { reportId: string; att
            AND (EXISTS (SELECT 1 FROM attachment_uploads WHERE report_id = ?1 AND attachment_id = ?2)
                 OR (SELECT COUNT(*) FROM (SELECT id FROM attachments WHERE report_id = ?1
                                           UNION SELECT attachment_id FROM attachment_uploads WHERE report_id = ?1)) < ?5)
-         ON CONFLICT (report_id, attachment_id, idx) DO UPDATE SET expires_day = excluded.expires_day`,
+         ON CONFLICT (report_id, attachment_id, idx) DO NOTHING`,
       )
       .bind(reportId, attachmentId, index, chunkExpiresDay, ATTACHMENT_LIMITS.files),
     db
@@ -97,8 +104,29 @@ export async function claimLaterChunk(db: D1Database, q: { reportId: string; att
   ]);
   const row = state!.results[0] as { stored: number; recorded: number };
   if (row.stored) return 'stored';
-  return row.recorded ? 'ok' : 'over_cap';
+  if (!row.recorded) return 'over_cap';
+  return before!.results.length ? 'recorded' : 'new';
 }
+
+/**
+ * Puts a claimed chunk's bytes, once: a chunk recorded before is written only if its bytes never
+ * reached KV. 'same': a repeat of the stored bytes (nothing written); 'different': other bytes in
+ * a recorded chunk's place, refused (nothing written).
+ */
+export async function putChunkOnce(
+  blobs: KVNamespace,
+  q: { reportId: string; attachmentId: string; index: number; recorded: boolean },
+  bytes: Uint8Array,
+): Promise<'written' | 'same' | 'different'> {
+  if (q.recorded) {
+    const stored = await blobs.get(attachmentUploadKey(q.reportId, q.attachmentId, q.index), 'arrayBuffer');
+    if (stored) return sameBytes(new Uint8Array(stored), bytes) ? 'same' : 'different';
+  }
+  await putUploadedChunk(blobs, q.reportId, q.attachmentId, q.index, bytes);
+  return 'written';
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => v === b[i]);
 
 /** How many files a case has stored (its report's and those added later), and whether any of `ids` is one of them. */
 export async function storedFileCount(db: D1Database, reportId: string, ids: string[]): Promise<{ count: number; taken: boolean }> {
@@ -107,9 +135,34 @@ export async function storedFileCount(db: D1Database, reportId: string, ids: str
   return { count: have.size, taken: ids.some((id) => have.has(id)) };
 }
 
-/** Stores an uploaded chunk under its upload key, expiring by itself. */
+/**
+ * When an upload made now expires: a UTC midnight 3 to 4 days ahead. KV returns a key's absolute
+ * expiry in list(), so a TTL counted from the upload would give away the second of the upload.
+ */
+export function uploadExpiration(nowSeconds: number): number {
+  return (Math.floor(nowSeconds / DAY_SECONDS) + UPLOAD_TTL_DAYS + 1) * DAY_SECONDS;
+}
+
+/** Stores an uploaded chunk under its upload key, expiring by itself at a day boundary. */
 export async function putUploadedChunk(blobs: KVNamespace, reportId: string, attachmentId: string, index: number, bytes: Uint8Array): Promise<void> {
-  await blobs.put(attachmentUploadKey(reportId, attachmentId, index), bytes, { expirationTtl: UPLOAD_TTL_SECONDS });
+  await blobs.put(attachmentUploadKey(reportId, attachmentId, index), bytes, { expiration: uploadExpiration(Math.floor(Date.now() / 1000)) });
+}
+
+/**
+ * The statements that drop a stored report's upload records, in the report's own batch: the
+ * tokens that paid its chunks join the spent set (they paid for this report only), and the rows
+ * with their expiry days go.
+ */
+export function uploadRecordsDone(db: D1Database, reportId: string): D1PreparedStatement[] {
+  return [
+    db
+      .prepare(
+        'INSERT INTO spent_challenges (nonce, expires_day) SELECT nonce, expires_day FROM upload_claims WHERE report_id = ?1 ON CONFLICT (nonce) DO NOTHING',
+      )
+      .bind(reportId),
+    db.prepare('DELETE FROM upload_claims WHERE report_id = ?1').bind(reportId),
+    db.prepare('DELETE FROM attachment_uploads WHERE report_id = ?1').bind(reportId),
+  ];
 }
 
 /** A stored chunk: its permanent key, or its upload key while the copy is not done. */
@@ -139,6 +192,10 @@ export async function keepAttachments(db: D1Database, blobs: KVNamespace, report
     }
     if (!complete) continue;
     await db.prepare('UPDATE attachments SET kept = 1 WHERE report_id = ?1 AND id = ?2').bind(a.reportId, a.id).run();
+    // The copies are kept: the upload keys (whose expiry dates the upload) go now, not days later.
+    for (let start = 0; start < indexes.length; start += COPY_CONCURRENCY) {
+      await Promise.all(indexes.slice(start, start + COPY_CONCURRENCY).map((i) => blobs.delete(attachmentUploadKey(a.reportId, a.id, i))));
+    }
     kept++;
   }
   return kept;

@@ -180,7 +180,8 @@ export async function loadPublicData(db: D1Database, lastMonth: string, today: s
       `SELECT r.facility_id AS facilityId, substr(r.received_day, 1, 7) AS month,
               -- The acknowledgement clock (src/domain/clocks.ts), late and overdue shown together (publicAck).
               replace(${sqlClockOutcome('r.first_reply_day', 'r.received_day', 'f.ack_days', '?3')}, 'overdue', 'late') AS ack,
-              CASE WHEN r.status IN (${FINAL}) THEN r.status ELSE 'open' END AS outcome,
+              -- Sent to the authority (by the worker: src/domain/case-sides.ts REFERRAL) is an outcome of its own, though not a closing one.
+              CASE WHEN r.status IN (${FINAL}, 'referred') THEN r.status ELSE 'open' END AS outcome,
               count(*) AS n, sum(r.record_key) AS k,
               group_concat(CASE WHEN r.status IN (${FINAL}) THEN ${days('r.closed_day', 'r.received_day')} END) AS closeDays
          FROM facilities f CROSS JOIN reports r INDEXED BY reports_by_facility_clock ON r.facility_id = f.id

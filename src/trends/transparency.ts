@@ -93,7 +93,8 @@ export function buildTransparency(d: PublicData, month: string, t: TFunction, la
     const m = median(h);
     return m === null ? NOT_SHOWN : String(m);
   };
-  const closed = ['resolved', 'referred', 'not_substantiated'];
+  // Closing outcomes only: a case the worker sent to the authority is still open (src/domain/case.ts FINAL_STATUSES).
+  const closed = ['resolved', 'not_substantiated'];
 
   const table: Table = {
     id: 'transparency',

@@ -3,7 +3,7 @@
  */
 import type { TFunction } from 'i18next';
 
-export const SHARE_CLIENT_KEYS = ['share_working', 'share_done', 'share_none'].map((k) => `console.${k}`).concat(['errors.share_out_of_scope']);
+export const SHARE_CLIENT_KEYS = ['share_working', 'share_done', 'share_alongside', 'share_none'].map((k) => `console.${k}`).concat(['errors.share_out_of_scope']);
 
 export function ShareView({ t }: { t: TFunction }) {
   return (

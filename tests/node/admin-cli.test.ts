@@ -21,7 +21,7 @@ const cli = (...args: string[]) => run('npx', ['tsx', 'scripts/keys.ts', ...args
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'buzon-cli-'));
   await run('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', dir], { env: { ...process.env, ...QUIET_WRANGLER } });
-}, 60_000);
+}, 600_000);
 
 describe('admin CLI', () => {
   it('should create a facility, generate a monitor key shown once, register it and retire it', async () => {

@@ -251,7 +251,8 @@ describe('signed thread messages: what does not verify', () => {
     ...[monitorA, monitorB, official].map((k) => ({ keyId: k.keyId, boxPublicKey: k.box.publicKey })),
   ];
   /** Opens with the mailbox's pair (keys[0]) under `at`, as the worker's page would. */
-  const openAt = (e: Envelope, at: MessagePlace) => openThreadMessage(s, e.body, e.keys[0]!.sealed, mailbox.box, at, lookup);
+  /** Opens with the mailbox pair (keys[0]) under `at`, in a case from before the format 2 cut-over. */
+  const openAt = (e: Envelope, at: MessagePlace) => openThreadMessage(s, e.body, e.keys[0]!.sealed, mailbox.box, at, lookup, { receivedDay: '2026-11-20', day: '2026-11-25' });
   /** Opens with monitor A's pair (keys[1]) under `at`, as the console would. */
   const openAsMonitor = (e: Envelope, at: MessagePlace) => openThreadMessage(s, e.body, e.keys[1]!.sealed, monitorA.box, at, lookup);
   /** Seals an arbitrary plaintext in format 2 under `at`: what anyone holding the public keys can do. */
@@ -449,7 +450,7 @@ describe('reports in format 2', () => {
     const key = s.crypto_box_seal_open(e.keys[0]!.sealed, reader.box.publicKey, reader.box.privateKey);
     expect(() => openBody(s, e.body, key, { version: 2, kind: 'report', author: 'worker', reportId: place.reportId, messageId: place.reportId, facilityId: place.facilityId })).not.toThrow();
     const v1 = sealEnvelope(s, plain, { kind: 'report', reportId: place.reportId, messageId: place.reportId, facilityId: place.facilityId }, to);
-    expect(openReport(s, v1.body, v1.keys[0]!.sealed, reader.box, place)).toEqual({ plain, format: 1 });
+    expect(openReport(s, v1.body, v1.keys[0]!.sealed, reader.box, place, '2026-11-20')).toEqual({ plain, format: 1 });
     expect(() => openReport(s, e.body, e.keys[0]!.sealed, reader.box, { ...place, facilityId: 'planta-dos' })).toThrow();
   });
 

@@ -25,6 +25,7 @@ import {
   newPassphrase,
   newReceiptCode,
   normalizeReceiptCode,
+  receiptCodeProblem,
   openBody,
   openEnvelope,
   paddedLength,
@@ -107,6 +108,16 @@ describe('receipt codes', () => {
     expect(normalizeReceiptCode('K0TR-1PMX-7Q4D-N1B0-W8ZE0')).toBeNull();
     expect(normalizeReceiptCode('')).toBeNull();
     expect(() => deriveMailbox(s, 'K0TR-1PMX')).toThrow(/not a receipt code/);
+  });
+
+  it('should name what is wrong with a mistyped code: a symbol codes never use, or how many it has', () => {
+    // 20 symbols, one of them a U (read for V): the count is right, the symbol is not.
+    expect(receiptCodeProblem('K0TR-1PMX-7Q4D-N1B0-W8ZU')).toEqual({ kind: 'symbol', symbol: 'U' });
+    expect(receiptCodeProblem('k0tr 1pmx 7q4d ñ1b0 w8ze')).toEqual({ kind: 'symbol', symbol: 'Ñ' });
+    expect(receiptCodeProblem('K0TR-1PMX-7Q4D-N1B0-W8Z')).toEqual({ kind: 'length', count: 19 });
+    // Look-alikes and separators are forgiven, as when opening the case.
+    expect(receiptCodeProblem('KOTR-lPMX-7Q4D-N1B0-W8ZE')).toBeNull();
+    expect(normalizeReceiptCode('KOTR-lPMX-7Q4D-N1B0-W8ZE')).toBe('K0TR1PMX7Q4DN1B0W8ZE');
   });
 
   it('should reject a code containing a U', () => {

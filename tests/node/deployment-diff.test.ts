@@ -1,10 +1,12 @@
 /**
- * What `npm run verify` reports for each way a deployment can differ from the local build, on
- * made-up inputs (the real end-to-end run is tests/e2e/verify-deployment.test.ts).
+ * What `npm run verify` reports for each way a deployment can differ from the local build and from
+ * what the build's Worker serves locally, on made-up inputs (the real end-to-end run, with a
+ * tampering proxy in front of wrangler dev, is tests/e2e/verify-deployment.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { digests, type BuildManifest } from '../../scripts/lib/build-manifest.mjs';
 import { deploymentDifferences, type Served, type ServedPage } from '../../scripts/lib/deployment-diff';
+import { nativeForms, pageSkeleton, type HeaderSet } from '../../scripts/lib/page-skeleton';
 
 const origin = 'https://buzon.example';
 const js = new TextEncoder().encode('console.log(1)');
@@ -18,24 +20,28 @@ const local: BuildManifest = {
 };
 const page = `<html><head><link rel="stylesheet" href="/assets/b.css" integrity="${local.assets['/assets/b.css']!.sha384}"><script type="module" src="/assets/a.js" integrity="${local.assets['/assets/a.js']!.sha384}"></script></head></html>`;
 
-const csp = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'";
-const expected = { csp: [csp, `${csp}; media-src blob:`] };
-const at = (html: string) => ({ html, csp });
+const csp = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'none'; form-action 'none'";
+const pageHeaders = (): HeaderSet => ({ 'content-security-policy': [csp], 'cache-control': ['no-store'], 'referrer-policy': ['no-referrer'], 'content-type': ['text/html; charset=UTF-8'] });
+const at = (html: string): ServedPage => ({ html });
 
 function served(change: (s: Served) => void = () => {}): Served {
   const s: Served = {
     manifest: structuredClone(local),
     assets: new Map<string, Uint8Array | number>([['/assets/a.js', js], ['/assets/b.css', css]]),
-    pages: new Map<string, ServedPage | number>([['/', at(page)]]),
+    pages: new Map<string, ServedPage | number>([['/', at(page)], ['/seguimiento', at(page)]]),
+    headers: new Map([['/', pageHeaders()], ['/seguimiento', pageHeaders()], ['/assets/a.js', { 'cache-control': ['no-store'] }]]),
   };
   change(s);
   return s;
 }
-const files = (s: Served) => [...new Set(deploymentDifferences(local, s, origin, expected).map((d) => d.file))];
+/** What the build's Worker, run locally, answers: the same pages and headers. */
+const reference = served();
+const files = (s: Served) => [...new Set(deploymentDifferences(local, s, origin, reference).map((d) => d.file))];
+const reasons = (s: Served) => deploymentDifferences(local, s, origin, reference).map((d) => `${d.file}: ${d.reason}`);
 
 describe('deployment differences', () => {
   it('should find none when everything matches', () => {
-    expect(deploymentDifferences(local, served(), origin, expected)).toEqual([]);
+    expect(deploymentDifferences(local, served(), origin, reference)).toEqual([]);
   });
 
   it('should name a changed asset, a missing one and an extra one', () => {
@@ -65,11 +71,58 @@ describe('deployment differences', () => {
     expect(files(served((s) => s.pages.set('/seguimiento', 503)))).toEqual(['/seguimiento']);
   });
 
-  it('should name a page whose Content-Security-Policy is missing or looser than the build\'s', () => {
-    expect(files(served((s) => s.pages.set('/', { html: page, csp: `${csp}; media-src blob:` })))).toEqual([]);
-    for (const policy of [null, `${csp} 'unsafe-inline'`, "default-src 'none'; script-src 'self' https://evil.example 'wasm-unsafe-eval'", `${csp}; connect-src *`]) {
-      expect(files(served((s) => s.pages.set('/', { html: page, csp: policy })))).toEqual(['/']);
+  it('should name a page whose Content-Security-Policy is missing or not the one the local Worker sends', () => {
+    for (const policy of [undefined, `${csp} 'unsafe-inline'`, csp.replace("form-action 'none'", "form-action 'self'"), csp.replace("; worker-src 'none'", ''), `${csp}; connect-src *`]) {
+      expect(files(served((s) => (s.headers.get('/')!['content-security-policy'] = policy ? [policy] : undefined!)))).toEqual(['/']);
     }
+  });
+
+  it('should name every header a page or an asset sends differently: a Refresh, a cookie, caching, referrer, permissions, HSTS', () => {
+    const changed = (path: string, name: string, value: string | null) =>
+      reasons(
+        served((s) => {
+          const h = s.headers.get(path)!;
+          if (value === null) delete h[name];
+          else h[name] = [value];
+        }),
+      );
+    expect(changed('/', 'refresh', '0; url=https://evil.example/')).toEqual(['/: sends refresh "0; url=https://evil.example/", the local build sends none']);
+    expect(changed('/seguimiento', 'set-cookie', 'seen=1')).toEqual(['/seguimiento: sends set-cookie "seen=1", the local build sends none']);
+    expect(changed('/', 'cache-control', 'public, max-age=60')).toEqual(['/: sends cache-control "public, max-age=60", the local build sends "no-store"']);
+    expect(changed('/', 'referrer-policy', null)).toEqual(['/: sends referrer-policy none, the local build sends "no-referrer"']);
+    expect(changed('/', 'permissions-policy', 'microphone=*')).toEqual(['/: sends permissions-policy "microphone=*", the local build sends none']);
+    expect(changed('/', 'strict-transport-security', 'max-age=0')).toEqual(['/: sends strict-transport-security "max-age=0", the local build sends none']);
+    expect(changed('/assets/a.js', 'set-cookie', 'seen=1')).toEqual(['/assets/a.js: sends set-cookie "seen=1", the local build sends none']);
+  });
+
+  it('should name a page whose forms could post natively where the local page has no such form', () => {
+    const withForm = (form: string) => page.replace('</head></html>', `</head><body>${form}<input name="receipt"></form></body></html>`);
+    const ref = served((s) => s.pages.set('/', at(withForm('<form id="open-case" novalidate="">'))));
+    for (const form of ['<form id="open-case" novalidate="" method="post" action="/">', '<form id="open-case" novalidate="" action="https://evil.example/">']) {
+      const found = deploymentDifferences(local, served((s) => s.pages.set('/', at(withForm(form)))), origin, ref);
+      expect(found.map((d) => d.file)).toContain('/');
+      expect(found.map((d) => d.reason).join('\n')).toMatch(/^has forms <form method="(?:post|get)" action="(?:\/|https:\/\/evil\.example\/)">, the local build's page has <form method="get" action="">/m);
+    }
+    const second = withForm('<form id="open-case" novalidate=""></form><form method="post" action="/x">');
+    expect(nativeForms(second)).toEqual(['<form method="get" action="">', '<form method="post" action="/x">']);
+    expect(files(served((s) => s.pages.set('/', at(second))))).toEqual(['/']);
+    expect(nativeForms('<form><button formaction="/x" formmethod="post">')).toEqual(['<form method="get" action="">', '<button formaction="/x">', '<button formmethod="post">']);
+  });
+
+  it('should compare the markup skeleton, not the text, and read a chart as data unless it links or loads', () => {
+    expect(pageSkeleton('<p class="a">Planta Uno</p>')).toEqual(pageSkeleton('<p class="a">Planta Dos, otra</p>'));
+    expect(pageSkeleton('<p class="a">x</p>')).not.toEqual(pageSkeleton('<p class="b">x</p>'));
+    expect(pageSkeleton('<p>x</p>')).not.toEqual(pageSkeleton('<p>x<a href="https://evil.example/">y</a></p>'));
+    const chart = (inner: string) => `<svg viewBox="0 0 760 328" width="760"><rect x="1" y="2" width="3" height="4" fill="#111"><title>a: 3</title></rect>${inner}</svg>`;
+    expect(pageSkeleton(chart('<text x="5" y="6">7</text><line x1="0" x2="9" y1="1" y2="1" stroke="#000"/>'))).toEqual(pageSkeleton(chart('')));
+    for (const hidden of ['<a href="https://evil.example/"><text>x</text></a>', '<image href="/x.png"/>', '<rect onclick="x()"/>', '<foreignObject></foreignObject>', '<rect style="fill:url(https://evil.example/)"/>']) {
+      expect(pageSkeleton(chart(hidden)), hidden).not.toEqual(pageSkeleton(chart('')));
+    }
+    expect(files(served((s) => s.pages.set('/seguimiento', at(page.replace('</head>', '<meta name="x" content="y"></head>')))))).toEqual(['/seguimiento']);
+  });
+
+  it('should name a page the deployment serves that the local Worker does not render', () => {
+    expect(reasons(served((s) => s.pages.set('/extra', at(page))))).toEqual(["/extra: is served, but the local build's Worker answered nothing"]);
   });
 
   it('should name a page that runs code besides its pinned scripts, however the markup hides it', () => {

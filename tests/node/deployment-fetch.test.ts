@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NOT_FOUND_PAGE, fetchManifest, fetchServed } from '../../scripts/lib/deployment-fetch';
+import { NOT_FOUND_PAGE, fetchManifest, fetchServed, listedFacilities, pagePaths } from '../../scripts/lib/deployment-fetch';
 
 const honest = '<!doctype html><html><head></head><body></body></html>';
 let server: Server;
@@ -17,6 +17,15 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     asked.push(req.url!);
     const csp = { 'content-security-policy': "default-src 'none'" };
+    if (req.url === '/headers') {
+      res.setHeader('set-cookie', ['a=1', 'b=2']);
+      return res.writeHead(200, { refresh: '0; url=https://evil.example/', date: 'Mon, 07 Dec 2026 20:00:00 GMT' }).end('');
+    }
+    if (req.method === 'POST') {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      return req.on('end', () => res.writeHead(200).end(`POST ${body}`));
+    }
     if (req.url === '/.well-known/buzon-build.json') {
       // Lists an asset "path" that, glued to the origin, would name another host.
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ assets: { '/assets/a.js': {}, '@evil.example/x.js': {}, '/../secret': {} } }));
@@ -38,11 +47,25 @@ describe('fetching a deployment', () => {
     const served = await fetchServed(origin, manifest, ['/assets/a.js'], ['/', '/seguimiento', '/console', NOT_FOUND_PAGE, '/transparencia']);
     expect(served.pages.get('/')).toBe(302);
     expect(served.pages.get('/seguimiento')).toBe(301);
-    expect(served.pages.get('/console')).toEqual({ html: honest, csp: "default-src 'none'" });
+    expect(served.pages.get('/console')).toEqual({ html: honest });
+    expect(served.headers.get('/console')).toEqual({ 'content-type': ['text/html'], 'content-security-policy': ["default-src 'none'"] });
     // The not-found page is wanted as a 404; any other page answering 404 is a difference.
-    expect(served.pages.get(NOT_FOUND_PAGE)).toEqual({ html: honest, csp: "default-src 'none'" });
+    expect(served.pages.get(NOT_FOUND_PAGE)).toEqual({ html: honest });
     expect(served.pages.get('/transparencia')).toBe(404);
     expect(asked).not.toContain('/seguimiento-2');
+  });
+
+  it('should keep every header but the transport ones, each cookie apart, and send the constancia form\'s POST', async () => {
+    const served = await fetchServed(origin, { error: 'none' }, [], ['/headers', 'POST /constancia?lang=en']);
+    expect(served.headers.get('/headers')).toEqual({ refresh: ['0; url=https://evil.example/'], 'set-cookie': ['a=1', 'b=2'] });
+    expect(served.pages.get('POST /constancia?lang=en')).toEqual({ html: 'POST constancia=' });
+  });
+
+  it('should list the plants the form offers, with the short code of their own form and poster', () => {
+    const form = '<select id="facility" required=""><option value="">Elige</option><option value="p-1" data-code="uno">Planta &amp; Uno</option></select>';
+    expect(listedFacilities(form)).toEqual([{ id: 'p-1', shortCode: 'uno', name: 'Planta & Uno' }]);
+    expect(pagePaths([{ id: 'p-1', shortCode: 'uno', name: 'x' }]).filter((p) => p.includes('/f/'))).toEqual(['/f/uno', '/f/uno?lang=en', '/f/uno/cartel', '/f/uno/cartel?papel=a4']);
+    expect(pagePaths([])).toEqual(expect.arrayContaining(['/constancia?lang=en', 'POST /constancia', `${NOT_FOUND_PAGE}?lang=en`, '/transparencia?lang=en']));
   });
 
   it('should fetch only /assets/ paths that the manifest lists', async () => {

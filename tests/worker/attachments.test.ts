@@ -225,8 +225,12 @@ describe('abandoned uploads', () => {
     const { f, body, attachmentId, encrypted } = await withEvidence(s);
     for (const [i, chunk] of encrypted.chunks.entries()) await put(body.reportId, attachmentId, i, chunk, body.pow);
     expect((await post({ ...body, attachments: [{ id: attachmentId, chunks: 3 }] })).status).toBe(201);
-    // As if the copy had failed after the report was stored.
-    for (let i = 0; i < 3; i++) await env.BLOBS.delete(`report/${body.reportId}/att/${attachmentId}/${i}`);
+    // As if the copy had failed after the report was stored: the chunks back under their upload keys only.
+    for (let i = 0; i < 3; i++) {
+      const bytes = await env.BLOBS.get(`report/${body.reportId}/att/${attachmentId}/${i}`, 'arrayBuffer');
+      await env.BLOBS.put(`upload/${body.reportId}/att/${attachmentId}/${i}`, bytes!);
+      await env.BLOBS.delete(`report/${body.reportId}/att/${attachmentId}/${i}`);
+    }
     await env.DB.prepare('UPDATE attachments SET kept = 0 WHERE report_id = ?1').bind(body.reportId).run();
     await releaseNow();
     const token = await signIn(s, f.monitor);
@@ -236,6 +240,7 @@ describe('abandoned uploads', () => {
     const permanent = (await env.BLOBS.list({ prefix: `report/${body.reportId}/att/` })).keys;
     expect(permanent).toHaveLength(3);
     for (const k of permanent) expect(k.expiration).toBeUndefined();
+    expect((await env.BLOBS.list({ prefix: `upload/${body.reportId}/` })).keys).toEqual([]);
   });
 
   it('should forget upload records once their tokens and chunks have expired', async () => {

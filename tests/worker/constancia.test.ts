@@ -247,6 +247,9 @@ describe('checking a constancia', () => {
     expect(res.headers.get('set-cookie')).toBeNull();
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    // The one page whose form posts natively: to this origin, and still no worker.
+    expect(res.headers.get('content-security-policy')).toContain("form-action 'self'");
+    expect(res.headers.get('content-security-policy')).toContain("worker-src 'none'");
     const html = await res.text();
     expect(html).toContain('data-valid="true"');
     expect(html).toContain(`data-facility="${f.id}"`);

@@ -18,7 +18,8 @@ import {
   type Sodium,
 } from '../../src/crypto';
 import { rolesFor, type ReportPlaintext, type SendTo } from '../../src/domain/report';
-import { releaseClock } from '../../src/lib/clock';
+import { mexicoDay, releaseClock } from '../../src/lib/clock';
+import { eraseRequestedBy } from '../../src/storage/erase-request';
 import { loadSodium } from '../../src/lib/sodium';
 import { releaseWaitingStatements } from '../../src/storage/release';
 import { READERS_FROM_ROWS_SQL, SAVE_READER_LIST_SQL, toListedReader } from '../../src/storage/reader-lists';
@@ -165,5 +166,8 @@ export async function storedTrace(reportId: string) {
  * (the Worker itself only ever releases at the hour: src/domain/release.ts).
  */
 export async function releaseNow() {
-  await env.DB.batch(releaseWaitingStatements(env.DB, releaseClock(env.RELEASE_HOURS).last));
+  const upTo = releaseClock(env.RELEASE_HOURS).last;
+  await env.DB.batch(releaseWaitingStatements(env.DB, upTo));
+  // As scripts/release-now.ts: workers' erasures reach readers with the release.
+  await eraseRequestedBy(env.DB, upTo, mexicoDay());
 }

@@ -1,5 +1,6 @@
 /**
- * A paid first submission is stored in one D1 round trip: the lookups the full path reads first are
+ * A paid first submission is stored in one D1 write, after one read (is its nonce spent, what does
+ * the plant's work cost now: tests/worker/paid-once.test.ts): the lookups the full path reads first are
  * checked inside the write's own batch (src/storage/intake-guard.ts). The guard must refuse exactly
  * what the full path refuses, write nothing when it does, and leave no guard row behind.
  */
@@ -41,13 +42,13 @@ async function submit(body: unknown) {
 const guardRows = async () => (await env.DB.prepare('SELECT count(*) AS n FROM intake_guard').first<{ n: number }>())!.n;
 
 describe('one round trip for a first report', () => {
-  it('should store a paid first submission with a single D1 batch, and answer its retry from the full path', async () => {
+  it('should store a paid first submission with one read and a single D1 write batch, and answer its retry from the full path', async () => {
     const s = await sodium();
     const f = await makeFacility(s);
     const sub = await buildSubmission(s, f);
     const first = await submit(sub.body);
     expect(first.res.status).toBe(201);
-    expect(first.trips).toBe(1);
+    expect(first.trips).toBe(2);
     expect(await storedTrace(sub.body.reportId)).toMatchObject({ reports: 1, keys: 3, blob: 1 });
     const retry = await submit(sub.body);
     expect(retry.res.status).toBe(200);

@@ -16,8 +16,9 @@ function media(res: Response) {
   return {
     microphone: /(?:^|,\s*)microphone=([^,]*)/.exec(permissions)?.[1],
     mediaSrc: /(?:^|;\s*)media-src ([^;]*)/.exec(csp)?.[1] ?? null,
-    /** The headers with their media parts taken out: what must be the same on every response. */
-    cspRest: csp.split(/;\s*/).filter((d) => !d.startsWith('media-src ')).join('; '),
+    formAction: /(?:^|;\s*)form-action ([^;]*)/.exec(csp)?.[1],
+    /** The headers with their media parts (and the form target) taken out: what must be the same on every response. */
+    cspRest: csp.split(/;\s*/).filter((d) => !d.startsWith('media-src ') && !d.startsWith('form-action ')).join('; '),
     permissionsRest: permissions.replace(/microphone=[^,]*/, 'microphone=?'),
   };
 }
@@ -57,6 +58,8 @@ describe('media headers, page by page', () => {
       // Nothing else opens with it: the rest of both headers is the same as on a closed page.
       expect(m.cspRest, path).toBe(closed.cspRest);
       expect(m.permissionsRest, path).toBe(closed.permissionsRest);
+      // Only the constancia check's form posts natively, to this origin; no other response allows a native form.
+      expect(m.formAction, path).toBe(path === '/constancia' ? "'self'" : "'none'");
     }
     // The pages that open something did answer (not an error page with its own headers).
     for (const path of ['/', '/seguimiento', '/console']) expect((await get(path)).status, path).toBe(200);

@@ -180,7 +180,7 @@ describe('officials triage the cases sent to the authority', () => {
         .first<{ n: number }>();
     await env.DB.prepare("UPDATE reports SET status = 'resolved', closed_day = ?2 WHERE id = ?1").bind(k.id, long).run();
     expect((await due())!.n).toBe(0); // the authority still works it
-    await env.DB.prepare("UPDATE reports SET authority_status = 'referred', authority_closed_day = ?2 WHERE id = ?1").bind(k.id, long).run();
+    await env.DB.prepare("UPDATE reports SET authority_status = 'not_substantiated', authority_closed_day = ?2 WHERE id = ?1").bind(k.id, long).run();
     expect((await due())!.n).toBe(1);
     expect(caseClosedDay([{ side: 'company', status: 'resolved', firstReplyDay: null, closedDay: '2026-01-02' }, { side: 'authority', status: 'investigating', firstReplyDay: null, closedDay: null }])).toBeNull();
     expect(caseClosedDay([{ side: 'company', status: 'resolved', firstReplyDay: null, closedDay: '2026-01-02' }, { side: 'authority', status: FINAL_STATUSES[1]!, firstReplyDay: null, closedDay: '2026-03-04' }])).toBe('2026-03-04');

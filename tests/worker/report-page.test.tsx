@@ -1,9 +1,14 @@
 import { SELF } from 'cloudflare:test';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CATEGORIES } from '../../src/domain/report';
 import { makeFacility, sodium } from './helpers';
 
 const get = (path: string, headers: Record<string, string> = {}) => SELF.fetch(`https://buzon.test${path}`, { headers });
+
+// The form is offered only with a plant that can receive a report (tests/worker/offered-plants.test.tsx).
+beforeAll(async () => {
+  await makeFacility(await sodium());
+});
 
 describe('report page', () => {
   it('should be Spanish by default, and English from the link or from Accept-Language', async () => {
@@ -27,7 +32,11 @@ describe('report page', () => {
   it('should preselect the facility from its short link and offer its email without JavaScript', async () => {
     const s = await sodium();
     const f = await makeFacility(s);
-    const { results } = await (await import('cloudflare:test')).env.DB.prepare('SELECT short_code, email_local FROM facilities WHERE id = ?1').bind(f.id).all<{ short_code: string; email_local: string }>();
+    const { results } = await (
+      await import('cloudflare:test')
+    ).env.DB.prepare('SELECT short_code, email_local FROM facilities WHERE id = ?1')
+      .bind(f.id)
+      .all<{ short_code: string; email_local: string }>();
     const html = await (await get(`/f/${results[0]!.short_code}`)).text();
     expect(html).toContain(`value="${f.id}"`);
     expect(html).toContain(`${results[0]!.email_local}@buzon.test`);
@@ -53,6 +62,9 @@ describe('report page', () => {
       const csp = res.headers.get('content-security-policy')!;
       expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval'");
       expect(csp).toContain("frame-ancestors 'none'");
+      // No page may start a worker (a Service Worker would outlive the deployment), nor submit a form natively.
+      expect(csp).toContain("worker-src 'none'");
+      expect(csp).toContain("form-action 'none'");
       expect(csp).not.toContain('unsafe-inline');
     }
     const res = await get('/');
@@ -82,5 +94,23 @@ describe('unknown addresses', () => {
     const api = await get('/api/nope');
     expect(api.status).toBe(404);
     expect(((await api.json()) as any).error.message).toBe('Esta página no existe.');
+  });
+
+  it('should redirect a page typed with a trailing slash to the page, keeping the language, and still 404 what does not exist', async () => {
+    const f = await makeFacility(await sodium());
+    const { env } = await import('cloudflare:test');
+    const short = (await env.DB.prepare('SELECT short_code FROM facilities WHERE id = ?1').bind(f.id).first<string>('short_code'))!;
+    for (const [typed, page] of [
+      [`/f/${short}/?lang=en`, `/f/${short}?lang=en`],
+      ['/seguimiento/', '/seguimiento'],
+      ['/constancia/', '/constancia'],
+    ] as [string, string][]) {
+      const res = await SELF.fetch(`https://buzon.test${typed}`, { redirect: 'manual' });
+      expect(res.status, typed).toBe(301);
+      expect(res.headers.get('location'), typed).toBe(`https://buzon.test${page}`);
+      expect(res.headers.get('set-cookie')).toBeNull();
+      expect((await get(page)).status, page).toBe(200);
+    }
+    expect((await get('/nope/')).status).toBe(404);
   });
 });

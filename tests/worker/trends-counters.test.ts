@@ -76,7 +76,7 @@ describe('trend counters', () => {
     const move = (facility: string, id: string, status: string) =>
       Promise.all([0, 1].map(() => api(`/console/api/cases/${id}/triage`, { token: tokens[facility], body: { status } }).then((r) => r.status)));
     const visible = [...a.map((r) => ({ ...r, f: A.id })), ...b.map((r) => ({ ...r, f: B.id }))].filter((r) => r.sendTo !== 'authority');
-    const paths = [['acknowledged'], ['acknowledged', 'investigating'], ['acknowledged', 'investigating', 'resolved'], ['acknowledged', 'referred'], ['acknowledged', 'investigating', 'not_substantiated', 'investigating']];
+    const paths = [['acknowledged'], ['acknowledged', 'investigating'], ['acknowledged', 'investigating', 'resolved'], ['acknowledged', 'not_substantiated'], ['acknowledged', 'investigating', 'not_substantiated', 'investigating']];
     // Two cases at a time (four requests): every triage also appends to the audit log, whose
     // writers retry only so often when they collide (src/storage/audit.ts).
     for (let w = 0; w < visible.length; w += 2) {

@@ -1,0 +1,410 @@
+/**
+ * The worker's referral (src/routes/mailbox-referral.ts): a worker who sent a case to the company
+ * alone widens it to the authority from the follow-up page; officials get it at the next release and
+ * open the report and its thread. Refused, audited and changing nothing: a key outside the signed
+ * list, an official of another state, a retired key, a monitor's key, a replayed proof, another
+ * case's mailbox. A monitor cannot make a case "sent to the authority"; migration 0026 turns the
+ * old monitor-set `referred` into a request.
+ */
+import { env, SELF } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import {
+  deriveMailbox,
+  fromB64,
+  fromUtf8,
+  normalizeReceiptCode,
+  openReport,
+  openThreadMessage,
+  resealKey,
+  sealSignedMessage,
+  signProof,
+  toB64,
+  wideningMessage,
+  type RecipientKeys,
+  type Sodium,
+} from '../../src/crypto';
+import { mexicoDay, releaseClock } from '../../src/lib/clock';
+import { RECOUNT_REPORTS } from '../../src/trends/counters';
+import { bytes, deliver, mail, parseSent } from './email-helpers';
+import { buildSubmission, mailboxProof, makeFacility, post, releaseNow, sampleReport, signReaderLists, sodium, type TestFacility } from './helpers';
+import { api, makeOfficial, signIn } from './console-helpers';
+
+type Thread = {
+  case: {
+    id: string;
+    facilityId: string;
+    sendTo: string;
+    sides: Array<{ side: string; status: string }>;
+    widenedConsent: string | null;
+    eraseDay: string | null;
+  };
+  report: { body: string; sealed: string } | null;
+  messages: Array<{ id: string; kind: string; authorRole: string; sealed: string | null }>;
+};
+type Detail = {
+  case: { id: string; sealed: string | null; facilityId: string; receivedDay: string; status: string; sides: Array<{ side: string; status: string }> };
+  body: string | null;
+  messages: Array<{ id: string; kind: string; authorRole: string; body: string | null; sealed: string | null }>;
+  sealTo: { reply: Array<{ keyId: string; boxPk: string }> };
+  widenedConsent: string | null;
+};
+
+const mailboxPost = (path: string, body: unknown) =>
+  SELF.fetch(`https://buzon.test/api/mailbox/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const threadOf = async (s: Sodium, code: string) => (await (await mailboxPost('thread', await mailboxProof(s, code, 'thread'))).json()) as Thread;
+const detailOf = async (token: string, id: string) => (await api(`/console/api/cases/${id}`, { token })).json() as Promise<Detail>;
+const errorCode = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
+const caseRow = (id: string) =>
+  env.DB.prepare(
+    'SELECT send_to AS sendTo, status, closed_day AS closedDay, authority_status AS authorityStatus, authority_release_at AS authorityRelease, widened_consent AS consent FROM reports WHERE id = ?1',
+  )
+    .bind(id)
+    .first<{
+      sendTo: string;
+      status: string;
+      closedDay: string | null;
+      authorityStatus: string | null;
+      authorityRelease: string | null;
+      consent: string | null;
+    }>();
+const widenAudit = (id: string) =>
+  env.DB.prepare("SELECT actor, role, outcome, detail FROM audit_log WHERE report_id = ?1 AND action = 'widen' ORDER BY seq")
+    .bind(id)
+    .all<{ actor: string; role: string; outcome: string; detail: string }>();
+
+/** A report sent to the company alone, released, with its receipt code. */
+async function monitorOnlyCase(s: Sodium, f: TestFacility, text = 'Nos amenazaron en la junta') {
+  const sub = await buildSubmission(s, f, sampleReport(f.id, 'monitor', text));
+  expect((await post(sub.body)).status).toBe(201);
+  await releaseNow();
+  return { id: sub.body.reportId as string, code: sub.code };
+}
+
+/** A monitor's reply on the case, sealed as the console seals it (to the mailbox and the case's readers). */
+async function monitorReply(s: Sodium, token: string, me: RecipientKeys, id: string, text: string, request?: 'authority') {
+  const d = await detailOf(token, id);
+  const messageId = s.to_hex(s.randombytes_buf(16));
+  const to = d.sealTo.reply.map((k) => ({ keyId: k.keyId, boxPublicKey: fromB64(s, k.boxPk) }));
+  const place = { reportId: id, messageId, facilityId: d.case.facilityId, kind: 'reply' as const, author: 'monitor' as const };
+  const e = sealSignedMessage(s, { text, lang: 'es', ...(request ? { request } : {}) }, place, { id: me.keyId, signPrivateKey: me.sign.privateKey }, to);
+  const res = await api(`/console/api/cases/${id}/messages`, {
+    token,
+    body: { id: messageId, kind: 'reply', envelope: { body: toB64(s, e.body), keys: e.keys.map((k) => ({ keyId: k.keyId, sealed: toB64(s, k.sealed) })) } },
+  });
+  expect(res.status).toBe(201);
+  return messageId;
+}
+
+type Official = { keyId: string; box: { publicKey: Uint8Array } };
+
+/** The plant's officials as the server serves them to the page (national ones from other tests included). */
+async function servedOfficials(s: Sodium, facilityId: string): Promise<Official[]> {
+  const served = (await (await SELF.fetch(`https://buzon.test/api/facilities/${facilityId}/recipients`)).json()) as {
+    official: Array<{ keyId: string; boxPk: string }>;
+  };
+  return served.official.map((o) => ({ keyId: o.keyId, box: { publicKey: fromB64(s, o.boxPk) } }));
+}
+
+/**
+ * What the follow-up page sends: every key the mailbox holds, resealed to each official (the served
+ * ones, plus `extra`, or exactly `only`); the consent; a fresh proof.
+ */
+async function widenBody(s: Sodium, code: string, extra: Official[] = [], opts: { consentCode?: string; action?: string; only?: Official[] } = {}) {
+  const t = await threadOf(s, code);
+  const officials = opts.only ?? [...(await servedOfficials(s, t.case.facilityId)), ...extra];
+  const mailbox = deriveMailbox(s, code);
+  const held = [{ messageId: t.case.id, sealed: t.report!.sealed }, ...t.messages.filter((m) => m.sealed).map((m) => ({ messageId: m.id, sealed: m.sealed! }))];
+  const readers = officials.map((o) => ({
+    to: o.keyId,
+    keys: held.map((k) => ({ messageId: k.messageId, sealed: toB64(s, resealKey(s, fromB64(s, k.sealed), mailbox.box, o.box.publicKey)) })),
+  }));
+  const signer = deriveMailbox(s, opts.consentCode ?? code);
+  const consent = toB64(s, signProof(s, wideningMessage(t.case.id, t.case.facilityId, 'both'), signer.sign.privateKey));
+  return { ...(await mailboxProof(s, code, opts.action ?? 'widen:authority')), consent, readers };
+}
+
+async function countersAndRecount(facilityId: string) {
+  const held = await env.DB.prepare('SELECT week, status, send_to, channel, n, k FROM trend_reports WHERE facility_id = ?1 AND n > 0 ORDER BY 1, 2, 3, 4')
+    .bind(facilityId)
+    .all();
+  const recount = await env.DB.prepare(`SELECT week, status, send_to, channel, n, k FROM (${RECOUNT_REPORTS}) WHERE facility_id = ?1 ORDER BY 1, 2, 3, 4`)
+    .bind(facilityId)
+    .all();
+  const cats = await env.DB.prepare('SELECT category, send_to, n FROM trend_categories WHERE facility_id = ?1 AND n > 0 ORDER BY 1, 2').bind(facilityId).all();
+  return { held: held.results, recount: recount.results, categories: cats.results };
+}
+
+describe('the worker sends their case to the authority', () => {
+  it('should let officials open the report and the thread at the next release, as a new case on their side, audited', async () => {
+    const s = await sodium();
+    const f = await makeFacility(s);
+    const k = await monitorOnlyCase(s, f, 'Nos amenazaron: ahora que lo lea la autoridad');
+    const monitor = await signIn(s, f.monitor);
+    await monitorReply(s, monitor, f.monitor, k.id, 'Gracias, lo revisamos.');
+    const official = await signIn(s, f.official);
+    expect((await api(`/console/api/cases/${k.id}`, { token: official })).status).toBe(404);
+
+    const served = await servedOfficials(s, f.id);
+    expect(served.map((o) => o.keyId)).toContain(f.official.keyId);
+    const res = await mailboxPost('widen', await widenBody(s, k.code));
+    expect(res.status).toBe(201);
+    const widened = (await res.json()) as { sendTo: string; authorityRelease: string; readers: number; duplicate: boolean };
+    expect(widened).toMatchObject({ sendTo: 'both', readers: served.length, duplicate: false, authorityRelease: releaseClock(env.RELEASE_HOURS).next });
+    expect(await caseRow(k.id)).toMatchObject({
+      sendTo: 'both',
+      status: 'referred',
+      closedDay: null,
+      authorityStatus: 'new',
+      authorityRelease: widened.authorityRelease,
+    });
+    // Not before the release: the case does not exist for officials yet.
+    expect((await api(`/console/api/cases/${k.id}`, { token: official })).status).toBe(404);
+    // The worker's page: both sides, the company's "sent to the authority", and the consent to check.
+    const t = await threadOf(s, k.code);
+    expect(t.case.sides).toEqual([
+      { side: 'company', status: 'referred' },
+      { side: 'authority', status: 'new' },
+    ]);
+    expect(t.case.widenedConsent).not.toBeNull();
+
+    await releaseNow();
+    const d = await detailOf(official, k.id);
+    expect(d.case.status).toBe('new');
+    expect(d.case.receivedDay).toBe(releaseClock(env.RELEASE_HOURS).last.slice(0, 10));
+    const { plain } = openReport(s, fromB64(s, d.body!), fromB64(s, d.case.sealed!), f.official.box, { reportId: k.id, facilityId: f.id });
+    expect(JSON.parse(fromUtf8(plain)).description).toBe('Nos amenazaron: ahora que lo lea la autoridad');
+    const reply = d.messages.find((m) => m.kind === 'reply')!;
+    const place = { reportId: k.id, messageId: reply.id, facilityId: f.id, kind: 'reply' as const, author: 'monitor' as const };
+    const opened = openThreadMessage(s, fromB64(s, reply.body!), fromB64(s, reply.sealed!), f.official.box, place, (signer) =>
+      signer === f.monitor.keyId ? f.monitor.sign.publicKey : null,
+    );
+    expect([opened?.text, opened?.verified]).toEqual(['Gracias, lo revisamos.', true]);
+    // The console checks the consent against the mailbox key sealed in the report.
+    expect(d.widenedConsent).toBe(t.case.widenedConsent);
+    // The monitor's own side reads "sent to the authority".
+    expect((await detailOf(monitor, k.id)).case.status).toBe('referred');
+
+    expect((await widenAudit(k.id)).results).toEqual([
+      {
+        actor: 'worker',
+        role: 'worker',
+        outcome: 'ok',
+        detail: `to:${served.map((o) => o.keyId).join(',')} keys:${2 * served.length} release:${widened.authorityRelease}`,
+      },
+    ]);
+    // Figures count it as sent to both, with its categories.
+    const c = await countersAndRecount(f.id);
+    expect(c.held).toEqual(c.recount);
+    expect(c.held).toMatchObject([{ status: 'referred', send_to: 'both', n: 1 }]);
+    expect(c.categories).toEqual([
+      { category: 'coercion', send_to: 'both', n: 1 },
+      { category: 'intimidation', send_to: 'both', n: 1 },
+    ]);
+  });
+
+  it('should refuse a replayed proof, and answer a retry of a widened case without widening it twice', async () => {
+    const s = await sodium();
+    const f = await makeFacility(s);
+    const k = await monitorOnlyCase(s, f);
+    const body = await widenBody(s, k.code);
+    expect((await mailboxPost('widen', body)).status).toBe(201);
+    const replay = await mailboxPost('widen', body);
+    expect(replay.status).toBe(409);
+    expect(await errorCode(replay)).toBe('pow_replayed');
+    // A fresh proof after it went through: nothing to do.
+    const again = await mailboxPost('widen', await widenBody(s, k.code));
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ duplicate: true, readers: 0 });
+    expect((await widenAudit(k.id)).results.map((r) => [r.outcome, r.detail.split(' ')[0]!.includes(f.official.keyId) ? 'to' : r.detail])).toEqual([
+      ['ok', 'to'],
+      ['denied', 'pow_replayed'],
+    ]);
+  });
+
+  it('should refuse a key outside the signed list, an official of another state, a retired key and a monitor key, changing nothing', async () => {
+    const s = await sodium();
+    const f = await makeFacility(s);
+    const k = await monitorOnlyCase(s, f);
+    const elsewhere = await makeOfficial(s, 'otro-estado');
+    const retired = await makeOfficial(s, f.state);
+    await signReaderLists(s, [f.id]);
+    await env.DB.prepare("UPDATE recipients SET status = 'retired' WHERE key_id = ?1").bind(retired.keyId).run();
+    const cases: Array<[RecipientKeys, number, string]> = [
+      [elsewhere, 403, 'share_out_of_scope'],
+      [retired, 403, 'share_out_of_scope'],
+      [f.monitor, 403, 'share_out_of_scope'],
+    ];
+    for (const [extra, status, code] of cases) {
+      const res = await mailboxPost('widen', await widenBody(s, k.code, [extra]));
+      expect(res.status).toBe(status);
+      expect(await errorCode(res)).toBe(code);
+    }
+    // An official row written into D1, never signed by the administrator (the server now serves it too).
+    const unsigned = await makeOfficial(s, f.state);
+    const res = await mailboxPost('widen', await widenBody(s, k.code));
+    expect(res.status).toBe(403);
+    expect(await errorCode(res)).toBe('readers_unverified');
+    // With the unsigned row active, the plant's officials are not what the administrator signed: leaving it out is refused too.
+    await env.DB.prepare("UPDATE recipients SET status = 'retired' WHERE key_id = ?1").bind(unsigned.keyId).run();
+    await makeOfficial(s, null); // a national official, signed: must get the case too
+    await signReaderLists(s, [f.id]);
+    const missing = await mailboxPost('widen', await widenBody(s, k.code, [], { only: [f.official] }));
+    expect(missing.status).toBe(422);
+    expect(await errorCode(missing)).toBe('readers_unverified');
+
+    expect(await caseRow(k.id)).toMatchObject({ sendTo: 'monitor', status: 'new', authorityStatus: null, authorityRelease: null, consent: null });
+    const stored = await env.DB.prepare("SELECT count(*) AS n FROM wrapped_keys WHERE report_id = ?1 AND key_id NOT IN ('mailbox', ?2)")
+      .bind(k.id, f.monitor.keyId)
+      .first<{ n: number }>();
+    expect(stored!.n).toBe(0);
+    expect((await widenAudit(k.id)).results.map((r) => [r.outcome, r.detail])).toEqual([
+      ['denied', `share_out_of_scope to:${elsewhere.keyId}`],
+      ['denied', `share_out_of_scope to:${retired.keyId}`],
+      ['denied', `share_out_of_scope to:${f.monitor.keyId}`],
+      ['denied', `readers_unverified to:${unsigned.keyId}`],
+      ['denied', 'readers_unverified missing'],
+    ]);
+    // And with both officials it goes through.
+    expect((await mailboxPost('widen', await widenBody(s, k.code))).status).toBe(201);
+  });
+
+  it("should refuse another case's mailbox, a consent signed for another case, and a proof for another action", async () => {
+    const s = await sodium();
+    const f = await makeFacility(s);
+    const a = await monitorOnlyCase(s, f);
+    const b = await monitorOnlyCase(s, f);
+    // A's proof aimed at B's mailbox: the signature is not B's key.
+    const body = await widenBody(s, a.code);
+    const other = await widenBody(s, b.code);
+    const aimed = await mailboxPost('widen', { ...body, mailboxId: other.mailboxId });
+    expect(aimed.status).toBe(404);
+    // B's proof with a consent signed by A's key.
+    const foreign = await mailboxPost('widen', await widenBody(s, b.code, [], { consentCode: a.code }));
+    expect(foreign.status).toBe(422);
+    // A proof made for reading the thread.
+    expect((await mailboxPost('widen', await widenBody(s, b.code, [], { action: 'thread' }))).status).toBe(404);
+    // Keys the mailbox does not hold (a message id of another case).
+    const stray = await widenBody(s, b.code);
+    stray.readers[0]!.keys.push({ messageId: a.id, sealed: stray.readers[0]!.keys[0]!.sealed });
+    expect((await mailboxPost('widen', stray)).status).toBe(403);
+    for (const id of [a.id, b.id]) expect(await caseRow(id)).toMatchObject({ sendTo: 'monitor', authorityStatus: null });
+  });
+
+  it('should refuse to widen a case the worker sent to the authority already', async () => {
+    const s = await sodium();
+    const f = await makeFacility(s);
+    const sub = await buildSubmission(s, f, sampleReport(f.id, 'authority'));
+    expect((await post(sub.body)).status).toBe(201);
+    await releaseNow();
+    const res = await mailboxPost('widen', await widenBody(s, sub.code));
+    expect(res.status).toBe(409);
+    expect(await errorCode(res)).toBe('conflict');
+  });
+});
+
+describe('a mail case', () => {
+  it('should widen with the code from the acknowledgement, since the mail report is sealed to its mailbox too', async () => {
+    const s = await sodium();
+    const f = await makeFacility(s);
+    const row = await env.DB.prepare("UPDATE facilities SET mail_send_to = 'monitor' WHERE id = ?1 RETURNING email_local")
+      .bind(f.id)
+      .first<{ email_local: string }>();
+    const to = `${row!.email_local}@buzon.test`;
+    const raw = bytes(
+      `From: obrera@example.org\r\nTo: ${to}\r\nSubject: Amenazas\r\nMessage-ID: <w-${f.id}@example.org>\r\n\r\nNos dijeron que votaramos por el sindicato de la empresa.\r\n`,
+    );
+    const m = await mail(raw, { from: 'obrera@example.org', to });
+    await deliver(m.message);
+    const code = normalizeReceiptCode(/([0-9A-Z]{4}-){4}[0-9A-Z]{4}/.exec((await parseSent(m.replies[0]!)).text ?? '')![0])!;
+    await releaseNow();
+    const id = (await threadOf(s, code)).case.id;
+    expect(await caseRow(id)).toMatchObject({ sendTo: 'monitor' });
+    expect((await mailboxPost('widen', await widenBody(s, code))).status).toBe(201);
+    await releaseNow();
+    const d = await detailOf(await signIn(s, f.official), id);
+    const { plain } = openReport(s, fromB64(s, d.body!), fromB64(s, d.case.sealed!), f.official.box, { reportId: id, facilityId: f.id });
+    expect(fromUtf8(plain)).toContain('Nos dijeron que votaramos por el sindicato de la empresa.');
+  });
+});
+
+describe('a monitor cannot send a case to the authority', () => {
+  it('should refuse "sent to the authority" from a monitor or an official, and let a monitor only ask, which closes nothing', async () => {
+    const s = await sodium();
+    const f = await makeFacility(s);
+    const k = await monitorOnlyCase(s, f);
+    const monitor = await signIn(s, f.monitor);
+    const triage = (token: string, id: string, status: string) => api(`/console/api/cases/${id}/triage`, { token, body: { status } });
+    expect((await triage(monitor, k.id, 'acknowledged')).status).toBe(200);
+    const refused = await triage(monitor, k.id, 'referred');
+    expect(refused.status).toBe(422);
+    expect(await errorCode(refused)).toBe('illegal_transition');
+    expect((await caseRow(k.id))!.status).toBe('acknowledged');
+
+    // Asking: a standard reply the worker sees with its button, and the status that says so.
+    await monitorReply(s, monitor, f.monitor, k.id, '¿Quieres que la autoridad laboral también lea tu caso?', 'authority');
+    expect((await triage(monitor, k.id, 'permission_asked')).status).toBe(200);
+    expect(await caseRow(k.id)).toMatchObject({ sendTo: 'monitor', status: 'permission_asked', closedDay: null, authorityStatus: null });
+    const t = await threadOf(s, k.code);
+    expect(t.case.sides).toEqual([{ side: 'company', status: 'permission_asked' }]);
+    expect(t.case.eraseDay).not.toBeNull();
+    const asked = t.messages.at(-1)!;
+    const mailbox = deriveMailbox(s, k.code);
+    const detail = await detailOf(monitor, k.id);
+    const body = detail.messages.find((m) => m.id === asked.id)!.body!;
+    const place = { reportId: k.id, messageId: asked.id, facilityId: f.id, kind: 'reply' as const, author: 'monitor' as const };
+    const opened = openThreadMessage(s, fromB64(s, body), fromB64(s, asked.sealed!), mailbox.box, place, (signer) =>
+      signer === f.monitor.keyId ? f.monitor.sign.publicKey : null,
+    );
+    expect(opened).toMatchObject({ verified: true, request: 'authority' });
+    // Nobody at the authority has it.
+    expect((await api(`/console/api/cases/${k.id}`, { token: await signIn(s, f.official) })).status).toBe(404);
+
+    // On a case the authority already has, there is nothing to ask; officials can neither ask nor refer.
+    const both = await buildSubmission(s, f, sampleReport(f.id, 'both'));
+    expect((await post(both.body)).status).toBe(201);
+    await releaseNow();
+    const id = both.body.reportId as string;
+    expect((await triage(monitor, id, 'acknowledged')).status).toBe(200);
+    expect((await triage(monitor, id, 'permission_asked')).status).toBe(422);
+    const official = await signIn(s, f.official);
+    expect((await triage(official, id, 'acknowledged')).status).toBe(200);
+    expect((await triage(official, id, 'referred')).status).toBe(422);
+    expect((await triage(official, id, 'permission_asked')).status).toBe(422);
+  });
+});
+
+describe('migration 0026: cases stored as referred', () => {
+  it('should turn a monitor-only "referred" into a request, open, and keep "referred" where the authority has the case, not closed', async () => {
+    const s = await sodium();
+    const f = await makeFacility(s);
+    const own = await monitorOnlyCase(s, f);
+    const both = await buildSubmission(s, f, sampleReport(f.id, 'both'));
+    expect((await post(both.body)).status).toBe(201);
+    await releaseNow();
+    const bothId = both.body.reportId as string;
+    const closed = mexicoDay();
+    // As the rows were before: a monitor set both to "referred", which closed them.
+    await env.DB.batch([
+      env.DB.prepare("UPDATE reports SET status = 'referred', closed_day = ?2 WHERE id = ?1").bind(own.id, closed),
+      env.DB.prepare("UPDATE reports SET status = 'referred', closed_day = ?2, authority_status = 'referred', authority_closed_day = ?2 WHERE id = ?1").bind(
+        bothId,
+        closed,
+      ),
+    ]);
+    const migration = env.TEST_MIGRATIONS.find((m) => m.name.startsWith('0026'))!;
+    const data = migration.queries.filter((q) => /^\s*(?:--[^\n]*\n\s*)*(UPDATE|DELETE|INSERT)/i.test(q));
+    expect(data.length).toBeGreaterThan(4);
+    for (const q of data) await env.DB.prepare(q).run();
+    expect(await caseRow(own.id)).toMatchObject({ sendTo: 'monitor', status: 'permission_asked', closedDay: null });
+    expect(await caseRow(bothId)).toMatchObject({ sendTo: 'both', status: 'referred', closedDay: null, authorityStatus: 'referred' });
+    const event = await env.DB.prepare('SELECT field, value, actor FROM triage_events WHERE report_id = ?1 ORDER BY seq DESC LIMIT 1').bind(own.id).first();
+    expect(event).toEqual({ field: 'status', value: 'permission_asked', actor: 'migration-0026' });
+    // Open again: its erase day is an open case's (idle rule), not 180 days after a close.
+    const t = await threadOf(s, own.code);
+    expect(t.case.sides).toEqual([{ side: 'company', status: 'permission_asked' }]);
+    const c = await countersAndRecount(f.id);
+    expect(c.held).toEqual(c.recount);
+    // And the worker can still send it to the authority.
+    expect((await mailboxPost('widen', await widenBody(s, own.code))).status).toBe(201);
+  });
+});
