@@ -5,9 +5,10 @@
  * on the page as served, in both languages, outside anything hidden until tapped.
  */
 import { SELF } from 'cloudflare:test';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import es from '../../locales/es.json';
 import en from '../../locales/en.json';
+import { makeFacility, sodium } from './helpers';
 
 const page = async (path: string) => (await SELF.fetch(`https://buzon.test${path}`)).text();
 /** The text as hono/jsx escapes it. */
@@ -17,6 +18,11 @@ const escaped = (text: string) =>
 const beforePanel = (html: string) => html.slice(0, html.indexOf('id="constancia-panel"'));
 
 describe('what the worker is told before choosing', () => {
+  // A plant whose signed list can receive a report, so / shows the form (src/lib/offered-plants.ts).
+  beforeAll(async () => {
+    await makeFacility(await sodium());
+  });
+
   for (const [lang, locale] of [
     ['es', es],
     ['en', en],
