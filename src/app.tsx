@@ -17,6 +17,7 @@ import { consoleApi } from './routes/console-api';
 import { constanciaPages } from './routes/constancia-pages';
 import { shareApi } from './routes/share-api';
 import { mailboxApi } from './routes/mailbox-api';
+import { mailboxKeepApi } from './routes/mailbox-keep';
 import { mailboxAttachmentsApi } from './routes/mailbox-attachments-api';
 import { mailboxReferralApi } from './routes/mailbox-referral';
 import { posterPages } from './routes/poster-pages';
@@ -53,6 +54,7 @@ app.get('/api/openapi.json', (c) => c.json(openApiDocument()));
 
 app.route('/api/mailbox', mailboxApi);
 app.route('/api/mailbox', mailboxAttachmentsApi);
+app.route('/api/mailbox', mailboxKeepApi);
 app.route('/api/mailbox', mailboxReferralApi);
 app.route('/', constanciaPages);
 app.route('/api', attachmentsApi);

@@ -3,8 +3,8 @@
  * who wrote each message and whether its signature verified, and its files, read from local (or
  * remote) D1 and KV and decrypted with the reader's own keys. Nothing is written but what `--out` asks for.
  */
-import { ownColumn, ownReceivedDay } from '../../src/storage/case-sides';
-import { copiesOf } from '../../src/storage/shared-keys';
+import { caseClocks, CLOCK_NAMES, clockLine, type CaseClock, type ClockName } from '../../src/domain/clocks';
+import { mexicoDay } from '../../src/lib/clock';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TFunction } from 'i18next';
@@ -23,23 +23,15 @@ import {
   type RecipientKeys,
   type Sodium,
 } from '../../src/crypto';
-import { attachmentFormatOf, nameUnnamed, type SealedAttachment } from '../../src/domain/attachment';
+import { attachmentFormatOf, nameAnswerFiles, nameUnnamed, type SealedAttachment } from '../../src/domain/attachment';
 import { getSealed, getSealedTexts } from '../../src/storage/blobs';
 import { getSignedReaderList } from '../../src/storage/reader-lists';
 import { getChunk } from '../../src/storage/uploads';
-import { chunkAdditionalData } from '../../src/domain/attachment';
+import { copiesOf } from '../../src/storage/shared-keys';
+import type { CaseRow } from './case-rows';
 
-export interface CaseRow {
-  id: string;
-  facilityId: string;
-  receivedDay: string;
-  channel: string;
-  status: string;
-  bodyKey: string;
-  sealed: string;
-  /** Copies of the key other readers shared beside it, as a JSON array (src/storage/shared-keys.ts): any may be garbage. */
-  sealedAlso: string | null;
-}
+export { casesFor, type CaseRow } from './case-rows';
+import { chunkAdditionalData } from '../../src/domain/attachment';
 
 /** Every copy of a key: the reader's own first, then those shared beside it. */
 const copies = (sealed: string | null, also: string | null) => (sealed ? [sealed, ...((also ? JSON.parse(also) : []) as string[])] : []);
@@ -75,26 +67,10 @@ export interface OpenedCase {
   status: string;
   report: Record<string, unknown>;
   thread: OpenedThreadMessage[];
+  /** The key holder's side's clocks today, by the one definition the console uses. */
+  clocks?: Record<ClockName, CaseClock>;
   /** Files the worker added later, each with a verified answer whose signed content holds its key. */
   addedLater: SealedAttachment[];
-}
-
-/** The cases sealed to this key, newest first (or just one). */
-export async function casesFor(db: D1Database, keyId: string, onlyReport?: string): Promise<CaseRow[]> {
-  const { results } = await db
-    .prepare(
-      // The status of the key holder's own side of the case (src/domain/case-sides.ts).
-      // An official's received day is the day the authority got the case (a case the worker widened later: migrations/0025_referral.sql).
-      `SELECT r.id, r.facility_id AS facilityId, ${ownReceivedDay('(SELECT role FROM recipients WHERE key_id = ?1)')} AS receivedDay, r.channel,
-              ${ownColumn('status', '(SELECT role FROM recipients WHERE key_id = ?1)')} AS status, r.body_key AS bodyKey, w.sealed,
-              ${copiesOf('r.id', 'r.id', '?1')} AS sealedAlso
-         FROM reports r JOIN wrapped_keys w ON w.report_id = r.id AND w.message_id = r.id
-        WHERE w.key_id = ?1 AND (?2 IS NULL OR r.id = ?2)
-        ORDER BY r.received_day DESC, r.id`,
-    )
-    .bind(keyId, onlyReport ?? null)
-    .all<CaseRow>();
-  return results;
 }
 
 /** Opens one case: throws if the report itself does not open with these keys. */
@@ -132,32 +108,56 @@ export async function openCaseInTerminal(
     .bind(row.id)
     .all<{ id: string; messageId: string }>();
   const addedLater: SealedAttachment[] = [];
+  let answer = 0;
+  const placeOf = (m: { id: string; kind: string; authorRole: string }) => ({
+    reportId: row.id,
+    messageId: m.id,
+    facilityId: row.facilityId,
+    kind: m.kind as MessageKind,
+    author: m.authorRole as AuthorRole,
+  });
   const thread = messages.map((m): OpenedThreadMessage => {
+    if (m.kind === 'answer') answer++;
     const text = m.sealed ? texts.get(m.bodyKey) : null;
     if (!text || !m.sealed) return { day: m.day, kind: m.kind, authorRole: m.authorRole, text: null, verified: false };
-    const place = { reportId: row.id, messageId: m.id, facilityId: row.facilityId, kind: m.kind as MessageKind, author: m.authorRole as AuthorRole };
     const opened = firstThatOpens(copies(m.sealed, m.sealedAlso), (k) =>
-      openThreadMessage(s, fromB64(s, text), fromB64(s, k), keys.box, place, lookup, { receivedDay: row.receivedDay, day: m.day }),
+      openThreadMessage(s, fromB64(s, text), fromB64(s, k), keys.box, placeOf(m), lookup, { receivedDay: row.receivedDay, day: m.day }),
     );
+    // A verified standard acknowledgement is named as the console names it.
+    const kind = opened?.verified && opened.standard === 'acknowledgement' ? 'acknowledgement' : m.kind;
     if (opened?.verified && m.kind === 'answer' && opened.attachments) {
-      for (const a of opened.attachments as SealedAttachment[]) if (stored.some((f) => f.id === a?.id && f.messageId === m.id)) addedLater.push(a);
+      const travel = (opened.attachments as SealedAttachment[]).filter((a) => typeof a?.name === 'string' && stored.some((f) => f.id === a?.id && f.messageId === m.id));
+      // Named for their answer, as in the console (respuesta-2-foto-1.png), so `--out` never mixes them with the report's.
+      addedLater.push(...nameAnswerFiles(answer, travel));
     }
     const signer = opened?.verified ? list?.readers.find((r) => r.keyId === opened.signer)?.label : undefined;
-    return { day: m.day, kind: m.kind, authorRole: m.authorRole, text: opened?.text ?? null, verified: !!opened?.verified, ...(signer ? { signer } : {}) };
+    return { day: m.day, kind, authorRole: m.authorRole, text: opened?.text ?? null, verified: !!opened?.verified, ...(signer ? { signer } : {}) };
   });
-  return { id: row.id, facility: row.facilityId, receivedDay: row.receivedDay, channel: row.channel, status: row.status, report, thread, addedLater };
+  const clocks = caseClocks(
+    { startDay: row.receivedDay, acknowledgedDay: row.acknowledgedDay, answeredDay: row.answeredDay, closedDay: row.closedDay },
+    { acknowledge: row.ackDays, answer: row.answerDays, close: row.closeDays },
+    mexicoDay(),
+  );
+  return { id: row.id, facility: row.facilityId, receivedDay: row.receivedDay, channel: row.channel, status: row.status, report, thread, clocks, addedLater };
 }
 
 /** A web case's files: those sealed in its report, then those added later; unnamed ones get neutral names by type, as in the console. */
 const webFiles = (c: Pick<OpenedCase, 'report' | 'addedLater'>) =>
-  nameUnnamed([...(Array.isArray(c.report.attachments) && c.report.channel !== 'email' ? (c.report.attachments as SealedAttachment[]) : []), ...(c.addedLater ?? [])]);
+  nameUnnamed([
+    ...(Array.isArray(c.report.attachments) && c.report.channel !== 'email' ? (c.report.attachments as SealedAttachment[]) : []),
+    ...(c.addedLater ?? []),
+  ]);
 const mailFiles = (report: Record<string, unknown>) =>
-  report.channel === 'email' && Array.isArray(report.attachments) ? (report.attachments as Array<{ name: string; type: string; size: number; data: string }>) : [];
+  report.channel === 'email' && Array.isArray(report.attachments)
+    ? (report.attachments as Array<{ name: string; type: string; size: number; data: string }>)
+    : [];
 
 /** The case as plain text for a reader, in their language: the report, then the thread in order. */
 export function caseAsText(t: TFunction, c: OpenedCase): string {
   const r = c.report;
-  const lines = [`━━ ${t('decrypt.case')} ${c.id} · ${c.facility} · ${t('decrypt.received', { day: c.receivedDay })} · ${t(`console.channel_${c.channel}`)} · ${t(`status.${c.status}`, { defaultValue: c.status })}`];
+  const lines = [
+    `━━ ${t('decrypt.case')} ${c.id} · ${c.facility} · ${t('decrypt.received', { day: c.receivedDay })} · ${t(`console.channel_${c.channel}`)} · ${t(`status.${c.status}`, { defaultValue: c.status })}`,
+  ];
   const field = (label: string, value: unknown) => typeof value === 'string' && value.trim() && lines.push(`${label}: ${value}`);
   if (r.channel === 'email') {
     field(t('console.field_subject'), r.subject);
@@ -170,6 +170,8 @@ export function caseAsText(t: TFunction, c: OpenedCase): string {
     field(t('console.field_who'), r.who);
     lines.push(`${t('console.field_description')}:`, String(r.description ?? ''));
   }
+  // The key holder's side's clocks, in the console's words (src/domain/clocks.ts).
+  if (c.clocks) lines.push('', ...CLOCK_NAMES.map((name) => clockLine(t, name, c.clocks![name])));
   const files = [...webFiles(c).map((a, i) => fileName(a, i)), ...mailFiles(r).map((a) => `${a.name} (${a.type}, ${a.size} B)`)];
   if (files.length) lines.push('', `${t('console.field_attachments')}: ${files.join(', ')}`);
   for (const m of c.thread) {

@@ -24,7 +24,8 @@ function audioPlayer(url: string, name: string): HTMLElement[] {
   return [player, transcript];
 }
 
-export type AttachmentRef = Partial<SealedAttachment> & { name: string; type: string; size: number; data?: string };
+/** `fresh`: a file a worker's answer brought that this reader had not seen; marked until opened here. */
+export type AttachmentRef = Partial<SealedAttachment> & { name: string; type: string; size: number; data?: string; fresh?: boolean };
 
 export function renderAttachments(s: Sodium, token: () => string, caseId: string, attachments: AttachmentRef[]) {
   const list = $('case-attachments');
@@ -32,6 +33,8 @@ export function renderAttachments(s: Sodium, token: () => string, caseId: string
   for (const a of attachments) {
     const item = el('li', null, { class: 'attachment' });
     item.append(el('span', `${a.name} · ${a.type} · ${Math.ceil(a.size / 1024)} KB`, { class: 'name' }));
+    const fresh = a.fresh ? el('strong', ` ● ${msg('console.new_file')}`, { class: 'new-answer' }) : null;
+    if (fresh) item.append(fresh);
     if (a.cleaned !== undefined) item.append(el('span', msg(a.cleaned ? 'console.attachment_cleaned' : 'console.attachment_not_cleaned'), { class: 'note' }));
     const button = el('button', msg('console.open_attachment'), { type: 'button', class: 'secondary' });
     const progress = el('progress', null, { max: '100', value: '0', hidden: '', 'aria-label': a.name });
@@ -45,6 +48,7 @@ export function renderAttachments(s: Sodium, token: () => string, caseId: string
         if (image) item.append(el('img', null, { src: url, alt: a.name }));
         if (audio) item.append(...audioPlayer(url, a.name));
         item.append(el('a', msg('console.download'), { href: url, download: a.name }));
+        fresh?.remove();
         button.remove();
       } catch {
         item.append(el('span', msg('console.decrypt_failed'), { class: 'warning' }));

@@ -2,7 +2,8 @@
  * @module One case on the console: its facts, the report's fields as decrypted here, its files,
  * the thread and the sharing panel. Every decrypted word is set as text, never as HTML.
  */
-import { addDays, CLOCK, daysBetween } from '../domain/case';
+import { daysBetween } from '../domain/case';
+import { caseClocks, CLOCK_NAMES, clockLine, dueNext, dueNextLine } from '../domain/clocks';
 import { nameUnnamed } from '../domain/attachment';
 import { $, el, msg } from './page';
 import { renderAttachments, type AttachmentRef } from './console-attachments';
@@ -43,6 +44,7 @@ export async function showCase(id: string, focus = true) {
   const answerFiles = renderThread(s, state.keys, trust, c, detail.messages);
   // The report's files, then those the worker added later with a released answer (the server lists those).
   const listed = new Set((detail.attachments ?? []).map((a) => a.id));
+  // Named for their answer already (respuesta-2-foto-1.png): nameUnnamed below leaves them as they are.
   const later = (answerFiles as AttachmentRef[]).filter((a) => typeof a?.id === 'string' && listed.has(a.id) && typeof a.name === 'string' && typeof a.type === 'string' && typeof a.size === 'number');
   const files = nameUnnamed([...((plain?.attachments as AttachmentRef[] | undefined) ?? []), ...later]);
   // Mail that did not parse cleanly carries its raw bytes (sender headers stripped at the edge).
@@ -58,11 +60,18 @@ export async function showCase(id: string, focus = true) {
 function showFacts(detail: CaseDetail, trust: CaseTrust) {
   const c = detail.case;
   const today = state.today;
+  // The reader's own side's clocks (src/domain/clocks.ts): what is due next on top, each clock in the facts.
+  const clocks = caseClocks(c.clockFacts, c.deadlines, today);
+  const next = dueNext(clocks);
+  $('case-due-next').textContent = dueNextLine(msg, clocks);
+  $('case-due-next').classList.toggle('overdue', next?.overdue === true);
+  // "Acusar recibo" is offered until this side's acknowledgement clock has stopped.
+  $('ack-box').hidden = clocks.acknowledge.day !== null;
   const facts = $('case-facts');
   facts.replaceChildren(
     el('li', `${c.facilityName} · ${msg(`console.channel_${c.channel}`)} · ${c.receivedDay}`),
     el('li', msg('console.days_since', { days: daysBetween(c.receivedDay, today) })),
-    el('li', c.firstReplyDay ? msg('console.acknowledged_on', { day: c.firstReplyDay }) : msg('console.ack_deadline', { day: addDays(c.receivedDay, CLOCK.acknowledge) })),
+    ...CLOCK_NAMES.map((name) => el('li', clockLine(msg, name, clocks[name]), { class: `clock clock-${clocks[name].outcome}` })),
     sentToFact(c.channel, trust.sendTo),
     ...sideFacts(c, state.reader!.role),
   );
@@ -70,6 +79,8 @@ function showFacts(detail: CaseDetail, trust: CaseTrust) {
   if (trust.mailbox === 'unchecked') facts.append(el('li', msg('console.mailbox_unchecked')));
   const kept = detail.retention;
   if (kept.holdReason) facts.append(el('li', msg('console.held', { reason: msg(`hold_reason.${kept.holdReason}`) })));
+  // The reference and note are the officials' own record (the server gives them to officials only).
+  if (kept.holdReason && (c.holdReference || c.holdNote)) facts.append(el('li', msg('console.held_reference', { reference: c.holdReference ?? '—', note: c.holdNote ?? '—' })));
   else if (kept.eraseDay) facts.append(el('li', msg('console.erase_on', { day: kept.eraseDay, closed: kept.policy.closedDays })));
   if (c.newAnswers > 0) facts.prepend(el('li', msg('console.new_answers_case', { count: c.newAnswers }), { class: 'new-answer' }));
 }
@@ -85,6 +96,9 @@ function showFields(plain: Plain | null) {
   };
   if (!plain) fields.append(el('dd', msg('console.cannot_open')));
   else {
+    // What the worker ticked under "¿Qué pasó?", as sealed in the report (the printed copy shows it too).
+    const ticked = Array.isArray(plain.categories) ? plain.categories.filter((k): k is string => typeof k === 'string') : [];
+    field('console.field_categories', ticked.map((k) => msg(`categories.${k}.label`)).join(', ') || undefined, false);
     field('console.field_when', plain.when ? msg(`when.${plain.when}`) : undefined, false);
     field('console.field_where', plain.where);
     field('console.field_who', plain.who);

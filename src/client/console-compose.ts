@@ -1,7 +1,8 @@
 /**
  * @module Writing on the open case: a reply to the worker (sealed to their mailbox and the case's
- * readers; the first press asks, on the same button, and the second sends) or a note for readers
- * of my role. A retry of the same text resends the same sealed message, so it is never doubled.
+ * readers; the first press asks, on the same button, and the second sends), the standard
+ * acknowledgement ("Acusar recibo": a signed reply the worker's page shows in its own words), or a
+ * note for readers of my role. A retry resends the same sealed message, so it is never doubled.
  */
 import { $, ApiProblem, msg } from './page';
 import { sealCaseMessage } from './console-trust';
@@ -21,6 +22,7 @@ export function wireCompose(refresh: Refresh) {
   $('send-reply').addEventListener('click', () => void sendMessage('reply', refresh));
   $('reply').addEventListener('input', () => armedReply !== undefined && disarmReply());
   $('add-note').addEventListener('click', () => void sendMessage('note', refresh));
+  $('send-ack').addEventListener('click', () => void sendMessage('acknowledgement', refresh));
 }
 
 export function disarmReply() {
@@ -28,12 +30,15 @@ export function disarmReply() {
   $('send-reply').textContent = msg('console.send_reply');
 }
 
-/** Seals a reply (to the worker's mailbox and the case's readers) or a note (to readers of my role). */
-async function sendMessage(kind: 'reply' | 'note', refresh: Refresh) {
+/** Seals a reply or the standard acknowledgement (to the worker's mailbox and the case's readers) or a note (to readers of my role). */
+async function sendMessage(action: 'reply' | 'note' | 'acknowledgement', refresh: Refresh) {
   const detail = state.openDetail;
   if (!state.openCaseId || !detail || sending) return;
+  const standard = action === 'acknowledgement' ? action : undefined;
+  const kind = standard ? 'reply' : (action as 'reply' | 'note');
   const field = $<HTMLTextAreaElement>(kind === 'reply' ? 'reply' : 'note');
-  const text = field.value.trim();
+  // The acknowledgement's words are the standard ones (the worker's page shows its own translation); the reply box keeps what is typed.
+  const text = standard ? msg('console.standard_acknowledgement') : field.value.trim();
   const status = $('message-status');
   if (!text) {
     status.textContent = msg('console.empty_text');
@@ -41,36 +46,36 @@ async function sendMessage(kind: 'reply' | 'note', refresh: Refresh) {
   }
   const c = detail.case;
   // A reply reaches the worker: the first press asks, on the same button, and the second sends.
-  if (kind === 'reply' && armedReply !== text) {
+  if (kind === 'reply' && !standard && armedReply !== text) {
     armedReply = text;
     $('send-reply').textContent = msg('console.confirm_reply');
     status.textContent = msg('console.confirm_reply_hint');
     return;
   }
-  if (!pendingMessage || pendingMessage.caseId !== c.id || pendingMessage.kind !== kind || pendingMessage.text !== text) {
+  if (!pendingMessage || pendingMessage.caseId !== c.id || pendingMessage.kind !== action || pendingMessage.text !== text) {
     try {
-      const body = sealCaseMessage(state.s, state.keys!, detail, state.openTrust!, kind, text, lang);
-      pendingMessage = { caseId: c.id, kind, text, body };
+      const body = sealCaseMessage(state.s, state.keys!, detail, state.openTrust!, kind, text, lang, standard ? { standard } : {});
+      pendingMessage = { caseId: c.id, kind: action, text, body };
     } catch (error) {
       status.textContent = error instanceof ApiProblem ? error.message : msg('errors.unavailable');
       return;
     }
   }
-  const buttons = [$<HTMLButtonElement>('send-reply'), $<HTMLButtonElement>('add-note')];
+  const buttons = [$<HTMLButtonElement>('send-reply'), $<HTMLButtonElement>('add-note'), $<HTMLButtonElement>('send-ack')];
   sending = true;
   buttons.forEach((b) => (b.disabled = true));
   try {
     await api(`/cases/${c.id}/messages`, pendingMessage.body);
     pendingMessage = undefined;
-    field.value = '';
-    if (kind === 'reply') disarmReply();
+    if (!standard) field.value = '';
+    if (kind === 'reply' && !standard) disarmReply();
     await refresh(c.id);
-    status.textContent = msg(kind === 'reply' ? 'console.reply_sent' : 'console.note_saved');
+    status.textContent = msg(standard ? 'console.acknowledgement_sent' : kind === 'reply' ? 'console.reply_sent' : 'console.note_saved');
   } catch (error) {
     status.textContent = error instanceof ApiProblem ? error.message : msg('errors.network');
   } finally {
     sending = false;
     buttons.forEach((b) => (b.disabled = false));
-    field.focus(); // a disabled button loses focus; the text box is where the reader goes on
+    (standard ? $('reply') : field).focus(); // a disabled button loses focus; the text box is where the reader goes on
   }
 }

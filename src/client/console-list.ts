@@ -2,7 +2,8 @@
  * @module One row of the console's case list: what the case is, its clocks, and a mark when the
  * worker answered since this reader last opened it. Decrypted text only ever goes in as text.
  */
-import { addDays, CLOCK, daysBetween } from '../domain/case';
+import { daysBetween } from '../domain/case';
+import { caseClocks, dueNext } from '../domain/clocks';
 import { el, msg } from './page';
 import { listStatus } from './console-sides';
 import { sortKeys } from './console-sort';
@@ -22,7 +23,9 @@ const summaryOf = (p: Plain | null) => {
 };
 
 export function caseRow(c: CaseSummary, plain: Plain | null, today: string, onOpen: () => void): HTMLTableRowElement {
-  const overdue = c.firstReplyDay === null && daysBetween(c.receivedDay, today) > CLOCK.acknowledge;
+  // The reader's own side: what is due next and by when, by the one definition (src/domain/clocks.ts).
+  const next = dueNext(caseClocks(c.clockFacts, c.deadlines, today));
+  const overdue = next?.overdue === true;
   const days = daysBetween(c.receivedDay, today);
   const row = el('tr', null, { 'data-id': c.id, class: overdue ? 'overdue' : '', ...sortKeys({ ...c, receivedDays: days }) });
   row.append(
@@ -32,7 +35,7 @@ export function caseRow(c: CaseSummary, plain: Plain | null, today: string, onOp
     statusCell(c),
     el('td', c.severity ? msg(`severity.${c.severity}`) : '—', { class: `severity${c.severity ? ` severity-${c.severity}` : ''}` }),
     el('td', String(days)),
-    el('td', c.firstReplyDay ? '✓' : `${addDays(c.receivedDay, CLOCK.acknowledge)}${overdue ? ` · ${msg('console.overdue')}` : ''}`, { class: 'deadline' }),
+    el('td', next ? `${msg(`clock.name.${next.clock}`)} · ${next.due}${overdue ? ` · ${msg('clock.outcome.overdue')}` : ''}` : '✓', { class: 'deadline' }),
   );
   const summary = el('td', null, { class: 'summary' });
   // The visible summary is the name; the case number is read after it.

@@ -5,6 +5,7 @@
 import type { RecipientKeys, Sodium } from '../crypto';
 import { openCaseMessage, signerLabel, type CaseTrust } from './console-trust';
 import { $, el, msg } from './page';
+import { nameAnswerFiles } from '../domain/attachment';
 
 export interface ThreadEntry {
   id: string;
@@ -22,25 +23,44 @@ const LOOK: Record<string, { icon: string; audience: string }> = {
   note: { icon: '🔒', audience: 'console.note_audience' },
 };
 
-/** Renders the thread; returns the files the worker's verified answers brought (their keys sealed inside). */
-export function renderThread(s: Sodium, keys: RecipientKeys | undefined, trust: CaseTrust, caseRef: { id: string; facilityId: string; receivedDay: string }, messages: ThreadEntry[]): unknown[] {
+/**
+ * Renders the thread; returns the files the worker's verified answers brought (their keys sealed
+ * inside), named for their answer and marked `fresh` when the answer is one this reader had not seen.
+ */
+export function renderThread(
+  s: Sodium,
+  keys: RecipientKeys | undefined,
+  trust: CaseTrust,
+  caseRef: { id: string; facilityId: string; receivedDay: string; newAnswers: number },
+  messages: ThreadEntry[],
+): unknown[] {
   const files: unknown[] = [];
   const thread = $('case-thread');
   thread.replaceChildren();
+  const answers = messages.filter((m) => m.kind === 'answer').length;
+  let answer = 0;
   for (const m of messages) {
+    if (m.kind === 'answer') answer++;
     const look = LOOK[m.kind] ?? LOOK.reply!;
     const item = el('li', null, { class: `msg-${m.kind}` });
     const author = msg(`console.author_${m.authorRole}`);
-    item.append(el('span', `${look.icon} ${msg(`console.kind_${m.kind}`)} · ${author} · ${m.day}`, { class: 'who' }));
-    item.append(el('span', msg(look.audience), { class: 'audience' }));
     const opened = keys ? openCaseMessage(s, keys, trust, caseRef, m) : null;
+    // A verified standard acknowledgement is named for what it is: it stopped the acknowledgement clock.
+    const kind = opened?.verified && opened.standard === 'acknowledgement' ? 'console.kind_acknowledgement' : `console.kind_${m.kind}`;
+    item.append(el('span', `${look.icon} ${msg(kind)} · ${author} · ${m.day}`, { class: 'who' }));
+    item.append(el('span', msg(look.audience), { class: 'audience' }));
     if (opened && !opened.verified) item.append(el('p', msg('console.not_verified'), { class: 'warning', role: 'note' }));
     const label = opened?.verified ? signerLabel(trust, opened.signer) : undefined;
     if (label) item.append(el('span', msg('console.signed_by', { label }), { class: 'who' }));
     const written: Record<string, string> = opened?.lang === 'en' ? { lang: 'en' } : opened?.lang === 'es' ? { lang: 'es-MX' } : {};
     item.append(el('p', opened ? opened.text : msg('console.cannot_open'), { class: 'text', ...written }));
     // Only an answer the worker's mailbox key signed may bring files: the server cannot slip one in.
-    if (opened?.verified && m.kind === 'answer' && opened.attachments) files.push(...opened.attachments);
+    if (opened?.verified && m.kind === 'answer' && opened.attachments) {
+      const fresh = answer > answers - caseRef.newAnswers;
+      const named = nameAnswerFiles(answer, opened.attachments.filter((a): a is { name: string; type: string } => typeof (a as { name?: unknown })?.name === 'string' && typeof (a as { type?: unknown })?.type === 'string'));
+      if (named.length) item.append(el('p', `${msg('console.answer_files', { names: named.map((f) => f.name).join(', ') })}${fresh ? ` · ● ${msg('console.new_file')}` : ''}`, { class: fresh ? 'hint new-answer' : 'hint' }));
+      files.push(...named.map((f) => ({ ...f, fresh })));
+    }
     thread.append(item);
   }
   return files;

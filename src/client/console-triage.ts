@@ -21,12 +21,16 @@ export function wireTriage(refresh: Refresh) {
     e.preventDefault();
     void saveHold(refresh);
   });
+  $<HTMLFormElement>('hold').addEventListener('input', () => disarmHold());
 }
 
 /** Fills the forms with the case as it stands: the status offers only the moves allowed from it. */
 export function fillTriage(detail: CaseDetail) {
   const c = detail.case;
   $<HTMLSelectElement>('hold-reason').value = detail.retention.holdReason ?? '';
+  $<HTMLInputElement>('hold-reference').value = c.holdReference ?? '';
+  $<HTMLTextAreaElement>('hold-note').value = c.holdNote ?? '';
+  disarmHold();
   const statusSelect = $<HTMLSelectElement>('triage-status');
   // Asking the worker's permission only where the authority does not have the case (officials never see such a case).
   const moves = TRANSITIONS[c.status].filter((st) => st !== 'permission_asked' || canWiden(c.sendTo));
@@ -39,10 +43,31 @@ export function fillTriage(detail: CaseDetail) {
   assignee.value = c.assignee ?? '';
 }
 
+/** The hold as the official set it, waiting for the second press that confirms it; any change asks again. */
+let armedHold: string | undefined;
+
+function disarmHold() {
+  armedHold = undefined;
+  $('hold-save').textContent = msg('console.hold_save');
+}
+
 async function saveHold(refresh: Refresh) {
   if (!state.openCaseId) return;
+  const hold = {
+    reason: $<HTMLSelectElement>('hold-reason').value || null,
+    reference: $<HTMLInputElement>('hold-reference').value.trim() || null,
+    note: $<HTMLTextAreaElement>('hold-note').value.trim() || null,
+  };
+  // Putting or lifting a hold changes when a worker's words are erased: the first press asks, the second saves.
+  const asked = JSON.stringify([state.openCaseId, hold]);
+  if (armedHold !== asked) {
+    armedHold = asked;
+    $('hold-save').textContent = msg(hold.reason ? 'console.hold_confirm' : 'console.unhold_confirm');
+    $('hold-status').textContent = msg('console.hold_confirm_hint');
+    return;
+  }
   try {
-    await api(`/cases/${state.openCaseId}/hold`, { reason: $<HTMLSelectElement>('hold-reason').value || null });
+    await api(`/cases/${state.openCaseId}/hold`, hold);
     await refresh(state.openCaseId);
     $('hold-status').textContent = msg('console.hold_saved');
   } catch (error) {
@@ -73,7 +98,7 @@ async function saveTriage(refresh: Refresh) {
   }
   try {
     // Asking permission is a reply the worker sees: the standard question first, signed and sealed like any reply.
-    if (change.status === 'permission_asked') await api(`/cases/${c.id}/messages`, sealCaseMessage(state.s, state.keys!, state.openDetail, state.openTrust!, 'reply', msg('console.ask_authority_text'), lang, 'authority'));
+    if (change.status === 'permission_asked') await api(`/cases/${c.id}/messages`, sealCaseMessage(state.s, state.keys!, state.openDetail, state.openTrust!, 'reply', msg('console.ask_authority_text'), lang, { request: 'authority' }));
     await api(`/cases/${state.openCaseId}/triage`, change);
     await refresh(state.openCaseId);
     $('triage-status-msg').textContent = msg(change.status === 'permission_asked' ? 'console.ask_authority_sent' : 'console.saved');

@@ -17,6 +17,7 @@ import {
   type ReaderList,
   type RecipientKeys,
   type SignedReaderList,
+  type StandardMessage,
   type Sodium,
   verifyProof,
   wideningMessage,
@@ -114,7 +115,8 @@ export function sealCaseMessage(
   kind: 'reply' | 'note',
   text: string,
   lang: string,
-  request?: 'authority',
+  /** A standard message ("Acusar recibo") or a standard question (may the authority read it too?), signed as such. */
+  extra: { standard?: StandardMessage; request?: 'authority' } = {},
 ) {
   const refuse = (key: string, code: string): never => {
     throw new ApiProblem(msg(key), 0, code);
@@ -132,6 +134,13 @@ export function sealCaseMessage(
   }
   const id = s.to_hex(s.randombytes_buf(16));
   const place = { reportId: detail.case.id, messageId: id, facilityId: detail.case.facilityId, kind, author: role! };
-  const envelope = sealSignedMessage(s, { text, lang, ...(request ? { request } : {}) }, place, { id: keys.keyId, signPrivateKey: keys.sign.privateKey }, recipients);
+  const { standard, request } = extra;
+  const envelope = sealSignedMessage(
+    s,
+    { text, lang, ...(standard ? { standard } : {}), ...(request ? { request } : {}) },
+    place,
+    { id: keys.keyId, signPrivateKey: keys.sign.privateKey },
+    recipients,
+  );
   return { id, kind, envelope: { body: toB64(s, envelope.body), keys: envelope.keys.map((k) => ({ keyId: k.keyId, sealed: toB64(s, k.sealed) })) } };
 }

@@ -1,12 +1,13 @@
 /**
  * @module The follow-up page's constancia: asked for only when the worker taps "Ver constancia",
  * signed again by the server from the receipt code's constancia key (the same text as on the
- * receipt screen), with the case's two clocks: acknowledged and answered, in time or not.
+ * receipt screen), with the case's clocks (src/domain/clocks.ts) in the words the console uses.
  */
 import { constanciaKeyFromCode, toB64, type Sodium } from '../crypto';
 import { constanciaPanel } from './constancia-panel';
 import { $, el, formatDay, msg, requestJson } from './page';
 import type { MailboxConstancia } from '../contract/responses';
+import { CLOCK_NAMES, clockLine } from '../domain/clocks';
 
 /**
  * Wires the panel. `code` gives the normalised receipt code while a case is open (null after
@@ -27,10 +28,12 @@ export function followUpConstancia(
     const answer = await requestJson<MailboxConstancia>(`/api/mailbox/constancia?lang=${lang}`, { body });
     const list = $('constancia-clocks');
     list.replaceChildren(
-      ...(['acknowledge', 'answer'] as const).map((name) => {
-        const c = answer.clocks[name];
-        return el('li', msg(`constancia.clock_${name}_${c.outcome}`, { day: c.day ? formatDay(c.day, lang) : '', due: formatDay(c.due, lang) }));
-      }),
+      ...CLOCK_NAMES.map((name) =>
+        el(
+          'li',
+          clockLine(msg, name, answer.clocks[name], (d) => formatDay(d, lang)),
+        ),
+      ),
     );
     return answer.constancia;
   });

@@ -6,6 +6,7 @@
 import { fromB64, listedSigner, MAILBOX_SIGNER, openThreadMessage, type MailboxKeys, type ReaderList, type Sodium } from '../crypto';
 import type { ThreadMessage } from '../contract/responses';
 import { $, el, formatDay, msg } from './page';
+import { nameAnswerFiles } from '../domain/attachment';
 import type { threadFiles } from './follow-up-thread-files';
 
 export interface ThreadCase {
@@ -22,7 +23,10 @@ export function renderThread(
   lang: 'es' | 'en',
   files: ReturnType<typeof threadFiles>,
   askedToWiden: () => void = () => undefined,
-) {
+): string[] {
+  /** The names of the files the worker's own answers brought, in order (for "Lo que enviaste"). */
+  const sentFiles: string[] = [];
+  let answer = 0;
   const list = $('thread');
   files.clear();
   list.replaceChildren();
@@ -45,7 +49,9 @@ export function renderThread(
     }
     // A message no trusted key signed is never shown as the monitor's or the authority's word.
     if (!opened?.verified) item.append(el('p', msg('followup.not_verified'), { class: 'warning', role: 'note' }));
-    const written = opened?.lang === 'en' ? 'en' : opened?.lang === 'es' ? 'es-MX' : undefined;
+    // A signed standard acknowledgement is told in the page's own words (src/domain/clocks.ts: it stops that side's acknowledgement clock).
+    const standard = opened?.verified && opened.standard === 'acknowledgement';
+    const written = standard ? undefined : opened?.lang === 'en' ? 'en' : opened?.lang === 'es' ? 'es-MX' : undefined;
     // Read aloud in the language it was written in, which may not be the page's.
     if (opened?.verified && opened.request === 'authority') {
       // A monitor's standard question, in the page's own words, with the one button that answers it.
@@ -53,14 +59,24 @@ export function renderThread(
       const go = el('button', msg('followup.request_authority_button'), { type: 'button', class: 'secondary' });
       go.addEventListener('click', askedToWiden);
       item.append(go);
-    } else item.append(el('p', opened ? opened.text : msg('errors.unavailable'), { class: 'text', ...(written ? { lang: written } : {}) }));
+    } else {
+      const text = standard ? msg('followup.standard_acknowledgement') : opened ? opened.text : msg('errors.unavailable');
+      item.append(el('p', text, { class: 'text', ...(written ? { lang: written } : {}) }));
+    }
     // Files only from a message a trusted key signed: their keys are inside it.
     const attached = opened?.verified ? ((opened.attachments ?? []) as unknown[]) : [];
-    const names = attached.map((a) => (a as { name?: unknown }).name).filter((n) => typeof n === 'string');
+    // A worker's answer's files are named for it, as the console names them (respuesta-2-foto-1.png).
+    if (m.kind === 'answer') answer++;
+    const described = attached.filter(
+      (a): a is { name: string; type: string } => typeof (a as { name?: unknown })?.name === 'string' && typeof (a as { type?: unknown })?.type === 'string',
+    );
+    const names = (m.kind === 'answer' ? nameAnswerFiles(answer, described) : described).map((a) => a.name);
+    if (m.authorRole === 'worker') sentFiles.push(...names);
     if (names.length)
       item.append(el('p', msg(m.authorRole === 'worker' ? 'followup.files_sent' : 'followup.files_received', { names: names.join(', ') }), { class: 'hint' }));
     const shown = files.list(thread.case.id, attached);
     if (shown) item.append(shown);
     list.append(item);
   }
+  return sentFiles;
 }

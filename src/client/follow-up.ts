@@ -28,22 +28,17 @@ import { $, ApiProblem, formatDay, leaveTo, msg, requestJson, showErrors } from 
 import { followUpConstancia } from './follow-up-constancia';
 import { laterFiles } from './follow-up-files';
 import { caseErase } from './follow-up-erase';
+import { caseKeep, showKeep } from './follow-up-keep';
 import { caseWiden, consentVerifies, focusWiden, showWiden } from './follow-up-widen';
 import { renderThread } from './follow-up-thread';
 import { threadFiles } from './follow-up-thread-files';
 import type { PendingUpload } from './evidence-upload';
 import { sideItems } from './case-sides';
+import { showSent, type SentReport } from './follow-up-sent';
 import type { MailboxChallenge, MailboxThread, MessageStored } from '../contract/responses';
 
 /** The thread answer (POST /api/mailbox/thread), as src/contract/responses.ts declares it. */
 type Thread = MailboxThread;
-/** What the worker sent, opened with the mailbox key. */
-interface SentReport {
-  description?: string;
-  text?: string;
-  subject?: string;
-  sendTo?: unknown;
-}
 
 const form = $<HTMLFormElement>('open-case');
 const openButton = $<HTMLButtonElement>('open');
@@ -92,6 +87,7 @@ async function start() {
     $('status').textContent = msg('followup.erased');
     codeField.focus();
   });
+  caseKeep(lang, proof, () => mailbox !== undefined, eraseNotice);
   $('close-case').addEventListener('click', (e) => {
     e.preventDefault();
     forget();
@@ -134,17 +130,23 @@ async function openCase() {
   }
 }
 
+/** When the case will be erased, or what its legal hold means for the worker. */
+function eraseNotice(eraseDay: string | null, held: boolean) {
+  $('case-erase').textContent = held ? msg('followup.erase_held') : eraseDay ? msg('followup.erase_on', { day: formatDay(eraseDay, lang) }) : '';
+}
+
 async function loadThread() {
   current = await requestJson<Thread>(`/api/mailbox/thread?lang=${lang}`, { body: await proof('thread') });
   readerList = trustedReaderList(s, current.readers, current.case.facilityId);
   sent = openSent(current);
-  showSent(sent);
   // Each side's own status, as the console shows it: a side's first reply acknowledged it.
   $('case-status').replaceChildren(...sideItems(current.case.sides));
   $('case-received').textContent = msg('followup.received', { day: formatDay(current.case.receivedDay, lang) });
-  $('case-erase').textContent = current.case.held ? msg('followup.erase_held') : current.case.eraseDay ? msg('followup.erase_on', { day: formatDay(current.case.eraseDay, lang) }) : '';
+  eraseNotice(current.case.eraseDay, current.case.held);
+  showKeep(current.case.eraseDay, current.case.held);
   showWiden(current, widened());
-  renderThread(s, current, mailbox!, readerList, lang, threadView!, focusWiden);
+  const answerFiles = renderThread(s, current, mailbox!, readerList, lang, threadView!, focusWiden);
+  showSent(sent, chosenSendTo(), answerFiles);
 }
 
 /** Whether the worker widened the case to the authority, by their own signed consent (never the server's row alone). */
@@ -216,14 +218,6 @@ const chosenSendTo = (): SendTo | null => {
   // Widened later with the worker's own signature: both sides read what they send from then on.
   return chosen && canWiden(chosen) && widened() ? REFERRAL.to : chosen;
 };
-
-function showSent(report: SentReport | null) {
-  $('sent').hidden = !report;
-  if (!report || !current) return;
-  const chosen = chosenSendTo();
-  $('sent-to').textContent = chosen ? msg('followup.sent_to', { who: msg(`send_to.${chosen}.label`) }) : '';
-  $('sent-text').textContent = [report.subject, report.description ?? report.text].filter(Boolean).join('\n\n');
-}
 
 /** The case's readers from the signed list, if the server's keys are exactly those; else nothing is sent. */
 function answerReaders(thread: Thread) {

@@ -3,7 +3,7 @@
  */
 import * as z from 'zod';
 import { CATEGORIES } from '../domain/report';
-import { HOLD_REASONS } from '../domain/retention';
+import { HOLD_NOTE_MAX, HOLD_REASONS, HOLD_REFERENCE_MAX } from '../domain/retention';
 import { MAX_TAG_LENGTH, MAX_TAGS, SEVERITIES, STATUSES, TAG_PATTERN } from '../domain/case';
 import { B64URL, FACILITY_ID, hexId, keyIdSchema } from './ids';
 
@@ -25,7 +25,12 @@ export const caseFilterSchema = z.strictObject({
 });
 
 /** Put on hold with a reason code, or lift it with null. */
-export const holdSchema = z.strictObject({ reason: z.enum(HOLD_REASONS).nullable() });
+/** A hold's reason, and its free reference (an expediente number) and note; lifting it (reason null) clears both. */
+export const holdSchema = z.strictObject({
+  reason: z.enum(HOLD_REASONS).nullable(),
+  reference: z.string().trim().max(HOLD_REFERENCE_MAX).nullable().optional(),
+  note: z.string().trim().max(HOLD_NOTE_MAX).nullable().optional(),
+});
 
 export const bodiesSchema = z.strictObject({ ids: z.array(hexId).min(1).max(200) });
 

@@ -5,7 +5,8 @@
  * ./console-responses.ts.
  */
 import type { SignedReaderList } from '../crypto/reader-list';
-import type { ClockOutcome, Status } from '../domain/case';
+import type { Status } from '../domain/case';
+import type { CaseClock, ClockFacts, ClockName, Deadlines } from '../domain/clocks';
 import type { SendTo, Side, SideState } from '../domain/case-sides';
 
 /** The decrypted report, as the form seals it and the console opens it (src/domain/report.ts). */
@@ -26,6 +27,9 @@ export interface CaseSummary {
   assignee: string | null;
   firstReplyDay: string | null;
   closedDay: string | null;
+  /** The facts the reader's own side's clocks read, and the plant's deadlines (src/domain/clocks.ts caseClocks). */
+  clockFacts: ClockFacts;
+  deadlines: Deadlines;
   /**
    * Every side the worker sent the case to, for officials; for monitors the company's only: what
    * the authority does on a case is not the company's to watch (docs/privacy.md).
@@ -35,6 +39,11 @@ export interface CaseSummary {
   newAnswers: number;
   /** A legal hold's reason code, or null (src/domain/retention.ts). */
   holdReason: string | null;
+  /** The hold's free reference (an expediente number) and note: for officials only, null for monitors. */
+  holdReference: string | null;
+  holdNote: string | null;
+  /** The worker asked to keep the case until this day (POST /api/mailbox/keep). */
+  keepUntil: string | null;
   lastActivityDay: string | null;
   /** The plant's retention overrides, null for the deployment's. */
   retentionClosedDays: number | null;
@@ -135,17 +144,20 @@ export interface MailboxThread {
   readers: SignedReaderList | null;
 }
 
-/** One clock of a case (src/domain/case.ts clockOutcome). */
-export interface CaseClock {
-  due: string;
-  day: string | null;
-  outcome: ClockOutcome;
-}
+/** One clock of a case (src/domain/clocks.ts). */
+export type { CaseClock } from '../domain/clocks';
 
 /** POST /api/mailbox/constancia: the proof of filing, and the clocks to show beside it. */
 export interface MailboxConstancia {
   constancia: string;
-  clocks: { acknowledge: CaseClock; answer: CaseClock };
+  /** The lead side's clocks (src/domain/clocks.ts): the company's unless the case went to the authority only. */
+  clocks: Record<ClockName, CaseClock>;
+}
+
+/** POST /api/mailbox/keep: the case's erase day now (null while on hold). */
+export interface MailboxKept {
+  eraseDay: string | null;
+  held: boolean;
 }
 
 /** POST /api/mailbox/widen: the case now goes to the authority too (duplicate: it already did). */

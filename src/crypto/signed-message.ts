@@ -3,7 +3,8 @@
  *
  * plaintext = signature(64) ‖ content, where content is the message JSON
  * `{ v: 2, text, lang, signer }` (a worker's answer may add `attachments`: the files it brings,
- * each with its key, as inside a report) and the signature is Ed25519 (crypto_sign_detached) over
+ * each with its key, as inside a report; a reader's standard acknowledgement adds
+ * `standard: "acknowledgement"`, which pages show in their own words) and the signature is Ed25519 (crypto_sign_detached) over
  * "buzon.message.v2\n" ‖ additional data ‖ content. The additional data names report, message,
  * facility, kind and author role, so a signature is worthless on any other message, and the
  * signer (a reader's key id, or `mailbox` for the worker) must be a key of that role.
@@ -19,6 +20,9 @@ export const SIGNATURE_BYTES = 64;
 export const MAILBOX_SIGNER = 'mailbox';
 
 export type MessageKind = 'reply' | 'answer' | 'note';
+/** The standard messages a reader can send with one button; `text` carries its words in the reader's language too. */
+export const STANDARD_MESSAGES = ['acknowledgement'] as const;
+export type StandardMessage = (typeof STANDARD_MESSAGES)[number];
 /** Where a message belongs: rebuilt by the reader from the row it reads, never from the ciphertext. */
 export interface MessagePlace {
   reportId: string;
@@ -41,6 +45,8 @@ export interface OpenedMessage {
   verified: boolean;
   /** Who signed it (a key id or `mailbox`); only meaningful when verified. */
   signer?: string;
+  /** A reader's standard message ("Acusar recibo"), as signed: pages show their own translation of it. */
+  standard?: StandardMessage;
   /** A monitor's standard question (src/domain/case-sides.ts REFERRAL): may the authority read the case too? */
   request?: 'authority';
   format: 1 | 2;
@@ -71,6 +77,7 @@ export interface SignedContent {
   text: string;
   lang: string;
   attachments?: unknown[];
+  standard?: StandardMessage;
   /** A monitor's reply asking the worker's permission to bring in the authority (shown by the page in its own words). */
   request?: 'authority';
 }
@@ -78,8 +85,9 @@ export interface SignedContent {
 /** signature ‖ content: what format 2 pads and encrypts. */
 export function signedPlaintext(s: Sodium, message: SignedContent, place: MessagePlace, signer: MessageSigner): Uint8Array {
   const files = message.attachments?.length ? { attachments: message.attachments } : {};
+  const standard = message.standard ? { standard: message.standard } : {};
   const request = message.request ? { request: message.request } : {};
-  const content = utf8(JSON.stringify({ v: 2, text: message.text, lang: message.lang, signer: signer.id, ...files, ...request }));
+  const content = utf8(JSON.stringify({ v: 2, text: message.text, lang: message.lang, signer: signer.id, ...files, ...request, ...standard }));
   return concat(signProof(s, messageSignatureInput(s, place, content), signer.signPrivateKey), content);
 }
 
@@ -87,7 +95,7 @@ export function signedPlaintext(s: Sodium, message: SignedContent, place: Messag
 export function readSignedPlaintext(s: Sodium, plain: Uint8Array, place: MessagePlace, lookup: SignerLookup): OpenedMessage {
   const signature = plain.subarray(0, SIGNATURE_BYTES);
   const content = plain.subarray(SIGNATURE_BYTES);
-  const json = JSON.parse(fromUtf8(content)) as { text?: unknown; lang?: unknown; signer?: unknown; attachments?: unknown; request?: unknown };
+  const json = JSON.parse(fromUtf8(content)) as { text?: unknown; lang?: unknown; signer?: unknown; attachments?: unknown; request?: unknown; standard?: unknown };
   const text = typeof json.text === 'string' ? json.text : '';
   const lang = typeof json.lang === 'string' ? json.lang : undefined;
   const signer = typeof json.signer === 'string' ? json.signer : '';
@@ -97,7 +105,9 @@ export function readSignedPlaintext(s: Sodium, plain: Uint8Array, place: Message
   const verified = !!key && verifyProof(s, signature, messageSignatureInput(s, place, content), key);
   const attachments = Array.isArray(json.attachments) ? json.attachments : undefined;
   const request = json.request === 'authority' ? { request: 'authority' as const } : {};
-  return { text, lang, ...(attachments ? { attachments } : {}), ...request, verified, signer: verified ? signer : undefined, format: 2 };
+  // Only a reader's reply can be a standard message.
+  const standard = place.kind === 'reply' && STANDARD_MESSAGES.includes(json.standard as StandardMessage) ? (json.standard as StandardMessage) : undefined;
+  return { text, lang, ...(attachments ? { attachments } : {}), ...request, ...(standard ? { standard } : {}), verified, signer: verified ? signer : undefined, format: 2 };
 }
 
 /**

@@ -169,3 +169,12 @@ export const attachAction = (attachmentId: string, index: number) => `attach:${a
 
 /** What the case mailbox key signs to read back one chunk of a file sent with a message of the thread (the follow-up page). */
 export const readAction = (attachmentId: string, index: number) => `read:${attachmentId}:${index}`;
+
+/**
+ * The files a worker's answer brings, named for that answer ("respuesta-2-foto-1.png": the
+ * worker's second answer), so none can be taken for one of the report's own ("foto-1.jpg"). The
+ * same names in the console, its print, the follow-up page and `decrypt --out`.
+ */
+export function nameAnswerFiles<T extends { name: string; type: string }>(answer: number, files: readonly T[]): T[] {
+  return nameUnnamed(files).map((f) => ({ ...f, name: `respuesta-${answer}-${f.name.replace(/^respuesta-\d+-/, '')}` }));
+}

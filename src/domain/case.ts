@@ -34,9 +34,6 @@ export const canMove = (from: Status, to: Status) => TRANSITIONS[from].includes(
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-/** Default case-processing clock, in days from the day a report was received. */
-export const CLOCK = { acknowledge: 7, firstAnswer: 30, close: 90 } as const;
-
 const DAY_MS = 86_400_000;
 const toUtc = (day: string) => Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)));
 
@@ -46,23 +43,8 @@ export const daysBetween = (from: string, to: string) => Math.round((toUtc(to) -
 /** "YYYY-MM-DD" plus n days. */
 export const addDays = (day: string, n: number) => new Date(toUtc(day) + n * DAY_MS).toISOString().slice(0, 10);
 
-/** Overdue for acknowledgement: only a reply actually sent to the worker stops this clock. */
-export function ackOverdue(c: { receivedDay: string; firstReplyDay: string | null }, today: string): boolean {
-  return c.firstReplyDay === null && daysBetween(c.receivedDay, today) > CLOCK.acknowledge;
-}
-
 /** Triage tags: plain words, numbers and everyday punctuation, but no comma (it separates them in the console). */
 export const MAX_TAGS = 20;
 export const MAX_TAG_LENGTH = 40;
 export const TAG_PATTERN = /^[\p{L}\p{N} _.\/#()&+:'-]+$/u;
 export const isValidTag = (tag: string) => tag.length >= 1 && tag.length <= MAX_TAG_LENGTH && TAG_PATTERN.test(tag);
-
-/** How a clock stands: met in time, met late, still running, or run out without it being met. */
-export type ClockOutcome = 'in_time' | 'late' | 'pending' | 'overdue';
-
-/** One clock of a case: `days` from the received day, met on `metDay` (null if not yet), seen on `today`. */
-export function clockOutcome(receivedDay: string, metDay: string | null, days: number, today: string): { due: string; day: string | null; outcome: ClockOutcome } {
-  const due = addDays(receivedDay, days);
-  const outcome: ClockOutcome = metDay ? (metDay <= due ? 'in_time' : 'late') : today <= due ? 'pending' : 'overdue';
-  return { due, day: metDay, outcome };
-}

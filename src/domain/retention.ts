@@ -1,7 +1,8 @@
 /**
  * @module How long a case is kept (docs/privacy.md). A closed case is erased `closedDays` after it
  * closed; a case nobody moved for `idleDays` counts as closed for lack of activity that day, and is
- * erased `closedDays` after that. A legal hold stops both until it is lifted.
+ * erased `closedDays` after that. The worker may keep it longer (`keepUntil`, KEEP_DAYS at a time).
+ * A legal hold stops both until it is lifted.
  */
 import { addDays } from './case';
 
@@ -28,14 +29,16 @@ export function retentionPolicy(
 /** The day a case will be erased if nothing changes, or null while it is on hold. */
 export function eraseDay(
   /** closedDay: the day the case closed as a whole, every side it went to (src/domain/case-sides.ts caseClosedDay). */
-  c: { closedDay: string | null; lastActivityDay: string | null; receivedDay: string; held: boolean },
+  c: { closedDay: string | null; lastActivityDay: string | null; receivedDay: string; held: boolean; keepUntil?: string | null },
   policy: RetentionPolicy,
 ): string | null {
   if (c.held) return null;
   const idleClose = addDays(c.lastActivityDay ?? c.receivedDay, policy.idleDays);
   const closed = c.closedDay;
   const closes = closed && closed < idleClose ? closed : idleClose;
-  const byRule = addDays(closes, policy.closedDays);
+  const scheduled = addDays(closes, policy.closedDays);
+  // The worker asked to keep it: not before that day (but never past the limit below).
+  const byRule = c.keepUntil && c.keepUntil > scheduled ? c.keepUntil : scheduled;
   const byAge = addDays(c.receivedDay, MAX_AGE_DAYS);
   return byRule < byAge ? byRule : byAge;
 }
@@ -48,3 +51,16 @@ export const MAX_AGE_DAYS = 1095;
 
 export const HOLD_REASONS = ['court_order', 'investigation', 'complaint'] as const;
 export type HoldReason = (typeof HOLD_REASONS)[number];
+
+/** How much longer the worker's "guardar otros 180 días" keeps a case, from the day they ask. */
+export const KEEP_DAYS = 180;
+
+/** The day a case is kept until after the worker asks on `today`: never earlier than they asked before. */
+export const keptUntil = (today: string, before: string | null) => {
+  const asked = addDays(today, KEEP_DAYS);
+  return before && before > asked ? before : asked;
+};
+
+/** A hold's free reference (an expediente number) and note: limits the database enforces too (migrations/0027). */
+export const HOLD_REFERENCE_MAX = 80;
+export const HOLD_NOTE_MAX = 500;

@@ -4,7 +4,9 @@
  * report's content, not even its subject.
  */
 import { createMimeMessage } from 'mimetext/browser';
-import { CLOCK } from '../domain/case';
+import type { SendTo } from '../domain/report';
+import type { Deadlines } from '../domain/clocks';
+import { mailReaders } from '../domain/mail-readers';
 import type { Language } from '../domain/report';
 import { translator } from '../i18n';
 import { base64Body } from './mime';
@@ -23,14 +25,19 @@ export interface Acknowledgement {
   /** The proof of filing (src/crypto/constancia.ts), when the deployment signs them. */
   constancia?: string | null;
   origin: string;
+  /** Who the mail was sealed to, said as the poster and the form say it (src/domain/mail-readers.ts). */
+  sentTo: SendTo;
+  /** The plant's deadlines (src/domain/clocks.ts). */
+  deadlines: Deadlines;
 }
 
 /** The acknowledgement text in one language. */
-export function acknowledgementText(lang: Language, a: Pick<Acknowledgement, 'caseRef' | 'code' | 'origin' | 'constancia'>): string {
+export function acknowledgementText(lang: Language, a: Pick<Acknowledgement, 'caseRef' | 'code' | 'origin' | 'constancia' | 'sentTo' | 'deadlines'>): string {
   const t = translator(lang);
   const link = `${a.origin}/seguimiento${lang === 'en' ? '?lang=en' : ''}`;
   return [
     t('email.ack.received'),
+    mailReaders(t, a.sentTo, 'acknowledgement'),
     '',
     t('email.ack.case_ref', { ref: a.caseRef }),
     t('email.ack.code', { code: a.code }),
@@ -41,9 +48,9 @@ export function acknowledgementText(lang: Language, a: Pick<Acknowledgement, 'ca
     t('email.ack.no_address'),
     '',
     t('email.ack.next_heading'),
-    `- ${t('email.ack.deadline_ack', { days: CLOCK.acknowledge })}`,
-    `- ${t('email.ack.deadline_answer', { days: CLOCK.firstAnswer })}`,
-    `- ${t('email.ack.deadline_close', { days: CLOCK.close })}`,
+    `- ${t('email.ack.deadline_ack', { days: a.deadlines.acknowledge })}`,
+    `- ${t('email.ack.deadline_answer', { days: a.deadlines.answer })}`,
+    `- ${t('email.ack.deadline_close', { days: a.deadlines.close })}`,
     t('email.ack.where_answers'),
     '',
     ...(a.constancia ? [t('email.ack.constancia_heading'), a.constancia, t('email.ack.constancia_explain', { link: `${a.origin}/constancia${lang === 'en' ? '?lang=en' : ''}` }), ''] : []),

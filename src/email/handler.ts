@@ -6,6 +6,7 @@
 import { EmailMessage } from 'cloudflare:email';
 import { constanciaCheck, constanciaKeyFromCode, deriveMailbox, fromB64, newReceiptCode, sealReport, toB64, verifyReaderList, type ListedRecovery, type SignedReaderList, type Sodium } from '../crypto';
 import { rolesFor, type SendTo } from '../domain/report';
+import type { Deadlines } from '../domain/clocks';
 import type { Env } from '../env';
 import { releaseClock } from '../lib/clock';
 import { releaseDay } from '../domain/release';
@@ -127,7 +128,7 @@ export async function receiveMail(message: ForwardableEmailMessage, env: Env): P
   const constancia = issueConstancia(s, env, { facilityId: facility.id, day: releaseDay(releaseAt), reportId, key: constanciaKey, check });
   s.memzero(constanciaKey);
   if (kind.kind === 'automatic') return { outcome: 'stored', reportId, acknowledged: false, automatic: kind.rule };
-  const acknowledged = await acknowledge(s, message, env, { from: facility.address, reportId, code, constancia });
+  const acknowledged = await acknowledge(s, message, env, { from: facility.address, reportId, code, constancia, sentTo: readers.sendTo, deadlines: facility.deadlines });
   return { outcome: 'stored', reportId, acknowledged, automatic: null };
 }
 
@@ -173,7 +174,7 @@ async function acknowledge(
   s: Sodium,
   message: ForwardableEmailMessage,
   env: Env,
-  a: { from: string; reportId: string; code: string; constancia: string | null },
+  a: { from: string; reportId: string; code: string; constancia: string | null; sentTo: SendTo; deadlines: Deadlines },
 ): Promise<boolean> {
   const to = message.from.trim().replace(/^<|>$/g, '');
   if (!isPlainAddress(to)) return false;
@@ -187,6 +188,8 @@ async function acknowledge(
     code: a.code,
     constancia: a.constancia,
     origin: env.PUBLIC_ORIGIN,
+    sentTo: a.sentTo,
+    deadlines: a.deadlines,
   });
   try {
     await message.reply(new EmailMessage(a.from, to, raw));

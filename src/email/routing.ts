@@ -2,6 +2,7 @@
  * @module Routing: which facility an intake address belongs to, and who reads its mail.
  */
 import { SEND_TO, type SendTo } from '../domain/report';
+import type { Deadlines } from '../domain/clocks';
 
 export interface MailFacility {
   id: string;
@@ -11,6 +12,8 @@ export interface MailFacility {
   mailSendTo: SendTo;
   /** Mail reports accepted per release day (facilities.mail_daily_cap). */
   mailDailyCap: number;
+  /** The plant's deadlines, for the acknowledgement (src/domain/clocks.ts). */
+  deadlines: Deadlines;
 }
 
 /**
@@ -23,9 +26,13 @@ export async function facilityForAddress(db: D1Database, to: string, domain: str
   if (at <= 0 || address.slice(at + 1) !== domain.toLowerCase()) return null;
   const local = address.slice(0, at);
   const row = await db
-    .prepare('SELECT id, mail_send_to AS mailSendTo, mail_daily_cap AS mailDailyCap FROM facilities WHERE lower(email_local) = ?1 AND active = 1')
+    .prepare(
+      `SELECT id, mail_send_to AS mailSendTo, mail_daily_cap AS mailDailyCap, ack_days AS acknowledge, answer_days AS answer, close_days AS close
+         FROM facilities WHERE lower(email_local) = ?1 AND active = 1`,
+    )
     .bind(local)
-    .first<{ id: string; mailSendTo: string; mailDailyCap: number }>();
+    .first<{ id: string; mailSendTo: string; mailDailyCap: number } & Deadlines>();
   if (!row || !(SEND_TO as readonly string[]).includes(row.mailSendTo)) return null;
-  return { id: row.id, address, mailSendTo: row.mailSendTo as SendTo, mailDailyCap: row.mailDailyCap };
+  const deadlines = { acknowledge: row.acknowledge, answer: row.answer, close: row.close };
+  return { id: row.id, address, mailSendTo: row.mailSendTo as SendTo, mailDailyCap: row.mailDailyCap, deadlines };
 }

@@ -7,6 +7,7 @@
  */
 import { createMimeMessage } from 'mimetext/browser';
 import type { Language } from '../domain/report';
+import { CLOCK_NAMES, type ClockName } from '../domain/clocks';
 import { base64Body } from '../email/mime';
 import { translator } from '../i18n';
 
@@ -22,6 +23,8 @@ export interface Digest {
   answers: number;
   /** Cases retention erases within the next 14 days. */
   erasing: number;
+  /** Cases still open on the reader's side, by the clock of theirs that is overdue. */
+  overdue: Record<ClockName, number>;
   /** The audit chain's head at the end of a day (64 hex chars, so the size stays fixed). */
   auditHead: { day: string; hash: string };
   origin: string;
@@ -29,7 +32,7 @@ export interface Digest {
   messageId: string;
 }
 
-type DigestFacts = Pick<Digest, 'count' | 'answers' | 'erasing' | 'origin' | 'auditHead'>;
+type DigestFacts = Pick<Digest, 'count' | 'answers' | 'erasing' | 'overdue' | 'origin' | 'auditHead'>;
 
 function digestText(lang: Language, d: DigestFacts): string {
   const t = translator(lang);
@@ -38,6 +41,8 @@ function digestText(lang: Language, d: DigestFacts): string {
     count === 0 ? t('email.digest.none') : t('email.digest.some', { count }),
     t('email.digest.answers', { count: d.answers }),
     t('email.digest.erasing', { count: d.erasing }),
+    // The clocks in the words of every other surface (locales clock.*).
+    t('email.digest.overdue', { list: CLOCK_NAMES.map((n) => `${t(`clock.name.${n}`)}: ${d.overdue[n]}`).join(' · ') }),
     '',
     t('email.digest.where', { link: `${origin}/console${lang === 'en' ? '?lang=en' : ''}` }),
     '',

@@ -11,10 +11,11 @@ import { mexicoDay, releaseClock } from '../lib/clock';
 import { loadSodium } from '../lib/sodium';
 import { auditHeadAt } from '../storage/audit';
 import { unseenAnswers } from '../storage/case-reads';
-import { ownReceivedDay, ownRelease } from '../storage/case-sides';
+import { ownColumn, ownReceivedDay, ownRelease, sideAnswerDay } from '../storage/case-sides';
 import { dueBy } from '../storage/retention';
 import { DEFAULT_RETENTION, retentionPolicy, type RetentionPolicy } from '../domain/retention';
 import { digestMessage } from './digest-message';
+import { CLOCK_NAMES, sqlClockOutcome, type ClockName } from '../domain/clocks';
 
 /** The local part the digest comes from, at EMAIL_DOMAIN; no facility may use it. */
 export const DIGEST_SENDER = 'avisos';
@@ -27,6 +28,8 @@ export interface DueDigest {
   answers: number;
   /** Cases in scope that retention erases within the next ERASE_WARNING_DAYS. */
   erasing: number;
+  /** Cases in scope still open on the reader's side, by the clock of theirs that is overdue (src/domain/clocks.ts). */
+  overdue: Record<ClockName, number>;
 }
 
 /** How far ahead the digest warns of erasures (docs/privacy.md). */
@@ -41,6 +44,18 @@ const READABLE_BY_M = `FROM reports r JOIN facilities f ON f.id = r.facility_id
 /** Cases reader m may read that are due for erasure by ?4, with the default closed (?5) and idle (?6) days. */
 const ERASING_SOON = `(SELECT count(*) ${READABLE_BY_M}
      AND ${ownRelease('m.role')} <= ?3 AND ${dueBy('?4', '?5', '?6')})`;
+
+/**
+ * Released cases reader m may read, still open on m's side, whose clock `name` on that side is
+ * overdue on ?1, by the one definition (src/domain/clocks.ts): m's role names the side.
+ */
+const overdueOn = (name: ClockName) => {
+  const stop = { acknowledge: ownColumn('first_reply_day', 'm.role'), answer: sideAnswerDay('m.role'), close: ownColumn('closed_day', 'm.role') }[name];
+  const days = { acknowledge: 'f.ack_days', answer: 'f.answer_days', close: 'f.close_days' }[name];
+  // An official's side starts at its own release (a case the worker widened later: migrations/0025_referral.sql).
+  return `(SELECT count(*) ${READABLE_BY_M} AND ${ownRelease('m.role')} <= ?3 AND r.erased_day IS NULL AND ${ownColumn('closed_day', 'm.role')} IS NULL
+     AND ${sqlClockOutcome(stop, ownReceivedDay('m.role'), days, '?1')} = 'overdue')`;
+};
 
 /** Cases reader m may read with released answers it has not seen; ?3 is the last release. */
 const WITH_NEW_ANSWERS = `(SELECT count(*) ${READABLE_BY_M} AND ${ownRelease('m.role')} <= ?3 AND ${unseenAnswers('m.key_id', '?3')} > 0)`;
@@ -66,15 +81,19 @@ export async function dueDigests(db: D1Database, today: string, released: string
                     AND ${ownReceivedDay("'official'")} >= coalesce(m.last_digest_day, ?2) AND ${ownReceivedDay("'official'")} < ?1)
               END AS count,
               ${WITH_NEW_ANSWERS} AS answers,
-              ${ERASING_SOON} AS erasing
+              ${ERASING_SOON} AS erasing,
+              ${CLOCK_NAMES.map((n) => `${overdueOn(n)} AS overdue_${n}`).join(', ')}
          FROM recipients m
         WHERE m.status = 'active' AND m.notify_email IS NOT NULL
           AND (m.last_digest_day IS NULL OR m.last_digest_day < ?1)
         ORDER BY m.key_id`,
     )
     .bind(today, addDays(today, -1), released, addDays(today, ERASE_WARNING_DAYS), policy.closedDays, policy.idleDays)
-    .all<DueDigest>();
-  return results;
+    .all<Omit<DueDigest, 'overdue'> & Record<`overdue_${ClockName}`, number>>();
+  return results.map(({ overdue_acknowledge, overdue_answer, overdue_close, ...d }) => ({
+    ...d,
+    overdue: { acknowledge: overdue_acknowledge, answer: overdue_answer, close: overdue_close },
+  }));
 }
 
 /**
@@ -91,7 +110,7 @@ export async function sendDigests(env: Env, today = mexicoDay()): Promise<number
   for (const d of due) {
     try {
       if (!isPlainAddress(d.address)) throw new Error('not a plain address');
-      const raw = digestMessage({ from, to: d.address, count: d.count, answers: d.answers, erasing: d.erasing, origin: env.PUBLIC_ORIGIN, auditHead: { day: head.day, hash: head.hash }, messageId: newMessageId(s, env.EMAIL_DOMAIN) });
+      const raw = digestMessage({ from, to: d.address, count: d.count, answers: d.answers, erasing: d.erasing, overdue: d.overdue, origin: env.PUBLIC_ORIGIN, auditHead: { day: head.day, hash: head.hash }, messageId: newMessageId(s, env.EMAIL_DOMAIN) });
       await env.MAILER.send(new EmailMessage(from, d.address, raw));
       await env.DB.prepare('UPDATE recipients SET last_digest_day = ?2 WHERE key_id = ?1').bind(d.keyId, today).run();
     } catch {

@@ -107,15 +107,20 @@ export const OPERATIONS: Operation[] = [
     errors: [...common, [400, 'invalid'], [404, 'case_not_found'], [429, 'busy']],
   },
   {
+    method: 'post', path: '/api/mailbox/keep', tag: 'mailbox', summary: 'The worker keeps their case at least 180 more days from today (action "keep"); repeatable, never past the 3-year limit',
+    body: threadSchema, ok: { status: 200, description: 'the erase day now, or held', schema: r.mailboxKept },
+    errors: [...common, [400, 'invalid'], [404, 'case_not_found'], [429, 'busy']],
+  },
+  {
     method: 'post', path: '/api/mailbox/widen', tag: 'mailbox', summary: 'The worker sends their case to the labor authority too (action "widen:authority", single use)',
     description: 'Only for a case sent to the company alone; never undone. The body carries, for every active official of the plant\'s jurisdiction on the administrator\'s signed list (all of them), the content keys the mailbox holds sealed to them, and the worker\'s consent signed with the mailbox key (docs/crypto.md, Referral). Officials get the case at the next release, as a new case; the company\'s side reads "referred". Every widening and refusal is audited.',
     body: widenSchema, ok: { status: 201, description: 'widened (200 with duplicate true when it already was)', schema: r.mailboxWidened },
     errors: [...common, [400, 'invalid'], [403, 'share_out_of_scope'], [403, 'readers_unverified'], [403, 'forbidden'], [404, 'case_not_found'], [409, 'pow_replayed'], [409, 'conflict'], [409, 'no_recipients'], [422, 'invalid'], [422, 'readers_unverified'], [429, 'busy']],
   },
   {
-    method: 'post', path: '/api/mailbox/constancia', tag: 'mailbox', summary: 'The case\'s proof of filing, signed again, and its two clocks (action "constancia")',
+    method: 'post', path: '/api/mailbox/constancia', tag: 'mailbox', summary: 'The case\'s proof of filing, signed again, and its three clocks (action "constancia")',
     description: 'The body carries the receipt code\'s constancia key (docs/crypto.md, Constancia); 409 when it is not the key whose check the report keeps.',
-    body: constanciaSchema, ok: { status: 200, description: 'the constancia and the acknowledgement and first-answer clocks', schema: r.mailboxConstancia },
+    body: constanciaSchema, ok: { status: 200, description: 'the constancia and the lead side\'s acknowledgement, answer and close clocks (src/domain/clocks.ts)', schema: r.mailboxConstancia },
     errors: [...common, [400, 'invalid'], [404, 'case_not_found'], [409, 'conflict'], [429, 'busy']],
   },
   {

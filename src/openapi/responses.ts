@@ -49,7 +49,7 @@ export const reportAccepted = z.strictObject({
 const clock = z.strictObject({ due: day, day: day.nullable(), outcome: z.enum(['in_time', 'late', 'pending', 'overdue']) });
 export const mailboxConstancia = z.strictObject({
   constancia: z.string().meta({ description: 'BZC1.<facility>.<release day>.<commitment>.<signature>: byte for byte the one the receipt showed' }),
-  clocks: z.strictObject({ acknowledge: clock, answer: clock }),
+  clocks: z.strictObject({ acknowledge: clock, answer: clock, close: clock }),
 });
 export const constanciaChecked = z.union([
   z.strictObject({ valid: z.literal(true), facility: z.string(), facilityName: z.string().nullable(), day }),
@@ -91,6 +91,7 @@ export const mailboxThread = z.strictObject({
 });
 
 export const mailboxErased = z.strictObject({ erased: z.boolean(), held: z.boolean() });
+export const mailboxKept = z.strictObject({ eraseDay: day.nullable().meta({ description: 'the day the case will be erased now, if nothing else changes; null while on hold' }), held: z.boolean() });
 export const mailboxWidened = z.strictObject({
   sendTo: z.enum(SEND_TO),
   authorityRelease: z.string().meta({ description: 'the release ("YYYY-MM-DDTHH", Mexico City) in which officials get the case, as a new case' }),
@@ -154,6 +155,7 @@ export type ContractFitsDocument = [
   Fits<Flat<Contract.MailboxThread>, z.infer<typeof mailboxThread>>,
   Fits<Flat<Contract.MailboxConstancia>, z.infer<typeof mailboxConstancia>>,
   Fits<Flat<Contract.MailboxErased>, z.infer<typeof mailboxErased>>,
+  Fits<Flat<Contract.MailboxKept>, z.infer<typeof mailboxKept>>,
   Fits<Flat<Contract.MailboxWidened>, z.infer<typeof mailboxWidened>>,
   Fits<Flat<Contract.MessageStored>, z.infer<typeof messageStored>>,
   Fits<Flat<Contract.ConstanciaChecked>, z.infer<typeof constanciaChecked>>,

@@ -145,8 +145,8 @@ consoleApi.post('/cases/:id/hold', limitBody(1024), zValidator('json', holdSchem
   const access = await openCase(c.env.DB, reader, id, released(c));
   if (access === 'missing') return deny(c, 404, 'not_found', 'hold', id);
   if (reader.role !== 'official') return deny(c, 403, 'forbidden', 'hold', id);
-  const { reason } = c.req.valid('json');
-  await setHold(c.env.DB, id, reason);
+  const { reason, reference, note } = c.req.valid('json');
+  await setHold(c.env.DB, id, { reason, reference, note });
   await audit(c, reason ? 'hold' : 'unhold', id, 'ok', reason);
   return c.json({ ok: true, holdReason: reason } satisfies HoldSet);
 });

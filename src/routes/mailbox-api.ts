@@ -10,7 +10,8 @@ import { issueChallenge } from '../lib/challenge';
 import { mexicoDay, nowSeconds, releaseClock } from '../lib/clock';
 import { releaseDay } from '../domain/release';
 import { eraseDay, retentionPolicy } from '../domain/retention';
-import { clockOutcome, type Status } from '../domain/case';
+import type { Status } from '../domain/case';
+import { caseClocks } from '../domain/clocks';
 import { issueConstancia, readConstanciaKey } from '../lib/constancia';
 import { constanciaCheck } from '../crypto';
 import { leadSide, sidesOf, type Side } from '../domain/case-sides';
@@ -40,7 +41,7 @@ const statusOf = (k: MailboxCase, side: Side) => (side === 'company' ? k.company
 /** When the case will be erased if nothing changes (null while on hold), for the worker to see. */
 const eraseDayOf = (env: AppEnv['Bindings'], k: MailboxCase) =>
   eraseDay(
-    { closedDay: k.closedDay, lastActivityDay: k.lastActivityDay, receivedDay: k.receivedDay, held: k.holdReason !== null },
+    { closedDay: k.closedDay, lastActivityDay: k.lastActivityDay, receivedDay: k.receivedDay, held: k.holdReason !== null, keepUntil: k.keepUntil },
     retentionPolicy(env, { closedDays: k.retentionClosedDays, idleDays: k.retentionIdleDays }),
   );
 
@@ -109,13 +110,7 @@ mailboxApi.post('/constancia', rateLimited(() => 'mailbox:constancia'), limitBod
   const constancia = issueConstancia(s, c.env, { facilityId: found.facilityId, day: found.receivedDay, reportId: found.id, key, check: k.check });
   if (!constancia) return apiError(c, 409, 'conflict');
   const today = mexicoDay();
-  return c.json({
-    constancia,
-    clocks: {
-      acknowledge: clockOutcome(found.receivedDay, k.firstReplyDay, k.ackDays, today),
-      answer: clockOutcome(found.receivedDay, k.answerDay, k.answerDays, today),
-    },
-  } satisfies MailboxConstancia);
+  return c.json({ constancia, clocks: caseClocks(k.clockFacts, k.deadlines, today) } satisfies MailboxConstancia);
 });
 
 /**

@@ -26,7 +26,7 @@ posterPages.get('/f/:code{[A-Za-z0-9-]{1,32}}/cartel', async (c) => {
       <p class="print-note">
         {es('poster.print_note')} <a href={paper === 'a4' ? '?papel=carta' : '?papel=a4'}>{es(paper === 'a4' ? 'poster.paper_letter' : 'poster.paper_a4')}</a>
       </p>
-      <Poster es={es} en={translator('en')} facilityName={facility.name} link={link} email={email} qr={qr} />
+      <Poster es={es} en={translator('en')} facilityName={facility.name} link={link} email={email} mailSendTo={facility.mailSendTo} qr={qr} />
     </>,
     { lang: 'es', title: `${es('poster.title')}: ${facility.name}`, otherLanguageHref: false, quickExit: false, stylesheets: ['/assets/poster.css', `/assets/poster-${paper}.css`] },
   );

@@ -3,6 +3,7 @@
  * /f/<short code> preselected; a plant that cannot yet (src/lib/offered-plants.ts) gets a notice instead.
  */
 import { Hono } from 'hono';
+import { retentionPolicy } from '../domain/retention';
 import { getFacilityByShortCode, listFacilities } from '../storage/facilities';
 import { translator } from '../i18n';
 import { allowMedia, lang, type AppContext, type AppEnv } from '../lib/http';
@@ -18,7 +19,9 @@ function render(c: AppContext, facility: OfferedFacility | null, facilities: Off
   // "Grabar mi voz" records here, and the worker listens to the disguised recording before sending.
   allowMedia(c, { record: true, play: true });
   const email = facility?.emailLocal && c.env.EMAIL_DOMAIN ? `${facility.emailLocal}@${c.env.EMAIL_DOMAIN}` : null;
-  return c.render(<ReportForm t={t} lang={language} facility={facility} facilities={facilities} facilityEmail={email} />, { scripts: ['/assets/report.js'] });
+  return c.render(<ReportForm t={t} lang={language} facility={facility} facilities={facilities} facilityEmail={email} retention={retentionPolicy(c.env)} />, {
+    scripts: ['/assets/report.js'],
+  });
 }
 
 function closed(c: AppContext, facilityName: string | null) {

@@ -20,6 +20,13 @@ export const companyColumn = (col: Column) => `(CASE WHEN r.send_to <> 'authorit
 export const authorityColumn = (col: Column) => `(CASE r.send_to WHEN 'both' THEN r.authority_${col} WHEN 'authority' THEN r.${col} END)`;
 
 /**
+ * The day a side answered (src/domain/clocks.ts): its second message to the worker, where `role` is
+ * the SQL for the role that works that side ('monitor' for the company's, 'official' for the authority's).
+ */
+export const sideAnswerDay = (role: string) =>
+  `(SELECT m.day FROM messages m WHERE m.report_id = r.id AND m.kind = 'reply' AND m.author_role = ${role} ORDER BY m.seq LIMIT 1 OFFSET 1)`;
+
+/**
  * The release a reader of `role` (SQL) got the case in: officials get a case the worker widened to
  * them at the release after the widening (migrations/0025_referral.sql), everyone else at the report's.
  */

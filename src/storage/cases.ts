@@ -12,14 +12,19 @@
  */
 import { copiesOf } from './shared-keys';
 import { unseenAnswers } from './case-reads';
-import { addDays, type Status } from '../domain/case';
+import type { Status } from '../domain/case';
 import type { SideState } from '../domain/case-sides';
-import { authorityColumn, CASE_CLOSED_DAY, companyColumn, ownColumn, ownReceivedDay, ownRelease } from './case-sides';
+import { authorityColumn, CASE_CLOSED_DAY, companyColumn, ownColumn, ownReceivedDay, ownRelease, sideAnswerDay } from './case-sides';
+import { sqlClockOutcome } from '../domain/clocks';
 import type { ReaderSession } from '../lib/session';
 import type { CaseSummary } from '../contract/responses';
 
 
-interface CaseRow extends Omit<CaseSummary, 'categories' | 'tags' | 'sides' | 'sealedAlso'> {
+interface CaseRow extends Omit<CaseSummary, 'categories' | 'tags' | 'sides' | 'clockFacts' | 'deadlines' | 'sealedAlso'> {
+  answeredDay: string | null;
+  ackDays: number;
+  answerDays: number;
+  closeDays: number;
   sealedAlso: string | null;
   categories: string | null;
   tags: string | null;
@@ -32,13 +37,17 @@ interface CaseRow extends Omit<CaseSummary, 'categories' | 'tags' | 'sides' | 's
 }
 
 const toSummary = (r: CaseRow): CaseSummary => {
-  const { companyStatus, companyFirstReplyDay, companyClosedDay, authorityStatus, authorityFirstReplyDay, authorityClosedDay, ...rest } = r;
+  const { companyStatus, companyFirstReplyDay, companyClosedDay, authorityStatus, authorityFirstReplyDay, authorityClosedDay, answeredDay, ackDays, answerDays, closeDays, ...rest } = r;
   const sides: SideState[] = [];
   if (companyStatus) sides.push({ side: 'company', status: companyStatus, firstReplyDay: companyFirstReplyDay, closedDay: companyClosedDay });
   if (authorityStatus) sides.push({ side: 'authority', status: authorityStatus, firstReplyDay: authorityFirstReplyDay, closedDay: authorityClosedDay });
   return {
     ...rest,
     sides,
+    // The reader's own side's clocks run from the day the case was released to that side (its own
+    // received day: an official's is the release after the worker widened the case; src/domain/clocks.ts).
+    clockFacts: { startDay: r.receivedDay, acknowledgedDay: r.firstReplyDay, answeredDay, closedDay: r.closedDay },
+    deadlines: { acknowledge: ackDays, answer: answerDays, close: closeDays },
     sealedAlso: r.sealedAlso ? (JSON.parse(r.sealedAlso) as string[]) : [],
     categories: r.categories ? r.categories.split(',').sort() : [],
     tags: r.tags ? r.tags.split(',').sort() : [],
@@ -74,7 +83,10 @@ const selectCase = (released: string, extra = '') => `
          ${newAnswersBy(released)} AS newAnswers,
          ${ownReceivedDay()} AS receivedDay, ${ownColumn('status')} AS status, ${ownColumn('severity')} AS severity,
          CASE WHEN ?1 = 'monitor' THEN r.assignee END AS assignee, ${ownColumn('first_reply_day')} AS firstReplyDay,
-         ${ownColumn('closed_day')} AS closedDay, ${sideSelect()} r.hold_reason AS holdReason, ${activityDay(released)} AS lastActivityDay,
+         ${ownColumn('closed_day')} AS closedDay, ${sideAnswerDay('?1')} AS answeredDay,
+         f.ack_days AS ackDays, f.answer_days AS answerDays, f.close_days AS closeDays, ${sideSelect()} r.hold_reason AS holdReason,
+         CASE WHEN ?1 = 'official' THEN r.hold_reference END AS holdReference, CASE WHEN ?1 = 'official' THEN r.hold_note END AS holdNote,
+         r.keep_until AS keepUntil, ${activityDay(released)} AS lastActivityDay,
          f.retention_closed_days AS retentionClosedDays, f.retention_idle_days AS retentionIdleDays,
          (SELECT group_concat(category) FROM report_categories c WHERE c.report_id = r.id) AS categories,
          (SELECT group_concat(tag) FROM report_tags t WHERE t.report_id = r.id) AS tags,
@@ -112,7 +124,7 @@ export async function listCases(db: D1Database, reader: ReaderSession, f: CaseFi
   if (f.status) where.push(`${ownColumn('status')} = ${param(f.status)}`);
   if (f.facility) where.push(`r.facility_id = ${param(f.facility)}`);
   if (f.category) where.push(`EXISTS (SELECT 1 FROM report_categories c WHERE c.report_id = r.id AND c.category = ${param(f.category)})`);
-  if (f.overdue) where.push(`${ownColumn('first_reply_day')} IS NULL AND ${ownReceivedDay()} < ${param(addDays(f.today, -7))}`);
+  if (f.overdue) where.push(`${sqlClockOutcome(ownColumn('first_reply_day'), ownReceivedDay(), 'f.ack_days', param(f.today))} = 'overdue'`);
   const newAnswers = newAnswersBy(released);
   const scoped = `${IN_SCOPE} AND ${ownRelease()} <= ${released}`;
   if (f.newAnswers) where.push(`${newAnswers} > 0`);

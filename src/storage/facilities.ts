@@ -1,13 +1,19 @@
 /**
  * @module Facilities in D1.
  */
+import type { Deadlines } from '../domain/clocks';
+import type { SendTo } from '../domain/case-sides';
+import { SEND_TO } from '../domain/report';
+
 export interface Facility {
   id: string;
   name: string;
   shortCode: string;
   emailLocal: string | null;
   /** The plant's case clocks, in days from receipt (migrations/0005_trends.sql). */
-  clocks: { acknowledge: number; firstAnswer: number; close: number };
+  clocks: Deadlines;
+  /** Who reads a mail to the plant's address (migrations/0004_email.sql): told on the poster, the form and the mail acknowledgement. */
+  mailSendTo: SendTo;
   /** The plant's recovery key id (migrations/0017_recovery_keys.sql), or null when it has none. */
   recoveryKeyId: string | null;
 }
@@ -21,6 +27,7 @@ export interface FacilityRow {
   answer_days: number;
   close_days: number;
   recovery_key_id: string | null;
+  mail_send_to: string;
 }
 
 export const toFacility = (r: FacilityRow): Facility => ({
@@ -28,11 +35,12 @@ export const toFacility = (r: FacilityRow): Facility => ({
   name: r.name,
   shortCode: r.short_code,
   emailLocal: r.email_local,
-  clocks: { acknowledge: r.ack_days, firstAnswer: r.answer_days, close: r.close_days },
+  clocks: { acknowledge: r.ack_days, answer: r.answer_days, close: r.close_days },
   recoveryKeyId: r.recovery_key_id ?? null,
+  mailSendTo: (SEND_TO as readonly string[]).includes(r.mail_send_to) ? (r.mail_send_to as SendTo) : 'both',
 });
 
-const COLUMNS = 'id, name, short_code, email_local, ack_days, answer_days, close_days, recovery_key_id';
+const COLUMNS = 'id, name, short_code, email_local, ack_days, answer_days, close_days, recovery_key_id, mail_send_to';
 
 /** The facility that takes reports, `?1` naming it: intake's lookup and its one-trip guard (src/storage/intake-guard.ts) share it. */
 export const OPEN_FACILITY_WHERE = 'id = ?1 AND active = 1';

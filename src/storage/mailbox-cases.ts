@@ -4,7 +4,8 @@
  */
 import type { Status } from '../domain/case';
 import type { SendTo } from '../domain/case-sides';
-import { authorityColumn, CASE_CLOSED_DAY, companyColumn } from './case-sides';
+import type { ClockFacts, Deadlines } from '../domain/clocks';
+import { authorityColumn, CASE_CLOSED_DAY, companyColumn, sideAnswerDay } from './case-sides';
 import { activityDay } from './cases';
 
 export interface MailboxCase {
@@ -22,6 +23,8 @@ export interface MailboxCase {
   authorityStatus: Status | null;
   lastActivityDay: string | null;
   holdReason: string | null;
+  /** The worker asked to keep the case until this day (migrations/0027). */
+  keepUntil: string | null;
   retentionClosedDays: number | null;
   retentionIdleDays: number | null;
   /** The worker's signed consent to the authority reading the case too, once they gave it (migrations/0025_referral.sql). */
@@ -35,7 +38,8 @@ export async function caseByMailbox(db: D1Database, mailboxId: string, released:
       `SELECT r.id, r.facility_id AS facilityId, r.send_to AS sendTo, r.received_day AS receivedDay, r.mailbox_sign_pk AS signPk,
             r.body_key AS bodyKey, w.sealed AS reportSealed, ${CASE_CLOSED_DAY} AS closedDay, ${activityDay('?2')} AS lastActivityDay,
             ${companyColumn('status')} AS companyStatus, ${authorityColumn('status')} AS authorityStatus,
-            r.hold_reason AS holdReason, r.widened_consent AS widenedConsent, f.retention_closed_days AS retentionClosedDays, f.retention_idle_days AS retentionIdleDays
+            r.hold_reason AS holdReason, r.keep_until AS keepUntil, r.widened_consent AS widenedConsent,
+            f.retention_closed_days AS retentionClosedDays, f.retention_idle_days AS retentionIdleDays
        FROM reports r JOIN facilities f ON f.id = r.facility_id
        LEFT JOIN wrapped_keys w ON w.report_id = r.id AND w.message_id = r.id AND w.key_id = 'mailbox'
       WHERE r.mailbox_id = ?1 AND r.erased_day IS NULL AND r.erase_at IS NULL`,
@@ -44,13 +48,14 @@ export async function caseByMailbox(db: D1Database, mailboxId: string, released:
     .first<MailboxCase>();
 }
 
-/** What a constancia is signed with and shown beside: the case's constancia check and the facts of its two clocks. */
+/** The lead side's answer day: the report's own columns hold the lead side (src/domain/case-sides.ts). */
+const LEAD_ANSWER_DAY = sideAnswerDay(`(CASE r.send_to WHEN 'authority' THEN 'official' ELSE 'monitor' END)`);
+
+/** What a constancia is signed with and shown beside: the case's constancia check and the facts of the lead side's clocks. */
 export interface ConstanciaFacts {
   check: string | null;
-  firstReplyDay: string | null;
-  answerDay: string | null;
-  ackDays: number;
-  answerDays: number;
+  clockFacts: ClockFacts;
+  deadlines: Deadlines;
 }
 
 /**
@@ -63,10 +68,21 @@ export async function keepConstanciaCheck(db: D1Database, reportId: string, chec
     db.prepare('UPDATE reports SET constancia_check = coalesce(constancia_check, ?2) WHERE id = ?1').bind(reportId, check),
     db
       .prepare(
-        `SELECT r.constancia_check AS "check", r.first_reply_day AS firstReplyDay, a.day AS answerDay, f.ack_days AS ackDays, f.answer_days AS answerDays
-           FROM reports r JOIN facilities f ON f.id = r.facility_id LEFT JOIN report_answers a ON a.report_id = r.id WHERE r.id = ?1`,
+        `SELECT r.constancia_check AS "check", r.received_day AS startDay, r.first_reply_day AS acknowledgedDay, ${LEAD_ANSWER_DAY} AS answeredDay,
+                r.closed_day AS closedDay, f.ack_days AS acknowledge, f.answer_days AS answer, f.close_days AS close
+           FROM reports r JOIN facilities f ON f.id = r.facility_id WHERE r.id = ?1`,
       )
       .bind(reportId),
   ]);
-  return row!.results[0] as ConstanciaFacts;
+  const r = row!.results[0] as ClockFacts & Deadlines & { check: string | null };
+  return {
+    check: r.check,
+    clockFacts: { startDay: r.startDay, acknowledgedDay: r.acknowledgedDay, answeredDay: r.answeredDay, closedDay: r.closedDay },
+    deadlines: { acknowledge: r.acknowledge, answer: r.answer, close: r.close },
+  };
+}
+
+/** The worker keeps their case until `until` (src/routes/mailbox-keep.ts): a later day only, never an earlier one. */
+export async function keepCase(db: D1Database, reportId: string, until: string): Promise<void> {
+  await db.prepare('UPDATE reports SET keep_until = max(coalesce(keep_until, ?2), ?2) WHERE id = ?1 AND erased_day IS NULL').bind(reportId, until).run();
 }

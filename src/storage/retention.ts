@@ -21,9 +21,11 @@ export const dueBy = (day: string, closedDays: string, idleDays: string) => `r.e
     -- Asked under a hold, before erase_at existed; a worker's erasure with erase_at waits for its release (src/storage/erase-request.ts).
     (r.erase_requested = 1 AND r.erase_at IS NULL)
     -- Closed on every side the worker sent it to: the authority may still work a case the company closed.
-    OR ${CASE_CLOSED_DAY} <= date(${day}, '-' || coalesce(f.retention_closed_days, ${closedDays}) || ' days')
-    OR ${activityDay(`${day} || 'T99'`)}
-        <= date(${day}, '-' || (coalesce(f.retention_idle_days, ${idleDays}) + coalesce(f.retention_closed_days, ${closedDays})) || ' days')
+    -- The worker asked to keep it until r.keep_until (src/domain/retention.ts): the schedule waits for that day.
+    OR ((r.keep_until IS NULL OR r.keep_until <= ${day}) AND (
+         ${CASE_CLOSED_DAY} <= date(${day}, '-' || coalesce(f.retention_closed_days, ${closedDays}) || ' days')
+      OR ${activityDay(`${day} || 'T99'`)}
+        <= date(${day}, '-' || (coalesce(f.retention_idle_days, ${idleDays}) + coalesce(f.retention_closed_days, ${closedDays})) || ' days')))
     -- However often it is reopened or answered, no case outlives this without an official's hold.
     OR r.received_day <= date(${day}, '-' || ${MAX_AGE_DAYS} || ' days'))`;
 const DUE = dueBy('?1', '?2', '?3');

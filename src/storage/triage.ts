@@ -85,6 +85,11 @@ export async function triageEvents(db: D1Database, reportId: string, role: 'moni
 }
 
 /** Puts a case on legal hold with a reason code, or lifts it with null (src/domain/retention.ts). */
-export async function setHold(db: D1Database, reportId: string, reason: string | null): Promise<void> {
-  await db.prepare('UPDATE reports SET hold_reason = ?2 WHERE id = ?1').bind(reportId, reason).run();
+export async function setHold(db: D1Database, reportId: string, hold: { reason: string | null; reference?: string | null; note?: string | null }): Promise<void> {
+  // Lifting a hold clears its reference and note with it.
+  const kept = (v: string | null | undefined) => (hold.reason && v ? v : null);
+  await db
+    .prepare('UPDATE reports SET hold_reason = ?2, hold_reference = ?3, hold_note = ?4 WHERE id = ?1')
+    .bind(reportId, hold.reason, kept(hold.reference), kept(hold.note))
+    .run();
 }

@@ -5,6 +5,7 @@
  * console draws it; the CSV writes the same tables. Its sums come from src/trends/view-sums.ts.
  */
 import type { TFunction } from 'i18next';
+import { CLOCK_RULE_KEYS } from '../domain/clocks';
 import { addDays, STATUSES } from '../domain/case';
 import { SEND_TO } from '../domain/report';
 import { MIN_SHOWN, SUPPRESSED, type Shown } from './cellkey';
@@ -32,7 +33,7 @@ export function buildDashboard(snap: TrendsSnapshot, sel: Selection, weekRange: 
   const sendToAxis: Axis[] = SEND_TO.map((s) => ({ id: s, label: t(`trends.send_to.${s}`) }));
   const statusAxis: Axis[] = STATUSES.map((s) => ({ id: s, label: t(`trends.status.${s}`) }));
   const categoryAxis: Axis[] = CATEGORY_CODES.map((c) => ({ id: c, label: c === UNCLASSIFIED ? t('trends.unclassified') : t(`categories.${c}.label`) }));
-  const clockAxis: Axis[] = CLOCK_CLASSES.map((c) => ({ id: c, label: t(`trends.clock.${c}`) }));
+  const clockAxis: Axis[] = CLOCK_CLASSES.map((c) => ({ id: c, label: t(`clock.outcome.${c}`) }));
   const ageAxis: Axis[] = AGE_BUCKETS.map((b) => ({ id: b, label: t(`trends.age.${b}`) }));
   const grids = {
     weekly: grid('weekly', weekAxis, sendToAxis, (w, s) => `w:${w}|s:${s}`, (w) => `w:${w}`, (s) => `s:${s}`, 'all'),
@@ -48,9 +49,11 @@ export function buildDashboard(snap: TrendsSnapshot, sel: Selection, weekRange: 
   const names = new Map(snap.facilities.map((f) => [f.id, f]));
   const index = new Map(snap.facilities.map((f, i) => [f.id, i]));
 
+  // The clocks' tables are titled and explained in the words every surface uses (src/domain/clocks.ts).
+  const clockTable: Record<string, string> = { ack: 'acknowledge', answer: 'answer', close: 'close' };
   const labels = (id: string, rowHeader: string) => ({
-    title: t(`trends.tables.${id}.title`),
-    caption: t(`trends.tables.${id}.caption`),
+    title: clockTable[id] ? `${t(`clock.name.${clockTable[id]}`)} ${t('trends.per_plant')}` : t(`trends.tables.${id}.title`),
+    caption: clockTable[id] ? `${t('trends.clock_caption')} ${t(`clock.rules.${clockTable[id]}`)}` : t(`trends.tables.${id}.caption`),
     rowHeader,
     totalLabel: t('trends.total'),
   });
@@ -137,7 +140,7 @@ export function buildDashboard(snap: TrendsSnapshot, sel: Selection, weekRange: 
     spikes: spikes(snap, facilities, w0, weeks.length).map((sp) => ({ facility: snap.facilities[sp.facility]!.name, week: isoWeekLabel(snap.weeks[sp.week]!) })),
     charts,
     tables,
-    notes: [t('trends.notes.suppressed'), t('trends.notes.not_shown'), t('trends.notes.clocks'), t('trends.notes.never_opened')],
+    notes: [t('trends.notes.suppressed'), t('trends.notes.not_shown'), ...CLOCK_RULE_KEYS.map((k) => t(k)), t('trends.notes.clocks'), t('trends.notes.never_opened')],
   };
 }
 

@@ -5,6 +5,7 @@
  * src/trends/cellkey.ts has adjusted it.
  */
 import { addDays, FINAL_STATUSES } from '../domain/case';
+import { sqlClockOutcome, type ClockOutcome } from '../domain/clocks';
 import { UNCLASSIFIED } from './counters';
 import { addMonths, lastDayOfMonth, sqlMondayOf } from './weeks';
 
@@ -36,7 +37,8 @@ export const SPIKE_WEEKS = 8;
 /** The Julian day number SQLite's julianday() gives for a "YYYY-MM-DD" day. */
 export const julianDay = (day: string) => Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) / 86_400_000 + 2_440_587.5;
 
-export type ClockClass = 'in_time' | 'late' | 'overdue' | 'pending';
+/** The outcomes of src/domain/clocks.ts, in the order the tables show them. */
+export type ClockClass = ClockOutcome;
 export const CLOCK_CLASSES: readonly ClockClass[] = ['in_time', 'late', 'overdue', 'pending'];
 export type AgeBucket = 'week' | 'month' | 'quarter' | 'older';
 export const AGE_BUCKETS: readonly AgeBucket[] = ['week', 'month', 'quarter', 'older'];
@@ -75,14 +77,6 @@ const FINAL = FINAL_STATUSES.map((s) => `'${s}'`).join(', ');
 
 const days = (later: string, earlier: string) => `CAST(julianday(${later}) - julianday(${earlier}) AS INTEGER)`;
 
-/**
- * A clock's class for a report, from whole days computed once per report (`c.<clock>` days to get
- * it done, NULL while not done; `c.age` days since it arrived): done in time, done late,
- * overdue, or still within its deadline.
- */
-const clockClass = (done: string, limit: string) => `CASE
-    WHEN ${done} IS NOT NULL THEN CASE WHEN ${done} <= ${limit} THEN 'in_time' ELSE 'late' END
-    WHEN c.age > ${limit} THEN 'overdue' ELSE 'pending' END`;
 
 /**
  * Everything the dashboard can show on a day, for every facility and every week it can show, in
@@ -111,15 +105,15 @@ export async function loadTrendRows(db: D1Database, weeks: string[], today: stri
     // with the days each acknowledgement and closing took, for the medians. (OFFSET 0 keeps
     // SQLite from inlining the inner query, so each day is parsed once.)
     q(`SELECT c.facility_id AS facilityId, c.week,
-              ${clockClass('c.ack', 'c.ack_days')} AS ack,
-              ${clockClass('c.answer', 'c.answer_days')} AS answer,
-              ${clockClass('c.close', 'c.close_days')} AS close,
+              ${sqlClockOutcome('c.first_reply_day', 'c.received_day', 'c.ack_days', '?3')} AS ack,
+              ${sqlClockOutcome('c.answer_day', 'c.received_day', 'c.answer_days', '?3')} AS answer,
+              ${sqlClockOutcome('c.closed_day', 'c.received_day', 'c.close_days', '?3')} AS close,
               count(*) AS n, sum(c.record_key) AS k, group_concat(c.ack) AS ackDays, group_concat(c.close) AS closeDays
-         FROM (SELECT facility_id, week, record_key, ?4 - jr AS age, CAST(julianday(first_reply_day) - jr AS INTEGER) AS ack,
-                      CAST(julianday(answer_day) - jr AS INTEGER) AS answer, CAST(julianday(closed_day) - jr AS INTEGER) AS close,
+         FROM (SELECT facility_id, week, record_key, received_day, first_reply_day, answer_day, closed_day,
+                      CAST(julianday(first_reply_day) - jr AS INTEGER) AS ack, CAST(julianday(closed_day) - jr AS INTEGER) AS close,
                       ack_days, answer_days, close_days
                  FROM (SELECT r.facility_id, ${sqlMondayOf('r.received_day')} AS week, r.record_key, julianday(r.received_day) AS jr,
-                              r.first_reply_day, a.day AS answer_day, r.closed_day, f.ack_days, f.answer_days, f.close_days
+                              r.received_day, r.first_reply_day, a.day AS answer_day, r.closed_day, f.ack_days, f.answer_days, f.close_days
                          FROM facilities f CROSS JOIN reports r INDEXED BY reports_by_facility_clock ON r.facility_id = f.id
                          LEFT JOIN report_answers a ON a.facility_id = r.facility_id AND a.received_day = r.received_day AND a.report_id = r.id
                         WHERE r.received_day BETWEEN ?1 AND ?2 AND ${COMPANY_CHANNEL}
@@ -184,9 +178,8 @@ export async function loadPublicData(db: D1Database, lastMonth: string, today: s
     // closed case took (for the median).
     db.prepare(
       `SELECT r.facility_id AS facilityId, substr(r.received_day, 1, 7) AS month,
-              CASE WHEN r.first_reply_day IS NOT NULL AND ${days('r.first_reply_day', 'r.received_day')} <= f.ack_days THEN 'in_time'
-                   WHEN r.first_reply_day IS NOT NULL OR ${days('?3', 'r.received_day')} > f.ack_days THEN 'late'
-                   ELSE 'pending' END AS ack,
+              -- The acknowledgement clock (src/domain/clocks.ts), late and overdue shown together (publicAck).
+              replace(${sqlClockOutcome('r.first_reply_day', 'r.received_day', 'f.ack_days', '?3')}, 'overdue', 'late') AS ack,
               -- Sent to the authority (by the worker: src/domain/case-sides.ts REFERRAL) is an outcome of its own, though not a closing one.
               CASE WHEN r.status IN (${FINAL}, 'referred') THEN r.status ELSE 'open' END AS outcome,
               count(*) AS n, sum(r.record_key) AS k,

@@ -6,6 +6,7 @@
  * ones only (the route asks for the 12 up to last month), and the page says up to when.
  */
 import type { TFunction } from 'i18next';
+import { CLOCK_RULE_KEYS } from '../domain/clocks';
 import { barChart, type SvgNode } from './chart';
 import { OUTCOMES, PUBLIC_ACK, type PublicData } from './queries';
 import { MIN_SHOWN, SUPPRESSED } from './cellkey';
@@ -155,6 +156,6 @@ export function buildTransparency(d: PublicData, month: string, t: TFunction, la
       }),
     },
     chartTable,
-    notes: [t('transparency.notes.suppressed'), t('transparency.notes.not_shown'), t('transparency.notes.channel'), t('transparency.notes.clocks')],
+    notes: [t('transparency.notes.suppressed'), t('transparency.notes.not_shown'), t('transparency.notes.channel'), ...CLOCK_RULE_KEYS.map((k) => t(k)), t('transparency.notes.clocks')],
   };
 }

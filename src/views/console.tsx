@@ -7,8 +7,9 @@ import { SEVERITIES, STATUSES } from '../domain/case';
 import { CATEGORIES, LIMITS, SEND_TO, WHEN } from '../domain/report';
 import { ClientMessages } from './client-messages';
 import { TRENDS_CLIENT_KEYS, TrendsView } from './trends';
-import { HOLD_REASONS } from '../domain/retention';
+import { HOLD_NOTE_MAX, HOLD_REASONS, HOLD_REFERENCE_MAX } from '../domain/retention';
 import { CASE_SIDE_KEYS } from '../domain/case-sides';
+import { CLOCK_KEYS } from '../domain/clocks';
 import { SHARE_CLIENT_KEYS, ShareView } from './console-share';
 
 /** Labels the script needs at run time. */
@@ -20,17 +21,19 @@ const CLIENT_KEYS = [
   ...SEND_TO.map((s) => `send_to.${s}.label`),
   ...SEND_TO.map((s) => `console.mail_to.${s}`),
   ...[
-    'signin', 'signing_in', 'signed_in_as', 'role_monitor', 'role_official', 'count', 'none', 'overdue', 'channel_email', 'channel_web',
-    'open_case', 'case_heading', 'days_since', 'ack_deadline', 'acknowledged_on', 'sent_to', 'mail_sent_to', 'field_when', 'field_where', 'field_who',
-    'field_description', 'field_subject', 'field_attachments', 'cannot_open', 'nobody', 'saved', 'kind_reply', 'kind_answer', 'kind_note',
+    'signin', 'signing_in', 'signed_in_as', 'role_monitor', 'role_official', 'count', 'none', 'channel_email', 'channel_web',
+    'open_case', 'case_heading', 'days_since', 'kind_acknowledgement', 'standard_acknowledgement', 'acknowledgement_sent', 'sent_to', 'mail_sent_to', 'field_when', 'field_where', 'field_who',
+    'field_description', 'field_categories', 'answer_files', 'new_file', 'field_subject', 'field_attachments', 'cannot_open', 'nobody', 'saved', 'kind_reply', 'kind_answer', 'kind_note',
     'sent', 'empty_text', 'wrong_passphrase', 'decrypt_failed', 'loading', 'severity_none',
     'tags_invalid', 'open_attachment', 'attachment_cleaned', 'attachment_not_cleaned', 'download', 'attachments_heading', 'play_label', 'transcript_add', 'transcript_prefix',
     'not_verified', 'signed_by', 'mailbox_mismatch', 'mailbox_unchecked', 'new_answers', 'new_answers_count', 'new_answers_case',
     'author_worker', 'author_monitor', 'author_official', 'note_audience', 'reply_audience', 'confirm_reply', 'confirm_reply_hint',
-    'reply_sent', 'note_saved', 'ask_authority_text', 'ask_authority_sent', 'send_reply', 'erase_on', 'held', 'hold_saved', 'search_count',
+    'reply_sent', 'note_saved', 'ask_authority_text', 'ask_authority_sent', 'send_reply', 'erase_on', 'held', 'held_reference', 'hold_saved', 'hold_save', 'hold_confirm',
+    'hold_confirm_hint', 'unhold_confirm', 'search_count',
   ].map((k) => `console.${k}`),
   'errors.readers_unverified',
   ...CASE_SIDE_KEYS,
+  ...CLOCK_KEYS,
   ...HOLD_REASONS.map((r) => `hold_reason.${r}`),
   'errors.network',
   'errors.unavailable',
@@ -116,7 +119,7 @@ export function Console({ t, lang }: { t: TFunction; lang: string }) {
                 <th scope="col" data-sort="status">{t('console.col_status')}</th>
                 <th scope="col" data-sort="severity">{t('console.col_severity')}</th>
                 <th scope="col" data-sort="days">{t('console.col_days')}</th>
-                <th scope="col">{t('console.col_deadline')}</th>
+                <th scope="col">{t('console.col_due_next')}</th>
                 <th scope="col">{t('console.col_summary')}</th>
               </tr>
             </thead>
@@ -131,6 +134,8 @@ export function Console({ t, lang }: { t: TFunction; lang: string }) {
           <button type="button" id="print-case" class="secondary">{t('console.print_case')}</button>
           <p class="print-only print-warning">{t('console.print_note')}</p>
           <h2 id="case-heading"></h2>
+          {/* What is due next on the reader's own side, and by when (src/domain/clocks.ts dueNext). */}
+          <p id="case-due-next" class="due-next"></p>
           <ul id="case-facts" class="facts"></ul>
           <h3>{t('console.report_heading')}</h3>
           <dl id="report-fields" class="report"></dl>
@@ -160,6 +165,7 @@ export function Console({ t, lang }: { t: TFunction; lang: string }) {
             </label>
             <button type="submit" class="secondary">{t('console.save')}</button>
           </form>
+          <p class="hint no-print">{t('console.read_is_not_ack')}</p>
           <p class="hint" id="permission-hint" hidden>{t('console.permission_hint')}</p>
           <p id="triage-status-msg" role="status" aria-live="polite"></p>
 
@@ -171,12 +177,27 @@ export function Console({ t, lang }: { t: TFunction; lang: string }) {
                 {HOLD_REASONS.map((r) => <option value={r}>{t(`hold_reason.${r}`)}</option>)}
               </select>
             </label>
-            <button type="submit" class="secondary">{t('console.hold_save')}</button>
+            <label>
+              {t('console.hold_reference')}
+              <input type="text" id="hold-reference" maxlength={HOLD_REFERENCE_MAX} autocomplete="off" />
+            </label>
+            <label>
+              {t('console.hold_note')}
+              <textarea id="hold-note" rows={2} maxlength={HOLD_NOTE_MAX}></textarea>
+            </label>
+            <p class="hint">{t('console.hold_hint')}</p>
+            <button type="submit" id="hold-save" class="secondary">{t('console.hold_save')}</button>
             <p id="hold-status" role="status" aria-live="polite"></p>
           </form>
 
           <h3>{t('console.thread_heading')}</h3>
           <ol id="case-thread" class="thread"></ol>
+
+          {/* Shown while the reader's side has not acknowledged the case (src/client/console-case-view.ts). */}
+          <div class="compose compose-ack" id="ack-box" hidden>
+          <p class="hint" id="ack-hint">{t('console.ack_hint')}</p>
+          <button type="button" id="send-ack" class="send" aria-describedby="ack-hint">{t('console.send_ack')}</button>
+          </div>
 
           <div class="compose compose-reply">
           <label class="q" for="reply">✉ {t('console.reply_label')}</label>

@@ -4,6 +4,7 @@
  * src/client/constancia-panel.ts.
  */
 import type { TFunction } from 'i18next';
+import { CLOCK_KEYS } from '../domain/clocks';
 
 /** Messages the panel script shows (src/client/constancia-panel.ts, src/client/follow-up-constancia.ts). */
 export const CONSTANCIA_MESSAGES = [
@@ -15,7 +16,7 @@ export const CONSTANCIA_MESSAGES = [
   'constancia.copy_failed',
   'constancia.unavailable',
   'constancia.qr_alt',
-  ...['acknowledge', 'answer'].flatMap((clock) => ['in_time', 'late', 'pending', 'overdue'].map((o) => `constancia.clock_${clock}_${o}`)),
+  ...CLOCK_KEYS,
 ] as const;
 
 export function ConstanciaBox({ t, lang, clocks = false }: { t: TFunction; lang: string; clocks?: boolean }) {

@@ -3,7 +3,7 @@
  * The code is typed into a field without a name and never goes in a URL.
  */
 import type { TFunction } from 'i18next';
-import { LIMITS } from '../domain/report';
+import { CATEGORIES, LIMITS } from '../domain/report';
 import { ClientMessages } from './client-messages';
 import { CONSTANCIA_MESSAGES, ConstanciaBox } from './constancia-box';
 import { CASE_SIDE_KEYS } from '../domain/case-sides';
@@ -30,7 +30,13 @@ const CLIENT_MESSAGES = [
   'followup.erase_confirm_hint',
   'followup.erased',
   'followup.erase_waits',
+  'followup.keep_button',
+  'followup.kept',
   'followup.sent_to',
+  'followup.sent_categories',
+  'followup.sent_files',
+  'followup.standard_acknowledgement',
+  ...CATEGORIES.map((c) => `categories.${c}.label`),
   'send_to.monitor.label',
   'send_to.authority.label',
   'send_to.both.label',
@@ -111,9 +117,17 @@ export function FollowUp({ t, lang }: { t: TFunction; lang: string }) {
         <ul id="case-status" class="fixed sides" aria-labelledby="case-status-label"></ul>
         <p id="case-received"></p>
         <p id="case-erase"></p>
+        {/* "Guardar otros 180 días" (src/client/follow-up-keep.ts): shown while the case has an erase day. */}
+        <div id="keep" hidden>
+          <p class="hint" id="keep-hint">{t('followup.keep_hint')}</p>
+          <button type="button" id="keep-case" class="secondary" aria-describedby="keep-hint"></button>
+          <p id="keep-status" role="status" aria-live="polite"></p>
+        </div>
         <details id="sent" hidden>
           <summary>{t('followup.sent_heading')}</summary>
           <p id="sent-to"></p>
+          <p id="sent-categories"></p>
+          <p id="sent-files"></p>
           <p id="sent-text" class="sent-text"></p>
         </details>
         {/* The worker's referral (src/client/follow-up-widen.ts): only they can bring in the authority, never undone. */}

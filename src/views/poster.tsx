@@ -3,6 +3,8 @@
  * code to the facility's own link, its email address, and three promises in plain words.
  */
 import type { TFunction } from 'i18next';
+import type { SendTo } from '../domain/case-sides';
+import { mailReaders } from '../domain/mail-readers';
 
 export interface PosterProps {
   es: TFunction;
@@ -10,11 +12,13 @@ export interface PosterProps {
   facilityName: string;
   link: string;
   email: string | null;
+  /** Who reads a mail to that address (facilities.mail_send_to). */
+  mailSendTo: SendTo;
   /** The QR code as an SVG data URI (made with uqr on the server). */
   qr: string;
 }
 
-function Side({ t, facilityName, link, email, qr, lang }: Omit<PosterProps, 'es' | 'en'> & { t: TFunction; lang: string }) {
+function Side({ t, facilityName, link, email, mailSendTo, qr, lang }: Omit<PosterProps, 'es' | 'en'> & { t: TFunction; lang: string }) {
   return (
     <section class={`poster-side poster-${lang}`} lang={t('meta.lang')}>
       <h1>{t('poster.heading')}</h1>
@@ -30,7 +34,7 @@ function Side({ t, facilityName, link, email, qr, lang }: Omit<PosterProps, 'es'
       </p>
       {email && (
         <p class="poster-link">
-          {t('poster.email')} <strong>{email}</strong>
+          {t('poster.email')} <strong>{email}</strong> {mailReaders(t, mailSendTo, 'poster')}
         </p>
       )}
     </section>
@@ -40,8 +44,8 @@ function Side({ t, facilityName, link, email, qr, lang }: Omit<PosterProps, 'es'
 export function Poster(p: PosterProps) {
   return (
     <article class="poster">
-      <Side t={p.es} lang="es" facilityName={p.facilityName} link={p.link} email={p.email} qr={p.qr} />
-      <Side t={p.en} lang="en" facilityName={p.facilityName} link={p.link} email={p.email} qr={p.qr} />
+      <Side t={p.es} lang="es" facilityName={p.facilityName} link={p.link} email={p.email} mailSendTo={p.mailSendTo} qr={p.qr} />
+      <Side t={p.en} lang="en" facilityName={p.facilityName} link={p.link} email={p.email} mailSendTo={p.mailSendTo} qr={p.qr} />
     </article>
   );
 }

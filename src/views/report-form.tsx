@@ -2,7 +2,9 @@
  * @module The report form and its receipt panel. Renders and can be filled in before any script
  * runs; free-text fields carry no `name`, so nothing typed can ever leave the phone unencrypted.
  */
-import { CLOCK } from '../domain/case';
+import { DEFAULT_DEADLINES } from '../domain/clocks';
+import { mailReaders } from '../domain/mail-readers';
+import { DEFAULT_RETENTION, type RetentionPolicy } from '../domain/retention';
 import type { TFunction } from 'i18next';
 import { CATEGORIES, LIMITS, SEND_TO, WHEN } from '../domain/report';
 import type { OfferedFacility } from '../lib/offered-plants';
@@ -18,6 +20,8 @@ export interface ReportFormProps {
   /** The plants that can receive a report, each with the choices its signed list allows. */
   facilities: OfferedFacility[];
   facilityEmail: string | null;
+  /** The deployment's retention, for the receipt's erase schedule. */
+  retention?: RetentionPolicy;
 }
 
 /** Messages the script shows; rendered here so every string still comes from locales/. */
@@ -57,10 +61,10 @@ const CLIENT_MESSAGES = [
   ...CONSTANCIA_MESSAGES,
 ];
 
-export function ReportForm({ t, lang, facility, facilities, facilityEmail }: ReportFormProps) {
+export function ReportForm({ t, lang, facility, facilities, facilityEmail, retention = DEFAULT_RETENTION }: ReportFormProps) {
   const required = <span class="req"> {t('form.required')}</span>;
   // The plant's own clocks when the form is for one plant; the defaults when the worker picks it.
-  const clocks = facility?.clocks ?? CLOCK;
+  const clocks = facility?.clocks ?? DEFAULT_DEADLINES;
   return (
     <>
       <h1>{t('intro.heading')}</h1>
@@ -81,7 +85,7 @@ export function ReportForm({ t, lang, facility, facilities, facilityEmail }: Rep
       </div>
       <noscript>
         <p class="notice">
-          {facilityEmail ? t('form.noscript', { email: facilityEmail }) : t('form.noscript_generic')}
+          {facilityEmail && facility ? `${t('form.noscript', { email: facilityEmail })} ${mailReaders(t, facility.mailSendTo, 'form')}` : t('form.noscript_generic')}
         </p>
       </noscript>
 
@@ -225,10 +229,12 @@ export function ReportForm({ t, lang, facility, facilities, facilityEmail }: Rep
         <p>{t('receipt.next')}</p>
         <ul id="receipt-clocks">
           <li>{t('receipt.next_ack', { days: clocks.acknowledge })}</li>
-          <li>{t('receipt.next_answer', { days: clocks.firstAnswer })}</li>
+          <li>{t('receipt.next_answer', { days: clocks.answer })}</li>
           <li>{t('receipt.next_close', { days: clocks.close })}</li>
         </ul>
         <p>{t('receipt.next_check')}</p>
+        {/* The erase schedule, said at send time (docs/privacy.md, Retention). */}
+        <p>{t('receipt.retention', { closed: retention.closedDays, idle: retention.idleDays })}</p>
         <ConstanciaBox t={t} lang={lang} />
         <p>
           <a href={`/seguimiento?lang=${lang}`}>{t('followup.link')}</a>

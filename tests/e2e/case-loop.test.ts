@@ -85,6 +85,18 @@ describe('report → triage → reply → worker reads and answers → monitor s
     await monitor.selectOption('#triage-status', 'acknowledged');
     await monitor.click('#triage button[type=submit]');
     await monitor.waitForFunction(() => document.getElementById('triage-status-msg')!.textContent !== '');
+    // The categories the worker ticked are in the opened case (and its print).
+    expect(await monitor.textContent('#report-fields')).toContain('¿Qué pasó? (lo que marcó el trabajador)');
+    // "Leído" tells the worker nothing: the acknowledgement is still what is due next, and the console says why.
+    expect(await monitor.textContent('#case-due-next')).toMatch(/^Lo que sigue: Acuse de recibo, a más tardar el \d{4}-\d{2}-\d{2}\.$/);
+    expect(await monitor.textContent('#case-view')).toContain('Poner el estado «Leído» solo ordena tu lista');
+    // "Acusar recibo" sends the signed standard acknowledgement: that clock stops, the answer is next.
+    expect(await monitor.isVisible('#send-ack')).toBe(true);
+    await monitor.click('#send-ack');
+    await monitor.waitForFunction(() => document.getElementById('case-due-next')!.textContent!.startsWith('Lo que sigue: Respuesta de fondo'));
+    expect(await monitor.isHidden('#ack-box')).toBe(true);
+    expect(await monitor.textContent('#case-facts')).toMatch(/Acuse de recibo: A tiempo\. Fue el \d{4}-\d{2}-\d{2}/);
+    expect(await monitor.textContent('#case-thread')).toContain('Acuse de recibo · Monitor');
     await monitor.fill('#reply', 'Leímos tu reporte. ¿En qué turno pasó?');
     // A reply reaches the worker: the first press asks, on the same button; the second sends.
     await monitor.click('#send-reply');
@@ -106,6 +118,9 @@ describe('report → triage → reply → worker reads and answers → monitor s
     const followUp = await openFollowUp(phone, code.toLowerCase().replace(/-/g, ' '));
     expect(await followUp.textContent('#case-status')).toBe('Monitor de la empresa: Leído');
     expect(await followUp.textContent('#thread')).toContain('Leímos tu reporte. ¿En qué turno pasó?');
+    // The standard acknowledgement, in the page's own words, signed by the monitor.
+    expect(await followUp.textContent('#thread')).toContain('Recibimos tu reporte y lo estamos leyendo. Te responderemos por aquí.');
+    expect(await followUp.textContent('#sent-categories')).toMatch(/^Marcaste: /);
     expect(await followUp.locator('#thread .warning').count()).toBe(0); // signed by a listed monitor: genuine
     expect(codeInUrl(followUp.url(), code)).toBe(false);
     await followUp.fill('#answer', 'En el turno de noche, el martes.');

@@ -120,9 +120,11 @@ describe('constancia in the browser', () => {
     expect((await followUp.textContent('#constancia-text'))!.trim()).toBe(text);
     expect(await qrText(followUp)).toBe(text);
     const clocks = await followUp.locator('#constancia-clocks li').allTextContents();
-    expect(clocks).toHaveLength(2);
-    expect(clocks[0]).toMatch(/^Acuse de recibo: todavía no\. El plazo vence el \d+ de \w+ de \d{4}\.$/);
-    expect(clocks[1]).toMatch(/^Primera respuesta: todavía no\./);
+    // The three clocks in the words every surface uses (locales clock.*, src/domain/clocks.ts).
+    expect(clocks).toHaveLength(3);
+    expect(clocks[0]).toMatch(/^Acuse de recibo: En plazo\. Todavía no; el plazo vence el \d+ de \w+ de \d{4}\.$/);
+    expect(clocks[1]).toMatch(/^Respuesta de fondo: En plazo\. Todavía no;/);
+    expect(clocks[2]).toMatch(/^Cierre del caso: En plazo\. Todavía no;/);
     await phone.close();
   });
 });

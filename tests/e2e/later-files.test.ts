@@ -50,7 +50,9 @@ describe('files added later on the follow-up page', () => {
     await followUp.fill('#answer', 'Les mando el contrato.');
     await followUp.tap('#send-answer');
     await followUp.waitForFunction(() => document.getElementById('thread')!.textContent!.includes('Les mando el contrato.'), null, { timeout: 60_000 });
-    expect(await followUp.textContent('#thread')).toContain('Archivos que mandaste: documento-1.pdf');
+    // Named for the answer it came with, as the console and `decrypt --out` name it, and listed in "Lo que enviaste".
+    expect(await followUp.textContent('#thread')).toContain('Archivos que mandaste: respuesta-1-documento-1.pdf');
+    expect(await followUp.textContent('#sent-files')).toContain('respuesta-1-documento-1.pdf');
     expect(await followUp.locator('#answer-attachment-list li').count()).toBe(0);
     expect(await phone.storageState()).toEqual({ cookies: [], origins: [] });
 
@@ -68,13 +70,17 @@ describe('files added later on the follow-up page', () => {
     await openCaseWith(monitor, marker);
     await monitor.waitForFunction(() => document.getElementById('case-thread')!.textContent!.includes('Les mando el contrato.'));
     await monitor.waitForSelector('#case-attachments li');
-    expect(await names(monitor)).toEqual(['documento-1.pdf']);
+    expect(await names(monitor)).toEqual(['respuesta-1-documento-1.pdf']);
+    // Shown with its answer, and marked new until opened.
+    expect(await monitor.textContent('#case-thread')).toContain('Archivos con esta respuesta: respuesta-1-documento-1.pdf');
+    expect(await monitor.locator('#case-attachments li').first().textContent()).toContain('● Nuevo');
     const item = monitor.locator('#case-attachments li').first();
     await item.locator('button').click();
     const link = item.locator('a[download]');
     await link.waitFor();
     const [file] = await Promise.all([monitor.waitForEvent('download'), link.click()]);
-    expect(file.suggestedFilename()).toBe('documento-1.pdf');
+    expect(file.suggestedFilename()).toBe('respuesta-1-documento-1.pdf');
+    expect(await item.textContent()).not.toContain('● Nuevo');
     expect((await readFile((await file.path())!)).equals(PDF)).toBe(true);
     await laptop.close();
     await phone.close();
@@ -83,11 +89,12 @@ describe('files added later on the follow-up page', () => {
     const decrypt = async (...args: string[]) =>
       (await promisify(execFile)('npx', ['tsx', 'scripts/decrypt-reports.ts', '--passphrase-file', join(stateDir, '.demo-monitor.txt'), '--persist-to', stateDir, ...args])).stdout;
     const mine = (await decrypt('--json')).split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((c) => String(c.report.description).includes(marker));
-    expect(mine.addedLater.map((a: { name: string }) => a.name)).toEqual(['documento-1.pdf']);
+    // Named for the answer that brought it, as in the console: never confused with the report's own files.
+    expect(mine.addedLater.map((a: { name: string }) => a.name)).toEqual(['respuesta-1-documento-1.pdf']);
     const out = await mkdtemp(join(tmpdir(), 'buzon-decrypt-'));
     const text = await decrypt('--report', mine.id, '--out', out);
-    expect(text).toContain('Archivos adjuntos: documento-1.pdf');
-    expect(await readdir(join(out, mine.id))).toEqual(['documento-1.pdf']);
-    expect((await readFile(join(out, mine.id, 'documento-1.pdf'))).equals(PDF)).toBe(true);
+    expect(text).toContain('Archivos adjuntos: respuesta-1-documento-1.pdf');
+    expect(await readdir(join(out, mine.id))).toEqual(['respuesta-1-documento-1.pdf']);
+    expect((await readFile(join(out, mine.id, 'respuesta-1-documento-1.pdf'))).equals(PDF)).toBe(true);
   });
 });

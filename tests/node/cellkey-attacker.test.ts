@@ -161,7 +161,7 @@ function dashboardUnits(table: Table, row: string, column: string, reports: Repo
     case 'ack':
     case 'answer':
     case 'close':
-      return reportsWhere((r) => r.sendTo !== 'authority' && rowOk(r) && (total || `trends.clock.${r[table.id as 'ack']}` === column));
+      return reportsWhere((r) => r.sendTo !== 'authority' && rowOk(r) && (total || `clock.outcome.${r[table.id as 'ack']}` === column));
     case 'never_opened':
       return reportsWhere((r) => r.neverOpened !== null && (row === 'trends.total' || r.facilityId === facility(row)) && (total || `trends.age.${r.neverOpened}` === column));
   }

@@ -132,16 +132,16 @@ describe('daily digest', () => {
     const s = await sodium();
     const lengths = new Set<number>();
     for (const count of [0, 1, 9, 42, 12345, 1_000_000_000]) {
-      const raw = digestMessage({ from: 'avisos@buzon.test', to: 'monitor@example.org', count, answers: count, erasing: count, origin: 'https://buzon.test', auditHead: HEAD, messageId: newMessageId(s, 'buzon.test') });
+      const raw = digestMessage({ from: 'avisos@buzon.test', to: 'monitor@example.org', count, answers: count, erasing: count, overdue: { acknowledge: count, answer: count, close: count }, origin: 'https://buzon.test', auditHead: HEAD, messageId: newMessageId(s, 'buzon.test') });
       lengths.add(new TextEncoder().encode(raw).length);
-      expect(digestBody({ count, answers: count, erasing: count, origin: 'https://buzon.test', auditHead: HEAD }).length).toBe(DIGEST_BODY_BYTES);
+      expect(digestBody({ count, answers: count, erasing: count, overdue: { acknowledge: count, answer: count, close: count }, origin: 'https://buzon.test', auditHead: HEAD }).length).toBe(DIGEST_BODY_BYTES);
     }
     expect(lengths.size).toBe(1);
   });
 
   it('should be a message the send_email binding accepts', async () => {
     const s = await sodium();
-    const raw = digestMessage({ from: 'avisos@buzon.test', to: 'monitor@example.org', count: 2, answers: 1, erasing: 0, origin: 'https://buzon.test', auditHead: HEAD, messageId: newMessageId(s, 'buzon.test') });
+    const raw = digestMessage({ from: 'avisos@buzon.test', to: 'monitor@example.org', count: 2, answers: 1, erasing: 0, overdue: { acknowledge: 1, answer: 0, close: 0 }, origin: 'https://buzon.test', auditHead: HEAD, messageId: newMessageId(s, 'buzon.test') });
     await expect(env.MAILER.send(new EmailMessage('avisos@buzon.test', 'monitor@example.org', raw))).resolves.toBeDefined();
   });
 

@@ -24,6 +24,9 @@ import {
   type Sodium,
 } from '../../src/crypto';
 import { mexicoDay, releaseClock } from '../../src/lib/clock';
+import { addDays } from '../../src/domain/case';
+import { caseClocks, type ClockFacts, type Deadlines } from '../../src/domain/clocks';
+import { dueDigests } from '../../src/notify/digest';
 import { RECOUNT_REPORTS } from '../../src/trends/counters';
 import { bytes, deliver, mail, parseSent } from './email-helpers';
 import { buildSubmission, mailboxProof, makeFacility, post, releaseNow, sampleReport, signReaderLists, sodium, type TestFacility } from './helpers';
@@ -200,6 +203,42 @@ describe('the worker sends their case to the authority', () => {
       { category: 'coercion', send_to: 'both', n: 1 },
       { category: 'intimidation', send_to: 'both', n: 1 },
     ]);
+  });
+
+  it("should run the officials' clocks from their own release, and the company's from the report's day, on every surface", async () => {
+    const s = await sodium();
+    const f = await makeFacility(s);
+    const k = await monitorOnlyCase(s, f);
+    // The report came in 40 days ago and the company never answered: its acknowledgement is overdue.
+    const old = addDays(mexicoDay(), -40);
+    await env.DB.prepare('UPDATE reports SET received_day = ?2 WHERE id = ?1').bind(k.id, old).run();
+    expect((await mailboxPost('widen', await widenBody(s, k.code))).status).toBe(201);
+    await releaseNow();
+    const release = releaseClock(env.RELEASE_HOURS).last.slice(0, 10);
+    const monitor = await signIn(s, f.monitor);
+    const official = await signIn(s, f.official);
+    type Clocked = { clockFacts: ClockFacts; deadlines: Deadlines };
+    const clocksOf = async (token: string) => {
+      const c = (await detailOf(token, k.id)).case as unknown as Clocked;
+      return { start: c.clockFacts.startDay, ack: caseClocks(c.clockFacts, c.deadlines, mexicoDay()).acknowledge };
+    };
+    expect(await clocksOf(monitor)).toMatchObject({ start: old, ack: { outcome: 'overdue' } });
+    // The officials got it today: their side's clock has just started.
+    expect(await clocksOf(official)).toMatchObject({ start: release, ack: { outcome: 'pending', day: null } });
+    const overdue = async (token: string) =>
+      ((await (await api(`/console/api/cases?facility=${f.id}&overdue=1`, { token })).json()) as { cases: Array<{ id: string }> }).cases.map((c) => c.id);
+    expect(await overdue(monitor)).toEqual([k.id]);
+    expect(await overdue(official)).toEqual([]);
+    // The digest counts it overdue for the monitor only.
+    const address = (who: string) => `${who}-${f.id}@example.org`;
+    for (const [key, who] of [
+      [f.monitor.keyId, 'm'],
+      [f.official.keyId, 'o'],
+    ] as const)
+      await env.DB.prepare('UPDATE recipients SET notify_email = ?2 WHERE key_id = ?1').bind(key, address(who)).run();
+    const digests = await dueDigests(env.DB, mexicoDay(), releaseClock(env.RELEASE_HOURS).last);
+    expect(digests.find((d) => d.address === address('m'))!.overdue.acknowledge).toBe(1);
+    expect(digests.find((d) => d.address === address('o'))!.overdue.acknowledge).toBe(0);
   });
 
   it('should refuse a replayed proof, and answer a retry of a widened case without widening it twice', async () => {

@@ -24,8 +24,9 @@ describe('report submission', () => {
     expect(row).toMatchObject({ facility_id: f.id, channel: 'web', send_to: 'both', status: 'new', authority_status: 'new', mailbox_id: body.mailbox.id });
     expect(Object.keys(row!).sort()).toEqual(
       // Days, releases and flags only, never a time of day (retention's columns included; erase_at and authority_release_at are
-      // releases; widened_consent is the worker's signature when they bring in the authority).
-      ['assignee', 'authority_closed_day', 'authority_release_at', 'authority_first_reply_day', 'authority_severity', 'authority_status', 'body_digest', 'body_key', 'channel', 'closed_day', 'constancia_check', 'erase_at', 'erase_requested', 'erased_day', 'facility_id', 'first_reply_day', 'hold_reason', 'id',
+      // releases; widened_consent is the worker's signature when they bring in the authority; keep_until is a day the worker
+      // asked to keep the case to; hold_reference and hold_note are an official's words about a hold, never the worker's).
+      ['assignee', 'authority_closed_day', 'authority_release_at', 'authority_first_reply_day', 'authority_severity', 'authority_status', 'body_digest', 'body_key', 'channel', 'closed_day', 'constancia_check', 'erase_at', 'erase_requested', 'erased_day', 'facility_id', 'first_reply_day', 'hold_note', 'hold_reason', 'hold_reference', 'id', 'keep_until',
         'last_activity_day', 'mailbox_box_pk', 'mailbox_id', 'mailbox_sign_pk', 'monitor_viewed', 'received_day', 'record_key', 'release_at', 'send_to', 'severity', 'status', 'widened_consent'].sort(),
     );
     // Its random record key (src/trends/cellkey.ts), set in the same batch.
