@@ -47,7 +47,9 @@ mailboxReferralApi.post(
       await audit(c, found.id, 'denied', `${code}${detail}`);
       return apiError(c, status, code);
     };
-    const spend = challengeToSpend(c.env, s, p.challenge)!;
+    // The challenge may expire between the proof check and here: the same answer as any stale proof, never a 500.
+    const spend = challengeToSpend(c.env, s, p.challenge);
+    if (!spend) return apiError(c, 404, 'case_not_found');
     if (await challengeSpent(c.env.DB, spend.nonce)) return deny(409, 'pow_replayed');
     const authorityRelease = releaseClock(c.env.RELEASE_HOURS).next;
     if (!canWiden(found.sendTo)) {

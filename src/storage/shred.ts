@@ -27,7 +27,9 @@ export function shredStatements(db: D1Database, cases: string): D1PreparedStatem
       `UPDATE reports SET mailbox_box_pk = ${same('mailbox_box_pk')}, mailbox_sign_pk = ${same('mailbox_sign_pk')},
               mailbox_id = ${same('mailbox_id', true)}, body_digest = ${same('body_digest')},
               constancia_check = CASE WHEN constancia_check IS NULL THEN NULL ELSE ${same('constancia_check')} END,
-              widened_consent = CASE WHEN widened_consent IS NULL THEN NULL ELSE ${same('widened_consent')} END
+              widened_consent = CASE WHEN widened_consent IS NULL THEN NULL ELSE ${same('widened_consent')} END,
+              hold_reference = CASE WHEN hold_reference IS NULL THEN NULL ELSE ${same('hold_reference')} END,
+              hold_note = CASE WHEN hold_note IS NULL THEN NULL ELSE ${same('hold_note')} END
         WHERE id IN ${cases}`,
     ),
   ];
