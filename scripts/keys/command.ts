@@ -90,6 +90,9 @@ export async function contextFor(command: KeysCommand, values: Values): Promise<
   const adminFile = command.needs === 'signing' ? adminFileFor(values, production) : null;
   // Checked before anything is written: a command that must sign does not change D1 and then stop.
   if (command.needs === 'signing' && !adminFile && !command.signsWhenItCan) fail(NEEDS_ADMIN);
+  // A deployment's lists are checked against its own key, never unchecked: signed with another (the demo's), browsers refuse them all.
+  if (command.needs === 'signing' && production && adminFile && !configuredAdminKey({ production, environment: env }))
+    fail('no ADMIN_SIGN_PK for this deployment: put the key admin-init printed in [env.production.vars] of wrangler.toml, and give --env production (or CLOUDFLARE_ENV=production)');
   const target: D1Target = command.needs === 'nothing' ? unopened : await openTarget({ remote, env, persistTo: text(values, 'persist-to') });
   const ctx: Context = {
     values,
@@ -104,7 +107,7 @@ export async function contextFor(command: KeysCommand, values: Values): Promise<
       const s = await loadNodeSodium();
       const admin = loadAdminKey(s, adminFile);
       try {
-        assertConfiguredAdmin(s, admin, configuredAdminKey({ production }));
+        assertConfiguredAdmin(s, admin, configuredAdminKey({ production, environment: env }));
         const { changes, unapproved } = await resignReaderLists(s, target, admin, { allow, yes: values.yes === true });
         if (unapproved.length) {
           if (undo.length) await target.run(undo);

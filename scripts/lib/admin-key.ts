@@ -70,13 +70,13 @@ export function loadAdminKey(s: Sodium, file: string): AdminKey {
 
 /**
  * The administrator public key this checkout is built and deployed with: ADMIN_SIGN_PK from the
- * environment, else, for a deployment (CLOUDFLARE_ENV=production, as wrangler reads it), only
+ * environment, else, for a deployment (`--env production` or CLOUDFLARE_ENV=production), only
  * [env.production.vars] of wrangler.toml; locally wrangler.toml's [vars], then (unless `production`)
  * the demo's .dev.vars.
  */
-export function configuredAdminKey(opts: { production?: boolean } = {}): string | null {
+export function configuredAdminKey(opts: { production?: boolean; environment?: string } = {}): string | null {
   if (process.env.ADMIN_SIGN_PK) return process.env.ADMIN_SIGN_PK;
-  const environment = process.env.CLOUDFLARE_ENV;
+  const environment = opts.environment ?? process.env.CLOUDFLARE_ENV;
   if (environment) {
     const vars = experimental_readRawConfig({ config: 'wrangler.toml' }).rawConfig.env?.[environment]?.vars as Record<string, unknown> | undefined;
     return typeof vars?.ADMIN_SIGN_PK === 'string' && vars.ADMIN_SIGN_PK ? vars.ADMIN_SIGN_PK : null;

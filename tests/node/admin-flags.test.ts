@@ -156,6 +156,20 @@ describe('a missing state or missing credentials', () => {
       noStack(o);
     }
   }, 120_000);
+
+  it('should refuse to sign production lists when the deployment names no administrator key, instead of signing unchecked', async () => {
+    // wrangler.toml ships [env.production.vars] ADMIN_SIGN_PK empty: any --admin file would pass unchecked (the demo's too).
+    for (const args of [
+      ['sign', '--yes', '--remote', '--admin', '.demo-admin.txt'],
+      ['sign', '--yes', '--remote', '--env', 'production', '--admin', '.demo-admin.txt'],
+    ]) {
+      const o = await script('keys.ts', args, { HOME: home, CLOUDFLARE_API_TOKEN: 'not-a-real-token', ADMIN_SIGN_PK: undefined, CLOUDFLARE_ENV: undefined });
+      expect(o.code, o.stderr).toBe(2);
+      expect(o.stderr).toContain('no ADMIN_SIGN_PK for this deployment');
+      expect(o.stderr).not.toContain('wrangler d1 execute');
+      noStack(o);
+    }
+  }, 120_000);
 });
 
 describe('local state', () => {
