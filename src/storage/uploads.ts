@@ -136,11 +136,14 @@ export async function storedFileCount(db: D1Database, reportId: string, ids: str
 }
 
 /**
- * When an upload made now expires: a UTC midnight 3 to 4 days ahead. KV returns a key's absolute
- * expiry in list(), so a TTL counted from the upload would give away the second of the upload.
+ * When an upload made now expires: the UTC midnight that starts the Mexico City day 4 days after
+ * today's, the same for every upload of one Mexico day. KV returns a key's absolute expiry in list(),
+ * so a TTL counted from the upload would give away its second, and a UTC day would tell uploads
+ * before 18:00 in Mexico from those after.
  */
 export function uploadExpiration(nowSeconds: number): number {
-  return (Math.floor(nowSeconds / DAY_SECONDS) + UPLOAD_TTL_DAYS + 1) * DAY_SECONDS;
+  const today = mexicoDay(new Date(nowSeconds * 1000));
+  return Date.parse(`${addDays(today, UPLOAD_TTL_DAYS + 1)}T00:00:00Z`) / 1000;
 }
 
 /** Stores an uploaded chunk under its upload key, expiring by itself at a day boundary. */
