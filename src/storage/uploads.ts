@@ -18,7 +18,6 @@ import { mexicoDay } from '../lib/clock';
 /** How long an uploaded chunk of an unsent report lives, at least: the token lives 2 h; the daily repair gets two runs. */
 export const UPLOAD_TTL_SECONDS = 3 * 24 * 60 * 60;
 const UPLOAD_TTL_DAYS = 3;
-const DAY_SECONDS = 24 * 60 * 60;
 /** Chunks copied at once: a few hundred KiB each in memory. */
 const COPY_CONCURRENCY = 6;
 
