@@ -5,10 +5,12 @@ import { dryRunBundle } from './lib/worker-bundle.mjs';
 
 /**
  * The Worker's script (every cold isolate parses it) and the whole upload. Set a little above what the
- * build reaches (812,657 B raw and 353,650 B gzip in all on 2026-12-07, after dropping zod's locales and
- * libsodium's base64 copy of its wasm): raise one only with a reason in the commit.
+ * build reaches: 812,657 B raw on 2026-12-07 after dropping zod's locales and libsodium's base64 copy
+ * of its wasm (from 1,471,009 B), then 853,621 B raw and 364,030 B gzip in all once the referral, the
+ * clocks, keeping a case longer and the hardened headers landed the same day. Raise one only with a
+ * reason in the commit.
  */
-const BUDGETS = { 'index.js raw': 840_000, 'upload gzip': 370_000 };
+const BUDGETS = { 'index.js raw': 880_000, 'upload gzip': 380_000 };
 
 const { files } = dryRunBundle();
 let raw = 0;
