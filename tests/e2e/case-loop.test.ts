@@ -168,7 +168,7 @@ describe('report → triage → reply → worker reads and answers → monitor s
     expect(await page.inputValue('#receipt-code')).toBe('0000-0000-0000-0000-0000'); // kept, to fix a typo
     await page.fill('#receipt-code', 'abc');
     await page.tap('#open');
-    await page.waitForFunction(() => document.getElementById('errors')!.textContent!.includes('20 letras'));
+    await page.waitForFunction(() => document.getElementById('errors')!.textContent!.includes('tiene 3 letras y números, y deben ser 20'));
     await phone.close();
   });
 
