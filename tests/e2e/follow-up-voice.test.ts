@@ -92,7 +92,7 @@ describe('voice on the follow-up answer', () => {
     await item.locator('audio').waitFor();
     const playedSeconds = await playable(monitor, '#case-attachments li audio');
     const [file] = await Promise.all([monitor.waitForEvent('download'), item.locator('a[download]').click()]);
-    expect(file.suggestedFilename()).toBe('audio-1.wav');
+    expect(file.suggestedFilename()).toBe('respuesta-1-audio-1.wav');
     const wav = await readFile((await file.path())!);
     expect(readBack.equals(wav)).toBe(true);
 
