@@ -85,7 +85,7 @@ const decode = (s: string) => s.replace(/&(?:quot|#39|lt|gt|amp);/g, (e) => ENTI
 
 /** The plants the form at / offers (their option carries the short code of their own form and poster). */
 export function listedFacilities(formHtml: string): ListedFacility[] {
-  return [...formHtml.matchAll(/<option value="([^"]+)" data-code="([^"]+)">([^<]*)<\/option>/g)].map((m) => ({
+  return [...formHtml.matchAll(/<option value="([^"]+)" data-code="([^"]+)"[^>]*>([^<]*)<\/option>/g)].map((m) => ({
     id: decode(m[1]!),
     shortCode: decode(m[2]!),
     name: decode(m[3]!),

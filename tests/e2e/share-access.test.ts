@@ -78,7 +78,7 @@ describe('share access: a new monitor reads an older case', () => {
     const platform = await openLocalPlatform(stateDir);
     try {
       const { results } = await platform.env.DB.prepare("SELECT outcome, detail FROM audit_log WHERE action = 'share' AND detail LIKE ?1").bind(`to:${b} %`).all();
-      expect(results).toEqual([{ outcome: 'ok', detail: `to:${b} keys:1/1` }]);
+      expect(results).toEqual([{ outcome: 'ok', detail: `to:${b} keys:1/1 alongside:0` }]); // none beside a key B already had
     } finally {
       await platform.dispose();
     }
