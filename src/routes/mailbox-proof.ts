@@ -34,8 +34,8 @@ export async function provenCase(
  * case (erasing it, answering): false when it was spent before, so a captured proof is good once.
  */
 export async function spendProof(env: AppEnv['Bindings'], s: Sodium, challenge: string): Promise<boolean> {
-  const check = verifyChallenge(s, env.POW_SECRET, challenge, nowSeconds(), MAILBOX);
-  return check.ok && spendNonce(env.DB, check.claims.nonce, mexicoDay(new Date(check.claims.expires * 1000)));
+  const spend = challengeToSpend(env, s, challenge);
+  return spend !== null && spendNonce(env.DB, spend.nonce, spend.expiresDay);
 }
 
 /** A proven request's challenge, to spend it (an action that must not run twice): its nonce and the day it expires. */
