@@ -6,9 +6,11 @@
  *   npm run release:now [-- --persist-to DIR]
  */
 import { mexicoDay, releaseClock } from '../src/lib/clock';
-import { eraseRequestedBy } from '../src/storage/erase-request';
+import { appendAudit } from '../src/storage/audit';
+import { releaseWorkerActions } from '../src/storage/held-actions';
 import { purgeErasedBlobs } from '../src/storage/retention';
 import { releaseWaitingStatements } from '../src/storage/release';
+import { loadNodeSodium } from './lib/node-sodium';
 import { fail, parseCommandLine, runMain, text } from './lib/cli';
 import { openLocalPlatform } from './lib/local-platform';
 
@@ -40,10 +42,13 @@ await runMain('release:now', async () => {
         await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
       }
     }
-    // Like the half-hourly job at a release: workers' erasures reach readers now, and their KV keys go.
-    const erased = await eraseRequestedBy(db, upTo, mexicoDay());
+    // Like the half-hourly job at a release: workers' erasures, widenings and keeps reach readers now, and erased cases' KV keys go.
+    const { erased, widened } = await releaseWorkerActions(db, upTo, mexicoDay());
+    await appendAudit(db, await loadNodeSodium(), widened);
     await purgeErasedBlobs(db, platform.env.BLOBS, 1000);
-    console.log(`released now: ${n} waiting report(s) and answer(s), ${erased} case(s) their workers erased`);
+    console.log(
+      `released now: ${n} waiting report(s) and answer(s), ${widened.length} case(s) their workers sent to the authority, ${erased} case(s) their workers erased`,
+    );
   } finally {
     await platform.dispose();
   }

@@ -1,6 +1,6 @@
 /**
- * @module Housekeeping (cron). Every half hour: carries out workers' erasures whose release has
- * passed (src/storage/erase-request.ts) and deletes queued KV keys of erased cases. Daily: forgets
+ * @module Housekeeping (cron). Every half hour: carries out workers' erasures, widenings and keeps
+ * whose release has passed (src/storage/held-actions.ts) and deletes queued KV keys of erased cases. Daily: forgets
  * spent proof-of-work challenges once they have expired, forgets upload records past their expiry,
  * finishes copying stored reports' evidence to its permanent keys (src/storage/uploads.ts), removes
  * bodies no report points to, sends the readers' content-free digests (src/notify/), erases the
@@ -10,7 +10,8 @@
 import type { Env } from './env';
 import { addDays } from './domain/case';
 import { mexicoDay, releaseClock } from './lib/clock';
-import { eraseRequestedBy } from './storage/erase-request';
+import { recordAudit } from './storage/audit';
+import { releaseWorkerActions } from './storage/held-actions';
 import { forgetUnreferencedBlobs } from './storage/cleanup';
 import { forgetExpiredUploads, keepAttachments } from './storage/uploads';
 import { eraseDueCases, purgeErasedBlobs } from './storage/retention';
@@ -32,8 +33,9 @@ const PURGE_PER_RUN = 900;
 /** Runs every job even if one fails, then fails the run if any did. */
 export async function scheduled(controller: ScheduledController, env: Env): Promise<void> {
   if (controller.cron !== DAILY_CRON) {
-    // The release step for workers' own erasures: those stamped with a release that has passed.
-    await eraseRequestedBy(env.DB, releaseClock(env.RELEASE_HOURS).last, mexicoDay());
+    // The release step for workers' own actions (erasures, widenings, keeps): those stamped with a release that has passed.
+    const { widened } = await releaseWorkerActions(env.DB, releaseClock(env.RELEASE_HOURS).last, mexicoDay());
+    await recordAudit(env, widened);
     await purgeErasedBlobs(env.DB, env.BLOBS, PURGE_PER_RUN);
     return;
   }

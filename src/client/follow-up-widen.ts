@@ -5,7 +5,9 @@
  * every content key the mailbox holds (the report's, the replies', the worker's answers'; the files'
  * keys are inside those), seals each to the officials of the plant's jurisdiction exactly as the
  * report form picks them (the server's active keys must be the administrator's signed list), and
- * sends only the sealed keys with a single-use mailbox proof and the worker's signed consent.
+ * sends only the sealed keys with a single-use mailbox proof and the worker's signed consent. It
+ * takes effect at the next release, for both sides at once (src/storage/held-actions.ts); the page
+ * says so from the moment it is recorded.
  */
 import { fromB64, listedRecipients, resealKey, signProof, toB64, wideningMessage, type MailboxKeys, type Sodium } from '../crypto';
 import { canWiden, REFERRAL } from '../domain/case-sides';
@@ -81,10 +83,7 @@ export function caseWiden(s: Sodium, lang: 'es' | 'en', proof: Proof, open: Open
       const result = await requestJson<MailboxWidened>(`/api/mailbox/widen?lang=${lang}`, { body: { ...(await proof(REFERRAL.action)), consent, readers } });
       armed = false;
       await done();
-      status.textContent = msg('followup.widen_done', {
-        day: formatDay(result.authorityRelease.slice(0, 10), lang),
-        hour: `${Number(result.authorityRelease.slice(11, 13))}:00`,
-      });
+      status.textContent = msg('followup.widen_done', releaseWords(result.authorityRelease, lang));
       status.focus();
     } catch (error) {
       status.textContent = error instanceof ApiProblem ? error.message : msg('followup.network');
@@ -95,14 +94,22 @@ export function caseWiden(s: Sodium, lang: 'es' | 'en', proof: Proof, open: Open
   });
 }
 
-/** Shows the section (or what was done) for the case on screen. */
-export function showWiden(thread: MailboxThread, widened: boolean) {
-  const can = canWiden(thread.case.sendTo) && !!thread.report;
+/** The day and hour of a release ("YYYY-MM-DDTHH"), as the page says them. */
+const releaseWords = (release: string, lang: 'es' | 'en') => ({ day: formatDay(release.slice(0, 10), lang), hour: `${Number(release.slice(11, 13))}:00` });
+
+/**
+ * Shows the section (or what was done) for the case on screen. A widening waiting for its release
+ * says so: until then the case reads as before for every reader, and on this page too.
+ */
+export function showWiden(thread: MailboxThread, widened: boolean, lang: 'es' | 'en') {
+  const waiting = widened && !!thread.case.widenAt;
+  const can = canWiden(thread.case.sendTo) && !thread.case.widenAt && !thread.case.widenedConsent && !!thread.report;
   armed = false;
   $('widen').hidden = !can;
   $('widen-confirm').hidden = true;
   $<HTMLButtonElement>('widen-button').textContent = msg('followup.widen_button');
   $('widened').hidden = !widened;
+  $('widened').textContent = waiting ? msg('followup.widen_pending', releaseWords(thread.case.widenAt!, lang)) : msg('followup.widened');
 }
 
 /** Opens the section from a monitor's request in the thread. */

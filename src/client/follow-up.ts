@@ -144,7 +144,7 @@ async function loadThread() {
   $('case-received').textContent = msg('followup.received', { day: formatDay(current.case.receivedDay, lang) });
   eraseNotice(current.case.eraseDay, current.case.held);
   showKeep(current.case.eraseDay, current.case.held);
-  showWiden(current, widened());
+  showWiden(current, widened(), lang);
   const answerFiles = renderThread(s, current, mailbox!, readerList, lang, threadView!, focusWiden);
   showSent(sent, chosenSendTo(), answerFiles);
 }

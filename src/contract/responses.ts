@@ -136,6 +136,11 @@ export interface MailboxThread {
     held: boolean;
     /** The worker's signed consent to send the case to the authority too, if they gave it (src/crypto/proofs.ts wideningMessage). */
     widenedConsent: string | null;
+    /**
+     * The release the worker's widening takes effect at ("YYYY-MM-DDTHH"), while it waits for it;
+     * until then sendTo and sides are as before, for the worker as for every reader.
+     */
+    widenAt: string | null;
   };
   /** The report as sent, sealed to the mailbox too (reports since envelope format 2). */
   report: { body: string; sealed: string } | null;
@@ -163,7 +168,7 @@ export interface MailboxKept {
 /** POST /api/mailbox/widen: the case now goes to the authority too (duplicate: it already did). */
 export interface MailboxWidened {
   sendTo: SendTo;
-  /** The release the officials get it in ("YYYY-MM-DDTHH", Mexico City). */
+  /** The release the widening takes effect at for both sides, officials getting the case ("YYYY-MM-DDTHH", Mexico City). */
   authorityRelease: string;
   readers: number;
   duplicate: boolean;

@@ -54,6 +54,13 @@ export const REFERRAL = {
 /** Whether the worker can still send this case to the authority. */
 export const canWiden = (sendTo: SendTo) => sendTo === REFERRAL.from;
 
+/**
+ * Who the worker's own answers go to: both sides as soon as the worker recorded the widening
+ * (`widenAt`, the release it takes effect at), so officials can open what the worker writes while
+ * it waits; readers' views change only at that release.
+ */
+export const workerSendTo = (sendTo: SendTo, widenAt: string | null): SendTo => (widenAt && canWiden(sendTo) ? REFERRAL.to : sendTo);
+
 /** The company side's status once the worker widened: "sent to the authority", unless the company had closed it. */
 export const statusAfterWidening = (company: Status): Status => (FINAL_STATUSES.includes(company) ? company : 'referred');
 

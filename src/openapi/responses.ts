@@ -83,6 +83,10 @@ export const mailboxThread = z.strictObject({
     widenedConsent: b64url
       .nullable()
       .meta({ description: "the worker's signed consent to the authority reading the case too (docs/crypto.md, Referral); check it with the mailbox key" }),
+    widenAt: z
+      .string()
+      .nullable()
+      .meta({ description: 'the release ("YYYY-MM-DDTHH") the worker\'s widening takes effect at for both sides, while it waits for it; until then sendTo and sides are unchanged' }),
   }),
   report: z.strictObject({ body: b64url, sealed: b64url }).nullable(),
   messages: z.array(threadMessage),
@@ -94,9 +98,9 @@ export const mailboxErased = z.strictObject({ erased: z.boolean(), held: z.boole
 export const mailboxKept = z.strictObject({ eraseDay: day.nullable().meta({ description: 'the day the case will be erased now, if nothing else changes; null while on hold' }), held: z.boolean() });
 export const mailboxWidened = z.strictObject({
   sendTo: z.enum(SEND_TO),
-  authorityRelease: z.string().meta({ description: 'the release ("YYYY-MM-DDTHH", Mexico City) in which officials get the case, as a new case' }),
-  readers: z.number().int().meta({ description: 'officials given the keys now (0 for a retry of a case already widened)' }),
-  duplicate: z.boolean().meta({ description: 'false with 201; true with 200 when the case was already sent to the authority' }),
+  authorityRelease: z.string().meta({ description: 'the release ("YYYY-MM-DDTHH", Mexico City) at which the widening takes effect for both sides: officials get the case in it, as a new case, and the company sees it sent to the authority' }),
+  readers: z.number().int().meta({ description: 'officials whose keys are stored now, for that release (0 for a retry of a case already widened)' }),
+  duplicate: z.boolean().meta({ description: 'false with 201; true with 200 when the widening was already recorded or the case already sent to the authority' }),
 });
 export const messageStored = z.strictObject({ id: hex32, duplicate: z.boolean().meta({ description: 'false with 201; true with 200 for a retry' }) });
 

@@ -14,7 +14,7 @@ import type { Status } from '../domain/case';
 import { caseClocks } from '../domain/clocks';
 import { issueConstancia, readConstanciaKey } from '../lib/constancia';
 import { constanciaCheck } from '../crypto';
-import { leadSide, sidesOf, type Side } from '../domain/case-sides';
+import { leadSide, sidesOf, workerSendTo, type Side } from '../domain/case-sides';
 import { requestErase } from '../storage/erase-request';
 import { apiError, type AppEnv } from '../lib/http';
 import { loadSodium } from '../lib/sodium';
@@ -58,7 +58,7 @@ mailboxApi.post('/thread', rateLimited(() => 'mailbox:thread'), limitBody(4 * 10
   if (!found) return apiError(c, 404, 'case_not_found');
   const [thread, readers, readerList, reportBody] = await Promise.all([
     threadFor(c.env.DB, found.id, 'mailbox', null),
-    readersOf(c.env.DB, found.facilityId, found.sendTo),
+    readersOf(c.env.DB, found.facilityId, workerSendTo(found.sendTo, found.widenAt)),
     getSignedReaderList(c.env.DB, found.facilityId),
     found.reportSealed ? getSealedText(c.env.DB, c.env.BLOBS, found.bodyKey) : Promise.resolve(null),
   ]);
@@ -82,6 +82,7 @@ mailboxApi.post('/thread', rateLimited(() => 'mailbox:thread'), limitBody(4 * 10
       eraseDay: eraseDayOf(c.env, found),
       held: found.holdReason !== null,
       widenedConsent: found.widenedConsent,
+      widenAt: found.widenAt,
     },
     // What the worker sent, sealed to their own mailbox too: the page shows it, and takes from it who may read the case.
     report: found.reportSealed && reportBody ? { body: reportBody, sealed: found.reportSealed } : null,
@@ -141,7 +142,7 @@ mailboxApi.post(
     const p = c.req.valid('json');
     const found = await provenCase(c.env, s, p, `answer:${p.message.id}`);
     if (!found) return apiError(c, 404, 'case_not_found');
-    const readers = await readersOf(c.env.DB, found.facilityId, found.sendTo);
+    const readers = await readersOf(c.env.DB, found.facilityId, workerSendTo(found.sendTo, found.widenAt));
     const envelope = readEnvelope(s, p.message.envelope, [['mailbox', ...readers.map((r) => r.keyId)]]);
     if (!envelope?.wellFormed) return apiError(c, 422, 'bad_envelope');
     const { body } = envelope;

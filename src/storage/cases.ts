@@ -145,6 +145,9 @@ export async function listCases(db: D1Database, reader: ReaderSession, f: CaseFi
   };
 }
 
+/** The worker's consent, for readers only once the widening took effect (a recorded one waits for its release: migrations/0028). */
+const CONSENT_SHOWN = 'CASE WHEN r.widen_at IS NULL THEN r.widened_consent END';
+
 export type CaseAccess =
   | {
       case: CaseSummary;
@@ -167,7 +170,7 @@ export type CaseAccess =
 export async function openCase(db: D1Database, reader: ReaderSession, id: string, released: string): Promise<CaseAccess> {
   const row = await db
     .prepare(
-      `${selectCase('?4', `, r.body_key AS bodyKey, r.mailbox_box_pk AS mailboxBoxPk, ${CASE_CLOSED_DAY} AS caseClosedDay, r.status AS leadStatus, r.widened_consent AS widenedConsent`)}
+      `${selectCase('?4', `, r.body_key AS bodyKey, r.mailbox_box_pk AS mailboxBoxPk, ${CASE_CLOSED_DAY} AS caseClosedDay, r.status AS leadStatus, ${CONSENT_SHOWN} AS widenedConsent`)}
         WHERE r.id = ?3 AND ${ownRelease()} <= ?4 AND ${IN_SCOPE}`,
     )
     .bind(reader.role, reader.keyId, id, released)

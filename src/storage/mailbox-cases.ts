@@ -7,6 +7,7 @@ import type { SendTo } from '../domain/case-sides';
 import type { ClockFacts, Deadlines } from '../domain/clocks';
 import { authorityColumn, CASE_CLOSED_DAY, companyColumn, sideAnswerDay } from './case-sides';
 import { activityDay } from './cases';
+import { KEPT_UNTIL } from './retention';
 
 export interface MailboxCase {
   id: string;
@@ -23,12 +24,14 @@ export interface MailboxCase {
   authorityStatus: Status | null;
   lastActivityDay: string | null;
   holdReason: string | null;
-  /** The worker asked to keep the case until this day (migrations/0027). */
+  /** The worker asked to keep the case until this day (migrations/0027), the ask still waiting for its release included (0028). */
   keepUntil: string | null;
   retentionClosedDays: number | null;
   retentionIdleDays: number | null;
   /** The worker's signed consent to the authority reading the case too, once they gave it (migrations/0025_referral.sql). */
   widenedConsent: string | null;
+  /** The release the worker's widening takes effect at, while it waits for it (migrations/0028); null otherwise. */
+  widenAt: string | null;
 }
 
 /** The case with this mailbox id, not erased nor asked by its worker to be (erase_at), its activity counted up to `released`; or null. */
@@ -38,7 +41,7 @@ export async function caseByMailbox(db: D1Database, mailboxId: string, released:
       `SELECT r.id, r.facility_id AS facilityId, r.send_to AS sendTo, r.received_day AS receivedDay, r.mailbox_sign_pk AS signPk,
             r.body_key AS bodyKey, w.sealed AS reportSealed, ${CASE_CLOSED_DAY} AS closedDay, ${activityDay('?2')} AS lastActivityDay,
             ${companyColumn('status')} AS companyStatus, ${authorityColumn('status')} AS authorityStatus,
-            r.hold_reason AS holdReason, r.keep_until AS keepUntil, r.widened_consent AS widenedConsent,
+            r.hold_reason AS holdReason, ${KEPT_UNTIL} AS keepUntil, r.widened_consent AS widenedConsent, r.widen_at AS widenAt,
             f.retention_closed_days AS retentionClosedDays, f.retention_idle_days AS retentionIdleDays
        FROM reports r JOIN facilities f ON f.id = r.facility_id
        LEFT JOIN wrapped_keys w ON w.report_id = r.id AND w.message_id = r.id AND w.key_id = 'mailbox'
@@ -80,9 +83,4 @@ export async function keepConstanciaCheck(db: D1Database, reportId: string, chec
     clockFacts: { startDay: r.startDay, acknowledgedDay: r.acknowledgedDay, answeredDay: r.answeredDay, closedDay: r.closedDay },
     deadlines: { acknowledge: r.acknowledge, answer: r.answer, close: r.close },
   };
-}
-
-/** The worker keeps their case until `until` (src/routes/mailbox-keep.ts): a later day only, never an earlier one. */
-export async function keepCase(db: D1Database, reportId: string, until: string): Promise<void> {
-  await db.prepare('UPDATE reports SET keep_until = max(coalesce(keep_until, ?2), ?2) WHERE id = ?1 AND erased_day IS NULL').bind(reportId, until).run();
 }

@@ -5,6 +5,7 @@
  */
 import { rebuildTrendCounterStatements } from '../trends/counters';
 import { releaseWaitingErasures } from './erase-request';
+import { releaseWaitingWorkerActions } from './held-actions';
 
 /**
  * Statements (one batch) that move everything still waiting into the given, already passed,
@@ -16,8 +17,9 @@ export function releaseWaitingStatements(db: D1Database, upTo: string): ReturnTy
     // A case the worker widened to the authority reaches officials with its own release (migrations/0025_referral.sql).
     db.prepare('UPDATE reports SET authority_release_at = ?1 WHERE authority_release_at > ?1').bind(upTo),
     db.prepare("UPDATE messages SET release_at = ?1, day = CASE WHEN kind = 'answer' THEN substr(?1, 1, 10) ELSE day END WHERE release_at > ?1").bind(upTo),
-    // Workers' erasures waiting for a later release too; the caller then carries them out (eraseRequestedBy).
+    // Workers' erasures, widenings and keeps waiting for a later release too; the caller then carries them out (releaseWorkerActions).
     releaseWaitingErasures(db, upTo),
+    ...releaseWaitingWorkerActions(db, upTo),
     ...rebuildTrendCounterStatements(db),
   ];
 }

@@ -14,6 +14,13 @@ import { shredStatements } from './shred';
 const MAPPED = '(SELECT old_id FROM erase_map)';
 
 /**
+ * The day a case is kept until (SQL over a report r; null if never asked), the worker's ask still
+ * waiting for its release included (src/storage/held-actions.ts): readers see the ask at that
+ * release, but the worker's page and the erasure count it from the moment it was asked.
+ */
+export const KEPT_UNTIL = `nullif(max(coalesce(r.keep_until, ''), coalesce(r.keep_asked, '')), '')`;
+
+/**
  * The cases due for erasure by `day` (an SQL parameter), with the deployment's closed and idle days
  * (a plant may override them); `r` is the report and `f` its facility.
  */
@@ -21,8 +28,8 @@ export const dueBy = (day: string, closedDays: string, idleDays: string) => `r.e
     -- Asked under a hold, before erase_at existed; a worker's erasure with erase_at waits for its release (src/storage/erase-request.ts).
     (r.erase_requested = 1 AND r.erase_at IS NULL)
     -- Closed on every side the worker sent it to: the authority may still work a case the company closed.
-    -- The worker asked to keep it until r.keep_until (src/domain/retention.ts): the schedule waits for that day.
-    OR ((r.keep_until IS NULL OR r.keep_until <= ${day}) AND (
+    -- The worker asked to keep it (src/domain/retention.ts), even if readers see the ask only at its release: the schedule waits for that day.
+    OR ((${KEPT_UNTIL} IS NULL OR ${KEPT_UNTIL} <= ${day}) AND (
          ${CASE_CLOSED_DAY} <= date(${day}, '-' || coalesce(f.retention_closed_days, ${closedDays}) || ' days')
       OR ${activityDay(`${day} || 'T99'`)}
         <= date(${day}, '-' || (coalesce(f.retention_idle_days, ${idleDays}) + coalesce(f.retention_closed_days, ${closedDays})) || ' days')))
@@ -56,10 +63,14 @@ export function eraseMapped(db: D1Database, today: string): D1PreparedStatement[
     ...content.map((t) => db.prepare(`DELETE FROM ${t} WHERE report_id IN ${MAPPED}`)),
     db
       .prepare(
+        // Both sides' states and days (the authority's too, for a case sent to both), days only: no hour of any release is kept.
         `INSERT INTO reports (id, facility_id, channel, send_to, received_day, status, mailbox_id, mailbox_box_pk, mailbox_sign_pk,
-                              body_key, body_digest, first_reply_day, closed_day, release_at, record_key, erased_day, monitor_viewed)
+                              body_key, body_digest, first_reply_day, closed_day, release_at, record_key, erased_day,
+                              authority_status, authority_first_reply_day, authority_closed_day, authority_release_at, monitor_viewed)
          SELECT e.new_id, r.facility_id, r.channel, r.send_to, r.received_day, r.status, 'erased-' || e.new_id, '', '',
                 '', '', r.first_reply_day, r.closed_day, r.received_day || 'T00', r.record_key, ?1,
+                r.authority_status, r.authority_first_reply_day, r.authority_closed_day,
+                CASE WHEN r.authority_release_at IS NOT NULL THEN substr(r.authority_release_at, 1, 10) || 'T00' END,
                 EXISTS (SELECT 1 FROM audit_log a WHERE a.report_id = r.id AND a.action = 'view' AND a.role = 'monitor' AND a.outcome = 'ok')
            FROM reports r JOIN erase_map e ON e.old_id = r.id`,
       )

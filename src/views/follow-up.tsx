@@ -32,6 +32,8 @@ const CLIENT_MESSAGES = [
   'followup.erase_waits',
   'followup.keep_button',
   'followup.kept',
+  'followup.widened',
+  'followup.widen_pending',
   'followup.sent_to',
   'followup.sent_categories',
   'followup.sent_files',

@@ -19,7 +19,8 @@ import {
 } from '../../src/crypto';
 import { rolesFor, type ReportPlaintext, type SendTo } from '../../src/domain/report';
 import { mexicoDay, releaseClock } from '../../src/lib/clock';
-import { eraseRequestedBy } from '../../src/storage/erase-request';
+import { recordAudit } from '../../src/storage/audit';
+import { releaseWorkerActions } from '../../src/storage/held-actions';
 import { loadSodium } from '../../src/lib/sodium';
 import { releaseWaitingStatements } from '../../src/storage/release';
 import { READERS_FROM_ROWS_SQL, SAVE_READER_LIST_SQL, toListedReader } from '../../src/storage/reader-lists';
@@ -168,6 +169,7 @@ export async function storedTrace(reportId: string) {
 export async function releaseNow() {
   const upTo = releaseClock(env.RELEASE_HOURS).last;
   await env.DB.batch(releaseWaitingStatements(env.DB, upTo));
-  // As scripts/release-now.ts: workers' erasures reach readers with the release.
-  await eraseRequestedBy(env.DB, upTo, mexicoDay());
+  // As the half-hourly job: workers' erasures, widenings and keeps reach readers with the release.
+  const { widened } = await releaseWorkerActions(env.DB, upTo, mexicoDay());
+  await recordAudit(env, widened);
 }
