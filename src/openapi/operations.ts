@@ -107,14 +107,15 @@ export const OPERATIONS: Operation[] = [
     errors: [...common, [400, 'invalid'], [404, 'case_not_found'], [429, 'busy']],
   },
   {
-    method: 'post', path: '/api/mailbox/keep', tag: 'mailbox', summary: 'The worker keeps their case at least 180 more days from today (action "keep"); repeatable, never past the 3-year limit',
+    method: 'post', path: '/api/mailbox/keep', tag: 'mailbox', summary: 'The worker keeps their case at least 180 more days from today (action "keep", single use); repeatable, never past the 3-year limit',
+    description: 'The erasure counts it at once; readers see the new erase day from the next release (docs/privacy.md, "Held until the next release").',
     body: threadSchema, ok: { status: 200, description: 'the erase day now, or held', schema: r.mailboxKept },
-    errors: [...common, [400, 'invalid'], [404, 'case_not_found'], [429, 'busy']],
+    errors: [...common, [400, 'invalid'], [404, 'case_not_found'], [409, 'pow_replayed'], [429, 'busy']],
   },
   {
     method: 'post', path: '/api/mailbox/widen', tag: 'mailbox', summary: 'The worker sends their case to the labor authority too (action "widen:authority", single use)',
-    description: 'Only for a case sent to the company alone; never undone. The body carries, for every active official of the plant\'s jurisdiction on the administrator\'s signed list (all of them), the content keys the mailbox holds sealed to them, and the worker\'s consent signed with the mailbox key (docs/crypto.md, Referral). Officials get the case at the next release, as a new case; the company\'s side reads "referred". Every widening and refusal is audited.',
-    body: widenSchema, ok: { status: 201, description: 'widened (200 with duplicate true when it already was)', schema: r.mailboxWidened },
+    description: 'Only for a case sent to the company alone; never undone. The body carries, for every active official of the plant\'s jurisdiction on the administrator\'s signed list (all of them), the content keys the mailbox holds sealed to them, and the worker\'s consent signed with the mailbox key (docs/crypto.md, Referral). Recorded now, it takes effect at the next release for both sides at once: officials get the case then, as a new case, and only then does the company\'s side read "referred" and the widening enter the case history and the audit log. A refusal writes nothing.',
+    body: widenSchema, ok: { status: 201, description: 'recorded for the next release (200 with duplicate true when it already was, or already took effect)', schema: r.mailboxWidened },
     errors: [...common, [400, 'invalid'], [403, 'share_out_of_scope'], [403, 'readers_unverified'], [403, 'forbidden'], [404, 'case_not_found'], [409, 'pow_replayed'], [409, 'conflict'], [409, 'no_recipients'], [422, 'invalid'], [422, 'readers_unverified'], [429, 'busy']],
   },
   {

@@ -25,9 +25,10 @@ describe('report submission', () => {
     expect(Object.keys(row!).sort()).toEqual(
       // Days, releases and flags only, never a time of day (retention's columns included; erase_at and authority_release_at are
       // releases; widened_consent is the worker's signature when they bring in the authority; keep_until is a day the worker
-      // asked to keep the case to; hold_reference and hold_note are an official's words about a hold, never the worker's).
-      ['assignee', 'authority_closed_day', 'authority_release_at', 'authority_first_reply_day', 'authority_severity', 'authority_status', 'body_digest', 'body_key', 'channel', 'closed_day', 'constancia_check', 'erase_at', 'erase_requested', 'erased_day', 'facility_id', 'first_reply_day', 'hold_note', 'hold_reason', 'hold_reference', 'id', 'keep_until',
-        'last_activity_day', 'mailbox_box_pk', 'mailbox_id', 'mailbox_sign_pk', 'monitor_viewed', 'received_day', 'record_key', 'release_at', 'send_to', 'severity', 'status', 'widened_consent'].sort(),
+      // asked to keep the case to; hold_reference and hold_note are an official's words about a hold, never the worker's;
+      // widen_at and keep_at are releases a worker's action waits for, keep_asked a day: migrations/0028).
+      ['assignee', 'authority_closed_day', 'authority_release_at', 'authority_first_reply_day', 'authority_severity', 'authority_status', 'body_digest', 'body_key', 'channel', 'closed_day', 'constancia_check', 'erase_at', 'erase_requested', 'erased_day', 'facility_id', 'first_reply_day', 'hold_note', 'hold_reason', 'hold_reference', 'id', 'keep_asked', 'keep_at', 'keep_until',
+        'last_activity_day', 'mailbox_box_pk', 'mailbox_id', 'mailbox_sign_pk', 'monitor_viewed', 'received_day', 'record_key', 'release_at', 'send_to', 'severity', 'status', 'widen_at', 'widened_consent'].sort(),
     );
     // Its random record key (src/trends/cellkey.ts), set in the same batch.
     expect(Number.isInteger(row!.record_key) && (row!.record_key as number) >= 0 && (row!.record_key as number) < 2 ** 32).toBe(true);
