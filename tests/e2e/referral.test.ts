@@ -2,7 +2,7 @@
  * Only the worker brings in the authority, in real Chromium on real wrangler dev: a worker reports
  * to the demo plant's monitor alone and adds a PDF with an answer; the monitor asks permission
  * (a standard reply with one button on the follow-up page); the worker widens from /seguimiento
- * after being told it cannot be undone; after the next release the labor official signs in and
+ * after being told it cannot be undone (it takes effect at the next release, for both sides); after that release the labor official signs in and
  * opens the report, its thread and its file, decrypted in their own browser.
  */
 import { readFile } from 'node:fs/promises';
@@ -94,12 +94,21 @@ describe('the worker sends their case to the authority', () => {
     await again.waitForFunction(() => document.getElementById('widen-status')!.textContent!.startsWith('Listo'), null, { timeout: 60_000 });
     expect(await again.isHidden('#widen')).toBe(true);
     expect(await again.isVisible('#widened')).toBe(true);
-    const sides = await again.locator('#case-status li').allTextContents();
-    expect(sides).toEqual(['Monitor de la empresa: Enviado a la autoridad laboral', 'Autoridad laboral: Recibido, sin leer']);
+    // Recorded, and it says when it takes effect: until that release the case reads as before, here as in the console.
+    expect(await again.textContent('#widened')).toContain('Se aplica en la próxima entrega');
+    expect(await again.locator('#case-status li').allTextContents()).toEqual(['Monitor de la empresa: Pidió permiso para enviarlo a la autoridad']);
     expect(await phone.storageState()).toEqual({ cookies: [], origins: [] });
 
-    // After the next release the official opens the report, the thread and the file.
+    // After the next release the official opens the report, the thread and the file, and the worker's page shows both sides.
     await releaseNow(stateDir);
+    const released = await phone.newPage();
+    await openFollowUp(released, code);
+    await released.waitForSelector('#case-status li');
+    expect(await released.locator('#case-status li').allTextContents()).toEqual([
+      'Monitor de la empresa: Enviado a la autoridad laboral',
+      'Autoridad laboral: Recibido, sin leer',
+    ]);
+    expect(await released.textContent('#widened')).toBe('Tú lo enviaste también a la autoridad laboral. Ya no se puede quitar.');
     const later = await office.newPage();
     await signInConsole(later, '.demo-official.txt');
     await openCaseWith(later, marker);
