@@ -41,9 +41,12 @@ const READABLE_BY_M = `FROM reports r JOIN facilities f ON f.id = r.facility_id
                 AND r.facility_id IN (SELECT rf.facility_id FROM recipient_facilities rf WHERE rf.key_id = m.key_id)
               ELSE r.send_to IN ('authority', 'both') AND (m.scope_state IS NULL OR f.state = m.scope_state) END`;
 
-/** Cases reader m may read that are due for erasure by ?4, with the default closed (?5) and idle (?6) days. */
+/**
+ * Cases reader m may read that are due for erasure by ?4, with the default closed (?5) and idle (?6)
+ * days, as readers see them: a worker's keep counts from its release (src/storage/held-actions.ts).
+ */
 const ERASING_SOON = `(SELECT count(*) ${READABLE_BY_M}
-     AND ${ownRelease('m.role')} <= ?3 AND ${dueBy('?4', '?5', '?6')})`;
+     AND ${ownRelease('m.role')} <= ?3 AND ${dueBy('?4', '?5', '?6', 'r.keep_until')})`;
 
 /**
  * Released cases reader m may read, still open on m's side, whose clock `name` on that side is

@@ -22,14 +22,16 @@ export const KEPT_UNTIL = `nullif(max(coalesce(r.keep_until, ''), coalesce(r.kee
 
 /**
  * The cases due for erasure by `day` (an SQL parameter), with the deployment's closed and idle days
- * (a plant may override them); `r` is the report and `f` its facility.
+ * (a plant may override them); `r` is the report and `f` its facility. `kept` is the day the worker
+ * keeps it to: the erasure counts a keep still waiting for its release; what readers are told
+ * (the digest) counts only what they may see, r.keep_until.
  */
-export const dueBy = (day: string, closedDays: string, idleDays: string) => `r.erased_day IS NULL AND r.hold_reason IS NULL AND (
+export const dueBy = (day: string, closedDays: string, idleDays: string, kept = KEPT_UNTIL) => `r.erased_day IS NULL AND r.hold_reason IS NULL AND (
     -- Asked under a hold, before erase_at existed; a worker's erasure with erase_at waits for its release (src/storage/erase-request.ts).
     (r.erase_requested = 1 AND r.erase_at IS NULL)
     -- Closed on every side the worker sent it to: the authority may still work a case the company closed.
     -- The worker asked to keep it (src/domain/retention.ts), even if readers see the ask only at its release: the schedule waits for that day.
-    OR ((${KEPT_UNTIL} IS NULL OR ${KEPT_UNTIL} <= ${day}) AND (
+    OR ((${kept} IS NULL OR ${kept} <= ${day}) AND (
          ${CASE_CLOSED_DAY} <= date(${day}, '-' || coalesce(f.retention_closed_days, ${closedDays}) || ' days')
       OR ${activityDay(`${day} || 'T99'`)}
         <= date(${day}, '-' || (coalesce(f.retention_idle_days, ${idleDays}) + coalesce(f.retention_closed_days, ${closedDays})) || ' days')))

@@ -12,6 +12,7 @@ import type { Sodium } from '../../src/crypto';
 import { addDays } from '../../src/domain/case';
 import { DEFAULT_RETENTION, KEEP_DAYS } from '../../src/domain/retention';
 import { mexicoDay, releaseClock } from '../../src/lib/clock';
+import { dueDigests } from '../../src/notify/digest';
 import { eraseDueCases } from '../../src/storage/retention';
 import { buildSubmission, mailboxProof, makeFacility, post, releaseNow, sodium, type TestFacility } from './helpers';
 import { api, makeOfficial, signIn } from './console-helpers';
@@ -125,6 +126,11 @@ describe("the worker's keep", () => {
     const monitor = await signIn(s, f.monitor);
     const before = await monitorSees(monitor, f, k.id);
     expect((before.retention as { eraseDay: string }).eraseDay).toBe(addDays(today, 10));
+    // The monitor's digest warns of it (erased within 14 days).
+    const address = `m-${f.id}@example.org`;
+    await env.DB.prepare('UPDATE recipients SET notify_email = ?2 WHERE key_id = ?1').bind(f.monitor.keyId, address).run();
+    const erasing = async () => (await dueDigests(env.DB, today, releaseClock(env.RELEASE_HOURS).last)).find((d) => d.address === address)?.erasing ?? 0;
+    expect(await erasing()).toBe(1);
 
     const res = await api('/api/mailbox/keep', { body: await mailboxProof(s, k.code, 'keep') });
     expect(res.status).toBe(200);
@@ -132,6 +138,7 @@ describe("the worker's keep", () => {
 
     // The console: the same erase day, list row and case until the release; the worker's page: the new day at once.
     expect(await monitorSees(monitor, f, k.id)).toEqual(before);
+    expect(await erasing()).toBe(1);
     expect((await threadOf(s, k.code)).case.eraseDay).toBe(addDays(today, KEEP_DAYS));
     // The erasure honours the keep from the moment it was asked.
     await eraseDueCases(env.DB, DEFAULT_RETENTION, addDays(today, 20));
@@ -141,6 +148,7 @@ describe("the worker's keep", () => {
     const after = await monitorSees(monitor, f, k.id);
     expect((after.retention as { eraseDay: string }).eraseDay).toBe(addDays(today, KEEP_DAYS));
     expect((after.case as { keepUntil: string }).keepUntil).toBe(addDays(today, KEEP_DAYS));
+    expect(await erasing()).toBe(0);
   });
 });
 
