@@ -12,6 +12,9 @@ export interface WasmAsset {
   integrity: string;
 }
 
+/** The wasm never arrived whole (no signal, or bytes other than the pinned ones): reopening the page is the remedy. */
+export class WasmUnavailable extends Error {}
+
 type Imports = WebAssembly.Imports;
 type Done = (instance: WebAssembly.Instance, module: WebAssembly.Module) => void;
 type Factory = (options: Record<string, unknown>) => Promise<unknown>;
@@ -22,7 +25,7 @@ const ATTEMPTS = 3;
 /**
  * libsodium's factory with the wasm coming from `asset`. libsodium's hook has no way to report a
  * failure, so a download that never succeeds rejects the returned promise instead (and with it
- * `sodium.ready`), and the page shows its "cannot encrypt here" message.
+ * `sodium.ready`) with a WasmUnavailable, and the page asks to check the signal and reopen it.
  */
 export function withWasmAsset(factory: Factory, asset: WasmAsset) {
   return (options: Record<string, unknown> = {}) => {
@@ -49,7 +52,7 @@ async function instantiate(asset: WasmAsset, imports: Imports): Promise<WebAssem
       if (!res.ok) throw new Error(`wasm ${res.status}`);
       return await WebAssembly.instantiate(await res.arrayBuffer(), imports);
     } catch (error) {
-      if (attempt >= ATTEMPTS) throw error;
+      if (attempt >= ATTEMPTS) throw new WasmUnavailable(`${asset.url}: ${String(error)}`);
       await new Promise((r) => setTimeout(r, 1000 * attempt));
     }
   }
