@@ -39,6 +39,7 @@ describe('the deploy budgets', () => {
     ]);
     // The target for the form (130 KB gzip) is not met yet (README); the budget stays near what is reached.
     expect(BUDGETS['form first load gzip']).toBeLessThanOrEqual(140_000);
+    expect(BUDGETS['worker index.js raw']).toBeLessThanOrEqual(812_000);
   });
 });
 
