@@ -10,7 +10,7 @@ import { floodCurve } from './flood';
 import { mixedLoad } from './load';
 import { mailHtmlBench } from './mail-html';
 import { concurrentSubmissions, intakeThroughput } from './intake';
-import { pageBytes } from './page-bytes';
+import { firstLoads, pageBytes } from './page-bytes';
 import { phoneTimings } from './phone-timings';
 import { trendsBench } from './trends';
 import { voiceBench } from './voice';
@@ -34,7 +34,10 @@ async function withServer(vars: Record<string, string>, section: (url: string, s
 console.log(`# Buzón benchmarks, ${new Date().toISOString().slice(0, 10)}, on wrangler dev (workerd, local D1/KV)`);
 // The real proof-of-work difficulty (wrangler.toml) wherever a phone or the intake is measured.
 await withServer({}, async (url, stateDir) => {
-  if (wanted('bytes')) await pageBytes(url);
+  if (wanted('bytes')) {
+    await firstLoads(url);
+    await pageBytes(url);
+  }
   if (wanted('phone')) {
     await phoneTimings(url, 3, 0);
     await phoneTimings(url, 3, 3000);

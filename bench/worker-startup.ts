@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-// @ts-expect-error: a plain .mjs helper shared with scripts/check-deploy.mjs.
+// @ts-expect-error: a plain .mjs helper shared with scripts/check-deploy.ts.
 import { dryRunBundle } from '../scripts/lib/worker-bundle.mjs';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;

@@ -1,4 +1,5 @@
-// Build step: extracts libsodium's wasm for workerd and bundles the browser entry points.
+// Build step: extracts libsodium's wasm for workerd and for the pages (a file of its own, named by its
+// hash), and bundles the browser entry points.
 // Outputs are generated (build/, public/assets/) and git-ignored. The bundles are reproducible:
 // the same commit and ADMIN_SIGN_PK give the same bytes on any machine (no time, no absolute path;
 // esbuild and libsodium pinned in package-lock.json), and build/buzon-build.json names their hashes
@@ -89,8 +90,28 @@ await mkdir(`${root}build`, { recursive: true });
 // Start empty, so a file an older build left behind is neither served nor listed in the manifest.
 await rm(`${root}public/assets`, { recursive: true, force: true });
 await mkdir(`${root}public/assets`, { recursive: true });
-const wasmBytes = await extractWasm(`${root}node_modules/libsodium/dist/modules-esm/libsodium.mjs`, `${root}build/libsodium.wasm`);
-await writeLoaderWithoutWasm(`${root}node_modules/libsodium/dist/modules-esm/libsodium.mjs`, `${root}build/libsodium-loader.mjs`);
+const SODIUM = `${root}node_modules/libsodium/dist/modules-esm/libsodium.mjs`;
+const SODIUM_SUMO = `${root}node_modules/libsodium-sumo/dist/modules-sumo-esm/libsodium-sumo.mjs`;
+const wasmBytes = await extractWasm(SODIUM, `${root}build/libsodium.wasm`);
+await extractWasm(SODIUM_SUMO, `${root}build/libsodium-sumo.wasm`);
+await writeLoaderWithoutWasm(SODIUM, `${root}build/libsodium-loader.mjs`);
+await writeLoaderWithoutWasm(SODIUM_SUMO, `${root}build/libsodium-sumo-loader.mjs`);
+
+/**
+ * The pages fetch libsodium's wasm as a file of their own (src/client/sodium/): binary, it is about
+ * a third smaller than the base64 text the ESM build embeds, and compiles while it downloads. Its
+ * name carries its hash, and the bundles that fetch it carry its path and integrity value, pinned
+ * with them; the page never names it.
+ */
+async function wasmAsset(name, file) {
+  const bytes = readFileSync(file);
+  const { sha256, sha384 } = digests(bytes);
+  const served = `${name}-${sha256.slice(0, 16)}.wasm`;
+  await writeFile(`${root}public/assets/${served}`, bytes);
+  return { url: `/assets/${served}`, integrity: sha384 };
+}
+const sodiumWasm = await wasmAsset('libsodium', `${root}build/libsodium.wasm`);
+const sodiumSumoWasm = await wasmAsset('libsodium-sumo', `${root}build/libsodium-sumo.wasm`);
 
 const options = {
   outdir: `${root}public/assets`,
@@ -109,7 +130,15 @@ const lazy = await build({ ...options, entryPoints: { qr: `${root}src/client/qr.
 const pin = (name) => JSON.stringify(digests(readFileSync(`${root}public/assets/${name}`)).sha384);
 const pages = await build({
   ...options,
-  define: { __ADMIN_SIGN_PK__: JSON.stringify(adminKey), __QR_INTEGRITY__: pin('qr.js'), __VOICE_INTEGRITY__: pin('voice.js') },
+  define: {
+    __ADMIN_SIGN_PK__: JSON.stringify(adminKey),
+    __QR_INTEGRITY__: pin('qr.js'),
+    __VOICE_INTEGRITY__: pin('voice.js'),
+    __SODIUM_WASM__: JSON.stringify(sodiumWasm),
+    __SODIUM_SUMO_WASM__: JSON.stringify(sodiumSumoWasm),
+  },
+  // libsodium's factories without their embedded wasm, fed the wasm files above.
+  alias: { libsodium: `${root}src/client/sodium/standard.ts`, 'libsodium-sumo': `${root}src/client/sodium/sumo.ts` },
   entryPoints: {
     report: `${root}src/client/report.ts`,
     'follow-up': `${root}src/client/follow-up.ts`,
@@ -129,4 +158,4 @@ const manifest = buildManifest({
 });
 await writeFile(`${root}build/buzon-build.json`, `${JSON.stringify(manifest, null, 2)}\n`);
 const outputs = [lazy, pages].flatMap((r) => Object.entries(r.metafile.outputs)).map(([f, o]) => `${f.replace(root, '')} ${o.bytes} B`);
-console.log(`build${environment ? ` for ${environment}` : ''}: libsodium.wasm ${wasmBytes} B; ${outputs.join('; ')}; manifest for ${manifest.commit}`);
+console.log(`build${environment ? ` for ${environment}` : ''}: libsodium.wasm ${wasmBytes} B (${sodiumWasm.url}, ${sodiumSumoWasm.url}); ${outputs.join('; ')}; manifest for ${manifest.commit}`);

@@ -4,6 +4,7 @@
  * The code and the keys live only in this page's memory; closing or leaving forgets them.
  */
 import sodium from 'libsodium-wrappers';
+import { WasmUnavailable } from './sodium/wasm-asset';
 import {
   deriveMailbox,
   fromB64,
@@ -60,7 +61,7 @@ let sent: SentReport | null = null;
 let files: ReturnType<typeof laterFiles> | undefined;
 let threadView: ReturnType<typeof threadFiles> | undefined;
 
-start().catch(() => showErrors(errors, [msg('errors.crypto_unavailable')]));
+start().catch((error) => showErrors(errors, [msg(error instanceof WasmUnavailable ? 'errors.crypto_download' : 'errors.crypto_unavailable')]));
 
 async function start() {
   await sodium.ready;

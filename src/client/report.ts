@@ -23,6 +23,7 @@ import { sealEvidence, uploadChunks, type PendingUpload } from './evidence-uploa
 import { $, ApiProblem, msg, requestJson } from './page';
 import type { PowChallenge, ReportAccepted } from '../contract/responses';
 import { fillReceipt, wireReceipt, type StoredAnswer } from './receipt';
+import { WasmUnavailable } from './sodium/wasm-asset';
 
 /** The plant's keys; its `readers`, the administrator's signed list, is the only thing the form seals to. */
 /** The server's challenge, with the facility it pays for (one only) and the work under way. */
@@ -59,7 +60,8 @@ interface SealedReport {
 }
 
 followPlantChoices($<HTMLInputElement | HTMLSelectElement>('facility'));
-start().catch(() => showProblems([msg('errors.crypto_unavailable', { email })]));
+// A wasm that never arrived is the connection's doing, not the phone's: reopening the page is the remedy.
+start().catch((error) => showProblems([error instanceof WasmUnavailable ? msg('errors.crypto_download') : msg('errors.crypto_unavailable', { email })]));
 
 async function start() {
   await sodium.ready;

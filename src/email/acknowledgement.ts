@@ -3,13 +3,13 @@
  * the receipt code, the follow-up link, what happens next and the deadlines. Never any of the
  * report's content, not even its subject.
  */
-import { createMimeMessage } from 'mimetext/browser';
 import type { SendTo } from '../domain/report';
 import type { Deadlines } from '../domain/clocks';
 import { mailReaders } from '../domain/mail-readers';
 import type { Language } from '../domain/report';
 import { translator } from '../i18n';
 import { base64Body } from './mime';
+import { plainMail } from './plain-mail';
 
 export interface Acknowledgement {
   /** The facility's address: the reply comes from where the mail went. */
@@ -61,18 +61,22 @@ export function acknowledgementText(lang: Language, a: Pick<Acknowledgement, 'ca
 
 /** The whole reply as raw MIME (RFC 5322), marked Auto-Submitted: auto-replied (RFC 3834). */
 export function acknowledgementMessage(a: Acknowledgement): string {
-  const msg = createMimeMessage();
-  msg.setSender({ name: 'Buzón', addr: a.from });
-  msg.setRecipient(a.to);
-  msg.setSubject(`${translator('es')('email.ack.subject')} / ${translator('en')('email.ack.subject')}`);
-  msg.setHeader('Message-ID', a.messageId);
-  if (a.inReplyTo) {
-    msg.setHeader('In-Reply-To', a.inReplyTo);
-    msg.setHeader('References', [a.references, a.inReplyTo].filter(Boolean).join(' '));
-  }
-  msg.setHeader('Auto-Submitted', 'auto-replied');
-  msg.setHeader('X-Auto-Response-Suppress', 'All');
   const body = [acknowledgementText('es', a), '', '------', '', acknowledgementText('en', a), ''].join('\r\n');
-  msg.addMessage({ contentType: 'text/plain', charset: 'UTF-8', encoding: 'base64', data: base64Body(body) });
-  return msg.asRaw();
+  return plainMail({
+    from: { name: 'Buzón', addr: a.from },
+    to: a.to,
+    subject: `${translator('es')('email.ack.subject')} / ${translator('en')('email.ack.subject')}`,
+    messageId: a.messageId,
+    headers: [
+      ...(a.inReplyTo
+        ? ([
+            ['In-Reply-To', a.inReplyTo],
+            ['References', [a.references, a.inReplyTo].filter(Boolean).join(' ')],
+          ] as [string, string][])
+        : []),
+      ['Auto-Submitted', 'auto-replied'],
+      ['X-Auto-Response-Suppress', 'All'],
+    ],
+    base64Body: base64Body(body),
+  });
 }

@@ -1,7 +1,8 @@
 /**
  * @module The Content-Security-Policy of every response: the only inline code allowed is the
  * pages' one stylesheet, by hash; scripts come from this origin (pinned by integrity in the pages)
- * and may instantiate wasm (libsodium, embedded in the bundles). No page may start a worker (so none
+ * and may compile wasm (libsodium's, fetched from this origin by the bundles, pinned by the hash
+ * they carry: src/client/sodium/). No page may start a worker (so none
  * can register a Service Worker), and forms may post natively only where the source has such a form
  * (the constancia check). `npm run verify` runs the Worker built from the same source and compares
  * every page's headers, this one included, with what a deployment sends.

@@ -5,10 +5,10 @@
  * mail provider nor anyone on the wire can tell a day with reports from a day without. It names
  * no facility, no category, nothing a report says.
  */
-import { createMimeMessage } from 'mimetext/browser';
 import type { Language } from '../domain/report';
 import { CLOCK_NAMES, type ClockName } from '../domain/clocks';
 import { base64Body } from '../email/mime';
+import { plainMail } from '../email/plain-mail';
 import { translator } from '../i18n';
 
 /** The body, in UTF-8 bytes, before base64: every digest is padded to exactly this. */
@@ -64,13 +64,15 @@ export function digestBody(d: DigestFacts): Uint8Array {
 
 /** The raw message (RFC 5322), marked Auto-Submitted: auto-generated (RFC 3834). */
 export function digestMessage(d: Digest): string {
-  const msg = createMimeMessage();
-  msg.setSender({ name: 'Buzón', addr: d.from });
-  msg.setRecipient(d.to);
-  msg.setSubject(`${translator('es')('email.digest.subject')} / ${translator('en')('email.digest.subject')}`);
-  msg.setHeader('Message-ID', d.messageId);
-  msg.setHeader('Auto-Submitted', 'auto-generated');
-  msg.setHeader('X-Auto-Response-Suppress', 'All');
-  msg.addMessage({ contentType: 'text/plain', charset: 'UTF-8', encoding: 'base64', data: base64Body(digestBody(d)) });
-  return msg.asRaw();
+  return plainMail({
+    from: { name: 'Buzón', addr: d.from },
+    to: d.to,
+    subject: `${translator('es')('email.digest.subject')} / ${translator('en')('email.digest.subject')}`,
+    messageId: d.messageId,
+    headers: [
+      ['Auto-Submitted', 'auto-generated'],
+      ['X-Auto-Response-Suppress', 'All'],
+    ],
+    base64Body: base64Body(digestBody(d)),
+  });
 }

@@ -214,7 +214,7 @@ export const OPERATIONS: Operation[] = [
     description: 'docs/crypto.md, Constancia; 404 when the deployment signs none.', ok: { status: 200, description: '{ v, format, algorithm, publicKey, … }', media: 'application/json' }, errors: [],
   },
   {
-    method: 'get', path: '/assets/{file}', tag: 'deployment', summary: 'The browser bundles and stylesheets, pinned by the pages\' integrity attributes',
+    method: 'get', path: '/assets/{file}', tag: 'deployment', summary: 'The browser bundles, stylesheets and libsodium\'s wasm, pinned by the pages\' integrity attributes (the wasm by the bundles that fetch it)',
     params: z.object({ file: z.string() }), ok: { status: 200, description: 'the file', media: 'application/octet-stream' }, errors: [],
   },
 ];

@@ -81,6 +81,7 @@ const CLIENT_MESSAGES = [
   'followup.request_authority_button',
   'status.not_substantiated',
   'errors.crypto_unavailable',
+  'errors.crypto_download',
   'errors.unavailable',
   ...CONSTANCIA_MESSAGES,
 ];

@@ -40,6 +40,7 @@ const CLIENT_MESSAGES = [
   'errors.network',
   'errors.readers_unverified',
   'errors.crypto_unavailable',
+  'errors.crypto_download',
   'errors.unavailable',
   'form.evidence_preview_alt',
   'form.evidence_cleaned',

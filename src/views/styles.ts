@@ -37,7 +37,7 @@ a:focus-visible,button:focus-visible,[tabindex]:focus-visible{outline:3px solid 
 [aria-invalid=true]{border-color:#b00020}
 fieldset[aria-invalid=true]{border-left:4px solid #b00020;padding-left:.6rem}
 .choice [aria-invalid=true]+label{border-color:#b00020}
-.send{display:block;width:100%;min-height:56px;margin:1.5rem 0 .5rem;font:inherit;font-weight:700;font-size:1.2rem;color:#fff;background:#0b4f9c;border:0;border-radius:.6rem}
+.send{display:block;width:100%;min-height:56px;margin:1.5rem 0 .5rem;font:inherit;font-weight:700;font-size:1.2rem;color:#fff;background:#0b4f9c;border:0;border-radius:.6rem;overflow-wrap:anywhere}
 .send:disabled{background:#777}
 .status{min-height:1.5rem;color:#333}
 .errors{padding:.75rem;border:2px solid #b00020;border-radius:.5rem;background:#fdecee}

@@ -154,4 +154,24 @@ describe('deployment differences', () => {
       expect(files(served((s) => s.pages.set('/', at(`${head}${extra}</head></html>`)))), extra).toEqual(['/']);
     }
   });
+
+  it("should check libsodium's wasm like every asset: its bytes, its listing and its headers", () => {
+    const wasm = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
+    const path = '/assets/libsodium-0123456789abcdef.wasm';
+    const withWasm: BuildManifest = { ...local, assets: { ...local.assets, [path]: digests(wasm) } };
+    const servedWasm = (change: (s: Served) => void = () => {}) =>
+      served((s) => {
+        s.manifest = structuredClone(withWasm);
+        s.assets.set(path, wasm);
+        s.headers.set(path, { 'cache-control': ['no-store'], 'content-type': ['application/wasm'] });
+        change(s);
+      });
+    const ref = servedWasm();
+    const named = (s: Served) => [...new Set(deploymentDifferences(withWasm, s, origin, ref).map((d) => d.file))];
+    expect(named(servedWasm())).toEqual([]);
+    expect(named(servedWasm((s) => s.assets.set(path, new Uint8Array([...wasm, 0]))))).toEqual([path]);
+    expect(named(servedWasm((s) => s.assets.set(path, 404)))).toEqual([path]);
+    expect(named(servedWasm((s) => (s.headers.get(path)!['cache-control'] = ['public, max-age=31536000'])))).toEqual([path]);
+    expect(named(servedWasm((s) => delete (s.manifest as BuildManifest).assets[path]))).toEqual(['/.well-known/buzon-build.json']);
+  });
 });
