@@ -26,7 +26,7 @@ import {
 import { mexicoDay, releaseClock } from '../../src/lib/clock';
 import { addDays } from '../../src/domain/case';
 import { caseClocks, type ClockFacts, type Deadlines } from '../../src/domain/clocks';
-import { dueDigests } from '../../src/notify/digest';
+import { dueDigests } from '../../src/storage/digests';
 import { RECOUNT_REPORTS } from '../../src/trends/counters';
 import { bytes, deliver, mail, parseSent } from './email-helpers';
 import { buildSubmission, mailboxProof, makeFacility, post, releaseNow, sampleReport, signReaderLists, sodium, type TestFacility } from './helpers';
