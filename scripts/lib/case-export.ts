@@ -26,8 +26,8 @@ import {
 import { attachmentFormatOf, nameAnswerFiles, nameUnnamed, type SealedAttachment } from '../../src/domain/attachment';
 import { getSealed, getSealedTexts } from '../../src/storage/blobs';
 import { getSignedReaderList } from '../../src/storage/reader-lists';
-import { answerFiles, getChunk } from '../../src/storage/uploads';
-import { threadFor } from '../../src/storage/messages';
+import { getChunk } from '../../src/storage/uploads';
+import { answerFiles, threadFor } from '../../src/storage/messages';
 import type { CaseRow } from './case-rows';
 
 export { casesFor, type CaseRow } from './case-rows';

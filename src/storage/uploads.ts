@@ -275,13 +275,3 @@ export async function messageAttachmentChunks(db: D1Database, reportId: string, 
     .first<{ chunks: number }>();
   return row?.chunks ?? null;
 }
-
-/** The files sent with a case's thread messages (a worker's answers), each with the message it came with. */
-export async function answerFiles(db: D1Database, reportId: string): Promise<Array<{ id: string; messageId: string }>> {
-  return (
-    await db
-      .prepare('SELECT id, message_id AS messageId FROM attachments WHERE report_id = ?1 AND message_id IS NOT NULL')
-      .bind(reportId)
-      .all<{ id: string; messageId: string }>()
-  ).results;
-}
