@@ -18,6 +18,18 @@ const zodNamespace = {
   message: "Write `import * as z from 'zod'`: the named import bundles every zod locale.",
 };
 
+/** Where SQL and crypto live (ARCHITECTURE.md, "Where things live"); tests/node/architecture.test.ts also reads SQL in strings. */
+const sqlOutsideStorage = {
+  selector: "CallExpression > MemberExpression.callee[property.name='prepare']",
+  message: 'SQL lives in src/storage/: add a function there that takes the binding (ARCHITECTURE.md).',
+};
+const cryptoOutsideCrypto = {
+  selector: "CallExpression > MemberExpression.callee[property.name=/^crypto_/], MemberExpression[object.name='crypto'][property.name='subtle']",
+  message: 'Crypto lives in src/crypto/: call a function there, never a primitive (ARCHITECTURE.md).',
+};
+/** Files that still run SQL of their own outside src/storage/ (issue 24); the list only shrinks. */
+const SQL_OUTSIDE_STORAGE = ['src/scheduled.ts', 'src/trends/counters.ts', 'src/trends/queries.ts'];
+
 export default defineConfig(
   { ignores: ['node_modules/', '.wrangler/', 'build/', 'public/assets/', 'tests/fixtures/', 'bench/out/', 'test-results/', 'worker-configuration.d.ts'] },
   js.configs.recommended,
@@ -47,6 +59,19 @@ export default defineConfig(
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'hono/cookie', message: noStorage }] }],
     },
+  },
+  {
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    ignores: ['src/storage/**', 'src/crypto/**', ...SQL_OUTSIDE_STORAGE],
+    rules: { 'no-restricted-syntax': ['error', zodNamespace, sqlOutsideStorage, cryptoOutsideCrypto] },
+  },
+  {
+    files: ['src/storage/**', 'scripts/**', ...SQL_OUTSIDE_STORAGE],
+    rules: { 'no-restricted-syntax': ['error', zodNamespace, cryptoOutsideCrypto] },
+  },
+  {
+    files: ['src/crypto/**'],
+    rules: { 'no-restricted-syntax': ['error', zodNamespace, sqlOutsideStorage] },
   },
   {
     files: ['src/client/**'],

@@ -27,7 +27,7 @@ import { attachmentFormatOf, nameAnswerFiles, nameUnnamed, type SealedAttachment
 import { getSealed, getSealedTexts } from '../../src/storage/blobs';
 import { getSignedReaderList } from '../../src/storage/reader-lists';
 import { getChunk } from '../../src/storage/uploads';
-import { copiesOf } from '../../src/storage/shared-keys';
+import { answerFiles, threadFor } from '../../src/storage/messages';
 import type { CaseRow } from './case-rows';
 
 export { casesFor, type CaseRow } from './case-rows';
@@ -95,18 +95,10 @@ export async function openCaseInTerminal(
   const mailboxSignPk = typeof (report.mailbox as { signPk?: unknown })?.signPk === 'string' ? fromB64(s, (report.mailbox as { signPk: string }).signPk) : null;
   const lookup = (signer: string, author: string) => (signer === MAILBOX_SIGNER ? mailboxSignPk : readers(signer, author));
 
-  const { results: messages } = await env.DB.prepare(
-    `SELECT m.id, m.kind, m.author_role AS authorRole, m.day, m.body_key AS bodyKey, w.sealed, ${copiesOf('m.report_id', 'm.id', '?2')} AS sealedAlso
-       FROM messages m LEFT JOIN wrapped_keys w ON w.report_id = m.report_id AND w.message_id = m.id AND w.key_id = ?2
-      WHERE m.report_id = ?1 ORDER BY m.seq`,
-  )
-    .bind(row.id, keys.keyId)
-    .all<{ id: string; kind: string; authorRole: string; day: string; bodyKey: string; sealed: string | null; sealedAlso: string | null }>();
+  const messages = await threadFor(env.DB, row.id, keys.keyId, null);
   const texts = await getSealedTexts(env.DB, env.BLOBS, messages.filter((m) => m.sealed).map((m) => m.bodyKey));
   // Only an answer the worker's mailbox key signed may bring files, and only files D1 says travel with it.
-  const { results: stored } = await env.DB.prepare('SELECT id, message_id AS messageId FROM attachments WHERE report_id = ?1 AND message_id IS NOT NULL')
-    .bind(row.id)
-    .all<{ id: string; messageId: string }>();
+  const stored = await answerFiles(env.DB, row.id);
   const addedLater: SealedAttachment[] = [];
   let answer = 0;
   const placeOf = (m: { id: string; kind: string; authorRole: string }) => ({
@@ -120,7 +112,7 @@ export async function openCaseInTerminal(
     if (m.kind === 'answer') answer++;
     const text = m.sealed ? texts.get(m.bodyKey) : null;
     if (!text || !m.sealed) return { day: m.day, kind: m.kind, authorRole: m.authorRole, text: null, verified: false };
-    const opened = firstThatOpens(copies(m.sealed, m.sealedAlso), (k) =>
+    const opened = firstThatOpens(m.sealed ? [m.sealed, ...(m.sealedAlso ?? [])] : [], (k) =>
       openThreadMessage(s, fromB64(s, text), fromB64(s, k), keys.box, placeOf(m), lookup, { receivedDay: row.receivedDay, day: m.day }),
     );
     // A verified standard acknowledgement is named as the console names it.

@@ -9,7 +9,8 @@ import { fromB64, resealKey, toB64, verifyReaderList, type Sodium } from '../../
 import { rolesFor, type SendTo } from '../../src/domain/report';
 import { mexicoDay } from '../../src/lib/clock';
 import { appendAuditTo } from './audit-append';
-import { copiesOf, SHARE_ALONGSIDE } from '../../src/storage/shared-keys';
+import { SIGNED_READER_LIST_SQL } from '../../src/storage/reader-lists';
+import { copiesOf, GIVE_KEY, SHARE_ALONGSIDE } from '../../src/storage/shared-keys';
 import type { D1Target, Statement } from './d1-target';
 
 export interface HandoverFrom {
@@ -61,7 +62,7 @@ export async function handover(s: Sodium, db: D1Target, from: HandoverFrom, toKe
   const lists = new Map<string, boolean>();
   const listed = async (facilityId: string) => {
     if (!lists.has(facilityId)) {
-      const [signed] = await db.query<{ statement: string; signature: string }>('SELECT statement, signature FROM reader_lists WHERE facility_id = ?1', [facilityId]);
+      const [signed] = await db.query<{ statement: string; signature: string }>(SIGNED_READER_LIST_SQL, [facilityId]);
       const list = verifyReaderList(s, signed, adminPublicKey, facilityId);
       lists.set(facilityId, !!list?.readers.some((r) => r.keyId === to.keyId && r.recipient && r.role === to.role && r.boxPk === to.boxPk));
     }
@@ -98,7 +99,7 @@ export async function handover(s: Sodium, db: D1Target, from: HandoverFrom, toKe
       const sealed = resealFirstCopy(s, [k.sealed, ...(JSON.parse(k.sealedAlso) as string[])], from.box, toBox);
       if (!sealed) continue;
       const params = [c.id, k.messageId, to.keyId, toB64(s, sealed)];
-      statements.push({ sql: 'INSERT OR IGNORE INTO wrapped_keys (report_id, message_id, key_id, sealed) VALUES (?1, ?2, ?3, ?4)', params });
+      statements.push({ sql: GIVE_KEY, params });
       statements.push({ sql: SHARE_ALONGSIDE, params: [...params.slice(0, 3), from.keyId, params[3]!] });
       if (had.has(k.messageId)) alongside++;
     }

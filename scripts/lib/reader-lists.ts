@@ -8,6 +8,7 @@
  * (a rollback, which would approve readers taken away since) is refused the same way.
  */
 import { fromB64, signReaderList, verifyReaderList, type ListedReader, type ReaderList, type Sodium } from '../../src/crypto';
+import { statementHash } from '../../src/crypto/digest';
 import { READERS_FROM_ROWS_SQL, SAVE_READER_LIST_SQL, toListedReader } from '../../src/storage/reader-lists';
 import { rememberSignedLists, signedListMarks, type AdminKey, type SignedListMark } from './admin-key';
 import type { D1Target, Statement } from './d1-target';
@@ -88,7 +89,7 @@ export async function resignReaderLists(
     changes.set(id, said);
     const signed = signReaderList(s, list, admin.privateKey);
     statements.push({ sql: SAVE_READER_LIST_SQL, params: [id, signed.statement, signed.signature] });
-    if (database) marks.push({ database, facility: id, issued, hash: listHash(s, signed.statement) });
+    if (database) marks.push({ database, facility: id, issued, hash: statementHash(s, signed.statement) });
   }
   if (unapproved.length && !opts.yes) return { changes, unapproved };
   if (statements.length) await target.run(statements);
@@ -98,13 +99,11 @@ export async function resignReaderLists(
   return { changes, unapproved: [] };
 }
 
-const listHash = (s: Sodium, statement: string) => s.to_hex(s.crypto_generichash(32, statement, null));
-
 /** The marks of what D1 holds now (for the plants whose list verifies). */
 function currentMarks(s: Sodium, database: string, rows: Array<{ facilityId: string; statement: string }>, stored: Map<string, ReaderList | null>): SignedListMark[] {
   return rows.flatMap((r) => {
     const list = stored.get(r.facilityId);
-    return list ? [{ database, facility: r.facilityId, issued: list.issued, hash: listHash(s, r.statement) }] : [];
+    return list ? [{ database, facility: r.facilityId, issued: list.issued, hash: statementHash(s, r.statement) }] : [];
   });
 }
 
@@ -112,7 +111,7 @@ function currentMarks(s: Sodium, database: string, rows: Array<{ facilityId: str
 function rollbacks(s: Sodium, marks: SignedListMark[], rows: Array<{ facilityId: string; statement: string }>, stored: Map<string, ReaderList | null>): string[] {
   return marks.flatMap((m) => {
     const row = rows.find((r) => r.facilityId === m.facility);
-    if (row && listHash(s, row.statement) === m.hash) return [];
+    if (row && statementHash(s, row.statement) === m.hash) return [];
     const held = row ? `one issued ${stored.get(m.facility)?.issued ?? '(not signed by this key)'}` : 'none';
     return [`reader list of ${m.facility}: D1 holds ${held}, not the last one signed here (issued ${m.issued}): an older list put back?`];
   });

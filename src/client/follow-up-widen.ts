@@ -9,7 +9,7 @@
  * takes effect at the next release, for both sides at once (src/storage/held-actions.ts); the page
  * says so from the moment it is recorded.
  */
-import { fromB64, listedRecipients, resealKey, signProof, toB64, wideningMessage, type MailboxKeys, type Sodium } from '../crypto';
+import { fromB64, listedRecipients, resealKey, signProof, toB64, verifyProof, wideningMessage, type MailboxKeys, type Sodium } from '../crypto';
 import { canWiden, REFERRAL } from '../domain/case-sides';
 import type { MailboxThread, MailboxWidened } from '../contract/responses';
 import { servedAsSigned, trustedReaderList } from './admin-key';
@@ -24,7 +24,7 @@ export function consentVerifies(s: Sodium, thread: MailboxThread, mailboxSignPk:
   const consent = thread.case.widenedConsent;
   if (!consent) return false;
   try {
-    return s.crypto_sign_verify_detached(fromB64(s, consent), wideningMessage(thread.case.id, thread.case.facilityId, REFERRAL.to), mailboxSignPk);
+    return verifyProof(s, fromB64(s, consent), wideningMessage(thread.case.id, thread.case.facilityId, REFERRAL.to), mailboxSignPk);
   } catch {
     return false;
   }

@@ -39,6 +39,9 @@ function mexicoDayHour(at: Date): { day: string; hour: number } {
   return { day: `${parts.year}-${parts.month}-${parts.day}`, hour: Number(parts.hour) };
 }
 
+/** "YYYY-MM-DD": the Mexico City day of an instant. */
+export const mexicoDayOf = (at: Date): string => mexicoDayHour(at).day;
+
 const release = (day: string, hour: number) => `${day}T${String(hour).padStart(2, '0')}`;
 
 /** The release that what arrives at this instant belongs to: the first release hour still to come. */

@@ -5,6 +5,7 @@
  */
 import { EmailMessage } from 'cloudflare:email';
 import { constanciaCheck, constanciaKeyFromCode, deriveMailbox, fromB64, newReceiptCode, sealReport, toB64, verifyReaderList, type ListedRecovery, type SignedReaderList, type Sodium } from '../crypto';
+import { sealedBodyDigest } from '../crypto/digest';
 import { rolesFor, type SendTo } from '../domain/report';
 import type { Deadlines } from '../domain/clocks';
 import type { Env } from '../env';
@@ -12,8 +13,8 @@ import { releaseClock } from '../lib/clock';
 import { releaseDay } from '../domain/release';
 import { loadSodium } from '../lib/sodium';
 import { issueConstancia } from '../lib/constancia';
-import { activeRecipientsStatement, type RecipientKey } from '../storage/recipients';
-import { findReport, storeReport } from '../storage/reports';
+import type { RecipientKey } from '../storage/recipients';
+import { findReport, mailIntakeLookup, storeReport } from '../storage/reports';
 import { acknowledgementMessage } from './acknowledgement';
 import { classifyMail } from './automatic';
 import { emailReportId, normalizeMessageId } from './derive';
@@ -65,20 +66,15 @@ export async function receiveMail(message: ForwardableEmailMessage, env: Env): P
   const messageId = normalizeMessageId(message.headers.get('message-id'));
   const reportId = emailReportId(s, env.POW_SECRET, facility.id, messageId, raw);
   const releaseAt = releaseClock(env.RELEASE_HOURS).next;
-  const [existing, active, today, list] = await env.DB.batch([
-    env.DB.prepare('SELECT 1 AS found FROM reports WHERE id = ?1').bind(reportId),
-    activeRecipientsStatement(env.DB, facility.id),
-    env.DB.prepare("SELECT count(*) AS n FROM reports WHERE facility_id = ?1 AND received_day = ?2 AND channel = 'email'").bind(facility.id, releaseDay(releaseAt)),
-    env.DB.prepare('SELECT statement, signature FROM reader_lists WHERE facility_id = ?1').bind(facility.id),
-  ]);
-  if (existing!.results.length) return { outcome: 'duplicate', reportId };
+  const lookup = await mailIntakeLookup(env.DB, { facilityId: facility.id, reportId, receivedDay: releaseDay(releaseAt) });
+  if (lookup.exists) return { outcome: 'duplicate', reportId };
   // Past the day's cap the mail is not refused but deferred: throwing makes Email Routing answer
   // with a temporary failure, so the sender's server keeps the message and tries again later.
-  if ((today!.results[0] as { n: number }).n >= facility.mailDailyCap) throw new MailDeferred();
+  if (lookup.mailToday >= facility.mailDailyCap) throw new MailDeferred();
 
-  const listed = signedRecipients(s, env, facility.id, list!.results[0] as SignedReaderList | undefined);
+  const listed = signedRecipients(s, env, facility.id, lookup.signedList);
   // The keys and roles sealed to are the administrator's, not the rows': a row can only take a listed reader away.
-  const activeIds = new Set((active!.results as unknown as RecipientKey[]).map((k) => k.keyId));
+  const activeIds = new Set(lookup.recipients.map((k) => k.keyId));
   const readers = readersFor(listed.keys.filter((k) => activeIds.has(k.keyId)), listed.mailSendTo ?? facility.mailSendTo);
   if (!readers) return reject('no_recipients');
 
@@ -110,7 +106,7 @@ export async function receiveMail(message: ForwardableEmailMessage, env: Env): P
       releaseAt,
       mailbox: mailboxKeys,
       body: envelope.body,
-      bodyDigest: toB64(s, s.crypto_generichash(32, envelope.body, null)),
+      bodyDigest: sealedBodyDigest(s, envelope.body),
       keys: envelope.keys.map((k) => ({ keyId: k.keyId, sealed: toB64(s, k.sealed) })),
       constanciaCheck: check,
     });

@@ -3,6 +3,7 @@
  */
 import { SEND_TO, type SendTo } from '../domain/report';
 import type { Deadlines } from '../domain/clocks';
+import { mailFacilityByLocal } from '../storage/facilities';
 
 export interface MailFacility {
   id: string;
@@ -25,13 +26,7 @@ export async function facilityForAddress(db: D1Database, to: string, domain: str
   const at = address.lastIndexOf('@');
   if (at <= 0 || address.slice(at + 1) !== domain.toLowerCase()) return null;
   const local = address.slice(0, at);
-  const row = await db
-    .prepare(
-      `SELECT id, mail_send_to AS mailSendTo, mail_daily_cap AS mailDailyCap, ack_days AS acknowledge, answer_days AS answer, close_days AS close
-         FROM facilities WHERE lower(email_local) = ?1 AND active = 1`,
-    )
-    .bind(local)
-    .first<{ id: string; mailSendTo: string; mailDailyCap: number } & Deadlines>();
+  const row = await mailFacilityByLocal(db, local);
   if (!row || !(SEND_TO as readonly string[]).includes(row.mailSendTo)) return null;
   const deadlines = { acknowledge: row.acknowledge, answer: row.answer, close: row.close };
   return { id: row.id, address, mailSendTo: row.mailSendTo as SendTo, mailDailyCap: row.mailDailyCap, deadlines };

@@ -2,18 +2,11 @@
  * @module The only clock readings Buzón keeps: calendar days in Mexico City and the fixed release
  * hours of src/domain/release.ts, never the time something happened.
  */
-import { lastRelease, nextRelease, releaseHours } from '../domain/release';
-
-const dayFormat = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'America/Mexico_City',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
+import { lastRelease, mexicoDayOf, nextRelease, releaseHours } from '../domain/release';
 
 /** "YYYY-MM-DD" for the given instant, in Mexico City. */
 export function mexicoDay(at: Date = new Date()): string {
-  return dayFormat.format(at);
+  return mexicoDayOf(at);
 }
 
 /**

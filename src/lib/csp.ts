@@ -7,6 +7,8 @@
  * (the constancia check). `npm run verify` runs the Worker built from the same source and compares
  * every page's headers, this one included, with what a deployment sends.
  */
+import { sha256Source } from '../crypto/digest';
+
 export interface PolicyOptions {
   /** Pages that play recordings they decrypted or made (src/lib/http.ts, allowMedia): media from blob: URLs, which runs no code. */
   play?: boolean;
@@ -29,10 +31,4 @@ export async function contentSecurityPolicy(stylesheet: string, opts: PolicyOpti
     "base-uri 'none'",
     "frame-ancestors 'none'",
   ].join('; ');
-}
-
-/** CSP source expression for an inline block: 'sha256-<base64 of its SHA-256>'. */
-async function sha256Source(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
-  return `sha256-${btoa(String.fromCharCode(...digest))}`;
 }

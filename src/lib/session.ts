@@ -8,7 +8,8 @@
  * console API checks the key in D1 on every request, see `requireReader`).
  */
 import type { ReaderSession } from '../contract/console-responses';
-import { toB64, utf8, type Sodium } from '../crypto';
+import type { Sodium } from '../crypto';
+import { newSessionToken, newSigninChallenge, sessionTokenHash } from '../crypto/signin';
 
 export const SESSION_IDLE_SECONDS = 8 * 60 * 60;
 export const SESSION_MAX_SECONDS = 12 * 60 * 60;
@@ -24,7 +25,8 @@ interface StoredSession extends ReaderSession {
   refreshed: number;
 }
 
-export const sessionKey = (s: Sodium, token: string) => `session/${s.to_hex(s.crypto_generichash(32, utf8(token), null))}`;
+/** The KV key of a session: its token's hash (src/crypto/signin.ts), never the token. */
+export const sessionKey = (s: Sodium, token: string) => `session/${sessionTokenHash(s, token)}`;
 
 /**
  * KV's expiry for a session, relative to now: the idle limit, never past the absolute one (KV
@@ -33,7 +35,7 @@ export const sessionKey = (s: Sodium, token: string) => `session/${s.to_hex(s.cr
 const expirationTtl = (stored: StoredSession, now: number) => Math.max(60, Math.min(SESSION_IDLE_SECONDS, stored.created + SESSION_MAX_SECONDS - now));
 
 export async function createSession(kv: KVNamespace, s: Sodium, session: ReaderSession, now: number): Promise<string> {
-  const token = toB64(s, s.randombytes_buf(32));
+  const token = newSessionToken(s);
   const stored: StoredSession = { ...session, created: now, refreshed: now };
   await kv.put(sessionKey(s, token), JSON.stringify(stored), { expirationTtl: expirationTtl(stored, now) });
   return token;
@@ -65,7 +67,7 @@ export async function endSession(kv: KVNamespace, s: Sodium, token: string): Pro
 
 /** A single-use sign-in challenge for one key id. */
 export async function issueSigninChallenge(kv: KVNamespace, s: Sodium, keyId: string): Promise<string> {
-  const challenge = toB64(s, s.randombytes_buf(32));
+  const challenge = newSigninChallenge(s);
   await kv.put(`signin/${challenge}`, keyId, { expirationTtl: SIGNIN_CHALLENGE_SECONDS });
   return challenge;
 }

@@ -4,7 +4,8 @@
  */
 import { zValidator } from '@hono/zod-validator';
 import { Hono, type Context } from 'hono';
-import { checkWork, constanciaCheck, toB64, type Sodium } from '../crypto';
+import { checkWork, constanciaCheck, type Sodium } from '../crypto';
+import { sealedBodyDigest } from '../crypto/digest';
 import { issueConstancia, readConstanciaKey } from '../lib/constancia';
 import { rolesFor } from '../domain/report';
 import { issueChallenge, powBits, verifyChallenge } from '../lib/challenge';
@@ -16,6 +17,7 @@ import { apiError, type AppEnv } from '../lib/http';
 import { loadSodium } from '../lib/sodium';
 import { getFacility } from '../storage/facilities';
 import { getSignedReaderList } from '../storage/reader-lists';
+import { spentNonceStatement } from '../storage/spent-challenges';
 import { activeRecipientsFor, type RecipientKey } from '../storage/recipients';
 import { readEnvelope } from '../lib/envelope-check';
 import { findReport, intakeLookup, storeReport, type NewReport, type StoredReportRef } from '../storage/reports';
@@ -86,7 +88,7 @@ api.post(
     const envelope = readEnvelope(s, sub.envelope, expected ? [expected, [...expected, 'mailbox']] : [], MAX_WEB_BODY_BYTES);
     if (!envelope) return apiError(c, 422, 'bad_envelope', ['envelope.body']);
     const { body } = envelope;
-    const bodyDigest = toB64(s, s.crypto_generichash(32, body, null));
+    const bodyDigest = sealedBodyDigest(s, body);
 
     // A retry of a report already stored gets the same answer, before the single-use work is checked again.
     if (existing) return answerRetry(c, s, existing, facility.id, bodyDigest, constanciaKey);
@@ -123,7 +125,7 @@ type Spend = { nonce: string; expires: number };
 
 /** Whether a nonce is spent, and the plant's price now, in one D1 read. */
 async function spentAndPrice(c: Context<AppEnv>, nonce: string, facilityId: string): Promise<{ spent: boolean; price: number }> {
-  const [spent, ...volume] = await c.env.DB.batch([c.env.DB.prepare('SELECT 1 FROM spent_challenges WHERE nonce = ?1').bind(nonce), ...priceStatements(c.env, facilityId)]);
+  const [spent, ...volume] = await c.env.DB.batch([spentNonceStatement(c.env.DB, nonce), ...priceStatements(c.env, facilityId)]);
   return { spent: spent!.results.length > 0, price: priceFrom(c.env, volume) };
 }
 
@@ -167,7 +169,7 @@ async function storeInOneTrip(c: Context<AppEnv>, s: Sodium, sub: Submission, sp
   if (!envelope?.wellFormed || !(await attachmentsComplete(c.env.BLOBS, sub))) return null;
   const { body } = envelope;
   const ids = sub.envelope.keys.map((k) => k.keyId);
-  const report = newReport(sub, body, toB64(s, s.crypto_generichash(32, body, null)), spend, releaseClock(c.env.RELEASE_HOURS).next, check);
+  const report = newReport(sub, body, sealedBodyDigest(s, body), spend, releaseClock(c.env.RELEASE_HOURS).next, check);
   const expect = { facilityId: sub.facility, reportId: sub.reportId, roles: rolesFor(sub.sendTo), keyIds: ids.filter((id) => id !== 'mailbox'), nonce: spend.nonce };
   try {
     await storeReport(s, c.env.DB, c.env.BLOBS, report, expect);

@@ -7,7 +7,8 @@ import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
 import { signinChallengeSchema, signinSchema } from '../contract/console';
 import type { SignedIn, SigninChallenge } from '../contract/console-responses';
-import { fromB64, signinMessage, toB64, utf8, verifyProof } from '../crypto';
+import { fromB64, signinMessage, verifyProof } from '../crypto';
+import { decoySalt as keyedDecoySalt } from '../crypto/signin';
 import { limitBody } from '../lib/body-limit';
 import { mexicoDay, nowSeconds } from '../lib/clock';
 import { apiError } from '../lib/http';
@@ -22,7 +23,7 @@ export const signinApi = new Hono<ConsoleEnv>();
 
 /** A salt that looks real for a key id nobody holds, so the answer does not tell which ids exist. */
 function decoySalt(c: ConsoleContext, s: Awaited<ReturnType<typeof loadSodium>>, keyId: string) {
-  return toB64(s, s.crypto_generichash(16, utf8(`decoy-salt:${keyId}`), fromB64(s, c.env.POW_SECRET)));
+  return keyedDecoySalt(s, c.env.POW_SECRET, keyId);
 }
 
 /**

@@ -1,22 +1,18 @@
 /**
- * @module The append-only, hash-chained audit log of readers' actions on cases.
- *
- * hash(n) = hex BLAKE2b-256 (crypto_generichash) of hash(n-1) ‖ "\n" ‖ canonical(entry n), with
- * 64 zeros before the first entry. Changing, removing or reordering any row breaks every later link.
+ * @module The append-only, hash-chained audit log of readers' actions on cases: its rows in D1.
+ * How each link is hashed is src/crypto/audit-hash.ts.
  */
-import { utf8, type Sodium } from '../crypto';
+import type { Sodium } from '../crypto';
+import { auditHash, GENESIS, type AuditEntry } from '../crypto/audit-hash';
 
-export const GENESIS = '0'.repeat(64);
+export type { AuditEntry };
 
-export interface AuditEntry {
-  day: string;
-  actor: string;
-  role: string;
-  action: string;
-  reportId: string | null;
-  outcome: 'ok' | 'denied';
-  detail: string | null;
-}
+/** The last link of the chain (the writers append after it). */
+export const AUDIT_LAST_SQL = 'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1';
+
+/** One link; parameters ?1..?10 are seq, day, actor, role, action, report id, outcome, detail, prev_hash, hash. */
+export const AUDIT_INSERT_SQL = `INSERT INTO audit_log (seq, day, actor, role, action, report_id, outcome, detail, prev_hash, hash)
+           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)`;
 
 interface AuditRow {
   seq: number;
@@ -31,28 +27,17 @@ interface AuditRow {
   hash: string;
 }
 
-const canonical = (seq: number, e: AuditEntry) => JSON.stringify([seq, e.day, e.actor, e.role, e.action, e.reportId, e.outcome, e.detail]);
-
-export function auditHash(s: Sodium, prevHash: string, seq: number, e: AuditEntry): string {
-  return s.to_hex(s.crypto_generichash(32, utf8(`${prevHash}\n${canonical(seq, e)}`), null));
-}
-
 /** Appends entries in order, in one batch; retries if another writer took the next sequence number. */
 export async function appendAudit(db: D1Database, s: Sodium, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
   for (let attempt = 0; ; attempt++) {
-    const last = await db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').first<{ seq: number; hash: string }>();
+    const last = await db.prepare(AUDIT_LAST_SQL).first<{ seq: number; hash: string }>();
     let seq = last?.seq ?? 0;
     let prev = last?.hash ?? GENESIS;
     const statements = entries.map((e) => {
       seq += 1;
       const hash = auditHash(s, prev, seq, e);
-      const stmt = db
-        .prepare(
-          `INSERT INTO audit_log (seq, day, actor, role, action, report_id, outcome, detail, prev_hash, hash)
-           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)`,
-        )
-        .bind(seq, e.day, e.actor, e.role, e.action, e.reportId, e.outcome, e.detail, prev, hash);
+      const stmt = db.prepare(AUDIT_INSERT_SQL).bind(seq, e.day, e.actor, e.role, e.action, e.reportId, e.outcome, e.detail, prev, hash);
       prev = hash;
       return stmt;
     });

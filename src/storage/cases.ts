@@ -16,7 +16,7 @@ import type { Status } from '../domain/case';
 import type { SideState } from '../domain/case-sides';
 import { authorityColumn, CASE_CLOSED_DAY, companyColumn, ownColumn, ownReceivedDay, ownRelease, sideAnswerDay } from './case-sides';
 import { sqlClockOutcome } from '../domain/clocks';
-import type { ReaderSession } from '../lib/session';
+import type { ReaderSession } from '../contract/console-responses';
 import type { CaseSummary } from '../contract/responses';
 
 

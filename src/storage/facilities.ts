@@ -80,3 +80,17 @@ export async function facilitiesInScope(db: D1Database, scopeState: string | nul
 export async function facilityState(db: D1Database, id: string): Promise<{ state: string | null } | null> {
   return db.prepare('SELECT state FROM facilities WHERE id = ?1').bind(id).first<{ state: string | null }>();
 }
+
+/** A mail-taking facility's row: its mail settings (mail_send_to unchecked) and its clocks. */
+export type MailFacilityRow = { id: string; mailSendTo: string; mailDailyCap: number } & Deadlines;
+
+/** The active facility whose intake address has this local part (compared lower-case), or null. */
+export async function mailFacilityByLocal(db: D1Database, local: string): Promise<MailFacilityRow | null> {
+  return db
+    .prepare(
+      `SELECT id, mail_send_to AS mailSendTo, mail_daily_cap AS mailDailyCap, ack_days AS acknowledge, answer_days AS answer, close_days AS close
+         FROM facilities WHERE lower(email_local) = ?1 AND active = 1`,
+    )
+    .bind(local)
+    .first<MailFacilityRow>();
+}

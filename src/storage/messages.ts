@@ -117,3 +117,13 @@ export async function storeMessage(s: Sodium, db: D1Database, blobs: KVNamespace
 export async function messageExists(db: D1Database, id: string): Promise<boolean> {
   return (await db.prepare('SELECT 1 FROM messages WHERE id = ?1').bind(id).first()) !== null;
 }
+
+/** The files sent with a case's thread messages (a worker's answers), each with the message it came with. */
+export async function answerFiles(db: D1Database, reportId: string): Promise<Array<{ id: string; messageId: string }>> {
+  return (
+    await db
+      .prepare('SELECT id, message_id AS messageId FROM attachments WHERE report_id = ?1 AND message_id IS NOT NULL')
+      .bind(reportId)
+      .all<{ id: string; messageId: string }>()
+  ).results;
+}

@@ -4,8 +4,14 @@
  */
 import type { ListedReader, SignedReaderList } from '../crypto';
 
+/** A facility's signed list as stored (?1 = facility id); the admin scripts run it through their own D1 target. */
+export const SIGNED_READER_LIST_SQL = 'SELECT statement, signature FROM reader_lists WHERE facility_id = ?1';
+
+/** The statement reading a facility's signed list, for a caller's own batch. */
+export const signedReaderListStatement = (db: D1Database, facilityId: string) => db.prepare(SIGNED_READER_LIST_SQL).bind(facilityId);
+
 export function getSignedReaderList(db: D1Database, facilityId: string): Promise<SignedReaderList | null> {
-  return db.prepare('SELECT statement, signature FROM reader_lists WHERE facility_id = ?1').bind(facilityId).first<SignedReaderList>();
+  return signedReaderListStatement(db, facilityId).first<SignedReaderList>();
 }
 
 export const SAVE_READER_LIST_SQL = `INSERT INTO reader_lists (facility_id, statement, signature) VALUES (?1, ?2, ?3)

@@ -2,7 +2,7 @@
  * @module Readers' keys as sign-in and each console request read them from D1: their key
  * derivation parameters, their public key and status, and their scope (facilities, state).
  */
-import type { ReaderSession } from '../lib/session';
+import type { ReaderSession } from '../contract/console-responses';
 
 const facilityList = (ids: string | null) => (ids ? ids.split(',').sort() : []);
 

@@ -9,6 +9,7 @@ import { FINAL_STATUSES } from '../domain/case';
 import { REFERRAL } from '../domain/case-sides';
 import { sqlMondayOf } from '../trends/weeks';
 import { UNCLASSIFIED } from '../trends/counters';
+import { spentNonceStatement } from './spent-challenges';
 
 const FINAL = FINAL_STATUSES.map((s) => `'${s}'`).join(', ');
 const M = 4294967296;
@@ -36,7 +37,7 @@ export async function mailboxKeyIds(db: D1Database, reportId: string): Promise<S
 
 /** Whether the challenge's nonce is already spent. */
 export async function challengeSpent(db: D1Database, nonce: string): Promise<boolean> {
-  return (await db.prepare('SELECT 1 AS spent FROM spent_challenges WHERE nonce = ?1').bind(nonce).first()) !== null;
+  return (await spentNonceStatement(db, nonce).first()) !== null;
 }
 
 /** The widening's condition in SQL: recorded (its release stamped) and not yet carried out, on report ?1. */

@@ -5,12 +5,14 @@
  * where a body exists without its report. (A mail report too large for a D1 row is the exception:
  * its body goes to KV first, and a crash leaves at most an unreferenced blob that cleanup removes.)
  */
-import type { Sodium } from '../crypto';
+import type { SignedReaderList, Sodium } from '../crypto';
 import type { Category, SendTo } from '../domain/report';
 import { sealedBodyWrite } from './blobs';
 import { uploadRecordsDone } from './uploads';
 import { facilityStatement, toFacility, type Facility, type FacilityRow } from './facilities';
 import { intakeGuard, type IntakeExpectation } from './intake-guard';
+import { signedReaderListStatement } from './reader-lists';
+import { spentNonceStatement } from './spent-challenges';
 import { activeRecipientsStatement, type RecipientKey } from './recipients';
 import { countNewReport } from '../trends/counters';
 
@@ -79,7 +81,7 @@ export async function intakeLookup(
     findReportStatement(db, reportId),
     activeRecipientsStatement(db, facilityId),
     db.prepare('SELECT 1 AS taken FROM reports WHERE mailbox_id = ?1').bind(mailboxId),
-    db.prepare('SELECT 1 AS spent FROM spent_challenges WHERE nonce = ?1').bind(challengeNonce),
+    spentNonceStatement(db, challengeNonce),
     db.prepare('SELECT report_id AS reportId FROM upload_claims WHERE nonce = ?1').bind(challengeNonce),
   ]);
   const row = facility!.results[0] as FacilityRow | undefined;
@@ -90,6 +92,32 @@ export async function intakeLookup(
     mailboxTaken: mailbox!.results.length > 0,
     challengeSpent: spent!.results.length > 0,
     challengeClaimedBy: (claim!.results[0] as { reportId: string } | undefined)?.reportId ?? null,
+  };
+}
+
+export interface MailIntakeLookup {
+  /** A report with this id is stored already: the mail is a copy. */
+  exists: boolean;
+  recipients: RecipientKey[];
+  /** Mail reports the facility took for this release day (against facilities.mail_daily_cap). */
+  mailToday: number;
+  /** The facility's reader list as the administrator signed it, unchecked. */
+  signedList: SignedReaderList | undefined;
+}
+
+/** Everything a mail is checked against before it is sealed, read in one D1 round trip. */
+export async function mailIntakeLookup(db: D1Database, q: { facilityId: string; reportId: string; receivedDay: string }): Promise<MailIntakeLookup> {
+  const [existing, recipients, today, list] = await db.batch([
+    db.prepare('SELECT 1 AS found FROM reports WHERE id = ?1').bind(q.reportId),
+    activeRecipientsStatement(db, q.facilityId),
+    db.prepare("SELECT count(*) AS n FROM reports WHERE facility_id = ?1 AND received_day = ?2 AND channel = 'email'").bind(q.facilityId, q.receivedDay),
+    signedReaderListStatement(db, q.facilityId),
+  ]);
+  return {
+    exists: existing!.results.length > 0,
+    recipients: recipients!.results as RecipientKey[],
+    mailToday: (today!.results[0] as { n: number }).n,
+    signedList: list!.results[0] as SignedReaderList | undefined,
   };
 }
 

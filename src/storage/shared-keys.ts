@@ -38,7 +38,7 @@ export async function addSharedKeys(
 ): Promise<{ added: number; alongside: number }> {
   const batch = await db.batch(
     keys.flatMap((k) => [
-      db.prepare('INSERT OR IGNORE INTO wrapped_keys (report_id, message_id, key_id, sealed) VALUES (?1, ?2, ?3, ?4)').bind(reportId, k.messageId, to, k.sealed),
+      db.prepare(GIVE_KEY).bind(reportId, k.messageId, to, k.sealed),
       db.prepare(SHARE_ALONGSIDE).bind(reportId, k.messageId, to, by, k.sealed),
     ]),
   );
@@ -51,6 +51,9 @@ export async function addSharedKeys(
   });
   return { added, alongside };
 }
+
+/** A content key for a reader who has none for that message yet (?1 report, ?2 message, ?3 reader, ?4 sealed); one who has one keeps it. */
+export const GIVE_KEY = 'INSERT OR IGNORE INTO wrapped_keys (report_id, message_id, key_id, sealed) VALUES (?1, ?2, ?3, ?4)';
 
 /** A copy beside the reader's key when it differs from it (?1 report, ?2 message, ?3 reader, ?4 sharer, ?5 sealed). */
 export const SHARE_ALONGSIDE = `INSERT INTO shared_key_copies (report_id, message_id, key_id, shared_by, sealed)

@@ -13,7 +13,7 @@
 import type { CaseAttachment } from '../contract/console-responses';
 import { ATTACHMENT_LIMITS, attachmentChunkKey, attachmentUploadKey } from '../domain/attachment';
 import { addDays } from '../domain/case';
-import { mexicoDay } from '../lib/clock';
+import { mexicoDayOf } from '../domain/release';
 
 /** How long an uploaded chunk of an unsent report lives, at least: the token lives 2 h; the daily repair gets two runs. */
 export const UPLOAD_TTL_SECONDS = 3 * 24 * 60 * 60;
@@ -34,7 +34,7 @@ export async function claimChunk(
   q: { nonce: string; tokenExpiresDay: string; reportId: string; attachmentId: string; index: number },
 ): Promise<ChunkClaim> {
   const { nonce, tokenExpiresDay, reportId, attachmentId, index } = q;
-  const chunkExpiresDay = addDays(mexicoDay(), UPLOAD_TTL_DAYS + 1);
+  const chunkExpiresDay = addDays(mexicoDayOf(new Date()), UPLOAD_TTL_DAYS + 1);
   const [before, , , state] = await db.batch([
     db.prepare('SELECT 1 AS recorded FROM attachment_uploads WHERE report_id = ?1 AND attachment_id = ?2 AND idx = ?3').bind(reportId, attachmentId, index),
     db
@@ -80,7 +80,7 @@ export type LaterChunkClaim = 'new' | 'recorded' | 'stored' | 'over_cap';
  */
 export async function claimLaterChunk(db: D1Database, q: { reportId: string; attachmentId: string; index: number }): Promise<LaterChunkClaim> {
   const { reportId, attachmentId, index } = q;
-  const chunkExpiresDay = addDays(mexicoDay(), UPLOAD_TTL_DAYS + 1);
+  const chunkExpiresDay = addDays(mexicoDayOf(new Date()), UPLOAD_TTL_DAYS + 1);
   const [before, , state] = await db.batch([
     db.prepare('SELECT 1 AS recorded FROM attachment_uploads WHERE report_id = ?1 AND attachment_id = ?2 AND idx = ?3').bind(reportId, attachmentId, index),
     db
@@ -141,7 +141,7 @@ export async function storedFileCount(db: D1Database, reportId: string, ids: str
  * before 18:00 in Mexico from those after.
  */
 export function uploadExpiration(nowSeconds: number): number {
-  const today = mexicoDay(new Date(nowSeconds * 1000));
+  const today = mexicoDayOf(new Date(nowSeconds * 1000));
   return Date.parse(`${addDays(today, UPLOAD_TTL_DAYS + 1)}T00:00:00Z`) / 1000;
 }
 
@@ -221,7 +221,7 @@ async function copyChunk(blobs: KVNamespace, reportId: string, attachmentId: str
 }
 
 /** Forgets upload records whose tokens and chunks have expired (daily). */
-export async function forgetExpiredUploads(db: D1Database, today = mexicoDay()): Promise<number> {
+export async function forgetExpiredUploads(db: D1Database, today = mexicoDayOf(new Date())): Promise<number> {
   const [claims, chunks] = await db.batch([
     db.prepare('DELETE FROM upload_claims WHERE expires_day < ?1').bind(today),
     db.prepare('DELETE FROM attachment_uploads WHERE expires_day < ?1').bind(today),

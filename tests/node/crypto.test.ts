@@ -40,7 +40,7 @@ import {
   type RecipientKeys,
   type Sodium,
 } from '../../src/crypto';
-import { verifyChallenge } from '../../src/lib/challenge';
+import { verifyChallenge } from '../../src/crypto/challenge';
 import vectors from '../fixtures/crypto-vectors.json';
 
 let s: Sodium;

@@ -7,7 +7,8 @@ import { SELF, env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../src/domain/case';
 import { mexicoDay } from '../../src/lib/clock';
-import { appendAudit, auditHash, auditHeadAt, checkPublishedHeads, GENESIS, verifyAuditChain, type AuditEntry } from '../../src/storage/audit';
+import { auditHash, GENESIS, type AuditEntry } from '../../src/crypto/audit-hash';
+import { appendAudit, auditHeadAt, checkPublishedHeads, verifyAuditChain } from '../../src/storage/audit';
 import { sodium } from './helpers';
 
 /** What someone with write access to D1 can do: change one entry and recompute every later link. */

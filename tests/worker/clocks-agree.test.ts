@@ -14,7 +14,7 @@ import { caseClocks, CLOCK_NAMES, publicAck, type CaseClock, type ClockName } fr
 import type { MailboxConstancia } from '../../src/contract/responses';
 import type { CaseList } from '../../src/contract/console-responses';
 import { mexicoDay, releaseClock } from '../../src/lib/clock';
-import { dueDigests } from '../../src/notify/digest';
+import { dueDigests } from '../../src/storage/digests';
 import { loadPublicData, loadTrendRows } from '../../src/trends/queries';
 import { mondayOf } from '../../src/trends/weeks';
 import { casesFor } from '../../scripts/lib/case-rows';

@@ -6,7 +6,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { checkWork, fromB64, toB64 } from '../../src/crypto';
-import { issueChallenge } from '../../src/lib/challenge';
+import { issueChallenge } from '../../src/crypto/challenge';
 import { buildSubmission, makeFacility, post, sampleReport, sodium, storedTrace } from './helpers';
 
 type Body = Record<string, any>;

@@ -6,7 +6,7 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { deriveMailbox, fromB64, recipientKeysFromSeed, sealEnvelope, toB64, utf8, type Sodium } from '../../src/crypto';
 import { releaseClock, mexicoDay } from '../../src/lib/clock';
-import { dueDigests } from '../../src/notify/digest';
+import { dueDigests } from '../../src/storage/digests';
 import { buildSubmission, mailboxProof, makeFacility, post, releaseNow, sodium } from './helpers';
 import { api, signIn } from './console-helpers';
 

@@ -13,7 +13,7 @@ import { deriveMailbox, fromB64, fromUtf8, normalizeReceiptCode, openReport, ope
 import { mexicoDay, releaseClock } from '../../src/lib/clock';
 import { addDays } from '../../src/domain/case';
 import { caseClocks, type ClockFacts, type Deadlines } from '../../src/domain/clocks';
-import { dueDigests } from '../../src/notify/digest';
+import { dueDigests } from '../../src/storage/digests';
 import { RECOUNT_REPORTS } from '../../src/trends/counters';
 import { bytes, deliver, mail, parseSent } from './email-helpers';
 import { buildSubmission, makeFacility, post, releaseNow, sampleReport, signReaderLists, sodium } from './helpers';

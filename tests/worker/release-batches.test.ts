@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { checkWork, type Sodium } from '../../src/crypto';
 import { releaseClock } from '../../src/lib/clock';
-import { dueDigests } from '../../src/notify/digest';
+import { dueDigests } from '../../src/storage/digests';
 import { forgetSnapshots } from '../../src/trends/snapshot';
 import { rebuildTrendCounters } from '../../src/trends/counters';
 import { mexicoDay } from '../../src/lib/clock';

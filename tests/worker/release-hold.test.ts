@@ -12,7 +12,7 @@ import type { Sodium } from '../../src/crypto';
 import { addDays } from '../../src/domain/case';
 import { DEFAULT_RETENTION, KEEP_DAYS } from '../../src/domain/retention';
 import { mexicoDay, releaseClock } from '../../src/lib/clock';
-import { dueDigests } from '../../src/notify/digest';
+import { dueDigests } from '../../src/storage/digests';
 import { eraseDueCases } from '../../src/storage/retention';
 import { buildSubmission, mailboxProof, makeFacility, post, releaseNow, sodium, type TestFacility } from './helpers';
 import { api, makeOfficial, signIn } from './console-helpers';

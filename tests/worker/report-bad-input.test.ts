@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromB64, toB64, utf8 } from '../../src/crypto';
-import { CHALLENGE_LIFETIME_SECONDS, issueChallenge } from '../../src/lib/challenge';
+import { CHALLENGE_LIFETIME_SECONDS, issueChallenge } from '../../src/crypto/challenge';
 import { buildSubmission, makeFacility, post, sampleReport, sodium, storedTrace, type TestFacility } from './helpers';
 
 type Body = Record<string, any>;

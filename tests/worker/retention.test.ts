@@ -9,7 +9,7 @@ import { fromB64, sealEnvelope, toB64, utf8, type Sodium } from '../../src/crypt
 import { addDays } from '../../src/domain/case';
 import { DEFAULT_RETENTION, MAX_AGE_DAYS } from '../../src/domain/retention';
 import { mexicoDay, releaseClock } from '../../src/lib/clock';
-import { dueDigests } from '../../src/notify/digest';
+import { dueDigests } from '../../src/storage/digests';
 import worker from '../../src/index';
 import { verifyAuditChain } from '../../src/storage/audit';
 import { eraseDueCases, purgeErasedBlobs, STATEMENTS_PER_ROUND } from '../../src/storage/retention';
