@@ -21,6 +21,11 @@ beforeAll(async () => {
       res.setHeader('set-cookie', ['a=1', 'b=2']);
       return res.writeHead(200, { refresh: '0; url=https://evil.example/', date: 'Mon, 07 Dec 2026 20:00:00 GMT' }).end('');
     }
+    if (req.url === '/validators') {
+      // As Cloudflare's edge sends a compressed answer (weak ETag, Vary: Accept-Encoding), plus a Vary on the cookie.
+      return res.writeHead(200, { etag: 'W/"a1b2"', 'last-modified': 'Mon, 07 Dec 2026 20:00:01 GMT', vary: 'Accept-Encoding, Cookie' }).end('');
+    }
+    if (req.url === '/edge') return res.writeHead(200, { etag: '"a1b2"', vary: 'accept-encoding' }).end('');
     if (req.method === 'POST') {
       let body = '';
       req.on('data', (d: Buffer) => (body += d.toString()));
@@ -59,6 +64,12 @@ describe('fetching a deployment', () => {
     const served = await fetchServed(origin, { error: 'none' }, [], ['/headers', 'POST /constancia?lang=en']);
     expect(served.headers.get('/headers')).toEqual({ refresh: ['0; url=https://evil.example/'], 'set-cookie': ['a=1', 'b=2'] });
     expect(served.pages.get('POST /constancia?lang=en')).toEqual({ html: 'POST constancia=' });
+  });
+
+  it("should keep ETag, Last-Modified and Vary, without what the platform's compression adds", async () => {
+    const served = await fetchServed(origin, { error: 'none' }, [], ['/validators', '/edge']);
+    expect(served.headers.get('/validators')).toEqual({ etag: ['"a1b2"'], 'last-modified': ['Mon, 07 Dec 2026 20:00:01 GMT'], vary: ['cookie'] });
+    expect(served.headers.get('/edge')).toEqual({ etag: ['"a1b2"'] });
   });
 
   it('should list the plants the form offers, with the short code of their own form and poster', () => {
