@@ -64,7 +64,12 @@ export function headerDifferences(served: HeaderSet, local: HeaderSet): string[]
   const names = [...new Set([...Object.keys(served), ...Object.keys(local)])].sort();
   return names
     .filter((name) => JSON.stringify(served[name]) !== JSON.stringify(local[name]))
-    .map((name) => `sends ${name} ${shown(served[name])}, the local build sends ${shown(local[name])}`);
+    .map((name) =>
+      // Two ETags are an asset's two answers to two fresh requests (scripts/lib/deployment-fetch.ts).
+      name === 'etag' && served[name]?.length === 2
+        ? `sends etag ${shown(served[name])} to two fresh requests for the same bytes: a tag for each visitor`
+        : `sends ${name} ${shown(served[name])}, the local build sends ${shown(local[name])}`,
+    );
 }
 
 const TOKEN =
