@@ -6,7 +6,7 @@ import {
   deriveMailbox,
   fromB64,
   newReceiptCode,
-  sealEnvelope,
+  sealReport,
   toB64,
   utf8,
   type Sodium,
@@ -25,14 +25,17 @@ export async function fetchRecipients(base: string, facility = 'demo-silao'): Pr
 export async function buildSubmission(s: Sodium, base: string, recipients: Recipients, text: string): Promise<{ id: string; json: string }> {
   const reportId = s.to_hex(s.randombytes_buf(16));
   const mailbox = deriveMailbox(s, newReceiptCode(s));
+  // Format 2 with the mailbox's public keys inside, as src/client/report.ts seals it: the console
+  // refuses a format 1 report received after the cut-over (src/crypto/envelope.ts, FORMAT_1_LAST_DAY).
   const report = {
     v: 1, channel: 'web', lang: 'es', facility: 'demo-silao', categories: ['intimidation'], when: 'this_week',
     where: 'Línea 2', who: 'Supervisor', description: text, sendTo: 'both',
+    mailbox: { boxPk: toB64(s, mailbox.box.publicKey), signPk: toB64(s, mailbox.sign.publicKey) },
   };
-  const envelope = sealEnvelope(
+  const envelope = sealReport(
     s,
     utf8(JSON.stringify(report)),
-    { kind: 'report', reportId, messageId: reportId, facilityId: 'demo-silao' },
+    { reportId, facilityId: 'demo-silao' },
     [...recipients.monitor, ...recipients.official].map((r) => ({ keyId: r.keyId, boxPublicKey: fromB64(s, r.boxPk) })),
   );
   const { challenge, bits } = (await (await fetch(`${base}/api/challenge?facility=demo-silao`)).json()) as { challenge: string; bits: number };

@@ -1,6 +1,6 @@
 /**
  * `npm run verify -- <origin>`: builds this commit in a temporary directory, runs that build's
- * Worker locally with the deployment's public settings and plants, and compares what <origin> serves
+ * Worker locally with the deployment's public settings, plants and signed reader lists, and compares what <origin> serves
  * with both: /.well-known/buzon-build.json, every asset's bytes and headers, and every page a worker,
  * a reader or a passer-by can open, in both languages, each listed plant's form and poster included
  * (its status, every header but the transport ones, its markup skeleton, the forms it could submit

@@ -6,7 +6,7 @@
  */
 import type { BuildManifest } from './build-manifest.mjs';
 import { MANIFEST_PATH, type Served } from './deployment-diff';
-import { headerSet } from './page-skeleton';
+import { headerSet, type HeaderSet } from './page-skeleton';
 
 /** The not-found page runs the quick-exit script too: it must answer 404 and be pinned like the others. */
 export const NOT_FOUND_PAGE = '/verify/no-such-page';
@@ -62,6 +62,22 @@ export async function fetchManifest(origin: string): Promise<Served['manifest']>
   }
 }
 
+/**
+ * An asset's headers. Its ETag is the platform's own (on Cloudflare a hash of the bytes, in wrangler
+ * dev one of the file's path and time), so it is not compared with the local run's but with itself:
+ * asked again as a new visitor, the same asset must carry the same tag. Kept only when the two
+ * differ (both values: a tag made for each visitor).
+ */
+async function assetHeaders(origin: string, path: string, headers: Headers): Promise<HeaderSet> {
+  const set = headerSet(headers);
+  const first = set.etag?.[0];
+  delete set.etag;
+  if (first === undefined) return set;
+  const again = headerSet((await get(origin, path)).headers).etag?.[0];
+  if (again !== first) set.etag = [first, again ?? '(none)'];
+  return set;
+}
+
 /** The assets the local build made or the served manifest lists, and the pages, as served, each with its headers. */
 export async function fetchServed(origin: string, manifest: Served['manifest'], localAssets: string[], pages: string[]): Promise<Served> {
   const served: Served = { manifest, assets: new Map(), pages: new Map(), headers: new Map() };
@@ -69,7 +85,7 @@ export async function fetchServed(origin: string, manifest: Served['manifest'], 
   for (const path of new Set([...localAssets, ...listed])) {
     const res = await get(origin, path);
     served.assets.set(path, res.ok ? new Uint8Array(await res.arrayBuffer()) : res.status);
-    served.headers.set(path, headerSet(res.headers));
+    served.headers.set(path, await assetHeaders(origin, path, res.headers));
   }
   for (const path of pages) {
     const res = await get(origin, path);
@@ -100,11 +116,23 @@ export interface PublicSettings {
   emailLocals: Record<string, string>;
   /** Whether the deployment signs constancias (its public key is published). */
   constancia: boolean;
+  /**
+   * Each plant's reader list as the administrator signed it, by plant id, from the public recipients
+   * API: the form offers a plant, and its choices, only under a list that verifies with the build's key.
+   */
+  readerLists: Record<string, { statement: string; signature: string }>;
 }
 
-/** Reads those settings from pages already fetched, and whether the constancia key is published. */
+/** Reads those settings from pages already fetched, whether the constancia key is published, and each plant's signed reader list. */
 export async function publicSettings(origin: string, served: Served, facilities: ListedFacility[]): Promise<PublicSettings> {
-  const settings: PublicSettings = { emailLocals: {}, constancia: false };
+  const settings: PublicSettings = { emailLocals: {}, constancia: false, readerLists: {} };
+  for (const { id } of facilities) {
+    const res = await get(origin, `/api/facilities/${encodeURIComponent(id)}/recipients`);
+    const readers = res.ok ? ((await res.json().catch(() => null)) as { readers?: unknown } | null)?.readers : null;
+    const list = readers as { statement?: unknown; signature?: unknown } | null | undefined;
+    if (typeof list?.statement === 'string' && typeof list.signature === 'string')
+      settings.readerLists[id] = { statement: list.statement, signature: list.signature };
+  }
   const form = served.pages.get('/');
   const exit = typeof form === 'object' ? /<a id="quick-exit" class="exit" href="([^"]*)"/.exec(form.html) : null;
   if (exit) settings.quickExitUrl = decode(exit[1]!);

@@ -38,12 +38,15 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Applies migrations and seeds the demo facility and keys into a fresh state directory. */
-export async function prepareState(stateDir?: string): Promise<string> {
+/**
+ * Applies migrations and seeds the demo facility and keys into a fresh state directory; `admin`
+ * names the administrator file that signs the demo reader list (default: the demo administrator).
+ */
+export async function prepareState(stateDir?: string, opts: { admin?: string } = {}): Promise<string> {
   const dir = stateDir ?? (await mkdtemp(join(tmpdir(), 'buzon-')));
   const env = { ...process.env, ...QUIET_WRANGLER };
   await run('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', dir], { env });
-  await run('npx', ['tsx', 'scripts/seed-demo.ts', '--persist-to', dir, '--secrets-dir', dir], { env });
+  await run('npx', ['tsx', 'scripts/seed-demo.ts', '--persist-to', dir, '--secrets-dir', dir, ...(opts.admin ? ['--admin', opts.admin] : [])], { env });
   return dir;
 }
 

@@ -2,7 +2,7 @@
  * @module A served page against the same page rendered by the Worker of the local build: its markup
  * skeleton (every start and end tag with all its attributes, in order; text reduced to a marker),
  * the forms a browser could submit without the scripts, and every response header but the transport
- * ones. Pure string work, shared by `npm run verify` and the tests.
+ * ones (ETag, Last-Modified and Vary included). Pure string work, shared by `npm run verify` and the tests.
  */
 import { pageTags } from './html-tags';
 
@@ -13,6 +13,9 @@ export type HeaderSet = Record<string, string[]>;
  * Headers about the connection or the platform's caches, which change nothing a page may do or tell:
  * everything else (Content-Security-Policy, Set-Cookie, Cache-Control, Referrer-Policy,
  * Permissions-Policy, Strict-Transport-Security, Refresh, Link, NEL, Content-Type…) must match.
+ * ETag and Last-Modified are not transport: a browser keeps them and sends them back
+ * (If-None-Match, If-Modified-Since), so one made for each visitor tracks a phone like a cookie.
+ * Nor is Vary, which can key a cache on a cookie or a device's headers.
  */
 export const TRANSPORT_HEADERS = new Set([
   'date',
@@ -21,7 +24,6 @@ export const TRANSPORT_HEADERS = new Set([
   'connection',
   'keep-alive',
   'content-encoding',
-  'vary',
   'server',
   'server-timing',
   'cf-ray',
@@ -29,14 +31,27 @@ export const TRANSPORT_HEADERS = new Set([
   'alt-svc',
   'age',
   'via',
-  'etag',
-  'last-modified',
   'accept-ranges',
 ]);
 
+/**
+ * A header's value with what Cloudflare's edge does to any answer it compresses taken out, since it
+ * says nothing about the visitor: a strong ETag made weak (`W/`), and Accept-Encoding added to Vary
+ * (Vary keeps its other names, lower-case and sorted). Null when nothing is left.
+ */
+function comparable(name: string, value: string): string | null {
+  if (name === 'etag') return value.replace(/^W\//, '');
+  if (name !== 'vary') return value;
+  const names = [...new Set(value.split(',').map((v) => v.trim().toLowerCase()))].filter((v) => v && v !== 'accept-encoding').sort();
+  return names.length ? names.join(', ') : null;
+}
+
 export function headerSet(headers: Headers): HeaderSet {
   const set: HeaderSet = {};
-  for (const [name, value] of headers) if (name !== 'set-cookie' && !TRANSPORT_HEADERS.has(name)) set[name] = [value];
+  for (const [name, value] of headers) {
+    const kept = name === 'set-cookie' || TRANSPORT_HEADERS.has(name) ? null : comparable(name, value);
+    if (kept !== null) set[name] = [kept];
+  }
   const cookies = headers.getSetCookie();
   if (cookies.length) set['set-cookie'] = cookies;
   return set;
@@ -49,7 +64,12 @@ export function headerDifferences(served: HeaderSet, local: HeaderSet): string[]
   const names = [...new Set([...Object.keys(served), ...Object.keys(local)])].sort();
   return names
     .filter((name) => JSON.stringify(served[name]) !== JSON.stringify(local[name]))
-    .map((name) => `sends ${name} ${shown(served[name])}, the local build sends ${shown(local[name])}`);
+    .map((name) =>
+      // Two ETags are an asset's two answers to two fresh requests (scripts/lib/deployment-fetch.ts).
+      name === 'etag' && served[name]?.length === 2
+        ? `sends etag ${shown(served[name])} to two fresh requests for the same bytes: a tag for each visitor`
+        : `sends ${name} ${shown(served[name])}, the local build sends ${shown(local[name])}`,
+    );
 }
 
 const TOKEN =

@@ -1,6 +1,7 @@
 /**
  * @module The Worker of the build `npm run verify` just made, run locally (wrangler dev on workerd,
- * fresh local D1/KV) with the deployment's public settings and plants, so that each page it renders
+ * fresh local D1/KV) with the deployment's public settings, plants and their signed reader lists (which
+ * it checks with the build's administrator key, as the deployment must), so that each page it renders
  * can be compared with the deployment's: it sees every request at the deployment's own origin and
  * scheme (so a header sent only over https comes out the same).
  */
@@ -26,8 +27,9 @@ export async function startReference(
   const env = { ...process.env, ...QUIET_WRANGLER };
   try {
     if (opts.facilities.length) {
-      // The plants go in as one more migration of this throwaway copy: one wrangler run instead of two.
+      // The plants and their signed lists go in as one more migration of this throwaway copy: one wrangler run instead of two.
       const rows = opts.facilities.map((f) => `(${[f.id, f.name, f.shortCode, opts.settings.emailLocals[f.shortCode] ?? null].map(sql).join(', ')})`);
+      const lists = Object.entries(opts.settings.readerLists).map(([id, l]) => `(${[id, l.statement, l.signature].map(sql).join(', ')})`);
       const last =
         readdirSync(join(dir, 'migrations'))
           .filter((f) => f.endsWith('.sql'))
@@ -36,7 +38,8 @@ export async function startReference(
       const next = String(Number(last.slice(0, 4)) + 1).padStart(4, '0');
       writeFileSync(
         join(dir, 'migrations', `${next}_verify_plants.sql`),
-        `INSERT INTO facilities (id, name, short_code, email_local) VALUES ${rows.join(',\n')};\n`,
+        `INSERT INTO facilities (id, name, short_code, email_local) VALUES ${rows.join(',\n')};\n` +
+          (lists.length ? `INSERT INTO reader_lists (facility_id, statement, signature) VALUES ${lists.join(',\n')};\n` : ''),
       );
     }
     await run('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', stateDir], { cwd: dir, env });

@@ -18,7 +18,7 @@ const tag = `t${Date.now().toString(36)}`;
 
 beforeAll(async () => {
   browser = await launchChromium({ actionTimeoutMs: 60_000 });
-  // Two reports whose words differ, sent as a phone sends them, then released to readers.
+  // Two reports whose words differ, sent as a phone sends them (envelope format 2), then released to readers.
   const s = await loadNodeSodium();
   const recipients = await fetchRecipients(base);
   for (const text of [`Nos amenazó el supervisor en la línea ${tag}`, `Despidieron a una compañera por la votación ${tag}`]) {
@@ -30,8 +30,7 @@ beforeAll(async () => {
 afterAll(async () => browser?.close());
 
 describe('the reader tools', () => {
-  // SKIPPED at the merge of 2026-12-07 (closing note): the released cases never show in the list with their words since the merges; not yet diagnosed.
-  it.skip('should search decrypted words in the browser only, print one case with its warning, and ask before a reload signs out', async () => {
+  it('should search decrypted words in the browser only, print one case with its warning, and ask before a reload signs out', async () => {
     const context = await browser.newContext({ locale: 'es-MX' });
     const page = await context.newPage();
     const posted: string[] = [];

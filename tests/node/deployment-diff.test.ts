@@ -95,6 +95,17 @@ describe('deployment differences', () => {
     expect(changed('/assets/a.js', 'set-cookie', 'seen=1')).toEqual(['/assets/a.js: sends set-cookie "seen=1", the local build sends none']);
   });
 
+  it('should name a validator or a Vary the local build does not send, and an asset tagged anew for each visitor: a per-visitor ETag tracks a phone like a cookie', () => {
+    const withHeader = (path: string, name: string, value: string) => served((s) => (s.headers.get(path)![name] = [value]));
+    expect(reasons(withHeader('/', 'etag', '"v-5f2c"'))).toEqual(['/: sends etag "\\"v-5f2c\\"", the local build sends none']);
+    expect(reasons(withHeader('/seguimiento', 'last-modified', 'Mon, 07 Dec 2026 20:00:01 GMT'))).toEqual(['/seguimiento: sends last-modified "Mon, 07 Dec 2026 20:00:01 GMT", the local build sends none']);
+    expect(reasons(withHeader('/', 'vary', 'cookie'))).toEqual(['/: sends vary "cookie", the local build sends none']);
+    // An asset's ETag is kept only when two fresh requests got two (scripts/lib/deployment-fetch.ts).
+    expect(reasons(served((s) => (s.headers.get('/assets/a.js')!.etag = ['"v-1"', '"v-2"'])))).toEqual([
+      '/assets/a.js: sends etag "\\"v-1\\"", "\\"v-2\\"" to two fresh requests for the same bytes: a tag for each visitor',
+    ]);
+  });
+
   it('should name a page whose forms could post natively where the local page has no such form', () => {
     const withForm = (form: string) => page.replace('</head></html>', `</head><body>${form}<input name="receipt"></form></body></html>`);
     const ref = served((s) => s.pages.set('/', at(withForm('<form id="open-case" novalidate="">'))));

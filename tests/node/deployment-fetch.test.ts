@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NOT_FOUND_PAGE, fetchManifest, fetchServed, listedFacilities, pagePaths } from '../../scripts/lib/deployment-fetch';
+import { NOT_FOUND_PAGE, fetchManifest, fetchServed, listedFacilities, pagePaths, publicSettings } from '../../scripts/lib/deployment-fetch';
 
 const honest = '<!doctype html><html><head></head><body></body></html>';
 let server: Server;
@@ -21,6 +21,15 @@ beforeAll(async () => {
       res.setHeader('set-cookie', ['a=1', 'b=2']);
       return res.writeHead(200, { refresh: '0; url=https://evil.example/', date: 'Mon, 07 Dec 2026 20:00:00 GMT' }).end('');
     }
+    if (req.url === '/validators') {
+      // As Cloudflare's edge sends a compressed answer (weak ETag, Vary: Accept-Encoding), plus a Vary on the cookie.
+      return res.writeHead(200, { etag: 'W/"a1b2"', 'last-modified': 'Mon, 07 Dec 2026 20:00:01 GMT', vary: 'Accept-Encoding, Cookie' }).end('');
+    }
+    if (req.url === '/api/facilities/p-1/recipients') return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ readers: { statement: '{"v":1}', signature: 'c2ln' } }));
+    if (req.url === '/edge') return res.writeHead(200, { etag: '"a1b2"', vary: 'accept-encoding' }).end('');
+    // One bundle keeps its tag, the other gets a new one for each request.
+    if (req.url === '/assets/same.js') return res.writeHead(200, { etag: '"c3d4"' }).end('x');
+    if (req.url === '/assets/visitor.js') return res.writeHead(200, { etag: `"v-${asked.length}"` }).end('x');
     if (req.method === 'POST') {
       let body = '';
       req.on('data', (d: Buffer) => (body += d.toString()));
@@ -61,11 +70,28 @@ describe('fetching a deployment', () => {
     expect(served.pages.get('POST /constancia?lang=en')).toEqual({ html: 'POST constancia=' });
   });
 
+  it("should keep ETag, Last-Modified and Vary, without what the platform's compression adds, and an asset's ETag only when it changes between two fresh requests", async () => {
+    const served = await fetchServed(origin, { error: 'none' }, [], ['/validators', '/edge']);
+    expect(served.headers.get('/validators')).toEqual({ etag: ['"a1b2"'], 'last-modified': ['Mon, 07 Dec 2026 20:00:01 GMT'], vary: ['cookie'] });
+    expect(served.headers.get('/edge')).toEqual({ etag: ['"a1b2"'] });
+    // An asset's tag is the platform's: compared only with itself, asked again.
+    const assets = await fetchServed(origin, { error: 'none' }, ['/assets/same.js', '/assets/visitor.js'], []);
+    expect(assets.headers.get('/assets/same.js')).toEqual({});
+    expect(assets.headers.get('/assets/visitor.js')!.etag).toEqual([expect.stringMatching(/^"v-\d+"$/), expect.stringMatching(/^"v-\d+"$/)]);
+    expect(new Set(assets.headers.get('/assets/visitor.js')!.etag).size).toBe(2);
+  });
+
   it('should list the plants the form offers, with the short code of their own form and poster', () => {
     const form = '<select id="facility" required=""><option value="">Elige</option><option value="p-1" data-code="uno">Planta &amp; Uno</option></select>';
     expect(listedFacilities(form)).toEqual([{ id: 'p-1', shortCode: 'uno', name: 'Planta & Uno' }]);
     expect(pagePaths([{ id: 'p-1', shortCode: 'uno', name: 'x' }]).filter((p) => p.includes('/f/'))).toEqual(['/f/uno', '/f/uno?lang=en', '/f/uno/cartel', '/f/uno/cartel?papel=a4']);
     expect(pagePaths([])).toEqual(expect.arrayContaining(['/constancia?lang=en', 'POST /constancia', `${NOT_FOUND_PAGE}?lang=en`, '/transparencia?lang=en']));
+  });
+
+  it("should read each listed plant's signed reader list, which the local Worker checks with the build's key", async () => {
+    const served = await fetchServed(origin, { error: 'none' }, [], []);
+    const settings = await publicSettings(origin, served, [{ id: 'p-1', shortCode: 'uno', name: 'x' }, { id: 'p-2', shortCode: 'dos', name: 'y' }]);
+    expect(settings.readerLists).toEqual({ 'p-1': { statement: '{"v":1}', signature: 'c2ln' } });
   });
 
   it('should fetch only /assets/ paths that the manifest lists', async () => {
