@@ -60,7 +60,7 @@ describe('report form on a phone', () => {
     expect(code).toMatch(/^([0-9A-HJKMNP-TV-Z]{4}-){4}[0-9A-HJKMNP-TV-Z]{4}$/);
     expect(codeInUrl(page.url(), code)).toBe(false);
     expect(await page.evaluate(() => history.length)).toBe(historyBefore);
-    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('receipt');
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('receipt-heading');
     // The code on one line on the phone, a copy button that says it copied, and what happens next.
     const lines = await page.$eval('#receipt-code', (e) => Math.round(e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight)));
     expect(lines).toBeLessThanOrEqual(2); // one line of text inside its padding
