@@ -108,6 +108,11 @@ async function main(): Promise<number> {
 
 function report(facility: string, day: string, name: string | null, how: string): number {
   console.log(`valid: a report was filed for plant ${facility}${name ? ` (${name})` : ''}, released to its readers on ${day} (${how})`);
+  // The signed text names the plant by its id only; its name lives on the site (which may rename it).
+  if (!name)
+    console.log(
+      `"${facility}" is the plant's id on the Buzón that signed it, not its name: that site's /constancia page shows the name for the same text, as does --origin <url> --online.`,
+    );
   console.log('It says nothing of what the report said or who sent it.');
   return 0;
 }

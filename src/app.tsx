@@ -27,11 +27,11 @@ import { transparencyPages } from './routes/transparency';
 import { trendsApi } from './routes/trends-api';
 import { NotFound } from './views/not-found';
 import { pageShell } from './views/page-shell';
-import { STYLESHEET } from './views/styles';
+import { NO_SCRIPT_STYLESHEET, STYLESHEET } from './views/styles';
 
 export const app = new Hono<AppEnv>();
 
-app.use(privacyHeaders(STYLESHEET));
+app.use(privacyHeaders([STYLESHEET, NO_SCRIPT_STYLESHEET]));
 /** `/f/demo/` or `/seguimiento/` (typed from a poster, or pasted with a slash) redirect to the page instead of a 404. */
 app.use(trimTrailingSlash());
 app.use(

@@ -34,8 +34,11 @@ function loadQr(): Promise<QrDrawer> {
   });
 }
 
-/** Where the constancia comes from: given at once (the receipt) or fetched on the tap (follow-up). */
-export type ConstanciaSource = () => Promise<string | null>;
+/**
+ * Where the constancia comes from: given at once (the receipt) or fetched on the tap (follow-up),
+ * with the plant's name as this site knows it (the signed text names the plant by its id).
+ */
+export type ConstanciaSource = () => Promise<{ text: string; plantName: string | null } | null>;
 
 /** Wires the button: `source` gives the constancia when it is tapped (null: none to show). */
 export function constanciaPanel(lang: 'es' | 'en', source: ConstanciaSource) {
@@ -55,15 +58,16 @@ export function constanciaPanel(lang: 'es' | 'en', source: ConstanciaSource) {
     if (!panel.hidden) return hide();
     button.disabled = true;
     status.textContent = msg('constancia.loading');
+    let plantName: string | null = null;
     try {
-      text = await source();
+      ({ text, plantName } = (await source()) ?? { text: null, plantName: null });
     } catch {
       text = null;
     }
     if (text) {
       try {
         qr ??= loadQr();
-        show(text, lang, (await qr)(text));
+        show(text, plantName, lang, (await qr)(text));
       } catch {
         qr = undefined;
         text = null;
@@ -86,9 +90,11 @@ export function constanciaPanel(lang: 'es' | 'en', source: ConstanciaSource) {
   return { hide };
 }
 
-function show(text: string, lang: 'es' | 'en', qrImage: string) {
+/** Fills the panel; the plant by its name where known, and what the id in the text is. */
+function show(text: string, plantName: string | null, lang: 'es' | 'en', qrImage: string) {
   const [, facility = '', day = ''] = text.split('.');
-  $('constancia-proves').textContent = msg('constancia.what_proves', { facility, day: formatDay(day, lang) });
+  const proves = msg('constancia.what_proves', { plant: plantName ?? facility, day: formatDay(day, lang) });
+  $('constancia-proves').textContent = `${proves} ${msg('constancia.plant_id', { id: facility })}`;
   $('constancia-text').textContent = text;
   const image = $<HTMLImageElement>('constancia-qr');
   image.src = qrImage;

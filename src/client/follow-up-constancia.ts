@@ -35,6 +35,6 @@ export function followUpConstancia(
         ),
       ),
     );
-    return answer.constancia;
+    return { text: answer.constancia, plantName: answer.facilityName };
   });
 }

@@ -9,7 +9,7 @@ import type { ReportAccepted } from '../contract/responses';
 /** What the receipt shows of the server's answer (POST /api/reports): when its batch reaches the readers, and the proof of filing. */
 export type StoredAnswer = Pick<ReportAccepted, 'release' | 'constancia'>;
 
-let constancia: string | null = null;
+let constancia: { text: string; plantName: string | null } | null = null;
 
 /** Wires the copy button and the constancia button once, at page load. */
 export function wireReceipt(lang: 'es' | 'en', code: () => string) {
@@ -17,11 +17,11 @@ export function wireReceipt(lang: 'es' | 'en', code: () => string) {
   constanciaPanel(lang, async () => constancia);
 }
 
-/** Fills the receipt for a stored report and returns its section (still hidden). */
-export function fillReceipt(code: string, stored: StoredAnswer): HTMLElement {
+/** Fills the receipt for a stored report (to `plantName`, as the form showed it) and returns its section (still hidden). */
+export function fillReceipt(code: string, stored: StoredAnswer, plantName: string | null): HTMLElement {
   $<HTMLElement>('receipt-code').textContent = code;
   $<HTMLElement>('receipt-release').textContent = msg(`receipt.read_${stored.release.relative}`, { time: releaseTime(stored.release.hour) });
-  constancia = stored.constancia ?? null;
+  constancia = stored.constancia ? { text: stored.constancia, plantName } : null;
   return $<HTMLElement>('receipt');
 }
 

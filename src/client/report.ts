@@ -203,17 +203,25 @@ async function submit(body: string, facility: string): Promise<ReportAccepted> {
 }
 
 function showReceipt(stored: StoredAnswer) {
-  const receipt = fillReceipt(receiptCode, stored);
+  const receipt = fillReceipt(receiptCode, stored, plantName());
   form.reset();
   form.hidden = true;
-  document.querySelector('.promises')?.setAttribute('hidden', '');
+  // Nothing of the start page stays above the code: it is the first thing seen and read out.
+  $('intro').hidden = true;
   receipt.hidden = false;
-  receipt.focus();
   window.scrollTo(0, 0);
+  $('receipt-heading').focus();
   sealed = undefined;
   evidence.clear();
   $('upload-progress').hidden = true;
   $('upload-label').hidden = true;
+}
+
+/** The chosen plant's name as the form shows it: the chooser's option, or the plant's own link. */
+function plantName(): string | null {
+  const field = $<HTMLInputElement | HTMLSelectElement>('facility');
+  const name = field instanceof HTMLSelectElement ? field.selectedOptions[0]?.textContent : field.dataset.name;
+  return name?.trim() || null;
 }
 
 /** Near the length limit, says how much room is left (a longer paste is cut by the field itself). */

@@ -155,6 +155,8 @@ export type { CaseClock } from '../domain/clocks';
 /** POST /api/mailbox/constancia: the proof of filing, and the clocks to show beside it. */
 export interface MailboxConstancia {
   constancia: string;
+  /** The plant's name on this site (the constancia names it by its id), null if it no longer exists. */
+  facilityName: string | null;
   /** The lead side's clocks (src/domain/clocks.ts): the company's unless the case went to the authority only. */
   clocks: Record<ClockName, CaseClock>;
 }

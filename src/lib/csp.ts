@@ -1,8 +1,8 @@
 /**
  * @module The Content-Security-Policy of every response: the only inline code allowed is the
- * pages' one stylesheet, by hash; scripts come from this origin (pinned by integrity in the pages)
- * and may compile wasm (libsodium's, fetched from this origin by the bundles, pinned by the hash
- * they carry: src/client/sodium/). No page may start a worker (so none
+ * pages' stylesheets (the page's one, and the one rule applied only without scripts), by hash; scripts
+ * come from this origin (pinned by integrity in the pages) and may compile wasm (libsodium's, fetched
+ * from this origin by the bundles, pinned by the hash they carry: src/client/sodium/). No page may start a worker (so none
  * can register a Service Worker), and forms may post natively only where the source has such a form
  * (the constancia check). `npm run verify` runs the Worker built from the same source and compares
  * every page's headers, this one included, with what a deployment sends.
@@ -16,11 +16,12 @@ export interface PolicyOptions {
   nativeForm?: boolean;
 }
 
-export async function contentSecurityPolicy(stylesheet: string, opts: PolicyOptions = {}): Promise<string> {
+export async function contentSecurityPolicy(stylesheets: string[], opts: PolicyOptions = {}): Promise<string> {
+  const hashes = await Promise.all(stylesheets.map((sheet) => sha256Source(sheet)));
   return [
     "default-src 'none'",
     "script-src 'self' 'wasm-unsafe-eval'",
-    `style-src 'self' '${await sha256Source(stylesheet)}'`,
+    `style-src 'self' ${hashes.map((h) => `'${h}'`).join(' ')}`,
     "img-src 'self' data: blob:",
     "connect-src 'self'",
     ...(opts.play ? ['media-src blob:'] : []),

@@ -49,14 +49,14 @@ export const allowNativeForm = (c: AppContext) => c.set('nativeForm', true);
  * src/lib/csp.ts. The microphone and media sources stay closed except on the pages that `allowMedia`,
  * and native form submission except on the page that `allowNativeForm`.
  */
-export function privacyHeaders(stylesheet: string): MiddlewareHandler<AppEnv> {
+export function privacyHeaders(stylesheets: string[]): MiddlewareHandler<AppEnv> {
   const csp = new Map<string, Promise<string>>();
   return async (c, next) => {
     await next();
     const media = c.get('media') ?? {};
     const opts = { play: media.play === true, nativeForm: c.get('nativeForm') === true };
     const key = JSON.stringify(opts);
-    if (!csp.has(key)) csp.set(key, contentSecurityPolicy(stylesheet, opts));
+    if (!csp.has(key)) csp.set(key, contentSecurityPolicy(stylesheets, opts));
     c.res = new Response(c.res.body, c.res); // asset responses have immutable headers
     const h = c.res.headers;
     h.delete('Set-Cookie');

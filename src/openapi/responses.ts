@@ -49,6 +49,7 @@ export const reportAccepted = z.strictObject({
 const clock = z.strictObject({ due: day, day: day.nullable(), outcome: z.enum(['in_time', 'late', 'pending', 'overdue']) });
 export const mailboxConstancia = z.strictObject({
   constancia: z.string().meta({ description: 'BZC1.<facility>.<release day>.<commitment>.<signature>: byte for byte the one the receipt showed' }),
+  facilityName: z.string().nullable().meta({ description: "the plant's name on this site; the constancia names it by its id" }),
   clocks: z.strictObject({ acknowledge: clock, answer: clock, close: clock }),
 });
 export const constanciaChecked = z.union([

@@ -19,6 +19,7 @@ import { requestErase } from '../storage/erase-request';
 import { apiError, type AppEnv } from '../lib/http';
 import { loadSodium } from '../lib/sodium';
 import { getSealedText } from '../storage/blobs';
+import { getFacility } from '../storage/facilities';
 import { keepConstanciaCheck, type MailboxCase } from '../storage/mailbox-cases';
 import { messageExists, storeMessage, threadFor } from '../storage/messages';
 import { getSignedReaderList } from '../storage/reader-lists';
@@ -111,7 +112,8 @@ mailboxApi.post('/constancia', rateLimited(() => 'mailbox:constancia'), limitBod
   const constancia = issueConstancia(s, c.env, { facilityId: found.facilityId, day: found.receivedDay, reportId: found.id, key, check: k.check });
   if (!constancia) return apiError(c, 409, 'conflict');
   const today = mexicoDay();
-  return c.json({ constancia, clocks: caseClocks(k.clockFacts, k.deadlines, today) } satisfies MailboxConstancia);
+  const facility = await getFacility(c.env.DB, found.facilityId);
+  return c.json({ constancia, facilityName: facility?.name ?? null, clocks: caseClocks(k.clockFacts, k.deadlines, today) } satisfies MailboxConstancia);
 });
 
 /**

@@ -18,10 +18,22 @@ function render(c: AppContext, facility: OfferedFacility | null, facilities: Off
   const t = translator(language);
   // "Grabar mi voz" records here, and the worker listens to the disguised recording before sending.
   allowMedia(c, { record: true, play: true });
-  const email = facility?.emailLocal && c.env.EMAIL_DOMAIN ? `${facility.emailLocal}@${c.env.EMAIL_DOMAIN}` : null;
-  return c.render(<ReportForm t={t} lang={language} facility={facility} facilities={facilities} facilityEmail={email} retention={retentionPolicy(c.env)} />, {
-    scripts: ['/assets/report.js'],
-  });
+  const mailAddress = (f: OfferedFacility) => (f.emailLocal && c.env.EMAIL_DOMAIN ? `${f.emailLocal}@${c.env.EMAIL_DOMAIN}` : null);
+  const email = facility ? mailAddress(facility) : null;
+  return c.render(
+    <ReportForm
+      t={t}
+      lang={language}
+      facility={facility}
+      facilities={facilities}
+      facilityEmail={email}
+      mailAddress={mailAddress}
+      retention={retentionPolicy(c.env)}
+    />,
+    {
+      scripts: ['/assets/report.js'],
+    },
+  );
 }
 
 function closed(c: AppContext, facilityName: string | null) {

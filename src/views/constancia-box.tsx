@@ -12,6 +12,7 @@ export const CONSTANCIA_MESSAGES = [
   'constancia.hide',
   'constancia.loading',
   'constancia.what_proves',
+  'constancia.plant_id',
   'constancia.copied',
   'constancia.copy_failed',
   'constancia.unavailable',

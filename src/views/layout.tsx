@@ -6,7 +6,7 @@ import type { Child } from 'hono/jsx';
 import type { TFunction } from 'i18next';
 import type { Language } from '../domain/report';
 import { integrity } from '../lib/build-info';
-import { STYLESHEET } from './styles';
+import { NO_SCRIPT_STYLESHEET, STYLESHEET } from './styles';
 
 export interface LayoutProps {
   t: TFunction;
@@ -34,6 +34,9 @@ export function Layout({ t, lang, otherLanguageHref, quickExitUrl, children, scr
         <title>{title ?? t('meta.title')}</title>
         <link rel="icon" href="data:," />
         <style>{STYLESHEET}</style>
+        <noscript>
+          <style>{NO_SCRIPT_STYLESHEET}</style>
+        </noscript>
         {stylesheets.map((href) => (
           <link rel="stylesheet" href={href} integrity={integrity(href)} />
         ))}

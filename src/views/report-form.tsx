@@ -3,12 +3,12 @@
  * runs; free-text fields carry no `name`, so nothing typed can ever leave the phone unencrypted.
  */
 import { DEFAULT_DEADLINES } from '../domain/clocks';
-import { mailReaders } from '../domain/mail-readers';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../domain/retention';
 import type { TFunction } from 'i18next';
 import { CATEGORIES, LIMITS, SEND_TO, WHEN } from '../domain/report';
 import type { OfferedFacility } from '../lib/offered-plants';
 import { ClientMessages } from './client-messages';
+import { NoScriptNotice } from './no-script-notice';
 import { CONSTANCIA_MESSAGES, ConstanciaBox } from './constancia-box';
 import { VOICE_MESSAGES, VoiceControl } from './voice-control';
 
@@ -20,6 +20,8 @@ export interface ReportFormProps {
   /** The plants that can receive a report, each with the choices its signed list allows. */
   facilities: OfferedFacility[];
   facilityEmail: string | null;
+  /** A plant's mail address (for the notice shown without JavaScript), or null when it has none. */
+  mailAddress: (f: OfferedFacility) => string | null;
   /** The deployment's retention, for the receipt's erase schedule. */
   retention?: RetentionPolicy;
 }
@@ -62,41 +64,45 @@ const CLIENT_MESSAGES = [
   ...CONSTANCIA_MESSAGES,
 ];
 
-export function ReportForm({ t, lang, facility, facilities, facilityEmail, retention = DEFAULT_RETENTION }: ReportFormProps) {
+export function ReportForm({ t, lang, facility, facilities, facilityEmail, mailAddress, retention = DEFAULT_RETENTION }: ReportFormProps) {
   const required = <span class="req"> {t('form.required')}</span>;
   // The plant's own clocks when the form is for one plant; the defaults when the worker picks it.
   const clocks = facility?.clocks ?? DEFAULT_DEADLINES;
   return (
     <>
-      <h1>{t('intro.heading')}</h1>
-      <p>{t('intro.lead')}</p>
-      <ul class="promises">
-        <li>{t('intro.promise_anonymous')}</li>
-        <li>{t('intro.promise_encrypted')}</li>
-        <li>{t('intro.promise_choose')}</li>
-      </ul>
-      <p class="emergency">{t('intro.emergency')}</p>
-      <p class="links">
-        <a href={`/seguimiento?lang=${lang}`} data-confirm={t('nav.leave_confirm')}>{t('followup.link')}</a>
-        <a href={`/sin-rastro?lang=${lang}`} data-confirm={t('nav.leave_confirm')}>{t('no_trace.link')}</a>
-      </p>
-      <div class="choice">
-        <input type="checkbox" id="neutral-title" data-title={t('meta.neutral_title')} />
-        <label for="neutral-title">{t('no_trace.neutral_title')}</label>
-      </div>
-      <noscript>
-        <p class="notice">
-          {facilityEmail && facility ? `${t('form.noscript', { email: facilityEmail })} ${mailReaders(t, facility.mailSendTo, 'form')}` : t('form.noscript_generic')}
+      {/* First on the page where scripts do not run: what to do instead, before anything is written. */}
+      <NoScriptNotice t={t} facility={facility} facilities={facilities} mailAddress={mailAddress} />
+      {/* The start of the page: hidden with the form once the receipt shows, so nothing above the code looks like a new report. */}
+      <div id="intro">
+        <h1>{t('intro.heading')}</h1>
+        <p>{t('intro.lead')}</p>
+        <ul class="promises">
+          <li>{t('intro.promise_anonymous')}</li>
+          <li>{t('intro.promise_encrypted')}</li>
+          <li>{t('intro.promise_choose')}</li>
+        </ul>
+        <p class="emergency">{t('intro.emergency')}</p>
+        <p class="links">
+          <a href={`/seguimiento?lang=${lang}`} data-confirm={t('nav.leave_confirm')}>
+            {t('followup.link')}
+          </a>
+          <a href={`/sin-rastro?lang=${lang}`} data-confirm={t('nav.leave_confirm')}>
+            {t('no_trace.link')}
+          </a>
         </p>
-      </noscript>
+        <div class="choice needs-script">
+          <input type="checkbox" id="neutral-title" data-title={t('meta.neutral_title')} />
+          <label for="neutral-title">{t('no_trace.neutral_title')}</label>
+        </div>
+      </div>
 
-      <form id="report" novalidate data-lang={lang} data-email={facilityEmail ?? ''}>
+      <form id="report" class="needs-script" novalidate data-lang={lang} data-email={facilityEmail ?? ''}>
         <div id="errors" class="errors" role="alert" tabindex={-1} hidden></div>
 
         {facility ? (
           <>
             <p class="fixed">{t('form.facility_fixed', { name: facility.name })}</p>
-            <input type="hidden" id="facility" value={facility.id} />
+            <input type="hidden" id="facility" value={facility.id} data-name={facility.name} />
           </>
         ) : (
           <>
@@ -205,10 +211,12 @@ export function ReportForm({ t, lang, facility, facilities, facilityEmail, reten
         <p id="status" class="status" role="status" aria-live="polite"></p>
       </form>
 
-      <section id="receipt" class="receipt" tabindex={-1} aria-labelledby="receipt-heading" hidden>
-        <h2 id="receipt-heading">{t('receipt.heading')}</h2>
-        <p id="receipt-code-label">{t('receipt.code_label')}</p>
-        <p id="receipt-code" class="code" aria-labelledby="receipt-code-label"></p>
+      {/* The code comes first, inside the heading the script focuses: a screen reader reads both at once. */}
+      <section id="receipt" class="receipt" aria-labelledby="receipt-heading" hidden>
+        <h1 id="receipt-heading" tabindex={-1}>
+          <span class="receipt-title">{t('receipt.heading')}</span> <span id="receipt-code-label">{t('receipt.code_label')}</span>{' '}
+          <span id="receipt-code" class="code"></span>
+        </h1>
         <button type="button" id="copy-code" class="secondary">
           {t('receipt.copy')}
         </button>

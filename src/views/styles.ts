@@ -18,6 +18,7 @@ h2{font-size:1.3rem}
 .promises li{margin:.25rem 0}
 .emergency{font-weight:600}
 .notice{padding:.75rem;border:2px solid #b26a00;background:#fff6e5;border-radius:.5rem}
+.notice h2:first-child{margin-top:0}
 fieldset{border:0;margin:1.5rem 0 0;padding:0;min-width:0}
 legend,label.q{display:block;font-weight:700;font-size:1.15rem;margin:1.5rem 0 .25rem;padding:0}
 fieldset legend{margin-top:0}
@@ -44,6 +45,9 @@ fieldset[aria-invalid=true]{border-left:4px solid #b00020;padding-left:.6rem}
 .errors:focus{outline:3px solid #b00020}
 .errors ul{margin:.25rem 0 0;padding-left:1.2rem}
 .receipt{padding:1rem .75rem;border:3px solid #1b7a3a;border-radius:.75rem;background:#eef8f1}
+.receipt h1{font-size:1.3rem;margin:0 0 .5rem}
+.receipt h1 .code{display:block;margin-top:.5rem}
+.receipt h1:focus{outline:3px solid #1b7a3a;outline-offset:4px}
 .code{font:700 clamp(1rem,4.6vw,1.6rem)/1.3 ui-monospace,Roboto Mono,Menlo,monospace;padding:.6rem .25rem;background:#fff;border:2px dashed #1b7a3a;border-radius:.5rem;text-align:center;user-select:all}
 .fixed{font-weight:700}
 .constancia-text{font-size:.85rem;font-weight:400;word-break:break-all;text-align:left}
@@ -70,3 +74,9 @@ progress{display:block;width:100%;height:1.5rem}
 [hidden]{display:none!important}
 @media (min-width:48rem){body{font-size:1.05rem}}
 `;
+
+/**
+ * The one rule pages get where scripts do not run (inside <noscript> in the head, allowed by its
+ * own hash): what only works with a script, such as the report form, is not shown at all.
+ */
+export const NO_SCRIPT_STYLESHEET = '.needs-script{display:none!important}';

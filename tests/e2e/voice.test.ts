@@ -50,6 +50,9 @@ describe('voice reports', () => {
     expect(await page.locator('#voice audio').getAttribute('src')).toMatch(/^blob:/);
     expect((await page.locator('#attachment-list .name').allTextContents()).map((n) => n.split(' · ')[0])).toEqual(['audio-1.wav']);
     await expect.poll(() => page.textContent('#attachment-list')).toContain('Tu voz ya va cambiada.');
+    // One control removes it, the list's, as for every file (issue 23: there were two).
+    expect(await page.getByRole('button', { name: /Quitar|Borrar/ }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Quitar: audio-1.wav' }).count()).toBe(1);
     const original = await originalRecording(page);
 
     const marker = `Voz${Date.now().toString(36)}`;

@@ -165,6 +165,8 @@ describe('npm run constancia:verify, offline', () => {
     const ok = await cli([first.text, '--key', vectors.publicKeyB64]);
     expect(ok.code).toBe(0);
     expect(ok.out).toContain('valid: a report was filed for plant planta-uno, released to its readers on 2026-01-15 (offline');
+    // Offline there is no name to show: it says what the id is and where the name is (issue 23).
+    expect(ok.out).toContain(`"planta-uno" is the plant's id on the Buzón that signed it, not its name`);
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const file = `${mkdtempSync('/tmp/constancia-')}/constancia.txt`;
     writeFileSync(file, `Constancia de presentación:\n${first.text}\n`);

@@ -164,14 +164,17 @@ describe('constancia on the web form', () => {
 });
 
 describe('constancia on the follow-up page', () => {
-  it('should sign the very same constancia again for the code holder, with the clocks', async () => {
+  it('should sign the very same constancia again for the code holder, with the clocks and the plant name', async () => {
     const s = await sodium();
     const f = await makeFacility(s);
     const { code, stored } = await submit(s, f);
     const res = await askFollowUp(s, code);
     expect(res.status).toBe(200);
-    const answer = (await res.json()) as { constancia: string; clocks: Record<string, { due: string; day: string | null; outcome: string }> };
+    const answer = (await res.json()) as { constancia: string; facilityName: string | null; clocks: Record<string, { due: string; day: string | null; outcome: string }> };
     expect(answer.constancia).toBe(stored.constancia);
+    // The signed text names the plant by its id; the page shows the name beside it (issue 23).
+    expect(answer.constancia.split('.')[1]).toBe(f.id);
+    expect(answer.facilityName).toBe(`Planta ${f.id}`);
     expect(answer.clocks.acknowledge).toMatchObject({ day: null, outcome: 'pending' });
     expect(answer.clocks.answer).toMatchObject({ day: null, outcome: 'pending' });
     expect(answer.clocks.acknowledge!.due > stored.receivedDay).toBe(true);

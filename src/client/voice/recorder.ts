@@ -1,9 +1,9 @@
 /**
  * @module "Grabar mi voz" (the entry point of /assets/voice.js, loaded when the worker taps the
  * button): asks for the microphone, records up to 3 minutes with a visible timer, disguises the
- * voice on the phone, lets the worker listen to exactly what will be sent, record again or
- * delete, and hands the disguised WAV to the evidence list. Nothing but the disguised copy
- * leaves this module: the recorder's own bytes and samples are dropped and zeroed.
+ * voice on the phone, lets the worker listen to exactly what will be sent or record again, and
+ * hands the disguised WAV to the evidence list (its "Quitar" there removes it). Nothing but the
+ * disguised copy leaves this module: the recorder's own bytes and samples are dropped and zeroed.
  */
 import type { Evidence } from '../evidence-item';
 import { el } from '../page';
@@ -19,8 +19,8 @@ export { disguiseRecording } from './process';
 const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(Math.floor(seconds % 60)).padStart(2, '0')}`;
 
 /**
- * Runs the recorder in `panel`. `closed` is called when the worker deletes the recording or
- * recording cannot start, so the form shows its "Grabar mi voz" button again.
+ * Runs the recorder in `panel`. `closed` is called when the worker removes the recording from the
+ * list or recording cannot start, so the form shows its "Grabar mi voz" button again.
  */
 export function openRecorder(panel: HTMLElement, slot: VoiceSlot, closed: () => void) {
   let current: { item: Evidence; url: string } | undefined;
@@ -115,12 +115,8 @@ export function openRecorder(panel: HTMLElement, slot: VoiceSlot, closed: () => 
       el('p', say('ready'), { class: 'note' }),
       player,
       el('p', clock(voice.seconds), { class: 'hint' }),
+      // One way to remove it, as for every file: its "Quitar" button in the list (see `removed`).
       button(say('again'), () => void record()),
-      button(say('delete'), () => {
-        discard();
-        show(el('p', say('deleted'), { class: 'note' }));
-        closed();
-      }),
     );
   }
 
