@@ -9,21 +9,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { constanciaPublicKey, preflight, TESTS_CONSTANCIA_PK, TESTS_ADMIN_PK } from './lib/preflight';
+import { preflight, type Finding } from './lib/preflight';
 import { deployConfig, gatherFacts, QUIET } from './lib/preflight-facts';
+import { checkServedKeys } from './lib/served-keys';
 
 const USAGE = `npm run deploy [-- options]
 
 Checks the production configuration (wrangler.toml [env.production]), builds the pages with its
 administrator key, deploys with wrangler deploy --env production, and prints how to verify it.
 
-  --check      only the checks: build and deploy nothing
-  --dry-run    check, build, and bundle with wrangler deploy --dry-run (no account needed)
-  --offline    skip what needs Cloudflare's network (the secret list, the check after deploying)
-  --env NAME   another wrangler environment than production
-  --help       this text
+  --check              only the checks: build and deploy nothing
+  --dry-run            check, build, and bundle with wrangler deploy --dry-run (no account needed)
+  --offline            with --check or --dry-run: do not ask Cloudflare for the secret list; every
+                       other check runs, and each one that could not is named ("not checked:")
+  --secrets-file FILE  the secrets, as JSON or KEY=value lines: checked here (offline too), and
+                       uploaded with the deployment (wrangler deploy --secrets-file)
+  --check-served       only the check after deploying: the keys the deployed site serves
+  --env NAME           another wrangler environment than production
+  --help               this text
 
-Exits 1 on any refusal, saying what to do; warnings (uncommitted or unpushed source) do not stop it.`;
+Exits 1 on any refusal, saying what to do, and when the deployed site could not be checked;
+warnings (uncommitted or unpushed source) do not stop it.`;
 
 async function main(): Promise<number> {
   let values;
@@ -33,6 +39,8 @@ async function main(): Promise<number> {
         check: { type: 'boolean' },
         'dry-run': { type: 'boolean' },
         offline: { type: 'boolean' },
+        'secrets-file': { type: 'string' },
+        'check-served': { type: 'boolean' },
         env: { type: 'string', default: 'production' },
         help: { type: 'boolean' },
       },
@@ -54,14 +62,33 @@ async function main(): Promise<number> {
     console.error(`deploy: wrangler.toml has no [env.${environment}]: see README "Production"`);
     return 1;
   }
-  const findings = preflight(gatherFacts(root, environment, config, { offline: !!values.offline || !!values['dry-run'] }));
-  for (const f of findings) console.error(`${f.level}: ${f.message}`);
+  const vars = config.vars as Record<string, string>;
+  const origin = vars.PUBLIC_ORIGIN!;
+  const demoSeeds = () => gatherFacts(root, environment, config, { offline: true }).demoConstanciaSeeds;
+  if (values['check-served']) return served(origin, demoSeeds(), vars.ADMIN_SIGN_PK);
+  // A real upload needs the network: --offline would only skip the checks that follow it.
+  if (values.offline && !values.check && !values['dry-run']) {
+    console.error('deploy: --offline goes with --check or --dry-run: a deployment needs the network, and is checked over it afterwards');
+    return 2;
+  }
+  const secretsFile = values['secrets-file'];
+  const findings = preflight(gatherFacts(root, environment, config, { offline: !!values.offline || !!values['dry-run'], secretsFile }));
+  const notDeployed = values.check || values['dry-run'];
+  if (notDeployed)
+    findings.push({
+      level: 'unchecked',
+      message: 'the keys the deployed site serves: nothing is deployed now; npm run deploy checks them after uploading (or npm run deploy -- --check-served)',
+    });
+  for (const f of findings) console.error(`${label(f)}: ${f.message}`);
   const refused = findings.filter((f) => f.level === 'refuse').length;
+  const unchecked = findings.filter((f) => f.level === 'unchecked').length;
   if (refused) {
     console.error(`\ndeploy: ${refused} ${refused === 1 ? 'problem' : 'problems'} in the ${environment} configuration; nothing was built or deployed.`);
     return 1;
   }
-  console.log(`deploy: preflight passed for ${environment}`);
+  console.log(
+    `deploy: preflight passed for ${environment}${unchecked ? ` (${unchecked} ${unchecked === 1 ? 'check' : 'checks'} could not run here: the "not checked" lines above)` : ''}`,
+  );
   if (values.check) return 0;
 
   const run = (cmd: string, args: string[]) =>
@@ -69,41 +96,32 @@ async function main(): Promise<number> {
   try {
     run('node', ['scripts/build.mjs', '--env', environment]);
     const dry = values['dry-run'] ? ['--dry-run', '--outdir', mkdtempSync(join(tmpdir(), 'buzon-deploy-'))] : [];
-    run('npx', ['wrangler', 'deploy', '--env', environment, ...dry]);
+    run('npx', ['wrangler', 'deploy', '--env', environment, ...dry, ...(secretsFile ? ['--secrets-file', secretsFile] : [])]);
   } catch {
     console.error('deploy: stopped; see the lines above');
     return 1;
   }
-  const vars = config.vars as Record<string, string>;
-  const origin = vars.PUBLIC_ORIGIN!;
   console.log(`
 ${values['dry-run'] ? 'Dry run: nothing was uploaded. Once deployed, check' : 'Deployed. Check'} it from another machine (README "Checking a deployment"):
   npm run verify -- ${origin} --admin-key ${vars.ADMIN_SIGN_PK}
   curl -sI ${origin}/ | grep -i strict-transport-security
 and copy the constancia public key from ${origin}/.well-known/buzon-constancia.json into the README's table.`);
-  if (values['dry-run'] || values.offline) return 0;
-  return checkServedKeys(origin, gatherFacts(root, environment, config, { offline: true }).demoConstanciaSeeds);
+  if (values['dry-run']) return 0;
+  return served(origin, demoSeeds(), vars.ADMIN_SIGN_PK);
 }
 
-/** After a real deployment: it serves neither the tests' nor this machine's demo constancia key, nor the tests' admin key. */
-async function checkServedKeys(origin: string, demoSeeds: string[]): Promise<number> {
-  const get = async <T>(path: string) => (await (await fetch(`${origin}${path}`, { signal: AbortSignal.timeout(20_000) })).json()) as T;
-  try {
-    const served = (await get<{ publicKey?: string }>('/.well-known/buzon-constancia.json')).publicKey;
-    if (served === TESTS_CONSTANCIA_PK || (served && demoSeeds.map(constanciaPublicKey).includes(served))) {
-      console.error(
-        `deploy: ${origin} signs constancias with the ${served === TESTS_CONSTANCIA_PK ? 'tests-only' : 'local demo'} key: set a new CONSTANCIA_SIGN_SK now (README "Production", step 3) and deploy again`,
-      );
-      return 1;
-    }
-    if ((await get<{ adminSignPk?: string }>('/.well-known/buzon-build.json')).adminSignPk === TESTS_ADMIN_PK) {
-      console.error(`deploy: ${origin} trusts the tests' administrator key: set your own ADMIN_SIGN_PK and deploy again`);
-      return 1;
-    }
-    console.log(`${origin} serves constancia key ${served}`);
-  } catch (e) {
-    console.log(`could not reach ${origin} yet (${(e as Error).message}); a new custom domain can take a few minutes: check it later as above`);
+const label = (f: Finding) => (f.level === 'unchecked' ? 'not checked' : f.level);
+
+/** After a real deployment: it serves neither the tests' nor this machine's demo keys, and its administrator key is this config's. */
+async function served(origin: string, demoSeeds: string[], adminKey: string | undefined): Promise<number> {
+  const check = await checkServedKeys(origin, demoSeeds, { adminKey });
+  if (!check.ok) {
+    console.error(`deploy: ${check.message}`);
+    return 1;
   }
+  console.log(
+    `${origin} serves constancia key ${check.constanciaKey} and administrator key ${check.adminKey}: neither is the tests' or this machine's demo key`,
+  );
   return 0;
 }
 

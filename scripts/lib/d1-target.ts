@@ -18,6 +18,8 @@ export interface D1Target {
   name?: string;
   run(statements: Statement[]): Promise<void>;
   query<T>(sql: string, params?: Array<string | number | null>): Promise<T[]>;
+  /** A text value of the BLOBS KV namespace (a sealed body too large for D1), or null; absent where KV cannot be read. */
+  blob?(key: string): Promise<string | null>;
   close(): Promise<void>;
 }
 
@@ -75,11 +77,25 @@ export async function openTarget(opts: { remote: boolean; persistTo?: string; en
         const out = JSON.parse(execute(inline({ sql, params }))) as Array<{ results: T[] }>;
         return out[0]?.results ?? [];
       },
+      async blob(key: string) {
+        try {
+          return execFileSync('npx', ['wrangler', 'kv', 'key', 'get', key, '--binding', 'BLOBS', '--remote', ...(opts.env ? ['--env', opts.env] : [])], {
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'pipe'],
+          });
+        } catch {
+          return null;
+        }
+      },
       async close() {},
     };
   }
   const platform = await openLocalPlatform(opts.persistTo);
-  return { ...databaseTarget(platform.env.DB, localName(opts.persistTo)), close: platform.dispose };
+  return {
+    ...databaseTarget(platform.env.DB, localName(opts.persistTo)),
+    blob: (key: string) => platform.env.BLOBS.get(key, 'text'),
+    close: platform.dispose,
+  };
 }
 
 /** The name of a local database: its state directory. */

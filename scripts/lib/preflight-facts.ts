@@ -28,6 +28,7 @@ function demoKeys(root: string) {
   return {
     demoAdminKeys: [readVar(devVars, 'ADMIN_SIGN_PK'), adminFile].filter((k): k is string => !!k),
     demoConstanciaSeeds: [readVar(devVars, 'CONSTANCIA_SIGN_SK')].filter((k): k is string => !!k),
+    demoPowSecrets: [readVar(devVars, 'POW_SECRET')].filter((k): k is string => !!k),
   };
 }
 
@@ -67,7 +68,34 @@ function secretNames(root: string, environment: string): PreflightFacts['secrets
   }
 }
 
-export function gatherFacts(root: string, environment: string, config: DeployConfig, opts: { offline: boolean }): PreflightFacts {
+/** A secrets file as `wrangler deploy --secrets-file` takes it: a JSON object of strings, or KEY=value lines (.env). */
+export function readSecretsFile(path: string): NonNullable<PreflightFacts['secretsFile']> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    return { path, error: (e as NodeJS.ErrnoException).code ?? 'unreadable' };
+  }
+  if (text.trim().startsWith('{')) {
+    try {
+      const json = JSON.parse(text) as Record<string, unknown>;
+      if (Object.values(json).every((v) => typeof v === 'string')) return { path, values: json as Record<string, string> };
+    } catch {
+      /* said below */
+    }
+    return { path, error: 'not a JSON object of strings' };
+  }
+  const values: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    if (!line.trim() || line.trim().startsWith('#')) continue;
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (!m) return { path, error: `a line is not KEY=value` };
+    values[m[1]!] = m[2]!.replace(/^(["'])(.*)\1$/, '$2');
+  }
+  return { path, values };
+}
+
+export function gatherFacts(root: string, environment: string, config: DeployConfig, opts: { offline: boolean; secretsFile?: string }): PreflightFacts {
   return {
     environment,
     config,
@@ -75,5 +103,6 @@ export function gatherFacts(root: string, environment: string, config: DeployCon
     shell: { ADMIN_SIGN_PK: process.env.ADMIN_SIGN_PK || undefined, CONSTANCIA_SIGN_SK: process.env.CONSTANCIA_SIGN_SK || undefined },
     git: gitState(root),
     secrets: opts.offline ? { skipped: '--offline' } : secretNames(root, environment),
+    ...(opts.secretsFile ? { secretsFile: readSecretsFile(opts.secretsFile) } : {}),
   };
 }

@@ -4,12 +4,15 @@
  * files, git or a Cloudflare account.
  */
 import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { secretFindings } from './preflight-secrets';
 
 /** The worker tests' administrator (seed 0x42 × 32, vitest.config.ts): its private half is in the repository. */
 export const TESTS_ADMIN_PK = 'IVL40Zt5HSRFMkLhXy6rbLfP-ntqXtMAl5YOBpiB2xI';
 /** The tests-only constancia seed (bytes 20…3f, vitest.config.ts and docs/crypto.md) and its public key (README). */
 export const TESTS_CONSTANCIA_SEED = 'ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8';
 export const TESTS_CONSTANCIA_PK = 'Kay64UG8yvCyLhqU000LxzYeUm0L_hLIl5S8kyKWbdc';
+/** The worker tests' proof-of-work key (vitest.config.ts). */
+export const TESTS_POW_SECRET = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
 /** The Worker's secrets (src/env.ts): set with `wrangler secret put`, never written in wrangler.toml. */
 export const SECRETS = ['POW_SECRET', 'CONSTANCIA_SIGN_SK'] as const;
 
@@ -33,6 +36,10 @@ export interface PreflightFacts {
   demoAdminKeys: string[];
   /** Constancia seeds of the local demo (.dev.vars) found on this machine. */
   demoConstanciaSeeds: string[];
+  /** Proof-of-work keys of the local demo (.dev.vars) found on this machine. */
+  demoPowSecrets?: string[];
+  /** The file given with --secrets-file (uploaded with the deployment): its name and values, or why it could not be read. */
+  secretsFile?: { path: string; values: Record<string, string> } | { path: string; error: string };
   /** This shell's ADMIN_SIGN_PK and CONSTANCIA_SIGN_SK, if set (the build and `secret put` may read them). */
   shell: { ADMIN_SIGN_PK?: string; CONSTANCIA_SIGN_SK?: string };
   git: { dirty: boolean; pushed: boolean | null };
@@ -41,7 +48,8 @@ export interface PreflightFacts {
 }
 
 export interface Finding {
-  level: 'refuse' | 'warn' | 'note';
+  /** `unchecked`: a check that could not run here (offline, or not logged in), said as such. */
+  level: 'refuse' | 'warn' | 'note' | 'unchecked';
   message: string;
 }
 
@@ -158,11 +166,6 @@ export function preflight(f: PreflightFacts): Finding[] {
   if (f.git.pushed === false)
     out.push({ level: 'warn', message: 'this commit is on no remote branch: push it where the repository is public, so npm run verify can rebuild it' });
 
-  if ('names' in f.secrets) {
-    for (const name of SECRETS) {
-      if (!f.secrets.names.includes(name))
-        refuse(`the secret ${name} is not set: see README "Production", step 3 (npx wrangler secret put ${name} --env ${env})`);
-    }
-  } else out.push({ level: 'note', message: `secrets not listed (${f.secrets.skipped}); check with npx wrangler secret list --env ${env}` });
+  out.push(...secretFindings(f));
   return out;
 }

@@ -12,7 +12,7 @@ import { issueChallenge, powBits, verifyChallenge } from '../lib/challenge';
 import { attachmentComplete, keepAttachments } from '../storage/uploads';
 import { mexicoDay, nowSeconds, releaseClock } from '../lib/clock';
 import { releaseDay, releaseHour } from '../domain/release';
-import { priceFrom, priceStatements } from '../lib/price';
+import { priceFrom, priceStatements, volumePaidBy } from '../lib/price';
 import { apiError, type AppEnv } from '../lib/http';
 import { loadSodium } from '../lib/sodium';
 import { getFacility } from '../storage/facilities';
@@ -59,8 +59,20 @@ api.post(
     const challenge = sub.pow ? verifyChallenge(s, c.env.POW_SECRET, sub.pow.challenge, nowSeconds(), { purpose: 'report', facility: sub.facility }) : null;
     const nonce = challenge?.ok ? challenge.claims.nonce : '';
     const worked = !!(sub.pow && challenge?.ok && checkWork(s, sub.pow.challenge, sub.reportId, sub.pow.counter, Math.max(challenge.claims.bits, powBits(c.env))));
-    // Work pays once, at today's price: one read, before any write, says whether its nonce is spent
-    // and what the plant's work costs now (a token stocked while the plant was quiet pays no flood).
+    // The receipt code's constancia key: the proof of filing is signed with it, and only its check is kept.
+    const constanciaKey = readConstanciaKey(s, sub.constancia?.key);
+    const badConstancia = !!sub.constancia && !constanciaKey;
+    const check = constanciaKey ? constanciaCheck(s, constanciaKey) : null;
+    // Most submissions are valid work on a first try: stored in one D1 round trip, whose first
+    // statement checks what the path below reads first (the nonce unspent, the work at today's
+    // price, the plant's keys); any of it failing writes no row. Anything else (a retry, a replay,
+    // a stale price, keys that changed, a bad envelope) takes the path below, which names the reason.
+    if (worked && challenge?.ok && !badConstancia) {
+      const report = await storeInOneTrip(c, s, sub, { nonce, expires: challenge.claims.expires, bits: challenge.claims.bits }, check);
+      if (report) return answerStored(c, s, report, constanciaKey);
+    }
+    // Work pays once, at today's price: one read, before any row is written, says whether its nonce
+    // is spent and what the plant's work costs now (a token stocked while the plant was quiet pays no flood).
     const { spent, price } = worked ? await spentAndPrice(c, nonce, sub.facility) : { spent: false, price: 0 };
     const paid = worked && !spent;
     // Only submissions without valid unspent work are limited, before they cost a write: a paid report
@@ -69,16 +81,7 @@ api.post(
     // replayed nonce counts, and so does a genuine retry of a stored report (answered below, unwritten).
     if (!paid && !(await c.env.PUBLIC_LIMIT.limit({ key: 'report:unpaid' })).success) return apiError(c, 429, 'busy');
     if (paid && challenge?.ok && challenge.claims.bits < price) return staleWork(c, s, sub.facility, price);
-    // The receipt code's constancia key: the proof of filing is signed with it, and only its check is kept.
-    const constanciaKey = readConstanciaKey(s, sub.constancia?.key);
-    if (sub.constancia && !constanciaKey) return apiError(c, 400, 'invalid', ['constancia.key']);
-    const check = constanciaKey ? constanciaCheck(s, constanciaKey) : null;
-    // Most submissions are paid first tries: stored in one D1 round trip. Anything else (a retry, a
-    // replay, keys that changed, a bad envelope) takes the full path below, which names the reason.
-    if (paid && challenge?.ok) {
-      const report = await storeInOneTrip(c, s, sub, { nonce, expires: challenge.claims.expires }, check);
-      if (report) return answerStored(c, s, report, constanciaKey);
-    }
+    if (badConstancia) return apiError(c, 400, 'invalid', ['constancia.key']);
     const lookup = await intakeLookup(c.env.DB, { facilityId: sub.facility, reportId: sub.reportId, mailboxId: sub.mailbox.id, challengeNonce: nonce });
     const { facility, existing } = lookup;
     if (!facility) return apiError(c, 422, 'unknown_facility');
@@ -163,14 +166,21 @@ function newReport(sub: Submission, body: Uint8Array, bodyDigest: string, spend:
  * write's own batch (src/storage/intake-guard.ts). Null when the body is not plainly well formed or
  * the batch refuses it; nothing is written then.
  */
-async function storeInOneTrip(c: Context<AppEnv>, s: Sodium, sub: Submission, spend: Spend, check: string | null): Promise<NewReport | null> {
+async function storeInOneTrip(c: Context<AppEnv>, s: Sodium, sub: Submission, spend: Spend & { bits: number }, check: string | null): Promise<NewReport | null> {
   // Which keys it must be sealed to is checked inside the batch; here only that each is named once.
   const envelope = readEnvelope(s, sub.envelope, 'distinct', MAX_WEB_BODY_BYTES);
   if (!envelope?.wellFormed || !(await attachmentsComplete(c.env.BLOBS, sub))) return null;
   const { body } = envelope;
   const ids = sub.envelope.keys.map((k) => k.keyId);
   const report = newReport(sub, body, sealedBodyDigest(s, body), spend, releaseClock(c.env.RELEASE_HOURS).next, check);
-  const expect = { facilityId: sub.facility, reportId: sub.reportId, roles: rolesFor(sub.sendTo), keyIds: ids.filter((id) => id !== 'mailbox'), nonce: spend.nonce };
+  const expect = {
+    facilityId: sub.facility,
+    reportId: sub.reportId,
+    roles: rolesFor(sub.sendTo),
+    keyIds: ids.filter((id) => id !== 'mailbox'),
+    nonce: spend.nonce,
+    pays: volumePaidBy(c.env, spend.bits),
+  };
   try {
     await storeReport(s, c.env.DB, c.env.BLOBS, report, expect);
     return report;

@@ -5,7 +5,6 @@
  * to check the counters and to rebuild them. Each counter also keeps `k`, the sum of its reports'
  * record keys modulo 2^32 (src/trends/cellkey.ts), moved with the count.
  */
-import { newRecordKey } from './cellkey';
 import { sqlMondayOf } from './weeks';
 
 /** A prepared D1 statement (named through D1Database, which Node scripts also know). */
@@ -27,17 +26,16 @@ const BUMP_CATEGORY = `
   ON CONFLICT (facility_id, week, category, send_to, channel) DO UPDATE SET n = n + 1, k = (k + excluded.k) % ${M}`;
 
 /**
- * Counts a new report (status 'new'): one report, one mention per category, and gives the report
- * its random record key. For storeReport's batch, after the report's INSERT.
+ * Counts a new report (status 'new'): one report, one mention per category, each with the report's
+ * random record key (newRecordKey), which the report's own INSERT stores. For storeReport's batch.
  */
 export function countNewReport(
   db: D1Database,
   r: { id: string; facilityId: string; receivedDay: string; sendTo: string; channel: string; categories: readonly string[] },
-  recordKey = newRecordKey(),
+  recordKey: number,
 ): Statement[] {
   const categories = r.categories.length ? [...new Set(r.categories)] : [UNCLASSIFIED];
   return [
-    db.prepare('UPDATE reports SET record_key = ?2 WHERE id = ?1').bind(r.id, recordKey),
     db.prepare(BUMP_REPORTS).bind(r.facilityId, r.receivedDay, r.sendTo, r.channel, null, recordKey),
     ...categories.map((c) => db.prepare(BUMP_CATEGORY).bind(r.facilityId, r.receivedDay, r.sendTo, r.channel, c, recordKey)),
   ];

@@ -156,6 +156,43 @@ describe('keys handover', () => {
       expect(await verifyAuditChain(env.DB, s)).toEqual({ ok: true, entries: expect.any(Number) });
     });
   }, 180_000);
+
+  it('should pass on only a key that opens its message: garbage shared to the old key first is refused, the genuine copy beside it goes', async () => {
+    const oldKey = await reader('Compartida', 'planta-a');
+    const newKey = await reader('Receptora', 'planta-a');
+    const id = await storedCase('planta-a', [{ keyId: oldKey.keys.keyId, boxPublicKey: oldKey.keys.box.publicKey }], oldKey.keys, 'caso compartido');
+    // The old key got this case by a share, and garbage was shared to it first: its own row holds a
+    // random key that unseals with its box but opens nothing; the genuine key lies beside it.
+    await withDb(async (env) => {
+      const genuine = (await env.DB.prepare('SELECT sealed FROM wrapped_keys WHERE report_id = ?1 AND message_id = ?1 AND key_id = ?2').bind(id, oldKey.keys.keyId).first<{ sealed: string }>())!.sealed;
+      const garbage = toB64(s, s.crypto_box_seal(s.randombytes_buf(32), oldKey.keys.box.publicKey));
+      await env.DB.batch([
+        env.DB.prepare('UPDATE wrapped_keys SET sealed = ?3 WHERE report_id = ?1 AND message_id = ?1 AND key_id = ?2').bind(id, oldKey.keys.keyId, garbage),
+        env.DB.prepare('INSERT INTO shared_key_copies (report_id, message_id, key_id, shared_by, sealed) VALUES (?1, ?1, ?2, ?3, ?4)').bind(id, oldKey.keys.keyId, 'someone', genuine),
+      ]);
+    });
+    const { stdout } = await keysCli('handover', '--from', oldKey.keys.keyId, '--to', newKey.keys.keyId, '--passphrase-file', oldKey.file);
+    expect(stdout).toMatch(/handed over 1 cases \(3 keys\)/);
+    // The new key's one copy of the report is the genuine key: it opens first time, garbage never passed on.
+    expect(await opens(id, 'planta-a', newKey.keys, oldKey.keys)).toEqual(['caso compartido', 'reply: caso compartido ✓', 'note: caso compartido ✓']);
+
+    // Only garbage: nothing is passed on for the report, and the command says so.
+    const other = await reader('Tercera', 'planta-a');
+    await withDb((env) => env.DB.prepare('DELETE FROM shared_key_copies WHERE report_id = ?1 AND key_id = ?2').bind(id, oldKey.keys.keyId).run());
+    const { stdout: refused } = await keysCli('handover', '--from', oldKey.keys.keyId, '--to', other.keys.keyId, '--passphrase-file', oldKey.file);
+    expect(refused).toMatch(/handed over 1 cases \(2 keys\)/);
+    expect(refused).toMatch(/left out 1 keys that no copy .* opens/);
+    const held = await withDb((env) => env.DB.prepare('SELECT count(*) AS n FROM wrapped_keys WHERE report_id = ?1 AND message_id = ?1 AND key_id = ?2').bind(id, other.keys.keyId).first<{ n: number }>());
+    expect(held!.n).toBe(0);
+  }, 180_000);
+
+  it('should refuse a passphrase whose key is not the public key registered for it', async () => {
+    const oldKey = await reader('Cambiada', 'planta-a');
+    const newKey = await reader('Destino', 'planta-a');
+    await withDb((env) => env.DB.prepare('UPDATE recipients SET box_pk = ?2 WHERE key_id = ?1').bind(oldKey.keys.keyId, toB64(s, newKey.keys.box.publicKey)).run());
+    await expect(keysCli('handover', '--from', oldKey.keys.keyId, '--to', newKey.keys.keyId, '--passphrase-file', oldKey.file)).rejects.toThrow(/public key registered for .* is not the one its passphrase gives/);
+    await withDb((env) => env.DB.prepare('UPDATE recipients SET box_pk = ?2 WHERE key_id = ?1').bind(oldKey.keys.keyId, toB64(s, oldKey.keys.box.publicKey)).run());
+  }, 180_000);
 });
 
 describe('keys recovery', () => {

@@ -4,7 +4,15 @@
  */
 import sodium from 'libsodium-wrappers';
 import { describe, expect, it } from 'vitest';
-import { constanciaPublicKey, preflight, TESTS_ADMIN_PK, TESTS_CONSTANCIA_PK, TESTS_CONSTANCIA_SEED, type PreflightFacts } from '../../scripts/lib/preflight';
+import {
+  constanciaPublicKey,
+  preflight,
+  TESTS_ADMIN_PK,
+  TESTS_CONSTANCIA_PK,
+  TESTS_CONSTANCIA_SEED,
+  TESTS_POW_SECRET,
+  type PreflightFacts,
+} from '../../scripts/lib/preflight';
 
 const ADMIN = 'q1w2e3r4t5y6u7i8o9p0a1s2d3f4g5h6j7k8l9z0x1c';
 const DEMO_ADMIN = 'DEMOdemoDEMOdemoDEMOdemoDEMOdemoDEMOdemo123';
@@ -50,8 +58,10 @@ const withConfig = (change: (c: PreflightFacts['config']) => void) => {
 };
 
 describe('deploy preflight', () => {
-  it('should pass a production config an operator filled in', () => {
-    expect(preflight(good())).toEqual([]);
+  it("should pass a production config an operator filled in, saying only that the secrets' values are not seen", () => {
+    const found = preflight(good());
+    expect(found.map((x) => x.level)).toEqual(['unchecked']);
+    expect(found[0]!.message).toMatch(/value.* of POW_SECRET and CONSTANCIA_SIGN_SK held by Cloudflare/);
   });
 
   // Each case: the facts, and words the one refusal must contain (what is wrong and what to do).
@@ -123,13 +133,63 @@ describe('deploy preflight', () => {
     expect(refusals(f)).toHaveLength(7);
   });
 
-  it('should only warn about uncommitted or unpushed source, and note secrets it could not list', () => {
+  it('should only warn about uncommitted or unpushed source, and name the secret checks it could not run', () => {
     const f = { ...good(), git: { dirty: true, pushed: false }, secrets: { skipped: 'not logged in' } };
     const found = preflight(f);
-    expect(found.map((x) => x.level)).toEqual(['warn', 'warn', 'note']);
+    expect(found.map((x) => x.level)).toEqual(['warn', 'warn', 'unchecked', 'unchecked']);
     expect(found[0]!.message).toMatch(/uncommitted/);
     expect(found[1]!.message).toMatch(/on no remote branch/);
-    expect(found[2]!.message).toMatch(/not logged in.*secret list --env production/);
+    expect(found[2]!.message).toMatch(/whether Cloudflare holds POW_SECRET and CONSTANCIA_SIGN_SK.*not logged in.*secret list --env production/);
+  });
+
+  // Offline, a secrets file (what --secrets-file uploads with the deployment) is checked as fully as the config.
+  const offline = (values: Record<string, string>): PreflightFacts => ({
+    ...good(),
+    secrets: { skipped: '--offline' },
+    secretsFile: { path: 'secrets.json', values },
+  });
+  const fresh = () => Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 37 + 11) % 256)).toString('base64url');
+  const secretCases: Array<[string, PreflightFacts, RegExp]> = [
+    [
+      "the tests' constancia seed",
+      offline({ POW_SECRET: fresh(), CONSTANCIA_SIGN_SK: TESTS_CONSTANCIA_SEED }),
+      /CONSTANCIA_SIGN_SK in the secrets file secrets.json is the tests-only seed/,
+    ],
+    ["this machine's demo constancia seed", offline({ POW_SECRET: fresh(), CONSTANCIA_SIGN_SK: DEMO_SEED }), /CONSTANCIA_SIGN_SK .* (placeholder|local demo)/],
+    ["the tests' proof-of-work key", offline({ POW_SECRET: TESTS_POW_SECRET, CONSTANCIA_SIGN_SK: fresh() }), /POW_SECRET in the secrets file .* tests' value/],
+    ['an all-zero placeholder', offline({ POW_SECRET: Buffer.alloc(32).toString('base64url'), CONSTANCIA_SIGN_SK: fresh() }), /POW_SECRET .* placeholder/],
+    ['a value too short', offline({ POW_SECRET: 'abc', CONSTANCIA_SIGN_SK: fresh() }), /POW_SECRET .* not 32 bytes/],
+    [
+      'a name the Worker has no secret for',
+      offline({ POW_SECRET: fresh(), CONSTANCIA_SIGN_SK: fresh(), ADMIN_SIGN_PK: ADMIN }),
+      /holds ADMIN_SIGN_PK, which is not a secret/,
+    ],
+    [
+      'an unreadable file',
+      { ...good(), secrets: { skipped: '--offline' }, secretsFile: { path: 'nope.env', error: 'ENOENT' } },
+      /secrets file nope.env could not be read/,
+    ],
+  ];
+  it.each(secretCases)('should refuse, offline, a secrets file with %s', (_, facts, said) => {
+    const r = refusals(facts);
+    expect(r.length, r.join('\n')).toBeGreaterThanOrEqual(1);
+    expect(r.join('\n')).toMatch(said);
+  });
+
+  it('should check a demo proof-of-work key offline, and need no secret list when the file holds both secrets', () => {
+    const demo = fresh();
+    expect(
+      refusals({
+        ...offline({ POW_SECRET: demo, CONSTANCIA_SIGN_SK: Buffer.from(Array.from({ length: 32 }, (_, i) => i * 5 + 1)).toString('base64url') }),
+        demoPowSecrets: [demo],
+      }),
+    ).toEqual([expect.stringMatching(/POW_SECRET in the secrets file secrets.json is this machine's local demo value/)]);
+    const good2 = offline({ POW_SECRET: fresh(), CONSTANCIA_SIGN_SK: Buffer.from(Array.from({ length: 32 }, (_, i) => i * 5 + 1)).toString('base64url') });
+    expect(preflight(good2)).toEqual([]);
+    // Without the file, offline: both secrets are named as not checked, never passed in silence.
+    const bare = preflight({ ...good(), secrets: { skipped: '--offline' } });
+    expect(bare.map((x) => x.level)).toEqual(['unchecked', 'unchecked']);
+    expect(bare[0]!.message).toMatch(/whether Cloudflare holds POW_SECRET and CONSTANCIA_SIGN_SK: secrets not listed \(--offline\)/);
   });
 
   it("should know the tests' keys from the seeds in vitest.config.ts", async () => {

@@ -42,13 +42,13 @@ async function submit(body: unknown) {
 const guardRows = async () => (await env.DB.prepare('SELECT count(*) AS n FROM intake_guard').first<{ n: number }>())!.n;
 
 describe('one round trip for a first report', () => {
-  it('should store a paid first submission with one read and a single D1 write batch, and answer its retry from the full path', async () => {
+  it('should store a paid first submission in a single D1 batch, its checks inside it, and answer its retry from the full path', async () => {
     const s = await sodium();
     const f = await makeFacility(s);
     const sub = await buildSubmission(s, f);
     const first = await submit(sub.body);
     expect(first.res.status).toBe(201);
-    expect(first.trips).toBe(2);
+    expect(first.trips).toBe(1);
     expect(await storedTrace(sub.body.reportId)).toMatchObject({ reports: 1, keys: 3, blob: 1 });
     const retry = await submit(sub.body);
     expect(retry.res.status).toBe(200);

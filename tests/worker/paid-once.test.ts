@@ -13,17 +13,40 @@ import { api } from './console-helpers';
 
 const ORIGIN = 'https://buzon.test';
 
-/** The Worker with spies: every SQL text prepared, every KV write, and each limiter's calls (exhausted ones answer no). */
+/**
+ * The Worker with spies: every SQL text that took effect (run alone, or in a batch that committed:
+ * a batch whose first statement refuses it writes nothing), every KV write, and each limiter's
+ * calls (exhausted ones answer no).
+ */
 async function watched(path: string, init: RequestInit, limits: { exhausted?: Array<'PUBLIC_LIMIT' | 'CHUNK_LIMIT'> } = {}) {
   const sql: string[] = [];
+  const sqlOf = new WeakMap<object, string>();
+  const track = (st: D1PreparedStatement, q: string): D1PreparedStatement => {
+    sqlOf.set(st, q);
+    const bind = st.bind.bind(st);
+    st.bind = (...values: unknown[]) => track(bind(...values), q);
+    for (const method of ['run', 'first', 'all', 'raw'] as const) {
+      const original = (st[method] as (...a: unknown[]) => Promise<unknown>).bind(st);
+      (st as unknown as Record<string, unknown>)[method] = async (...a: unknown[]) => {
+        const result = await original(...a);
+        sql.push(q);
+        return result;
+      };
+    }
+    return st;
+  };
   const puts: string[] = [];
   const seen: Record<string, unknown[]> = { PUBLIC_LIMIT: [], CHUNK_LIMIT: [] };
   const limiter = (name: 'PUBLIC_LIMIT' | 'CHUNK_LIMIT') => ({
     limit: async (o: unknown) => (seen[name]!.push(o), { success: !limits.exhausted?.includes(name) }),
   });
   const db = Object.create(env.DB) as D1Database;
-  db.prepare = (q: string) => (sql.push(q), env.DB.prepare(q));
-  db.batch = env.DB.batch.bind(env.DB);
+  db.prepare = (q: string) => track(env.DB.prepare(q), q);
+  db.batch = (async (statements: D1PreparedStatement[]) => {
+    const results = await env.DB.batch(statements);
+    sql.push(...statements.map((st) => sqlOf.get(st) ?? ''));
+    return results;
+  }) as D1Database['batch'];
   const blobs = Object.create(env.BLOBS) as KVNamespace;
   blobs.put = ((key: string, ...rest: unknown[]) => (
     puts.push(key),
