@@ -109,9 +109,9 @@ describe('report → triage → reply → worker reads and answers → monitor s
     await monitor.fill('#note', 'Revisar con RH el turno de noche.');
     await monitor.click('#add-note');
     await monitor.waitForFunction(() => document.getElementById('case-thread')!.textContent!.includes('Revisar con RH'));
-    expect(await monitor.textContent('#message-status')).toBe('Nota guardada. Solo la ven los lectores.');
+    expect(await monitor.textContent('#message-status')).toBe('Nota guardada. El trabajador no la ve. Solo la ven los monitores de la empresa que pueden leer este caso.');
     const note = monitor.locator('#case-thread li.msg-note', { hasText: 'Revisar con RH' });
-    expect(await note.textContent()).toContain('Solo la ven los lectores');
+    expect(await note.textContent()).toContain('El trabajador no la ve. Solo la ven los monitores de la empresa que pueden leer este caso.');
     expect(await monitor.locator('#case-thread li.msg-reply', { hasText: '¿En qué turno pasó?' }).textContent()).toContain('Lo verá el trabajador');
 
     // 4. The worker opens the follow-up page with the receipt, reads the reply and answers.
