@@ -67,6 +67,8 @@ export function renderShare(s: Sodium, keys: RecipientKeys, trust: CaseTrust, de
   select.replaceChildren(...candidates.map((r) => el('option', `${r.label} · ${msg(`console.role_${r.role}`)}`, { value: r.keyId })));
   if (candidates.some((r) => r.keyId === before)) select.value = before;
   $<HTMLButtonElement>('share-button').disabled = candidates.length === 0;
+  // Nobody to give it to: no empty list and dead button, only the sentence that says why.
+  for (const id of ['share-to-label', 'share-button']) $(id).hidden = candidates.length === 0;
   if (!candidates.length && detail.case.sealed) $('share-status').textContent = msg('console.share_none');
 }
 

@@ -32,6 +32,14 @@ export function CaseView({ t }: { t: TFunction }) {
         <dd id="case-to"></dd>
       </dl>
       <div class="case-grid">
+        {/* First on a phone; beside what the worker sent on a laptop (src/client/console.css). */}
+        <aside class="case-part case-status case-side-panel" aria-labelledby="case-status-heading">
+          <h3 id="case-status-heading">{t('console.case_status_heading')}</h3>
+          {/* What is due next on the reader's own side, and by when (src/domain/clocks.ts dueNext). */}
+          <p id="case-due-next" class="due-next"></p>
+          <ul id="case-facts" class="facts"></ul>
+          <p id="case-triage-print" class="print-only"></p>
+        </aside>
         <div class="case-main">
           <section class="case-part case-sent" aria-labelledby="worker-sent-heading">
             <h3 id="worker-sent-heading">{t('console.worker_sent_heading')}</h3>
@@ -91,15 +99,7 @@ export function CaseView({ t }: { t: TFunction }) {
           </section>
         </div>
 
-        <aside class="case-side-panel" aria-labelledby="case-status-heading">
-          <section class="case-part case-status">
-            <h3 id="case-status-heading">{t('console.case_status_heading')}</h3>
-            {/* What is due next on the reader's own side, and by when (src/domain/clocks.ts dueNext). */}
-            <p id="case-due-next" class="due-next"></p>
-            <ul id="case-facts" class="facts"></ul>
-            <p id="case-triage-print" class="print-only"></p>
-          </section>
-
+        <div class="case-tools">
           <section class="case-part no-print">
             <h3>{t('console.triage_heading')}</h3>
             <p id="triage-side" class="hint"></p>
@@ -162,7 +162,7 @@ export function CaseView({ t }: { t: TFunction }) {
           </section>
 
           <ShareView t={t} />
-        </aside>
+        </div>
       </div>
     </section>
   );
