@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium, phoneContext } from '../../scripts/lib/browser';
 import { QUIET_WRANGLER, releaseNow } from '../../scripts/lib/dev-server';
 import { openCaseWith, signInConsole } from './console-steps';
+import { reportFromPhone } from './phone-steps';
 
 const run = promisify(execFile);
 const base = inject('baseUrl');
@@ -272,6 +273,11 @@ describe('the console in the first hour', () => {
 
   it("should end a retired reader's session without a page error, then tell them, once their key signs, that it was retired and whom to ask", async () => {
     const keyId = await registerMonitor('Monitora de Salida', '.e2e-first-hour-retired.txt');
+    // A case in the list to open, so the ended session shows on opening a case (where the page error was).
+    const phone = await phoneContext(browser);
+    await reportFromPhone(await phone.newPage(), { description: `Salida${Date.now().toString(36)} nos amenazaron en la junta` });
+    await phone.close();
+    await releaseNow(stateDir);
     const laptop = await browser.newContext({ locale: 'es-MX', viewport: LAPTOP });
     const page = await laptop.newPage();
     const errors: string[] = [];
