@@ -96,7 +96,9 @@ describe('report → triage → reply → worker reads and answers → monitor s
     await monitor.waitForFunction(() => document.getElementById('case-due-next')!.textContent!.startsWith('Lo que sigue: Respuesta de fondo'));
     expect(await monitor.isHidden('#ack-box')).toBe(true);
     expect(await monitor.textContent('#case-facts')).toMatch(/Acuse de recibo: A tiempo\. Fue el \d{4}-\d{2}-\d{2}/);
-    expect(await monitor.textContent('#case-thread')).toContain('Acuse de recibo · Monitor');
+    // Each message has its own heading (the kind), then who wrote it and when.
+    expect(await monitor.locator('#case-thread li.msg-reply h4').first().textContent()).toBe('✉ Acuse de recibo');
+    expect(await monitor.locator('#case-thread li.msg-reply .who').first().textContent()).toMatch(/^Monitor de la empresa · /);
     await monitor.fill('#reply', 'Leímos tu reporte. ¿En qué turno pasó?');
     // A reply reaches the worker: the first press asks, on the same button; the second sends.
     await monitor.click('#send-reply');
