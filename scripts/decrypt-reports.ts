@@ -76,10 +76,10 @@ await runMain('decrypt', async () => {
         else console.log(`${caseAsText(t, opened)}${files.length ? `\n\n${t('decrypt.saved', { count: files.length })}\n${files.join('\n')}` : ''}\n`);
       } catch (error) {
         failures++;
-        console.error(`report ${row.id}: cannot open (${(error as Error).message})`);
+        console.error(t('decrypt.cannot_open', { id: row.id, reason: (error as Error).message }));
       }
     }
-    console.error(`${results.length - failures} of ${results.length} reports opened with key ${keys.keyId}`);
+    console.error(t('decrypt.summary', { opened: results.length - failures, total: results.length, key: keys.keyId }));
     return failures ? 1 : 0;
   } finally {
     await platform.dispose();

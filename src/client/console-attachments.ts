@@ -30,6 +30,7 @@ export type AttachmentRef = Partial<SealedAttachment> & { name: string; type: st
 export function renderAttachments(s: Sodium, token: () => string, caseId: string, attachments: AttachmentRef[]) {
   const list = $('case-attachments');
   list.replaceChildren();
+  if (!attachments.length) list.append(el('li', msg('console.no_files'), { class: 'hint' }));
   for (const a of attachments) {
     const item = el('li', null, { class: 'attachment' });
     item.append(el('span', `${a.name} · ${a.type} · ${Math.ceil(a.size / 1024)} KB`, { class: 'name' }));
@@ -47,7 +48,7 @@ export function renderAttachments(s: Sodium, token: () => string, caseId: string
         const { url, image, audio } = openedUrl(bytes, a.type);
         if (image) item.append(el('img', null, { src: url, alt: a.name }));
         if (audio) item.append(...audioPlayer(url, a.name));
-        item.append(el('a', msg('console.download'), { href: url, download: a.name }));
+        item.append(el('a', msg('console.download'), { href: url, download: a.name, class: 'no-print' }));
         fresh?.remove();
         button.remove();
       } catch {

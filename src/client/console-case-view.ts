@@ -11,7 +11,7 @@ import { caseTrust, type CaseTrust } from './console-trust';
 import { renderThread } from './console-thread';
 import { renderShare } from './console-share';
 import { writtenIn, type Plain } from './console-list';
-import { sentToFact, sideFacts } from './console-sides';
+import { listStatus, sentToText, sideFacts } from './console-sides';
 import { api } from './console-session';
 import { disarmReply } from './console-compose';
 import { fillTriage } from './console-triage';
@@ -67,15 +67,21 @@ function showFacts(detail: CaseDetail, trust: CaseTrust) {
   $('case-due-next').classList.toggle('overdue', next?.overdue === true);
   // "Acusar recibo" is offered until this side's acknowledgement clock has stopped.
   $('ack-box').hidden = clocks.acknowledge.day !== null;
+  $('case-from').textContent = msg(`console.case_from_${c.channel}`, { facility: c.facilityName, day: c.receivedDay });
+  $('case-to').textContent = sentToText(c.channel, trust.sendTo);
   const facts = $('case-facts');
   facts.replaceChildren(
-    el('li', `${c.facilityName} · ${msg(`console.channel_${c.channel}`)} · ${c.receivedDay}`),
-    el('li', msg('console.days_since', { days: daysBetween(c.receivedDay, today) })),
-    ...CLOCK_NAMES.map((name) => el('li', clockLine(msg, name, clocks[name]), { class: `clock clock-${clocks[name].outcome}` })),
-    sentToFact(c.channel, trust.sendTo),
+    // Each side's status first ("Monitor de la empresa: Leído"), then this side's clocks.
     ...sideFacts(c, state.reader!.role),
+    ...CLOCK_NAMES.map((name) => el('li', clockLine(msg, name, clocks[name]), { class: `clock clock-${clocks[name].outcome}` })),
+    el('li', msg('console.days_since', { days: daysBetween(c.receivedDay, today) })),
   );
-
+  // The triage form does not print: its values do, as one line.
+  $('case-triage-print').textContent = msg('console.case_triage_print', {
+    status: listStatus(c),
+    severity: c.severity ? msg(`severity.${c.severity}`) : msg('console.severity_none'),
+    tags: c.tags.join(', ') || '—',
+  });
   if (trust.mailbox === 'unchecked') facts.append(el('li', msg('console.mailbox_unchecked')));
   const kept = detail.retention;
   if (kept.holdReason) facts.append(el('li', msg('console.held', { reason: msg(`hold_reason.${kept.holdReason}`) })));

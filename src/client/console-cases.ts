@@ -60,7 +60,7 @@ export async function loadList(reset: boolean) {
     const rows = document.createDocumentFragment();
     for (const c of cases) {
       const plain = openPlain(bodies[c.id] ?? null, c.sealed, c);
-      rememberWords(c.id, plain);
+      rememberWords(c.id, plain, c.tags);
       rows.append(caseRow(c, plain, state.today, () => void showCase(c.id)));
     }
     $('cases').querySelector('tbody')!.append(rows);

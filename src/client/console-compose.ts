@@ -1,6 +1,6 @@
 /**
  * @module Writing on the open case: a reply to the worker (sealed to their mailbox and the case's
- * readers; the first press asks, on the same button, and the second sends), the standard
+ * readers; the first press asks, on the same button and in words right under it, and the second sends), the standard
  * acknowledgement ("Acusar recibo": a signed reply the worker's page shows in its own words), or a
  * note for readers of my role. A retry resends the same sealed message, so it is never doubled.
  */
@@ -8,6 +8,7 @@ import { $, ApiProblem, msg } from './page';
 import { sealCaseMessage } from './console-trust';
 import { api } from './console-session';
 import { lang, state } from './console-state';
+import { noteReaders } from './console-sides';
 
 /** Shows the case in the page again after sending, leaving focus where it is. */
 type Refresh = (caseId: string) => Promise<void>;
@@ -21,6 +22,10 @@ let pendingMessage: { caseId: string; kind: string; text: string; body: unknown 
 export function wireCompose(refresh: Refresh) {
   $('send-reply').addEventListener('click', () => void sendMessage('reply', refresh));
   $('reply').addEventListener('input', () => armedReply !== undefined && disarmReply());
+  $('keep-writing').addEventListener('click', () => {
+    disarmReply();
+    $('reply').focus();
+  });
   $('add-note').addEventListener('click', () => void sendMessage('note', refresh));
   $('send-ack').addEventListener('click', () => void sendMessage('acknowledgement', refresh));
 }
@@ -28,6 +33,9 @@ export function wireCompose(refresh: Refresh) {
 export function disarmReply() {
   armedReply = undefined;
   $('send-reply').textContent = msg('console.send_reply');
+  $('reply-confirm').hidden = true;
+  $('reply-confirm').textContent = '';
+  $('keep-writing').hidden = true;
 }
 
 /** Seals a reply or the standard acknowledgement (to the worker's mailbox and the case's readers) or a note (to readers of my role). */
@@ -49,7 +57,10 @@ async function sendMessage(action: 'reply' | 'note' | 'acknowledgement', refresh
   if (kind === 'reply' && !standard && armedReply !== text) {
     armedReply = text;
     $('send-reply').textContent = msg('console.confirm_reply');
-    status.textContent = msg('console.confirm_reply_hint');
+    $('reply-confirm').textContent = msg('console.confirm_reply_hint');
+    $('reply-confirm').hidden = false;
+    $('keep-writing').hidden = false;
+    status.textContent = '';
     return;
   }
   if (!pendingMessage || pendingMessage.caseId !== c.id || pendingMessage.kind !== action || pendingMessage.text !== text) {
@@ -70,7 +81,9 @@ async function sendMessage(action: 'reply' | 'note' | 'acknowledgement', refresh
     if (!standard) field.value = '';
     if (kind === 'reply' && !standard) disarmReply();
     await refresh(c.id);
-    status.textContent = msg(standard ? 'console.acknowledgement_sent' : kind === 'reply' ? 'console.reply_sent' : 'console.note_saved');
+    status.textContent = msg(standard ? 'console.acknowledgement_sent' : kind === 'reply' ? 'console.reply_sent' : 'console.note_saved', {
+      who: noteReaders(state.reader!.role),
+    });
   } catch (error) {
     status.textContent = error instanceof ApiProblem ? error.message : msg('errors.network');
   } finally {

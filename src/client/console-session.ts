@@ -11,7 +11,8 @@ import type { SignedIn, SigninChallenge } from '../contract/console-responses';
 
 /**
  * A console API call. A session that has ended (key retired, 8 h idle, 12 h since sign-in) wipes
- * the keys from page memory and returns to the sign-in form, which says why.
+ * the keys from page memory and returns to the sign-in form, which says why; the call then never
+ * settles, since the page it would go on in is gone.
  */
 export async function api<T>(path: string, body?: unknown): Promise<T> {
   try {
@@ -20,6 +21,8 @@ export async function api<T>(path: string, body?: unknown): Promise<T> {
     if (error instanceof ApiProblem && error.status === 401 && path !== '/signout') {
       forgetKeys();
       leaveTo(`/console?lang=${lang}&fin=1`);
+      // The page is being replaced by the sign-in form, which says why: nothing here goes on, and no caller is left with an error nobody catches.
+      return new Promise<never>(() => undefined);
     }
     throw error;
   }
@@ -32,7 +35,7 @@ function forgetKeys() {
   }
   state.keys = undefined;
   state.token = '';
-  forgetWords();
+  forgetWords(true);
 }
 
 /**

@@ -15,6 +15,8 @@ import { $, ApiProblem, el, msg } from './page';
 export interface ShareableCase {
   case: { id: string; sealed: string | null };
   messages: Array<{ id: string; kind: string; authorRole: string; sealed: string | null }>;
+  /** The keys each reader holds for the case, by key id, as the server says (GET /console/api/cases/:id). */
+  keyHolders?: Record<string, string[]>;
 }
 type Call = (path: string, body: unknown) => Promise<unknown>;
 
@@ -32,17 +34,32 @@ export function initShare(call: Call) {
   $('share-button').addEventListener('click', () => void share(call));
 }
 
-/** The readers I may give this case to: listed, active, of a role the worker chose, not me. */
-export function shareCandidates(trust: CaseTrust, myKeyId: string): ListedReader[] {
+/**
+ * The readers I may give this case to: listed, active, of a role the worker chose, not me, and
+ * missing a key I could give them (a reader who already holds the report's and every message's
+ * key I hold has nothing to receive). Without `detail`, every such reader.
+ */
+export function shareCandidates(trust: CaseTrust, myKeyId: string, detail?: ShareableCase): ListedReader[] {
   const roles = rolesFor(trust.sendTo);
-  return (trust.list?.readers ?? []).filter((r) => r.recipient && r.keyId !== myKeyId && roles.includes(r.role));
+  const listed = (trust.list?.readers ?? []).filter((r) => r.recipient && r.keyId !== myKeyId && roles.includes(r.role));
+  if (!detail) return listed;
+  return listed.filter((r) => {
+    const held = new Set(detail.keyHolders?.[r.keyId] ?? []);
+    return givable(detail, r.role).some((id) => !held.has(id));
+  });
 }
+
+/** The ids of the keys I would give a reader of `role`: the report's, and each message's I hold (notes of their role only). */
+const givable = (detail: ShareableCase, role: string) => [
+  ...(detail.case.sealed ? [detail.case.id] : []),
+  ...detail.messages.filter((m) => m.sealed && (m.kind !== 'note' || m.authorRole === role)).map((m) => m.id),
+];
 
 /** Fills the section for the case on screen; hidden when I cannot open the report myself. */
 export function renderShare(s: Sodium, keys: RecipientKeys, trust: CaseTrust, detail: ShareableCase, caseChanged: boolean) {
   const section = $('share');
   if (caseChanged) $('share-status').textContent = '';
-  const candidates = detail.case.sealed ? shareCandidates(trust, keys.keyId) : [];
+  const candidates = detail.case.sealed ? shareCandidates(trust, keys.keyId, detail) : [];
   open = { s, keys, detail, candidates };
   section.hidden = !detail.case.sealed;
   const select = $<HTMLSelectElement>('share-to');
@@ -50,6 +67,8 @@ export function renderShare(s: Sodium, keys: RecipientKeys, trust: CaseTrust, de
   select.replaceChildren(...candidates.map((r) => el('option', `${r.label} · ${msg(`console.role_${r.role}`)}`, { value: r.keyId })));
   if (candidates.some((r) => r.keyId === before)) select.value = before;
   $<HTMLButtonElement>('share-button').disabled = candidates.length === 0;
+  // Nobody to give it to: no empty list and dead button, only the sentence that says why.
+  for (const id of ['share-to-label', 'share-button']) $(id).hidden = candidates.length === 0;
   if (!candidates.length && detail.case.sealed) $('share-status').textContent = msg('console.share_none');
 }
 

@@ -1,6 +1,7 @@
 /**
- * @module The reader's own tools on the console: searching the loaded cases' decrypted words (the
- * server holds only ciphertext, so the search runs here, in page memory), printing one case, and a
+ * @module The reader's own tools on the console: searching the loaded cases' decrypted words, their
+ * tags and the notes of the cases opened in this session (the server holds only ciphertext, so the
+ * search runs here, in page memory), printing one case, and a
  * question before a reload or a closed tab throws the session and an unsent text away. The keys and
  * the session token stay in page memory only, so a reload signs out: that is the design, and this
  * asks first instead of weakening it.
@@ -11,18 +12,26 @@ import type { Plain } from './console-list';
 /** Lower case without accents, so "despedida" finds "Despedída" and "accion" finds "acción". */
 const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 
-/** Each loaded case's searchable words, by case id: what the worker wrote, never sent anywhere. */
+/** Each loaded case's searchable words, by case id: what the worker wrote and its tags. Never sent anywhere. */
 const words = new Map<string, string>();
+/** The notes of the cases opened in this session, by case id: kept when the list reloads, forgotten at sign-out. */
+const notesOf = new Map<string, string>();
 
-/** Remembers a decrypted report's words for the search (a case that does not open has none). */
-export function rememberWords(id: string, plain: Plain | null) {
-  if (!plain) return words.set(id, '');
-  const fields = [plain.description, plain.where, plain.who, plain.subject, plain.text];
-  words.set(id, fold(fields.filter((f): f is string => typeof f === 'string').join('\n')));
+/** Remembers a decrypted report's words and its tags for the search (a case that does not open has only its tags). */
+export function rememberWords(id: string, plain: Plain | null, tags: readonly string[] = []) {
+  const fields = plain ? [plain.description, plain.where, plain.who, plain.subject, plain.text] : [];
+  words.set(id, fold([...fields.filter((f): f is string => typeof f === 'string'), ...tags].join('\n')));
 }
 
-export function forgetWords() {
+/** Remembers the internal notes of a case as decrypted when it was opened, for the search. */
+export function rememberNotes(id: string, notes: readonly string[]) {
+  notesOf.set(id, fold(notes.join('\n')));
+}
+
+/** Forgets the loaded cases' words; `everything` (at sign-out) forgets the opened cases' notes too. */
+export function forgetWords(everything = false) {
   words.clear();
+  if (everything) notesOf.clear();
 }
 
 /** Hides the loaded rows whose words do not hold every typed word, and says how many are left. */
@@ -31,7 +40,8 @@ export function applySearch() {
   const rows = [...$('cases').querySelectorAll<HTMLTableRowElement>('tbody tr')];
   let matching = 0;
   for (const row of rows) {
-    const text = words.get(row.dataset.id ?? '') ?? '';
+    const id = row.dataset.id ?? '';
+    const text = `${words.get(id) ?? ''}\n${notesOf.get(id) ?? ''}`;
     const hit = typed.every((w) => text.includes(w));
     row.hidden = !hit;
     if (hit) matching++;

@@ -15,6 +15,7 @@ import { showCase } from './console-case-view';
 import { wireTriage } from './console-triage';
 import { wireCompose } from './console-compose';
 import { state } from './console-state';
+import { leaveCase, wireDrafts } from './console-draft';
 
 start().catch(() => showErrors($('signin-errors'), [msg('errors.unavailable')]));
 
@@ -35,7 +36,8 @@ async function start() {
     void loadList(true);
   });
   $('more').addEventListener('click', () => void loadList(false));
-  $('back').addEventListener('click', showList);
+  $('back').addEventListener('click', () => leaveCase(showList));
+  wireDrafts();
   wireConsoleTools(() => state.token !== '');
   const refresh = (id: string) => showCase(id, false);
   wireTriage(refresh);

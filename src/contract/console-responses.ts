@@ -79,6 +79,8 @@ export interface CaseDetail {
   monitors: Array<{ keyId: string; label: string }>;
   sealTo: { reply: RecipientKey[]; note: RecipientKey[] };
   readers: SignedReaderList | null;
+  /** The content keys each reader holds for this case (report id and message ids), by key id: "Dar acceso" skips readers who have them all. */
+  keyHolders: Record<string, string[]>;
   /** The worker's signed consent to the authority reading the case too, if they gave it (src/crypto/proofs.ts wideningMessage). */
   widenedConsent: string | null;
   retention: { eraseDay: string | null; holdReason: string | null; policy: RetentionPolicy };

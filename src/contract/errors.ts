@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'unavailable'
   | 'signin_failed'
   | 'signin_wait'
+  | 'signin_retired'
   | 'unauthenticated'
   | 'forbidden'
   | 'illegal_transition'

@@ -2,7 +2,7 @@
  * @module Parsing a mail with postal-mime into what a report keeps: subject, text (HTML turned into
  * plain text), attachments; and whether the parse is complete enough to drop the raw bytes.
  */
-import { nameUnnamed } from '../domain/attachment';
+import { neutralNames } from '../domain/attachment';
 import PostalMime, { type Email } from 'postal-mime';
 import { htmlToText } from './html-text';
 import { repairMisdecoded } from './misdecoded';
@@ -67,13 +67,15 @@ export async function parseMail(raw: Uint8Array): Promise<ParsedMail> {
   } catch {
     return { subject: '', text: '', attachments: [], complete: false };
   }
-  const attachments = nameUnnamed(
-    mail.attachments.map((a) => ({
-      name: a.filename ?? '',
-      type: a.mimeType,
-      content: new Uint8Array(a.content as ArrayBuffer),
-    })),
-  );
+  // Every file gets a neutral name by type (foto-1.jpg), as a phone names web evidence: the
+  // sender's own file name ("IMG_20261207_0815.jpg", a person's name) is not kept in the report
+  // (only the sealed raw message, kept when the parse had to guess, still holds it).
+  const names = neutralNames(mail.attachments.map((a) => a.mimeType));
+  const attachments = mail.attachments.map((a, i) => ({
+    name: names[i]!,
+    type: a.mimeType,
+    content: new Uint8Array(a.content as ArrayBuffer),
+  }));
   const rawSubject = mail.subject ?? '';
   let rawText = mail.text?.trim() ? mail.text : mail.html ? htmlToText(mail.html) : (mail.text ?? '');
   // Gateways (SMS/MMS to mail) send the only words as a named inline part ("text_0.txt"): it

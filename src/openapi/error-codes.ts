@@ -21,6 +21,7 @@ export const ERROR_MEANINGS: Record<ErrorCode, string> = {
   not_found: 'No such route, case or file, or not in the reader\'s scope (404).',
   unavailable: 'Something failed on the server; retry later (503).',
   signin_failed: 'The sign-in signature, challenge or key is not valid (401).',
+  signin_retired: 'The sign-in signature is valid but the administrator retired this key; said only to whoever signed with it (403).',
   signin_wait: 'Too many sign-in requests for everyone together; wait a minute (429).',
   unauthenticated: 'No valid session token (401).',
   forbidden: 'The reader\'s role may not do this (403).',

@@ -139,7 +139,7 @@ export const OPERATIONS: Operation[] = [
   {
     method: 'post', path: '/console/api/signin', tag: 'console', summary: 'Sign in with an Ed25519 signature over the challenge (docs/crypto.md, Signed proofs)',
     body: signinSchema, ok: { status: 200, description: 'a session token', schema: r.signedIn },
-    errors: [...common, [400, 'invalid'], [401, 'signin_failed'], [429, 'signin_wait']],
+    errors: [...common, [400, 'invalid'], [401, 'signin_failed'], [403, 'signin_retired'], [429, 'signin_wait']],
   },
   { method: 'get', path: '/console/api/session', tag: 'console', reader: true, summary: 'The signed-in reader', ok: { status: 200, description: 'reader and facilities', schema: r.consoleSession }, errors: session },
   { method: 'post', path: '/console/api/signout', tag: 'console', reader: true, summary: 'End the session', ok: { status: 204, description: 'ended' }, errors: session },

@@ -131,6 +131,7 @@ export const caseDetail = loose('a case with its sealed body, thread, triage eve
   attachments: z.array(z.strictObject({ id: hex32, chunks: z.number().int() })),
   sealTo: z.strictObject({ reply: z.array(recipientKey), note: z.array(recipientKey) }),
   readers: signedReaderList,
+  keyHolders: z.record(z.string(), z.array(z.string())).meta({ description: 'the content keys (report id, message ids) each reader holds for the case, by key id' }),
   widenedConsent: b64url.nullable(),
   retention: z.unknown(),
 });

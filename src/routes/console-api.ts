@@ -24,6 +24,7 @@ import { eraseDay, retentionPolicy } from '../domain/retention';
 import { getSignedReaderList } from '../storage/reader-lists';
 import { readersOf } from '../storage/recipients';
 import { readEnvelope } from '../lib/envelope-check';
+import { keyHoldersOf } from '../storage/shared-keys';
 import { bodiesSchema, caseChunkParams, caseFilterSchema, caseParams, holdSchema, messageSchema, triageSchema } from '../contract/console';
 import type { CaseDetail, CaseList, ConsoleSession, HoldList, HoldSet, SealedBodies, Triaged } from '../contract/console-responses';
 import type { MessageStored } from '../contract/responses';
@@ -97,7 +98,7 @@ consoleApi.get('/cases/:id', zValidator('param', caseParams, invalid), async (c)
   const reader = c.get('reader');
   const access = await openCase(c.env.DB, reader, id, released(c));
   if (access === 'missing') return deny(c, 404, 'not_found', 'view', id);
-  const [body, thread, readers, monitors, events, attachments, readerList] = await Promise.all([
+  const [body, thread, readers, monitors, events, attachments, readerList, keyHolders] = await Promise.all([
     getSealedText(c.env.DB, c.env.BLOBS, access.bodyKey),
     threadFor(c.env.DB, id, reader.keyId, released(c)),
     readersOf(c.env.DB, access.case.facilityId, access.case.sendTo),
@@ -107,6 +108,7 @@ consoleApi.get('/cases/:id', zValidator('param', caseParams, invalid), async (c)
     // Files a worker added with an answer show only once that answer is released, like the answer.
     caseAttachments(c.env.DB, id, released(c)),
     getSignedReaderList(c.env.DB, access.case.facilityId),
+    keyHoldersOf(c.env.DB, id),
   ]);
   const texts = await getSealedTexts(c.env.DB, c.env.BLOBS, thread.filter((m) => m.sealed).map((m) => m.bodyKey));
   const messages = thread.map(({ bodyKey, ...m }) => ({ ...m, body: m.sealed ? (texts.get(bodyKey) ?? null) : null }));
@@ -130,6 +132,7 @@ consoleApi.get('/cases/:id', zValidator('param', caseParams, invalid), async (c)
     },
     // The console seals and verifies against this list only once it checks the administrator's signature.
     readers: readerList,
+    keyHolders,
     widenedConsent: access.widenedConsent,
     retention,
   } satisfies CaseDetail);

@@ -1,7 +1,8 @@
 /**
  * @module Signing in to the console: a challenge with the key's password-derivation parameters
  * (a decoy's for a key id nobody holds), then the challenge signed with the reader's key for a
- * session token. Every attempt on a known key is audited.
+ * session token. Every attempt on a known key is audited. A retired key is told so only after its
+ * holder has signed the challenge with it (`npm run keys -- retire`).
  */
 import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
@@ -54,16 +55,16 @@ signinApi.post('/signin', limitBody(2048), zValidator('json', signinSchema, inva
     signinReader(c.env.DB, keyId),
   ]);
   const origin = new URL(c.req.url).origin;
-  // A retired key gets the same answer as any other failure (`npm run keys -- retire`).
-  const valid =
+  // The signature is checked whatever the key's status: only someone who holds the key learns it was retired.
+  const proved =
     issuedTo === keyId &&
     reader !== null &&
-    reader.status === 'active' &&
     verifyProof(s, fromB64(s, signature), signinMessage(origin, challenge), fromB64(s, reader.signPk));
-  if (!valid || !reader) {
+  if (!proved || !reader || reader.status !== 'active') {
     const detail = reader && reader.status !== 'active' ? reader.status : null;
     if (reader) await recordAudit(c.env, [{ day: mexicoDay(), actor: keyId, role: reader.session.role, action: 'signin', reportId: null, outcome: 'denied', detail }]);
-    return apiError(c, 401, 'signin_failed');
+    // Anyone else (a wrong passphrase, a key id nobody holds) gets the one answer that says nothing about the key.
+    return proved ? apiError(c, 403, 'signin_retired') : apiError(c, 401, 'signin_failed');
   }
   const { session } = reader;
   const token = await createSession(c.env.STATE, s, session, now);

@@ -63,3 +63,17 @@ export const SHARE_ALONGSIDE = `INSERT INTO shared_key_copies (report_id, messag
 /** SQL for the other copies of a content key a reader was given (a JSON array), for a message `message` and reader `reader`. */
 export const copiesOf = (report: string, message: string, reader: string) =>
   `(SELECT json_group_array(c.sealed) FROM shared_key_copies c WHERE c.report_id = ${report} AND c.message_id = ${message} AND c.key_id = ${reader})`;
+
+/**
+ * Which content keys of the case each reader holds, by key id: the report's (its own id) and its
+ * messages'. The console offers "Dar acceso" only to readers who lack one that the sharer could give.
+ */
+export async function keyHoldersOf(db: D1Database, reportId: string): Promise<Record<string, string[]>> {
+  const { results } = await db
+    .prepare("SELECT key_id AS keyId, message_id AS messageId FROM wrapped_keys WHERE report_id = ?1 AND key_id <> 'mailbox'")
+    .bind(reportId)
+    .all<{ keyId: string; messageId: string }>();
+  const held: Record<string, string[]> = {};
+  for (const r of results) (held[r.keyId] ??= []).push(r.messageId);
+  return held;
+}

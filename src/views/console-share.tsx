@@ -10,7 +10,7 @@ export function ShareView({ t }: { t: TFunction }) {
     <div id="share" class="compose compose-share" hidden>
       <h3>{t('console.share_heading')}</h3>
       <p class="hint" id="share-hint">{t('console.share_hint')}</p>
-      <label>
+      <label id="share-to-label">
         {t('console.share_to')} <select id="share-to" aria-describedby="share-hint"></select>
       </label>{' '}
       <button type="button" id="share-button" class="secondary">{t('console.share_button')}</button>

@@ -4,13 +4,14 @@
  */
 import type { TFunction } from 'i18next';
 import { SEVERITIES, STATUSES } from '../domain/case';
-import { CATEGORIES, LIMITS, SEND_TO, WHEN } from '../domain/report';
+import { CATEGORIES, SEND_TO, WHEN } from '../domain/report';
 import { ClientMessages } from './client-messages';
 import { TRENDS_CLIENT_KEYS, TrendsView } from './trends';
-import { HOLD_NOTE_MAX, HOLD_REASONS, HOLD_REFERENCE_MAX } from '../domain/retention';
+import { HOLD_REASONS } from '../domain/retention';
 import { CASE_SIDE_KEYS } from '../domain/case-sides';
 import { CLOCK_KEYS } from '../domain/clocks';
-import { SHARE_CLIENT_KEYS, ShareView } from './console-share';
+import { SHARE_CLIENT_KEYS } from './console-share';
+import { CaseView } from './console-case';
 
 /** Labels the script needs at run time. */
 const CLIENT_KEYS = [
@@ -27,7 +28,8 @@ const CLIENT_KEYS = [
     'sent', 'empty_text', 'wrong_passphrase', 'decrypt_failed', 'loading', 'severity_none',
     'tags_invalid', 'open_attachment', 'attachment_cleaned', 'attachment_not_cleaned', 'download', 'attachments_heading', 'play_label', 'transcript_add', 'transcript_prefix',
     'not_verified', 'signed_by', 'mailbox_mismatch', 'mailbox_unchecked', 'new_answers', 'new_answers_count', 'new_answers_case',
-    'author_worker', 'author_monitor', 'author_official', 'note_audience', 'reply_audience', 'confirm_reply', 'confirm_reply_hint',
+    'author_worker', 'author_monitor', 'author_official', 'note_audience', 'reply_audience', 'answer_audience', 'note_hint', 'note_readers.monitor', 'note_readers.official', 'keep_writing',
+    'leave_draft', 'leave_draft_hint', 'back', 'draft_reply', 'draft_note', 'case_from_web', 'case_from_email', 'case_triage_print', 'no_files', 'confirm_reply', 'confirm_reply_hint',
     'reply_sent', 'note_saved', 'ask_authority_text', 'ask_authority_sent', 'send_reply', 'erase_on', 'held', 'held_reference', 'hold_saved', 'hold_save', 'hold_confirm',
     'hold_confirm_hint', 'unhold_confirm', 'search_count',
   ].map((k) => `console.${k}`),
@@ -54,7 +56,7 @@ export function Console({ t, lang }: { t: TFunction; lang: string }) {
         <label class="q" for="passphrase">{t('console.passphrase')}</label>
         <input type="password" id="passphrase" name="password" autocomplete="current-password" maxlength={200} />
         <div id="signin-errors" class="errors" role="alert" tabindex={-1} hidden></div>
-        <button type="submit" id="signin-button" class="send" disabled>{t('form.preparing')}</button>
+        <button type="submit" id="signin-button" class="send" disabled>{t('console.preparing_signin')}</button>
         <p id="signin-status" class="status" role="status" aria-live="polite"></p>
       </form>
 
@@ -99,14 +101,12 @@ export function Console({ t, lang }: { t: TFunction; lang: string }) {
             </label>
             <button type="submit" class="secondary">{t('console.apply')}</button>
           </form>
-          <p class="search">
-            <label>
-              {t('console.search_label')}
-              <input type="search" id="case-search" autocomplete="off" spellcheck={false} aria-describedby="search-hint" />
-            </label>
-            <span id="search-hint" class="hint">{t('console.search_hint')}</span>
-            <span id="search-count" role="status" aria-live="polite"></span>
-          </p>
+          <div class="search no-print" role="search">
+            <label for="case-search">{t('console.search_label')}</label>
+            <input type="search" id="case-search" autocomplete="off" spellcheck={false} aria-describedby="search-hint" />
+            <p id="search-hint" class="hint">{t('console.search_hint')}</p>
+            <p id="search-count" role="status" aria-live="polite"></p>
+          </div>
           <p id="list-count" role="status" aria-live="polite"></p>
           <div class="cases-scroll" role="region" aria-labelledby="cases-heading" tabindex={0}>
           <table id="cases" class="cases">
@@ -129,93 +129,7 @@ export function Console({ t, lang }: { t: TFunction; lang: string }) {
           <button type="button" id="more" class="secondary" hidden>{t('console.more')}</button>
         </section>
 
-        <section id="case-view" aria-labelledby="case-heading" tabindex={-1} hidden>
-          <button type="button" id="back" class="secondary">{t('console.back')}</button>{' '}
-          <button type="button" id="print-case" class="secondary">{t('console.print_case')}</button>
-          <p class="print-only print-warning">{t('console.print_note')}</p>
-          <h2 id="case-heading"></h2>
-          {/* What is due next on the reader's own side, and by when (src/domain/clocks.ts dueNext). */}
-          <p id="case-due-next" class="due-next"></p>
-          <ul id="case-facts" class="facts"></ul>
-          <h3>{t('console.report_heading')}</h3>
-          <dl id="report-fields" class="report"></dl>
-          <ul id="case-attachments" class="attachments" aria-label={t('console.attachments_heading')}></ul>
-
-          <h3 class="no-print">{t('console.triage_heading')}</h3>
-          <p id="triage-side" class="hint no-print"></p>
-          <form id="triage" class="filters" novalidate>
-            <label>
-              {t('console.status')}
-              <select id="triage-status"></select>
-            </label>
-            <label>
-              {t('console.severity')}
-              <select id="triage-severity">
-                <option value="">{t('console.severity_none')}</option>
-                {SEVERITIES.map((s) => <option value={s}>{t(`severity.${s}`)}</option>)}
-              </select>
-            </label>
-            <label id="triage-tags-field">
-              {t('console.tags')}
-              <input type="text" id="triage-tags" maxlength={400} />
-            </label>
-            <label id="triage-assignee-field">
-              {t('console.assignee')}
-              <select id="triage-assignee"></select>
-            </label>
-            <button type="submit" class="secondary">{t('console.save')}</button>
-          </form>
-          <p class="hint no-print">{t('console.read_is_not_ack')}</p>
-          <p class="hint" id="permission-hint" hidden>{t('console.permission_hint')}</p>
-          <p id="triage-status-msg" role="status" aria-live="polite"></p>
-
-          <form id="hold" hidden>
-            <label>
-              {t('console.hold_label')}
-              <select id="hold-reason">
-                <option value="">{t('console.hold_none')}</option>
-                {HOLD_REASONS.map((r) => <option value={r}>{t(`hold_reason.${r}`)}</option>)}
-              </select>
-            </label>
-            <label>
-              {t('console.hold_reference')}
-              <input type="text" id="hold-reference" maxlength={HOLD_REFERENCE_MAX} autocomplete="off" />
-            </label>
-            <label>
-              {t('console.hold_note')}
-              <textarea id="hold-note" rows={2} maxlength={HOLD_NOTE_MAX}></textarea>
-            </label>
-            <p class="hint">{t('console.hold_hint')}</p>
-            <button type="submit" id="hold-save" class="secondary">{t('console.hold_save')}</button>
-            <p id="hold-status" role="status" aria-live="polite"></p>
-          </form>
-
-          <h3>{t('console.thread_heading')}</h3>
-          <ol id="case-thread" class="thread"></ol>
-
-          {/* Shown while the reader's side has not acknowledged the case (src/client/console-case-view.ts). */}
-          <div class="compose compose-ack" id="ack-box" hidden>
-          <p class="hint" id="ack-hint">{t('console.ack_hint')}</p>
-          <button type="button" id="send-ack" class="send" aria-describedby="ack-hint">{t('console.send_ack')}</button>
-          </div>
-
-          <div class="compose compose-reply">
-          <label class="q" for="reply">✉ {t('console.reply_label')}</label>
-          <p class="hint" id="reply-hint">{t('console.reply_hint')}</p>
-          <textarea id="reply" rows={4} maxlength={LIMITS.description} aria-describedby="reply-hint"></textarea>
-          <button type="button" id="send-reply" class="send">{t('console.send_reply')}</button>
-          </div>
-
-          <div class="compose compose-note">
-          <label class="q" for="note">🔒 {t('console.note_label')}</label>
-          <p class="hint" id="note-hint">{t('console.note_hint')}</p>
-          <textarea id="note" rows={3} maxlength={LIMITS.description} aria-describedby="note-hint"></textarea>
-          <button type="button" id="add-note" class="secondary">{t('console.add_note')}</button>
-          </div>
-          <p id="message-status" role="status" aria-live="polite"></p>
-
-          <ShareView t={t} />
-        </section>
+        <CaseView t={t} />
       </section>
 
       <ClientMessages t={t} keys={CLIENT_KEYS} />

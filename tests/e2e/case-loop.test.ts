@@ -96,7 +96,9 @@ describe('report → triage → reply → worker reads and answers → monitor s
     await monitor.waitForFunction(() => document.getElementById('case-due-next')!.textContent!.startsWith('Lo que sigue: Respuesta de fondo'));
     expect(await monitor.isHidden('#ack-box')).toBe(true);
     expect(await monitor.textContent('#case-facts')).toMatch(/Acuse de recibo: A tiempo\. Fue el \d{4}-\d{2}-\d{2}/);
-    expect(await monitor.textContent('#case-thread')).toContain('Acuse de recibo · Monitor');
+    // Each message has its own heading (the kind), then who wrote it and when.
+    expect(await monitor.locator('#case-thread li.msg-reply h4').first().textContent()).toBe('✉ Acuse de recibo');
+    expect(await monitor.locator('#case-thread li.msg-reply .who').first().textContent()).toMatch(/^Monitor de la empresa · /);
     await monitor.fill('#reply', 'Leímos tu reporte. ¿En qué turno pasó?');
     // A reply reaches the worker: the first press asks, on the same button; the second sends.
     await monitor.click('#send-reply');
@@ -109,9 +111,9 @@ describe('report → triage → reply → worker reads and answers → monitor s
     await monitor.fill('#note', 'Revisar con RH el turno de noche.');
     await monitor.click('#add-note');
     await monitor.waitForFunction(() => document.getElementById('case-thread')!.textContent!.includes('Revisar con RH'));
-    expect(await monitor.textContent('#message-status')).toBe('Nota guardada. Solo la ven los lectores.');
+    expect(await monitor.textContent('#message-status')).toBe('Nota guardada. El trabajador no la ve. Solo la ven los monitores de la empresa que pueden leer este caso.');
     const note = monitor.locator('#case-thread li.msg-note', { hasText: 'Revisar con RH' });
-    expect(await note.textContent()).toContain('Solo la ven los lectores');
+    expect(await note.textContent()).toContain('El trabajador no la ve. Solo la ven los monitores de la empresa que pueden leer este caso.');
     expect(await monitor.locator('#case-thread li.msg-reply', { hasText: '¿En qué turno pasó?' }).textContent()).toContain('Lo verá el trabajador');
 
     // 4. The worker opens the follow-up page with the receipt, reads the reply and answers.

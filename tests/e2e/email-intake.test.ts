@@ -17,7 +17,7 @@ import { openLocalPlatform } from '../../scripts/lib/local-platform';
 import { loadNodeSodium } from '../../scripts/lib/node-sodium';
 import { deriveMailbox } from '../../src/crypto';
 import { parseMail } from '../../src/email/parse';
-import { nameUnnamed } from '../../src/domain/attachment';
+import { neutralNames } from '../../src/domain/attachment';
 import { stateFiles } from './state-files';
 
 const run = promisify(execFile);
@@ -87,8 +87,8 @@ describe('email intake on wrangler dev', () => {
         expect(mine[0].facility).toBe('demo-silao');
         expect(mine[0].report.text).toBe((await parseMail(raw)).text);
         expect(mine[0].report.attachments.map((a: { name: string; size: number }) => [a.name, a.size])).toEqual(
-          // A part without a name gets a neutral one by type (src/domain/attachment.ts nameUnnamed).
-          nameUnnamed(parsed.attachments.map((a) => ({ name: a.filename ?? '', type: a.mimeType, size: (a.content as ArrayBuffer).byteLength }))).map((a) => [a.name, a.size]),
+          // Every part gets a neutral name by type, as web evidence does (src/domain/attachment.ts neutralNames).
+          parsed.attachments.map((a, i) => [neutralNames(parsed.attachments.map((p) => p.mimeType))[i], (a.content as ArrayBuffer).byteLength]),
         );
       }
 

@@ -56,10 +56,10 @@ describe('a mail case in the console', () => {
     const monitor = await context.newPage();
     await signInConsole(monitor, '.demo-monitor.txt');
     await openCaseWith(monitor, marker);
-    const facts = await monitor.locator('#case-facts li').allTextContents();
+    const sentTo = await monitor.textContent('#case-to');
     // The demo plant sends its mail to both (facilities.mail_send_to, the default).
-    expect(facts).toContain('Llegó por correo: quien escribe un correo no elige. Esta planta manda su correo al monitor de la empresa y a la autoridad laboral.');
-    expect(facts.join(' ')).not.toContain('El trabajador eligió');
+    expect(sentTo).toBe('Llegó por correo: quien escribe un correo no elige. Esta planta manda su correo al monitor de la empresa y a la autoridad laboral.');
+    expect(await monitor.textContent('#case-view')).not.toContain('El trabajador eligió');
     const files = await monitor.locator('#case-attachments .name').allTextContents();
     expect(files).toEqual([expect.stringMatching(/^texto-1\.html · text\/watch-html · \d+ KB$/)]);
     await context.close();

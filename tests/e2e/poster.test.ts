@@ -37,5 +37,26 @@ describe('the poster', () => {
       expect(Math.abs(mm(box![2]!) - size.height)).toBeLessThan(2);
       await page.close();
     });
+
+    it(`should draw the QR code as large as the ${paper} sheet allows, leaving no empty quarter`, async () => {
+      // The print area (12 mm margins) as a viewport, 96 CSS pixels per inch, so boxes measure as on paper.
+      const px = (mm: number) => Math.floor((mm / 25.4) * 96);
+      const page = await browser.newPage({ viewport: { width: px(size.width - 24), height: px(size.height - 24) } });
+      await page.goto(`${base}/f/demo/cartel?papel=${paper}`);
+      await page.emulateMedia({ media: 'print' });
+      await expect.poll(() => page.locator('img.qr').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+      const toMm = (v: number) => (v / 96) * 25.4;
+      const qr = (await page.locator('img.qr').boundingBox())!;
+      // object-fit: contain draws the square code as large as the smaller side of its box.
+      const drawn = toMm(Math.min(qr.width, qr.height));
+      expect(drawn).toBeGreaterThanOrEqual(80); // was 55 mm, with a quarter of the sheet left empty
+      // The words and the code fill the sheet down to its margin: no empty band, nothing pushed off.
+      const en = (await page.locator('.poster-en').boundingBox())!;
+      expect(toMm(en.y + en.height)).toBeLessThanOrEqual(size.height - 24);
+      expect(toMm(en.y + en.height)).toBeGreaterThanOrEqual(size.height - 24 - 8);
+      const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: false });
+      expect(pageCount(pdf)).toBe(1);
+      await page.close();
+    });
   }
 });

@@ -23,17 +23,30 @@ async function signinWith(s: Awaited<ReturnType<typeof sodium>>, keys: Recipient
 }
 
 describe('a retired key', () => {
-  it('should be refused at sign-in with the answer any failure gets, and the refusal audited', async () => {
+  it('should be refused at sign-in, told it was retired only once its holder signed, and the refusal audited', async () => {
     const s = await sodium();
     const f = await makeFacility(s);
     await retire(f.monitor.keyId);
+    // Whoever holds the key (the challenge signed with it) learns it was retired, and whom to ask.
     const res = await signinWith(s, f.monitor);
-    expect(res.status).toBe(401);
-    expect(((await res.json()) as any).error.code).toBe('signin_failed');
+    expect(res.status).toBe(403);
+    const told = ((await res.json()) as any).error;
+    expect(told.code).toBe('signin_retired');
+    expect(told.message).toMatch(/frase secreta es correcta.*retiró.*administrador/);
     const row = await env.DB.prepare("SELECT action, outcome, detail FROM audit_log WHERE actor = ?1 AND action = 'signin' ORDER BY seq DESC LIMIT 1")
       .bind(f.monitor.keyId)
       .first();
     expect(row).toEqual({ action: 'signin', outcome: 'denied', detail: 'retired' });
+
+    // Anyone else gets the answer any failure gets: a wrong key for that id, as for an id nobody holds.
+    const outsider = recipientKeysFromSeed(s, s.randombytes_buf(32));
+    const challenge = await challengeFor(f.monitor.keyId);
+    const forged = await api('/console/api/signin', { body: { keyId: f.monitor.keyId, challenge, signature: toB64(s, signProof(s, signinMessage(ORIGIN, challenge), outsider.sign.privateKey)) } });
+    const nobody = await signinWith(s, outsider);
+    for (const other of [forged, nobody]) {
+      expect(other.status).toBe(401);
+      expect(((await other.json()) as any).error.code).toBe('signin_failed');
+    }
   });
 
   it('should lose its open session at the next request: no list, no triage, no reply', async () => {

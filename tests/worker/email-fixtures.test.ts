@@ -7,7 +7,7 @@ import PostalMime from 'postal-mime';
 import { describe, expect, it } from 'vitest';
 import { deriveMailbox, fromB64, normalizeReceiptCode } from '../../src/crypto';
 import { parseMail } from '../../src/email/parse';
-import { nameUnnamed } from '../../src/domain/attachment';
+import { neutralNames } from '../../src/domain/attachment';
 import { makeFacility, sodium } from './helpers';
 import { FIXTURES, deliver, foundInStorage, mail, openReport, parseSent, randomSender, rawOf, reportsOf } from './email-helpers';
 
@@ -97,12 +97,17 @@ describe('email intake: the fixtures', () => {
         expect(plain).toMatchObject({ v: 1, channel: 'email', facility: f.id, subject: parsed.subject ?? '', text: expectedText });
         expect(plain.lang).toBe(LANG[name]);
         expect(plain.raw).toBeUndefined(); // every fixture parses completely
-        // Each part keeps the name it came with; one without a name gets a neutral one by type.
+        // Every part gets a neutral name by type, as web evidence does: the sender's file name is not kept.
+        const types = parsed.attachments.map((a) => a.mimeType);
         expect(plain.attachments.map((a) => ({ name: a.name, type: a.type, size: a.size }))).toEqual(
-          nameUnnamed(parsed.attachments.map((a) => ({ name: a.filename ?? '', type: a.mimeType, size: (a.content as ArrayBuffer).byteLength }))),
+          parsed.attachments.map((a, i) => ({ name: neutralNames(types)[i], type: a.mimeType, size: (a.content as ArrayBuffer).byteLength })),
         );
-        expect(plain.attachments.every((a) => a.name.trim() !== '')).toBe(true);
-        if (name === 'mailparser-nodemailer.eml') expect(plain.attachments.find((a) => a.type === 'text/watch-html')?.name).toBe('texto-1.html');
+        const original = parsed.attachments.map((a) => a.filename).filter((f): f is string => !!f);
+        expect(plain.attachments.filter((a) => original.includes(a.name))).toEqual([]);
+        if (name === 'mailparser-nodemailer.eml') {
+          expect(original).toContain('nyan cat ✔.gif');
+          expect(plain.attachments.find((a) => a.type === 'image/gif')?.name).toMatch(/^foto-\d\.gif$/);
+        }
         plain.attachments.forEach((a, i) => expect(fromB64(s, a.data)).toEqual(new Uint8Array(parsed.attachments[i]!.content as ArrayBuffer)));
         expect(JSON.stringify(plain)).not.toContain(sender);
       }

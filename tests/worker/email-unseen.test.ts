@@ -110,8 +110,9 @@ describe('email intake: turning mail into text', () => {
     const [report] = (await deliverAll(t, [raw])).opened;
     expect(report!.text.trim()).toBe('Les mando las firmas.');
     expect(report!.attachments.map((a) => [a.name, a.type])).toEqual([
-      ['firmas.txt', 'text/plain'],
-      ['recibo.html', 'text/html'],
+      // Named by type, as web evidence is: the sender's file names are not kept.
+      ['texto-1.txt', 'text/plain'],
+      ['texto-2.html', 'text/html'],
     ]);
     expect(fromB64(t.s, report!.attachments[0]!.data)).toEqual(firmas);
     expect(fromB64(t.s, report!.attachments[1]!.data)).toEqual(recibo);
@@ -167,7 +168,7 @@ describe('email intake: text that must be left as it is', () => {
     expect(report!.text).toBe('Ver el aviso (https://ejemplo.org/aviso?a=1&para=2&b=3)');
   });
 
-  it('should use the words a text-message gateway sends as a named part as the text, and keep the file', async () => {
+  it('should use the words a text-message gateway sends as a named part as the text, and keep the file under a neutral name', async () => {
     const t = await setup();
     const raw = message(
       t.sender,
@@ -176,7 +177,7 @@ describe('email intake: text that must be left as it is', () => {
     );
     const [report] = (await deliverAll(t, [raw])).opened;
     expect(report!.text.trim()).toBe('Nos amenazaron en la junta.');
-    expect(report!.attachments.map((a) => a.name)).toEqual(['text_0.txt']);
+    expect(report!.attachments.map((a) => a.name)).toEqual(['texto-1.txt']);
   });
 });
 
