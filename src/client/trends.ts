@@ -161,20 +161,20 @@ export function startTrends(session: { lang: string; token: () => string }) {
     const out = $('trends-results');
     // Why a report sent today shows nowhere yet, said once above every figure (docs/trends.md).
     const parts: HTMLElement[] = [el('p', data.upTo, { id: 'trends-up-to', class: 'up-to' })];
+    // The clocks first: whether plants answer in time is what an official comes to check; the
+    // spike alerts, then the counts, longer, follow.
+    const clocks = data.tables.filter((t) => CLOCK_TABLES.includes(t.id));
+    const counts = data.tables.filter((t) => !CLOCK_TABLES.includes(t.id));
+    const charts = new Map(data.charts.map((c) => [c.table, c]));
+    parts.push(el('h3', msg('trends.clocks_heading'), { id: 'trends-clocks' }));
+    for (const table of clocks) parts.push(tableElement(table));
+
     parts.push(el('h3', msg('trends.spikes_heading')));
     if (data.spikes.length) {
       const list = el('ul', null, { id: 'trends-spikes', class: 'spikes' });
       for (const sp of data.spikes) list.append(el('li', msg('trends.spike_item', { facility: sp.facility, week: sp.week })));
       parts.push(list);
     } else parts.push(el('p', msg('trends.no_spikes'), { id: 'trends-spikes' }));
-
-    // The clocks first: whether plants answer in time is what an official comes to check; the
-    // counts, longer, follow.
-    const clocks = data.tables.filter((t) => CLOCK_TABLES.includes(t.id));
-    const counts = data.tables.filter((t) => !CLOCK_TABLES.includes(t.id));
-    const charts = new Map(data.charts.map((c) => [c.table, c]));
-    parts.push(el('h3', msg('trends.clocks_heading'), { id: 'trends-clocks' }));
-    for (const table of clocks) parts.push(tableElement(table));
     parts.push(el('h3', msg('trends.counts_heading'), { id: 'trends-counts' }));
     for (const table of counts) {
       const chart = charts.get(table.id);
