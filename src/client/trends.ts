@@ -14,6 +14,9 @@ type Options = TrendsOptions;
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
+/** The tables of the clocks section (src/trends/dashboard.ts), shown before the counts. */
+const CLOCK_TABLES = ['ack', 'answer', 'close', 'never_opened'];
+
 /** Builds SVG elements from the server's tree: attribute values and text only. */
 export function svgElement(node: SvgNode): SVGElement {
   const element = document.createElementNS(SVG_NS, node.tag) as SVGElement;
@@ -148,7 +151,7 @@ export function startTrends(session: { lang: string; token: () => string }) {
     try {
       const data = await get<DashboardView>(`?${params()}`);
       render(data);
-      status.textContent = msg('trends.summary', { facilities: data.facilityCount, from: data.from, to: data.to });
+      status.textContent = msg('trends.summary', { facilities: data.facilityCount, from: data.fromLabel, to: data.toLabel });
     } catch (error) {
       status.textContent = error instanceof ApiProblem ? error.message : msg('errors.network');
     }
@@ -158,17 +161,22 @@ export function startTrends(session: { lang: string; token: () => string }) {
     const out = $('trends-results');
     // Why a report sent today shows nowhere yet, said once above every figure (docs/trends.md).
     const parts: HTMLElement[] = [el('p', data.upTo, { id: 'trends-up-to', class: 'up-to' })];
+    // The clocks first: whether plants answer in time is what an official comes to check; the
+    // spike alerts, then the counts, longer, follow.
+    const clocks = data.tables.filter((t) => CLOCK_TABLES.includes(t.id));
+    const counts = data.tables.filter((t) => !CLOCK_TABLES.includes(t.id));
+    const charts = new Map(data.charts.map((c) => [c.table, c]));
+    parts.push(el('h3', msg('trends.clocks_heading'), { id: 'trends-clocks' }));
+    for (const table of clocks) parts.push(tableElement(table));
+
     parts.push(el('h3', msg('trends.spikes_heading')));
     if (data.spikes.length) {
       const list = el('ul', null, { id: 'trends-spikes', class: 'spikes' });
       for (const sp of data.spikes) list.append(el('li', msg('trends.spike_item', { facility: sp.facility, week: sp.week })));
       parts.push(list);
     } else parts.push(el('p', msg('trends.no_spikes'), { id: 'trends-spikes' }));
-
-    const charts = new Map(data.charts.map((c) => [c.table, c]));
-    parts.push(el('h3', msg('trends.counts_heading')));
-    for (const table of data.tables) {
-      if (table.id === 'ack') parts.push(el('h3', msg('trends.clocks_heading')));
+    parts.push(el('h3', msg('trends.counts_heading'), { id: 'trends-counts' }));
+    for (const table of counts) {
       const chart = charts.get(table.id);
       if (chart) {
         const figure = el('figure', null, { class: 'chart-figure', 'aria-labelledby': `${chart.id}-caption` });

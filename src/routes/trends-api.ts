@@ -117,7 +117,7 @@ trendsApi.get('/export.csv', zValidator('query', querySchema, invalid), async (c
     q.facility && `${t('trends.filter_facility')}: ${q.facility}`,
   ].filter(Boolean);
   // The last day counted, by date, since the file outlives the day it was taken.
-  const heading = [t('trends.csv_heading', { from: view.from, to: view.to }), t('trends.up_to', { day: view.lastDay }), ...(filters.length ? [filters.join('; ')] : []), ...view.notes];
+  const heading = [t('trends.csv_heading', { from: view.fromLabel, to: view.toLabel }), t('trends.up_to', { day: view.lastDay }), ...(filters.length ? [filters.join('; ')] : []), ...view.notes];
   await audit(c, 'trends_export', 'ok', `${view.from}..${view.to}`);
   return c.body(toCsv(heading, view.tables), 200, {
     'content-type': 'text/csv; charset=utf-8',

@@ -16,7 +16,7 @@ import { CATEGORY_CODES, type TrendsSnapshot } from './snapshot';
 import { renderGrid, type Axis, type Grid, type Table } from './tables';
 import { dashboardCells, spikes, viewMedians } from './view-sums';
 import type { DashboardView } from './view';
-import { dayLabel, isoWeekLabel } from './weeks';
+import { dayLabel, isoWeekLabel, shortDayLabel } from './weeks';
 
 export type { DashboardView };
 export { CATEGORY_CODES };
@@ -28,7 +28,9 @@ const NOT_SHOWN = '—';
 export function buildDashboard(snap: TrendsSnapshot, sel: Selection, weekRange: { from: string; to: string }, t: TFunction, lang: 'es' | 'en' = 'es'): DashboardView {
   const { cells, facilities, weeks, w0 } = dashboardCells(snap, sel, weekRange);
   const show = cells.show;
-  const weekAxis: Axis[] = weeks.map((w) => ({ id: w, label: isoWeekLabel(w) }));
+  // Weeks read as the day they start ("14 de septiembre de 2026", under the heading "Semana del"), never as ISO codes.
+  const weekAxis: Axis[] = weeks.map((w) => ({ id: w, label: dayLabel(w, lang) }));
+  const weekOf = (monday: string) => t('trends.week_of', { day: dayLabel(monday, lang) });
   const facilityAxis: Axis[] = facilities.map((f) => ({ id: snap.facilities[f]!.id, label: snap.facilities[f]!.name }));
   const sendToAxis: Axis[] = SEND_TO.map((s) => ({ id: s, label: t(`trends.send_to.${s}`) }));
   const statusAxis: Axis[] = STATUSES.map((s) => ({ id: s, label: t(`trends.status.${s}`) }));
@@ -81,13 +83,8 @@ export function buildDashboard(snap: TrendsSnapshot, sel: Selection, weekRange: 
   };
   const deadline = (field: 'ackDays' | 'answerDays' | 'closeDays') => (f: string) => String(names.get(f)![field]);
 
+  // The clocks first, as the console shows them: whether plants answer in time is what an official comes to check.
   const tables: Table[] = [
-    renderGrid(grids.weekly, show, labels('weekly', weekHeader)),
-    renderGrid(grids.weeklyStatus, show, labels('weekly_status', weekHeader)),
-    renderGrid(grids.weeklyCategories, show, labels('weekly_categories', weekHeader)),
-    categoryList(categoryAxis, show, t),
-    renderGrid(grids.facilities, show, labels('facilities', facilityHeader)),
-    renderGrid(grids.facilityCategories, show, labels('facility_categories', facilityHeader)),
     renderGrid(grids.ack, show, labels('ack', facilityHeader), {
       columns: [t('trends.deadline_days'), t('trends.share_in_time'), t('trends.median_days_ack')],
       row: (f) => [deadline('ackDays')(f), share((k) => `f:${f}|ack:${k}`), medianOf('ack', (k) => `f:${f}|ack:${k}`, index.get(f)!)],
@@ -104,6 +101,12 @@ export function buildDashboard(snap: TrendsSnapshot, sel: Selection, weekRange: 
       totals: () => [NOT_SHOWN, share((k) => `close:${k}`), medianOf('close', (k) => `close:${k}`, -1)],
     }),
     renderGrid(grids.neverOpened, show, labels('never_opened', facilityHeader)),
+    renderGrid(grids.weekly, show, labels('weekly', weekHeader)),
+    renderGrid(grids.weeklyStatus, show, labels('weekly_status', weekHeader)),
+    renderGrid(grids.weeklyCategories, show, labels('weekly_categories', weekHeader)),
+    categoryList(categoryAxis, show, t),
+    renderGrid(grids.facilities, show, labels('facilities', facilityHeader)),
+    renderGrid(grids.facilityCategories, show, labels('facility_categories', facilityHeader)),
   ];
 
   const suppressedLabel = t('trends.suppressed_point');
@@ -114,7 +117,7 @@ export function buildDashboard(snap: TrendsSnapshot, sel: Selection, weekRange: 
       region: t('trends.charts.region', { title: t('trends.charts.weekly') }),
       table: 'weekly',
       svg: lineChart(
-        weekAxis.map((w) => ({ label: w.label, value: show(`w:${w.id}`) })),
+        weekAxis.map((w) => ({ label: shortDayLabel(w.id, lang), value: show(`w:${w.id}`) })),
         { id: 'chart-weekly', title: t('trends.charts.weekly'), description: t('trends.charts.see_table', { table: t('trends.tables.weekly.title') }), suppressedLabel },
       ),
     },
@@ -133,11 +136,13 @@ export function buildDashboard(snap: TrendsSnapshot, sel: Selection, weekRange: 
   return {
     from: isoWeekLabel(weekRange.from),
     to: isoWeekLabel(weekRange.to),
+    fromLabel: weekOf(weekRange.from),
+    toLabel: weekOf(weekRange.to),
     today: snap.today,
     lastDay: addDays(snap.today, -1),
     upTo: t('trends.up_to', { day: dayLabel(addDays(snap.today, -1), lang) }),
     facilityCount: facilities.length,
-    spikes: spikes(snap, facilities, w0, weeks.length).map((sp) => ({ facility: snap.facilities[sp.facility]!.name, week: isoWeekLabel(snap.weeks[sp.week]!) })),
+    spikes: spikes(snap, facilities, w0, weeks.length).map((sp) => ({ facility: snap.facilities[sp.facility]!.name, week: weekOf(snap.weeks[sp.week]!) })),
     charts,
     tables,
     notes: [t('trends.notes.suppressed'), t('trends.notes.not_shown'), ...CLOCK_RULE_KEYS.map((k) => t(k)), t('trends.notes.clocks'), t('trends.notes.never_opened')],

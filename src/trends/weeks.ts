@@ -1,7 +1,8 @@
 /**
  * @module ISO weeks and months as the trends use them. A week is stored as the day of its Monday
  * ("YYYY-MM-DD", what SQLite's `date(day, '-6 days', 'weekday 1')` gives) and shown as its ISO
- * label ("2026-W07"). Nothing is ever finer than a week. Shared by the Worker and the console bundle.
+ * label ("2026-W07") where a program reads it (the filters, the CSV's name); people read it as the day it
+ * starts ("semana del 14 de septiembre"). Nothing is ever finer than a week. Shared by the Worker and the console bundle.
  */
 import { addDays, daysBetween } from '../domain/case';
 
@@ -76,4 +77,10 @@ export const lastDayOfMonth = (month: string) => addDays(`${addMonths(month, 1)}
 export function dayLabel(day: string, lang: string): string {
   const date = new Date(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))));
   return new Intl.DateTimeFormat(lang === 'en' ? 'en-US' : 'es-MX', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(date);
+}
+
+/** "14 sept" / "Sep 14": a day on a chart's axis, where the whole date does not fit. */
+export function shortDayLabel(day: string, lang: string): string {
+  const date = new Date(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))));
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-US' : 'es-MX', { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(date);
 }

@@ -5,9 +5,10 @@
 import type { RetentionPolicy } from '../domain/retention';
 import type { TFunction } from 'i18next';
 import type { TransparencyView } from '../trends/transparency';
+import { dayLabel } from '../trends/weeks';
 import { CountsTable, Svg } from './trends-table';
 
-export function Transparency({ t, lang, view, auditHead, retention }: { t: TFunction; lang: string; view: TransparencyView; auditHead: { day: string; hash: string }; retention: RetentionPolicy }) {
+export function Transparency({ t, lang, view, auditHead, retention }: { t: TFunction; lang: string; view: TransparencyView; auditHead: { day: string; hash: string; entries: number }; retention: RetentionPolicy }) {
   return (
     <div class="transparency">
       <h1>{t('transparency.title')}</h1>
@@ -42,10 +43,17 @@ export function Transparency({ t, lang, view, auditHead, retention }: { t: TFunc
       <h2>{t('transparency.retention_heading')}</h2>
       <p>{t('transparency.retention', { closed: retention.closedDays, idle: retention.idleDays })}</p>
       <h2>{t('transparency.audit_heading')}</h2>
-      <p class="audit-head">
-        {t('transparency.audit_head')}
-        <code id="audit-head">{`${auditHead.hash}@${auditHead.day}`}</code>
-      </p>
+      {/* An empty chain's head is 64 zeros, which reads as broken: say plainly there is nothing yet. */}
+      {auditHead.entries === 0 ? (
+        <p class="audit-head" id="audit-empty">
+          {t('transparency.audit_empty', { day: dayLabel(auditHead.day, lang) })}
+        </p>
+      ) : (
+        <p class="audit-head">
+          {t('transparency.audit_head')}
+          <code id="audit-head">{`${auditHead.hash}@${auditHead.day}`}</code>
+        </p>
+      )}
       <p>{t('transparency.audit_help')}</p>
     </div>
   );

@@ -208,7 +208,7 @@ describe('officials: trends dashboard', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const csv = parseCsv(bytes.subarray(3).toString('utf8'));
     // The heading names the last day counted, not the day it was taken.
-    expect(csv[0]![0]).toMatch(/^Buzón: tendencias de las semanas \d{4}-W\d{2} a \d{4}-W\d{2}$/);
+    expect(csv[0]![0]).toMatch(/^Buzón: tendencias desde la semana del \d{1,2} de [a-z]+ de \d{4} hasta la semana del \d{1,2} de [a-z]+ de \d{4}$/);
     expect(csv[1]![0]).toMatch(new RegExp(`^Cifras hasta el ${yesterday} \\(ayer\\), incluido\\.`));
     // Each table is a block: its title, the header, then the rows exactly as on screen.
     for (const t of tables) {
@@ -313,4 +313,91 @@ describe('phones (360 × 740)', () => {
     expect(await misalignedNumbers(page)).toEqual([]);
     await context.close();
   });
+});
+
+/**
+ * Every heading word of the tables on screen that the browser laid out on more than one line
+ * ("Se / ma / na"): each word's text range must give boxes on one line only.
+ */
+async function splitWords(page: Page, tables: string) {
+  return page.$$eval(`${tables} th`, (cells) =>
+    cells.flatMap((th) => {
+      const out: string[] = [];
+      const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const m of node.textContent!.matchAll(/\S+/g)) {
+          const range = document.createRange();
+          range.setStart(node, m.index!);
+          range.setEnd(node, m.index! + m[0].length);
+          const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+          if (lines.size > 1) out.push(`«${th.textContent}»: ${m[0]} on ${lines.size} lines`);
+        }
+      }
+      return out;
+    }),
+  );
+}
+
+/** Where to keep the screenshots a person looks at (BUZON_SCREENSHOTS=dir), if anywhere. */
+const shots = process.env.BUZON_SCREENSHOTS;
+
+describe('layout at 1,366 × 800 and 360 × 740 (issue 23)', () => {
+  for (const size of [{ width: 1366, height: 800 }, { width: 360, height: 740 }]) {
+    it(`should show the clocks before any count, weeks as dates, headings unbroken, and an intro that matches (${size.width} px)`, async () => {
+      const context = await browser.newContext({ locale: 'es-MX', viewport: size });
+      const page = await context.newPage();
+      await signInAsOfficial(page);
+      await page.click('#show-trends');
+      await page.waitForSelector('#trends-results table.counts');
+
+      // The clocks come first: their heading, then their tables, above the first table of counts.
+      const order = await page.$$eval('#trends-results h3, #trends-results table.counts', (els) =>
+        els.map((e) => ({ what: e.tagName === 'H3' ? e.id || e.textContent : `table#${e.id}`, top: e.getBoundingClientRect().top + window.scrollY })),
+      );
+      const firstTable = order.find((e) => e.what.startsWith('table#'))!;
+      const clocks = order.find((e) => e.what === 'trends-clocks')!;
+      expect(clocks, JSON.stringify(order)).toBeDefined();
+      expect(clocks.top).toBeLessThan(firstTable.top);
+      expect(firstTable.what).toBe('table#ack');
+      const countsAt = order.findIndex((e) => e.what === 'trends-counts');
+      expect(order.slice(countsAt).every((e) => !['table#ack', 'table#answer', 'table#close', 'table#never_opened'].includes(e.what))).toBe(true);
+
+      // Weeks read as dates, nowhere as "2026-W38".
+      const text = await page.textContent('#trends-view');
+      expect(text).not.toMatch(/\d{4}-W\d{2}/);
+      const weekly = (await tablesOnScreen(page)).find((t) => t.title === 'Reportes por semana, según a quién los envió el trabajador')!;
+      expect(await page.$eval('#weekly thead th', (th) => th.textContent)).toBe('Semana del');
+      for (const row of weekly.rows.slice(0, -1)) expect(row[0]).toMatch(/^\d{1,2} de [a-z]+ de \d{4}$/);
+      expect(await page.textContent('#trends-status')).toMatch(/^Plantas: \d+\. Desde la semana del \d{1,2} de [a-z]+ de \d{4} hasta la semana del/);
+
+      // No heading word broken across lines, and the page itself never wider than the screen.
+      expect(await splitWords(page, '#trends-results table.counts')).toEqual([]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
+
+      // The intro says what the cells show: a 0 is none, small numbers show as "<5".
+      const intro = await page.textContent('#trends-view > p');
+      expect(intro).not.toContain('no se muestran');
+      expect(intro).toContain('Un 0 quiere decir que no llegó ninguno');
+      expect(intro).toContain('«<5»');
+      const counts = (await tablesOnScreen(page)).flatMap((t) => t.counts);
+      expect(counts).toContain('0');
+      expect(counts).toContain(SUPPRESSED);
+
+      if (shots) {
+        await page.screenshot({ path: `${shots}/dashboard-${size.width}-top.png` });
+        await page.screenshot({ path: `${shots}/dashboard-${size.width}-full.png`, fullPage: true });
+      }
+      await context.close();
+    });
+
+    it(`should keep the public page's headings unbroken (${size.width} px)`, async () => {
+      const context = await browser.newContext({ locale: 'es-MX', viewport: size });
+      const page = await context.newPage();
+      await page.goto(`${base}/transparencia`);
+      expect(await splitWords(page, 'table.counts')).toEqual([]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
+      if (shots) await page.screenshot({ path: `${shots}/transparencia-${size.width}-full.png`, fullPage: true });
+      await context.close();
+    });
+  }
 });

@@ -17,7 +17,7 @@ import { AGE_BUCKETS, CLOCK_CLASSES, OUTCOMES, PUBLIC_ACK, type PublicData, type
 import { assembleSnapshot, CATEGORY_CODES, snapshotWeeks } from '../../src/trends/snapshot';
 import type { Table } from '../../src/trends/tables';
 import { buildTransparency, monthLabel } from '../../src/trends/transparency';
-import { isoWeekLabel, mondayOf, mondaysBetween } from '../../src/trends/weeks';
+import { dayLabel, mondayOf, mondaysBetween } from '../../src/trends/weeks';
 import { bitset, crossViewAttack, interval, type PublishedCell } from './suppress-attacker';
 
 /** Labels are the translation keys, so a cell's row and column say what it counts. */
@@ -139,7 +139,7 @@ const SELECTIONS: Array<[string, Selection, (f: (typeof FACILITIES)[number]) => 
 
 /** What a dashboard cell counts: its table says which reports (or mentions), its row and column narrow them. */
 function dashboardUnits(table: Table, row: string, column: string, reports: Report[], mentions: Map<string, number>, inView: (r: Report) => boolean): number[] {
-  const week = (label: string) => WEEKS.find((w) => isoWeekLabel(w) === label);
+  const week = (label: string) => WEEKS.find((w) => dayLabel(w, 'es') === label); // a week's row reads as the day it starts
   const facility = (label: string) => FACILITIES.find((f) => f.name === label)?.id;
   const total = column === 'trends.total';
   const mentionsWhere = (keep: (r: Report, c: string) => boolean) =>

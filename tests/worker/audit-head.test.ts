@@ -27,6 +27,17 @@ async function rewriteFrom(seq: number, change: Partial<AuditEntry>) {
 }
 
 describe('published audit heads', () => {
+  it('should say in words that nothing is recorded yet, instead of a head of 64 zeros', async () => {
+    // This file's D1 starts empty: no reader has done anything yet.
+    expect((await auditHeadAt(env.DB, addDays(mexicoDay(), -1))).entries).toBe(0);
+    for (const [query, words] of [['', 'no hay nada anotado en el registro'], ['?lang=en', 'nothing is written in the record']] as const) {
+      const html = await (await SELF.fetch(`https://buzon.test/transparencia${query}`)).text();
+      expect(html).not.toContain(GENESIS);
+      expect(html).not.toContain('id="audit-head"');
+      expect(/<p class="audit-head" id="audit-empty">([^<]*)<\/p>/.exec(html)?.[1]).toContain(words);
+    }
+  });
+
   it('should publish yesterday\'s head on the public page, and catch a consistent rewrite, naming the first day that differs', async () => {
     const s = await sodium();
     const yesterday = addDays(mexicoDay(), -1);

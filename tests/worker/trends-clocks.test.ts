@@ -6,7 +6,7 @@ import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Sodium } from '../../src/crypto';
 import { addDays } from '../../src/domain/case';
-import { isoWeekLabel, mondayOf } from '../../src/trends/weeks';
+import { dayLabel, mondayOf } from '../../src/trends/weeks';
 import { makeOfficial, signIn } from './console-helpers';
 import { makeFacility, sodium, type TestFacility } from './helpers';
 import { dashboard, insertReports, rowOf, table, today } from './trends-helpers';
@@ -128,7 +128,8 @@ describe('spike alert', () => {
     ]);
     const view = await dashboard(await signIn(s, await makeOfficial(s, null)));
     const mine = new Set([q, r, sNew, t].map((f) => `Planta ${f.id}`));
-    const label = (n: number) => isoWeekLabel(addDays(thisWeek, -7 * n));
+    // Weeks read as the day they start (Spanish by default), never as ISO codes.
+    const label = (n: number) => `semana del ${dayLabel(addDays(thisWeek, -7 * n), 'es')}`;
     expect(view.spikes.filter((x) => mine.has(x.facility))).toEqual(
       [
         { facility: `Planta ${q.id}`, week: label(3) },
