@@ -6,6 +6,7 @@ import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
 import { attachmentChunks, caseAttachments, getChunk } from '../storage/uploads';
 import { canMove, FINAL_STATUSES, type Status } from '../domain/case';
+import { rolesFor } from '../domain/report';
 import { canAskPermission, sideOf } from '../domain/case-sides';
 import { mexicoDay } from '../lib/clock';
 import { apiError } from '../lib/http';
@@ -108,7 +109,7 @@ consoleApi.get('/cases/:id', zValidator('param', caseParams, invalid), async (c)
     // Files a worker added with an answer show only once that answer is released, like the answer.
     caseAttachments(c.env.DB, id, released(c)),
     getSignedReaderList(c.env.DB, access.case.facilityId),
-    keyHoldersOf(c.env.DB, id),
+    keyHoldersOf(c.env.DB, id, rolesFor(access.case.sendTo), released(c)),
   ]);
   const texts = await getSealedTexts(c.env.DB, c.env.BLOBS, thread.filter((m) => m.sealed).map((m) => m.bodyKey));
   const messages = thread.map(({ bodyKey, ...m }) => ({ ...m, body: m.sealed ? (texts.get(bodyKey) ?? null) : null }));

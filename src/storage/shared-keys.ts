@@ -66,12 +66,19 @@ export const copiesOf = (report: string, message: string, reader: string) =>
 
 /**
  * Which content keys of the case each reader holds, by key id: the report's (its own id) and its
- * messages'. The console offers "Dar acceso" only to readers who lack one that the sharer could give.
+ * released messages', for readers of the roles the case is sent to as readers see it now. The
+ * console offers "Dar acceso" only to readers who lack one that the sharer could give. A worker's
+ * answer or widening waiting for its release writes key rows at once; listing them would tell the
+ * company the minute the worker acted, so they count only from the release (docs/privacy.md).
  */
-export async function keyHoldersOf(db: D1Database, reportId: string): Promise<Record<string, string[]>> {
+export async function keyHoldersOf(db: D1Database, reportId: string, roles: readonly string[], released: string): Promise<Record<string, string[]>> {
   const { results } = await db
-    .prepare("SELECT key_id AS keyId, message_id AS messageId FROM wrapped_keys WHERE report_id = ?1 AND key_id <> 'mailbox'")
-    .bind(reportId)
+    .prepare(
+      `SELECT w.key_id AS keyId, w.message_id AS messageId FROM wrapped_keys w JOIN recipients k ON k.key_id = w.key_id
+        WHERE w.report_id = ?1 AND k.role IN (SELECT value FROM json_each(?2))
+          AND (w.message_id = ?1 OR w.message_id IN (SELECT m.id FROM messages m WHERE m.report_id = ?1 AND m.release_at <= ?3))`,
+    )
+    .bind(reportId, JSON.stringify(roles), released)
     .all<{ keyId: string; messageId: string }>();
   const held: Record<string, string[]> = {};
   for (const r of results) (held[r.keyId] ??= []).push(r.messageId);

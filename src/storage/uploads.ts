@@ -135,14 +135,15 @@ export async function storedFileCount(db: D1Database, reportId: string, ids: str
 }
 
 /**
- * When an upload made now expires: the UTC midnight that starts the Mexico City day 4 days after
- * today's, the same for every upload of one Mexico day. KV returns a key's absolute expiry in list(),
- * so a TTL counted from the upload would give away its second, and a UTC day would tell uploads
- * before 18:00 in Mexico from those after.
+ * When an upload made now expires: the midnight that starts the Mexico City day 4 days after
+ * today's (Mexico City keeps UTC-6 all year since 2022), the same for every upload of one Mexico day
+ * and never sooner than UPLOAD_TTL_SECONDS. KV returns a key's absolute expiry in list(), so a TTL
+ * counted from the upload would give away its second, and a UTC day would tell uploads before
+ * 18:00 in Mexico from those after.
  */
 export function uploadExpiration(nowSeconds: number): number {
   const today = mexicoDayOf(new Date(nowSeconds * 1000));
-  return Date.parse(`${addDays(today, UPLOAD_TTL_DAYS + 1)}T00:00:00Z`) / 1000;
+  return Date.parse(`${addDays(today, UPLOAD_TTL_DAYS + 1)}T00:00:00-06:00`) / 1000;
 }
 
 /** Stores an uploaded chunk under its upload key, expiring by itself at a day boundary. */

@@ -93,7 +93,7 @@ export function FollowUp({ t, lang }: { t: TFunction; lang: string }) {
       <noscript>
         <p class="notice">{t('followup.noscript')}</p>
       </noscript>
-      <form id="open-case" novalidate data-lang={lang}>
+      <form id="open-case" class="needs-script" novalidate data-lang={lang}>
         <p>{t('followup.lead')}</p>
         <label class="q" for="receipt-code">
           {t('followup.code_label')}

@@ -96,6 +96,12 @@ describe("a worker's first hour", () => {
     expect(await page.locator('#no-script li', { hasText: 'Planta Demo Silao' }).locator('a[href="mailto:demo@buzon.example.org"]').count()).toBe(1);
     expect(await page.isVisible('#report')).toBe(false);
     await screenshot(page, 'no-script-en-360x740');
+
+    // The follow-up page says the same instead of a code box whose button never works.
+    await page.goto(`${base}/seguimiento`);
+    expect(await page.isVisible('#open-case')).toBe(false);
+    expect(await page.isVisible('#receipt-code')).toBe(false);
+    expect(await page.getByText('Este navegador no puede abrir tu caso de forma segura').isVisible()).toBe(true);
     await phone.close();
   });
 

@@ -6,7 +6,7 @@ import { SELF, env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { encryptAttachment, type Sodium } from '../../src/crypto';
 import { ATTACHMENT_LIMITS, chunkAdditionalData } from '../../src/domain/attachment';
-import { uploadExpiration } from '../../src/storage/uploads';
+import { UPLOAD_TTL_SECONDS, uploadExpiration } from '../../src/storage/uploads';
 import { buildSubmission, challenge, mailboxProof, makeFacility, post, releaseNow, sampleReport, sodium, type TestFacility } from './helpers';
 import { api, signIn } from './console-helpers';
 
@@ -70,7 +70,7 @@ describe('upload keys', () => {
     const uploaded = (await env.BLOBS.list({ prefix: `upload/${body.reportId}/` })).keys;
     expect(uploaded).toHaveLength(2);
     // KV returns the absolute expiry: a TTL from the upload second would give that second away.
-    for (const k of uploaded) expect(k.expiration! % 86400).toBe(0);
+    for (const k of uploaded) expect((k.expiration! - 6 * 3600) % 86400).toBe(0);
     // ...and a UTC day would tell an upload before 18:00 in Mexico City from one after: one expiry per Mexico day.
     const at = (iso: string) => Date.parse(iso) / 1000;
     const day = uploadExpiration(at('2026-12-07T06:00:00Z')); // 00:00 in Mexico City
@@ -78,6 +78,9 @@ describe('upload keys', () => {
     expect(uploadExpiration(at('2026-12-08T01:00:00Z'))).toBe(day); // 19:00, already the next UTC day
     expect(uploadExpiration(at('2026-12-08T05:59:00Z'))).toBe(day); // 23:59
     expect(uploadExpiration(at('2026-12-08T06:00:00Z'))).toBe(day + 86400); // the next Mexico day
+    // Never sooner than the TTL the upload was promised, whatever the hour (the last minute of a Mexico day).
+    expect(uploadExpiration(at('2026-12-08T05:59:00Z')) - at('2026-12-08T05:59:00Z')).toBeGreaterThanOrEqual(UPLOAD_TTL_SECONDS);
+    expect(new Date(day * 1000).toISOString()).toBe('2026-12-11T06:00:00.000Z'); // midnight in Mexico City
 
     expect((await post({ ...body, attachments: [{ id: attachmentId, chunks: 2 }] })).status).toBe(201);
     expect((await env.BLOBS.list({ prefix: `upload/${body.reportId}/` })).keys).toEqual([]);

@@ -137,7 +137,7 @@ describe('release batches', () => {
     const views = async () =>
       Promise.all([`/console/api/trends?facility=${f.id}`, `/console/api/trends/export.csv?facility=${f.id}`, `/console/api/trends?state=${encodeURIComponent(f.state)}`].map(async (path) => (await api(path, { token: official })).text()));
     const before = await views();
-    expect(before[1]).toMatch(/2026-W14.*,6(,|$)/m);
+    expect(before[1]).toMatch(/^30 de marzo de 2026,.*,6(,|$)/m); // the week of Monday March 30 (ISO 2026-W14)
     setClock(new Date('2026-03-31T22:30:00Z')); // 16:30: stamped for Wednesday 07:00, in the same week
     await postNow(s, (await buildSubmission(s, f)).body);
     setClock(new Date('2026-03-31T22:31:00Z'));

@@ -8,7 +8,7 @@
  */
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import type { Sodium } from '../../src/crypto';
+import { deriveMailbox, fromB64, sealEnvelope, toB64, utf8, type Sodium } from '../../src/crypto';
 import { addDays } from '../../src/domain/case';
 import { DEFAULT_RETENTION, KEEP_DAYS } from '../../src/domain/retention';
 import { mexicoDay, releaseClock } from '../../src/lib/clock';
@@ -18,12 +18,14 @@ import { buildSubmission, mailboxProof, makeFacility, post, releaseNow, sodium, 
 import { api, makeOfficial, signIn } from './console-helpers';
 import { caseRow, errorCode, mailboxPost, monitorOnlyCase, threadOf, widenAudit, widenBody } from './referral-helpers';
 
-/** Everything the monitor's console shows of a case: its list row, the opened case, its history and the consent. */
-async function monitorSees(token: string, f: TestFacility, id: string) {
+/**
+ * Everything the monitor's console shows of a case: its list row and the whole opened case (every
+ * field, so one added later is covered too: who holds which key, the thread, the history, the consent).
+ */
+async function monitorSees(token: string, f: TestFacility, id: string): Promise<Record<string, unknown> & { row?: { id: string } }> {
   const list = (await (await api(`/console/api/cases?facility=${f.id}`, { token })).json()) as { cases: Array<{ id: string }> };
   const detail = (await (await api(`/console/api/cases/${id}`, { token })).json()) as Record<string, unknown>;
-  const { case: c, events, widenedConsent, retention, sealTo } = detail;
-  return { row: list.cases.find((x) => x.id === id), case: c, events, widenedConsent, retention, sealTo };
+  return { row: list.cases.find((x) => x.id === id), ...detail };
 }
 
 /** Every audit entry about the case, whatever its action. */
@@ -204,5 +206,27 @@ describe("an erased case's tombstone", () => {
       .bind(f.id, key)
       .first();
     expect(tomb).toEqual({ authority_status: 'acknowledged', authority_first_reply_day: day, authority_release_at: null });
+  });
+});
+
+describe("a worker's answer", () => {
+  it('should change nothing the monitor sees, not even who holds which key, until its release', async () => {
+    const s = await sodium();
+    const f = await makeFacility(s);
+    const k = await monitorOnlyCase(s, f);
+    const monitor = await signIn(s, f.monitor);
+    const before = await monitorSees(monitor, f, k.id);
+    // The worker answers as the follow-up page does: sealed to the mailbox and the readers the thread names.
+    const mailbox = deriveMailbox(s, k.code);
+    const thread = (await (await mailboxPost('thread', await mailboxProof(s, k.code, 'thread'))).json()) as { sealTo: Array<{ keyId: string; boxPk: string }> };
+    const id = s.to_hex(s.randombytes_buf(16));
+    const to = [{ keyId: 'mailbox', boxPublicKey: mailbox.box.publicKey }, ...thread.sealTo.map((r) => ({ keyId: r.keyId, boxPublicKey: fromB64(s, r.boxPk) }))];
+    const e = sealEnvelope(s, utf8(JSON.stringify({ v: 1, text: 'Sigue pasando' })), { kind: 'message', reportId: k.id, messageId: id, facilityId: f.id }, to);
+    const message = { id, envelope: { body: toB64(s, e.body), keys: e.keys.map((x) => ({ keyId: x.keyId, sealed: toB64(s, x.sealed) })) } };
+    expect((await mailboxPost('messages', { ...(await mailboxProof(s, k.code, `answer:${id}`)), message })).status).toBe(201);
+    expect(await monitorSees(monitor, f, k.id)).toEqual(before);
+    await releaseNow();
+    const after = (await monitorSees(monitor, f, k.id)) as unknown as { keyHolders: Record<string, string[]> };
+    expect(after.keyHolders[f.monitor.keyId]).toContain(id);
   });
 });
