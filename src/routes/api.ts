@@ -67,7 +67,10 @@ api.post(
     // statement checks what the path below reads first (the nonce unspent, the work at today's
     // price, the plant's keys); any of it failing writes no row. Anything else (a retry, a replay,
     // a stale price, keys that changed, a bad envelope) takes the path below, which names the reason.
-    if (worked && challenge?.ok && !badConstancia) {
+    // With files it takes the path below: checking that every chunk arrived costs KV reads, which a
+    // replayed token must not get before the limit does (the one-trip guard refuses a spent nonce
+    // only inside the write).
+    if (worked && challenge?.ok && !badConstancia && !sub.attachments?.length) {
       const report = await storeInOneTrip(c, s, sub, { nonce, expires: challenge.claims.expires, bits: challenge.claims.bits }, check);
       if (report) return answerStored(c, s, report, constanciaKey);
     }
@@ -162,14 +165,14 @@ function newReport(sub: Submission, body: Uint8Array, bodyDigest: string, spend:
 }
 
 /**
- * A paid submission in one D1 round trip: what the full path looks up first is checked inside the
+ * A paid submission without files in one D1 round trip: what the full path looks up first is checked inside the
  * write's own batch (src/storage/intake-guard.ts). Null when the body is not plainly well formed or
  * the batch refuses it; nothing is written then.
  */
 async function storeInOneTrip(c: Context<AppEnv>, s: Sodium, sub: Submission, spend: Spend & { bits: number }, check: string | null): Promise<NewReport | null> {
   // Which keys it must be sealed to is checked inside the batch; here only that each is named once.
   const envelope = readEnvelope(s, sub.envelope, 'distinct', MAX_WEB_BODY_BYTES);
-  if (!envelope?.wellFormed || !(await attachmentsComplete(c.env.BLOBS, sub))) return null;
+  if (!envelope?.wellFormed) return null;
   const { body } = envelope;
   const ids = sub.envelope.keys.map((k) => k.keyId);
   const report = newReport(sub, body, sealedBodyDigest(s, body), spend, releaseClock(c.env.RELEASE_HOURS).next, check);
