@@ -75,12 +75,25 @@ export const lastDayOfMonth = (month: string) => addDays(`${addMonths(month, 1)}
 
 /** "1 de diciembre de 2026" / "December 1, 2026". */
 export function dayLabel(day: string, lang: string): string {
-  const date = new Date(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))));
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-US' : 'es-MX', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(date);
+  return formatter(lang, 'long').format(utcDate(day));
 }
 
 /** "14 sept" / "Sep 14": a day on a chart's axis, where the whole date does not fit. */
 export function shortDayLabel(day: string, lang: string): string {
-  const date = new Date(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))));
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-US' : 'es-MX', { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(date);
+  return formatter(lang, 'short').format(utcDate(day));
+}
+
+const utcDate = (day: string) => new Date(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))));
+
+// Making a formatter costs far more than using one, and a dashboard labels every week of every table.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(lang: string, month: 'long' | 'short'): Intl.DateTimeFormat {
+  const key = `${lang === 'en' ? 'en' : 'es'}:${month}`;
+  let f = formatters.get(key);
+  if (!f) {
+    const locale = lang === 'en' ? 'en-US' : 'es-MX';
+    f = new Intl.DateTimeFormat(locale, month === 'long' ? { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' } : { day: 'numeric', month: 'short', timeZone: 'UTC' });
+    formatters.set(key, f);
+  }
+  return f;
 }

@@ -25,6 +25,7 @@ const t = ((key: string, values?: Record<string, unknown>) => (values ? `${key} 
 
 const TODAY = '2026-04-01'; // a Wednesday: the public page shows up to March
 const WEEKS = mondaysBetween(addDays(mondayOf(TODAY), -7 * 5), mondayOf(TODAY)); // six weeks, the last one this week
+const WEEK_BY_LABEL = new Map(WEEKS.map((w) => [dayLabel(w, 'es'), w]));
 
 /** A small seeded generator, so the dataset (and its record keys) is the same on every run. */
 function prng(seed: number) {
@@ -139,7 +140,7 @@ const SELECTIONS: Array<[string, Selection, (f: (typeof FACILITIES)[number]) => 
 
 /** What a dashboard cell counts: its table says which reports (or mentions), its row and column narrow them. */
 function dashboardUnits(table: Table, row: string, column: string, reports: Report[], mentions: Map<string, number>, inView: (r: Report) => boolean): number[] {
-  const week = (label: string) => WEEKS.find((w) => dayLabel(w, 'es') === label); // a week's row reads as the day it starts
+  const week = (label: string) => WEEK_BY_LABEL.get(label); // a week's row reads as the day it starts
   const facility = (label: string) => FACILITIES.find((f) => f.name === label)?.id;
   const total = column === 'trends.total';
   const mentionsWhere = (keep: (r: Report, c: string) => boolean) =>
