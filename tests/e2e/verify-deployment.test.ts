@@ -65,7 +65,7 @@ const visitorEtag: Tamper = (a) => a.headers.set('etag', `W/"${randomBytes(12).t
 const TAMPERED: Record<string, { tamper: Tamper; named: RegExp }> = {
   // No bundle at all, and a plain form that posts the report's fields as typed.
   '/': {
-    tamper: html([/<script type="module" src="\/assets\/report\.js"[^>]*><\/script>/, ''], ['<form id="report" novalidate=""', '<form id="report" method="post" action="/"'], ['<textarea id="description"', '<textarea name="description" id="description"']),
+    tamper: html([/<script type="module" src="\/assets\/report\.js"[^>]*><\/script>/, ''], ['<form id="report" class="needs-script" novalidate=""', '<form id="report" class="needs-script" method="post" action="/"'], ['<textarea id="description"', '<textarea name="description" id="description"']),
     named: /^differs: \/: has forms <form method="post" action="\/">, the local build's page has <form method="get" action="">/m,
   },
   // The bundle kept, the receipt code moved to a second form that posts natively.
