@@ -8,7 +8,8 @@
  */
 import { addDays } from '../../src/domain/case';
 import { releaseHours } from '../../src/domain/release';
-import { fromB64, sealReport, sealSignedMessage, toB64, utf8, type RecipientKeys, type Sodium } from '../../src/crypto';
+import { fromB64, recipientKeysFromSeed, sealReport, sealSignedMessage, toB64, utf8, type RecipientKeys, type Sodium } from '../../src/crypto';
+import { sealedBodyDigest } from '../../src/crypto/digest';
 import { storeReport } from '../../src/storage/reports';
 import { storeMessage } from '../../src/storage/messages';
 import { applyTriage } from '../../src/storage/triage';
@@ -92,8 +93,7 @@ export async function writeHistory(s: Sodium, env: LocalEnv, monitor: Monitor, t
     const to = readers.get(key)!.map((k) => ({ keyId: k.keyId, boxPublicKey: fromB64(s, k.boxPk) }));
     const id = hex();
     // A mailbox like a phone makes, but from random keys: no receipt code exists for a demo report.
-    const box = s.crypto_box_keypair();
-    const sign = s.crypto_sign_keypair();
+    const { box, sign } = recipientKeysFromSeed(s, s.randombytes_buf(32));
     const mailboxKeys = { boxPk: toB64(s, box.publicKey), signPk: toB64(s, sign.publicKey) };
     const plaintext = {
       v: 1,
@@ -122,7 +122,7 @@ export async function writeHistory(s: Sodium, env: LocalEnv, monitor: Monitor, t
       releaseAt: releaseAt(r.day, 'first'),
       mailbox: { id: hex(), ...mailboxKeys },
       body: envelope.body,
-      bodyDigest: toB64(s, s.crypto_generichash(32, envelope.body, null)),
+      bodyDigest: sealedBodyDigest(s, envelope.body),
       keys: envelope.keys.map((k) => ({ keyId: k.keyId, sealed: toB64(s, k.sealed) })),
     });
     const entry = (day: string, action: string, detail: string | null = null): AuditEntry => ({
