@@ -101,7 +101,10 @@ describe("a worker's first hour", () => {
     await page.goto(`${base}/seguimiento`);
     expect(await page.isVisible('#open-case')).toBe(false);
     expect(await page.isVisible('#receipt-code')).toBe(false);
-    expect(await page.getByText('Este navegador no puede abrir tu caso de forma segura').isVisible()).toBe(true);
+    // (by CSS: Playwright's text search skips what is inside <noscript>)
+    const followUpNotice = page.locator('main > noscript p.notice');
+    expect(await followUpNotice.isVisible()).toBe(true);
+    expect(await followUpNotice.textContent()).toContain('Este navegador no puede abrir tu caso de forma segura');
     await phone.close();
   });
 
